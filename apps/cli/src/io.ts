@@ -1,0 +1,16 @@
+import type { Writable } from 'node:stream';
+
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Exit codes of DESIGN.md §8. */
+export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+
+export function writeLine(stream: Writable, text = ''): void {
+  stream.write(`${text}\n`);
+}

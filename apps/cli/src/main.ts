@@ -1,0 +1,58 @@
+import { BgReplayError, isUserError } from '@bg-replay/core';
+import yargs from 'yargs';
+import { commands } from './commands/index.js';
+import { EXIT, type CliIo, writeLine } from './io.js';
+import { toolVersion } from './version.js';
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code:
+ * 0 pass, 1 fail or inconclusive, 2 usage, configuration or input error.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.pass;
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('bg-replay')
+    .usage('$0 <command> [options]\n\nReplay real traffic against live and candidate, diff the answers, and decide.')
+    .version(toolVersion)
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command: see the list above.')
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .epilogue('Exit codes: 0 pass, 1 fail (or inconclusive), 2 usage, configuration or input error.')
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    })
+    .exitProcess(false);
+  for (const command of commands) {
+    parser.command({
+      command: command.command,
+      describe: command.describe,
+      builder: command.builder,
+      handler: async (args) => {
+        exitCode = await command.run(args, io);
+      },
+    });
+  }
+  try {
+    await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+      if (output) writeLine(usageError ? io.stderr : io.stdout, output.trimEnd());
+    });
+  } catch (error) {
+    if (isUserError(error)) {
+      writeLine(io.stderr, `bg-replay: ${error.message}`);
+      return EXIT.usage;
+    }
+    writeLine(io.stderr, `bg-replay: internal error: ${(error as Error)?.stack ?? String(error)}`);
+    return EXIT.usage;
+  }
+  if (usageError) {
+    if (!/Name a command/.test(usageError)) writeLine(io.stderr, `bg-replay: ${usageError}`);
+    else writeLine(io.stderr, `bg-replay: ${usageError} (try bg-replay --help)`);
+    return EXIT.usage;
+  }
+  return exitCode;
+}
+
+export { BgReplayError };

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Order, orders, type Product, products, stores } from './catalog.js';
+
+/** blue is live (1.4.2); green is the candidate (1.5.0): one intended additive change and one bug. */
+export type Variant = 'blue' | 'green';
+
+export const VERSIONS: Record<Variant, string> = { blue: '1.4.2', green: '1.5.0' };
+
+function send(res: ServerResponse, status: number, body: unknown, variant: Variant): void {
+  const requestId = randomUUID();
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': status === 200 ? 'max-age=30' : 'no-store',
+    'x-service-version': VERSIONS[variant],
+    'x-request-id': requestId,
+  });
+  res.end(JSON.stringify(body === null ? null : { ...(body as object), requestId }));
+}
+
+function productView(product: Product, variant: Variant): Record<string, unknown> {
+  const view: Record<string, unknown> = { id: product.id, name: product.name, price: product.price, currency: product.currency, tags: product.tags };
+  // Intended change of 1.5.0: a new, backwards-compatible field.
+  if (variant === 'green') view.rating = product.rating;
+  return view;
+}
+
+function orderView(order: Order, variant: Variant): Record<string, unknown> {
+  const total = Math.round(order.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0) * 100) / 100;
+  return {
+    id: order.id,
+    status: order.status,
+    lines: order.lines,
+    // The bug of 1.5.0: a refactoring formats the total as a string for multi-line orders.
+    total: variant === 'green' && order.lines.length > 2 ? total.toFixed(2) : total,
+    createdAt: order.createdAt,
+  };
+}
+
+function route(req: IncomingMessage, res: ServerResponse, variant: Variant): void {
+  const url = new URL(req.url ?? '/', 'http://demo');
+  const parts = url.pathname.split('/').filter(Boolean);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' }, variant);
+  if (url.pathname === '/health') return send(res, 200, { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() }, variant);
+  if (parts[0] === 'products' && parts.length === 1) {
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+    const items = products.slice((page - 1) * 10, page * 10).map((p) => productView(p, variant));
+    return send(res, 200, { page, items, generatedAt: new Date().toISOString() }, variant);
+  }
+  if (parts[0] === 'products' && parts.length === 2) {
+    const product = products.find((p) => String(p.id) === parts[1]);
+    return product ? send(res, 200, productView(product, variant), variant) : send(res, 404, { error: 'no such product' }, variant);
+  }
+  if (parts[0] === 'orders' && parts.length === 2) {
+    const order = orders.find((o) => String(o.id) === parts[1]);
+    return order ? send(res, 200, orderView(order, variant), variant) : send(res, 404, { error: 'no such order' }, variant);
+  }
+  if (parts[0] === 'stores' && parts.length === 2) {
+    const store = stores.find((s) => s.id === parts[1]);
+    return store ? send(res, 200, store, variant) : send(res, 404, { error: 'no such store' }, variant);
+  }
+  if (url.pathname === '/search') {
+    const q = (url.searchParams.get('q') ?? '').toLowerCase();
+    const hits = products.filter((p) => p.name.includes(q)).map((p) => productView(p, variant));
+    return send(res, 200, { q, count: hits.length, items: hits }, variant);
+  }
+  send(res, 404, { error: 'not found' }, variant);
+}
+
+/**
+ * Creates one demo service (not yet listening).
+ *
+ * @example
+ * const server = createDemoService('green'); server.listen(0, '127.0.0.1');
+ */
+export function createDemoService(variant: Variant): Server {
+  return createServer((req, res) => {
+    req.resume();
+    req.on('end', () => route(req, res, variant));
+  });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The demo's files in `fixtures/demo/`. */
+export const demoFixtures = {
+  logFile: new URL('../../../fixtures/demo/apigw-access.log', import.meta.url).pathname,
+  rulesFile: new URL('../../../fixtures/demo/rules.yaml', import.meta.url).pathname,
+};
+
+export interface DemoServices {
+  live: string;
+  candidate: string;
+  logFile: string;
+  rulesFile: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts blue (live) and green (candidate) on free loopback ports.
+ *
+ * @example
+ * const demo = await startDemoServices(); console.log(demo.live, demo.candidate); await demo.close();
+ */
+export async function startDemoServices(): Promise<DemoServices> {
+  const blue = createDemoService('blue');
+  const green = createDemoService('green');
+  const [live, candidate] = await Promise.all([listen(blue), listen(green)]);
+  const close = (server: Server) =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { live, candidate, ...demoFixtures, close: async () => void (await Promise.all([close(blue), close(green)])) };
+}

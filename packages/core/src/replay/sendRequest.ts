@@ -1,0 +1,152 @@
+import { performance } from 'node:perf_hooks';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { type Dispatcher, errors as undiciErrors, request } from 'undici';
+import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
+
+export interface SendOptions {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: Uint8Array | string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+}
+
+function classify(error: unknown): { code: TransportErrorCode; message: string } {
+  const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = err?.code ?? err?.cause?.code;
+  const message = err?.message ?? String(error);
+  if (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    err?.name === 'TimeoutError'
+  )
+    return { code: 'timeout', message };
+  if (code === 'ECONNREFUSED') return { code: 'connection-refused', message };
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
+    return { code: 'connection-reset', message };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns', message };
+  return { code: 'other', message };
+}
+
+function decoderFor(encoding: string | undefined) {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Reads at most `max` bytes of decoded body. Compressed bodies are inflated as a stream, so a gzip bomb is
+ * cut at `max` instead of being inflated whole.
+ */
+async function readCapped(
+  body: AsyncIterable<Uint8Array> & { destroy?: (e?: Error) => void },
+  encoding: string | undefined,
+  max: number,
+): Promise<{ body: Uint8Array; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  const decoder = decoderFor(encoding);
+  const push = (chunk: Buffer): boolean => {
+    if (size + chunk.length > max) {
+      chunks.push(chunk.subarray(0, max - size));
+      size = max;
+      truncated = true;
+      return false;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+    return true;
+  };
+  if (!decoder) {
+    for await (const chunk of body) {
+      if (!push(Buffer.from(chunk))) break;
+    }
+  } else {
+    const feed = (async () => {
+      try {
+        for await (const chunk of body) {
+          if (truncated) break;
+          if (!decoder.write(chunk)) await new Promise((r) => decoder.once('drain', r));
+        }
+        decoder.end();
+      } catch (error) {
+        decoder.destroy(error as Error);
+      }
+    })();
+    for await (const chunk of decoder) {
+      if (!push(chunk as Buffer)) break;
+    }
+    decoder.destroy();
+    await feed;
+  }
+  if (truncated) body.destroy?.();
+  return { body: Buffer.concat(chunks), truncated };
+}
+
+/**
+ * Sends one request and returns its answer as data: a response (status, headers, decoded and capped body,
+ * latency) or a classified transport error. It never throws for network faults.
+ *
+ * @example
+ * const answer = await sendRequest({ method: 'GET', url: 'http://127.0.0.1:8080/health', headers: {}, timeoutMs: 5000, maxBodyBytes: 1 << 20 });
+ * if (answer.ok) console.log(answer.status, answer.latencyMs);
+ */
+export async function sendRequest(options: SendOptions): Promise<Exchange> {
+  const started = performance.now();
+  try {
+    const response = await request(options.url, {
+      method: options.method as Dispatcher.HttpMethod,
+      headers: options.headers,
+      body: options.body,
+      dispatcher: options.dispatcher,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      signal: options.signal ?? AbortSignal.timeout(options.timeoutMs * 2),
+    });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined) continue;
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const encoding = headers['content-encoding'];
+    let decoded: { body: Uint8Array; truncated: boolean };
+    try {
+      decoded = await readCapped(response.body, encoding, options.maxBodyBytes);
+    } catch (error) {
+      const classified = classify(error);
+      const decodeFault = /incorrect header|invalid|unexpected end|Z_/i.test(classified.message) && classified.code === 'other';
+      return fail(decodeFault ? 'decode' : classified.code, classified.message, started);
+    }
+    return {
+      ok: true,
+      status: response.statusCode,
+      headers,
+      body: decoded.body,
+      truncated: decoded.truncated,
+      latencyMs: performance.now() - started,
+    };
+  } catch (error) {
+    const classified = classify(error);
+    return fail(classified.code, classified.message, started);
+  }
+}
+
+function fail(code: TransportErrorCode, message: string, started: number): ExchangeError {
+  return { ok: false, code, message, latencyMs: performance.now() - started };
+}

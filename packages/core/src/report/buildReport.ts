@@ -1,0 +1,75 @@
+import type { Privacy } from '../safety/privacy.js';
+import type { Tally } from '../verdict/aggregate.js';
+import type { VerdictResult } from '../verdict/computeVerdict.js';
+import { quantile, type LatencySketch } from '../verdict/latencySketch.js';
+import { VERSION } from '../version.js';
+import type { Quantiles, Report } from './reportTypes.js';
+
+export interface ReportInput {
+  startedAt: Date;
+  durationMs: number;
+  threshold: number;
+  minSamples: number;
+  targets: { live: string; candidate: string };
+  counts: Report['counts'];
+  malformed: Report['malformed'];
+  tally: Tally;
+  verdict: VerdictResult;
+  ruleHits: Record<string, number>;
+}
+
+export function quantilesOf(sketch: LatencySketch): Quantiles {
+  return { p50: quantile(sketch, 0.5), p95: quantile(sketch, 0.95), p99: quantile(sketch, 0.99), count: sketch.count };
+}
+
+/** Strips user:password from a URL so a report never carries it. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Assembles the JSON report (schemaVersion 1) and redacts it: every string that carries a secret seen in
+ * the run is scrubbed on the way out.
+ */
+export function buildReport(input: ReportInput, privacy: Privacy): Report {
+  const fields = [...input.tally.fields.values()].sort(
+    (a, b) => b.count - a.count || a.route.localeCompare(b.route) || a.pointer.localeCompare(b.pointer),
+  );
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'bg-replay', version: VERSION },
+    startedAt: input.startedAt.toISOString(),
+    durationMs: Math.round(input.durationMs),
+    verdict: input.verdict.verdict,
+    reasons: input.verdict.reasons,
+    threshold: input.threshold,
+    minSamples: input.minSamples,
+    matchRate: input.verdict.matchRate,
+    targets: { live: safeUrl(input.targets.live), candidate: safeUrl(input.targets.candidate) },
+    counts: input.counts,
+    malformed: input.malformed,
+    routes: input.verdict.routes,
+    fields,
+    rules: {
+      hits: input.ruleHits,
+      unused: Object.entries(input.ruleHits)
+        .filter(([, n]) => n === 0)
+        .map(([id]) => id),
+    },
+    latency: { live: quantilesOf(input.tally.latency.live), candidate: quantilesOf(input.tally.latency.candidate) },
+    sketches: input.tally.latency,
+  };
+  return redactReport(report, privacy);
+}
+
+/** Returns a deep copy of `value` with every secret string value scrubbed. */
+export function redactReport<T>(value: T, privacy: Privacy): T {
+  return JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'string' ? privacy.redactText(v) : v)) as T;
+}
