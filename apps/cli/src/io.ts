@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 export interface CliIo {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdin?: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
   cwd: string;
 }

@@ -2,7 +2,13 @@ export { BgReplayError, type BgReplayErrorCode, isUserError } from './errors.js'
 export { type Logger, silentLogger } from './logger.js';
 export type * from './model.js';
 export { VERSION, USER_AGENT } from './version.js';
-export { validate, type ValidateOptions, targetUrl } from './validate.js';
+export { validate, type ValidateOptions } from './validate.js';
+export { replayRecords, targetUrl, type ReplayOptions } from './replay/replayRecords.js';
+export { collectSample, type SourceOptions, type CollectedSample } from './sources/collectSample.js';
+export { createComparer, type Comparer, type ComparisonInput, type DiffStageOptions } from './diff/createComparer.js';
+export type { DiffSummary } from './diff/diffSummary.js';
+export { judgeRun } from './verdict/judgeRun.js';
+export type { RecordOutcome } from './verdict/aggregate.js';
 export type * from './report/reportTypes.js';
 export { type LogInput, readRecords, formatNames, FORMAT_PARSERS } from './sources/readRecords.js';
 export { readLines } from './sources/readLines.js';

@@ -1,7 +1,8 @@
 import { startDemoServices } from '@bg-replay/demo';
 import { defineCommand } from '../command.js';
 import { writeLine } from '../io.js';
-import { finishRun, runValidation } from './replay.js';
+import { writeReports } from '../flags/reportFlags.js';
+import { exitCodeOf, runValidation } from './replay.js';
 
 export const demoCommand = defineCommand({
   command: 'demo',
@@ -19,7 +20,8 @@ export const demoCommand = defineCommand({
         { logs: [{ kind: 'file', path: demo.logFile }], live: demo.live, candidate: demo.candidate, rules: demo.rulesFile, rps: 0 },
         io,
       );
-      const code = await finishRun(report, { reportJson: args['report-json'] }, io);
+      await writeReports(report, args, io);
+      const code = exitCodeOf(report);
       writeLine(
         io.stdout,
         '\nThe demo is meant to fail: green adds a field on purpose (hidden by a rule) and also has a bug (an order total that became a string).',

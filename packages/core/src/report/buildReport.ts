@@ -1,3 +1,4 @@
+import type { DiffSummary } from '../diff/diffSummary.js';
 import type { Privacy } from '../safety/privacy.js';
 import type { Tally } from '../verdict/aggregate.js';
 import type { VerdictResult } from '../verdict/computeVerdict.js';
@@ -38,7 +39,7 @@ function safeUrl(url: string): string {
  * Assembles the JSON report (schemaVersion 1) and redacts it: every string that carries a secret seen in
  * the run is scrubbed on the way out.
  */
-export function buildReport(input: ReportInput, privacy: Privacy): Report {
+export function buildReport(input: ReportInput, privacy: Privacy, sections: DiffSummary = {}): Report {
   const fields = [...input.tally.fields.values()].sort(
     (a, b) => b.count - a.count || a.route.localeCompare(b.route) || a.pointer.localeCompare(b.pointer),
   );
@@ -65,6 +66,7 @@ export function buildReport(input: ReportInput, privacy: Privacy): Report {
     },
     latency: { live: quantilesOf(input.tally.latency.live), candidate: quantilesOf(input.tally.latency.candidate) },
     sketches: input.tally.latency,
+    ...sections,
   };
   return redactReport(report, privacy);
 }

@@ -1,3 +1,4 @@
+import type { DiffSummary } from '../diff/diffSummary.js';
 import type { DifferenceKind, Verdict } from '../model.js';
 import type { LatencySketch } from '../verdict/latencySketch.js';
 
@@ -53,7 +54,7 @@ export interface FieldSummary {
 }
 
 /** The JSON report: a public contract. New fields may be added; existing ones keep their meaning. */
-export interface Report {
+export interface Report extends DiffSummary {
   schemaVersion: 1;
   tool: { name: 'bg-replay'; version: string };
   startedAt: string;

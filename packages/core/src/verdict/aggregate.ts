@@ -1,4 +1,4 @@
-import type { Exchange, JudgedDifference, RequestRecord } from '../model.js';
+import type { Difference, Exchange, JudgedDifference, RequestRecord } from '../model.js';
 import { aggregatePointer } from '../diff/pointer.js';
 import type { DifferenceSample, FieldSummary, RouteSummary } from '../report/reportTypes.js';
 import { addToSketch, createSketch, type LatencySketch } from './latencySketch.js';
@@ -10,6 +10,8 @@ export interface RecordOutcome {
   live: Exchange;
   candidate: Exchange;
   differences: JudgedDifference[];
+  /** Present when live was asked a second time (noise probe): its answer and live-vs-live differences. */
+  probe?: { live: Exchange; differences: Difference[] };
 }
 
 export type RouteTally = Omit<RouteSummary, 'matchRate' | 'verdict'>;

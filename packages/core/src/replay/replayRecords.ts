@@ -1,0 +1,122 @@
+import pLimit from 'p-limit';
+import type { Dispatcher } from 'undici';
+import type { Comparer } from '../diff/createComparer.js';
+import type { Exchange, RequestRecord } from '../model.js';
+import type { Privacy } from '../safety/privacy.js';
+import type { RecordOutcome } from '../verdict/aggregate.js';
+import { USER_AGENT } from '../version.js';
+import { createRateLimiter } from './createRateLimiter.js';
+import { sendRequest } from './sendRequest.js';
+
+/** Options of the replay stage. */
+export interface ReplayOptions {
+  /** Base URL of the live (production) service. */
+  live: string;
+  /** Base URL of the candidate (the test listener or next stage). */
+  candidate: string;
+  /** Records in flight at once (default 16). */
+  concurrency?: number;
+  /** Records started per second at most, protecting live (default 50; 0 = no cap). */
+  rps?: number;
+  /** Per-request timeout in milliseconds (default 5000). */
+  timeoutMs?: number;
+  /** Bodies are cut at this many decoded bytes (default 5 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface ReplayDeps {
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'user-agent',
+]);
+
+/** Joins a base URL (which may carry a path prefix such as an API Gateway stage) and a record's path. */
+export function targetUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/** Headers sent for a record: its own (already stripped of secrets) minus hop-by-hop ones, plus our User-Agent. */
+export function requestHeaders(record: RequestRecord): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  headers['user-agent'] = USER_AGENT;
+  return headers;
+}
+
+/** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
+function withoutBody(exchange: Exchange): Exchange {
+  return exchange.ok ? { ...exchange, body: new Uint8Array(0) } : exchange;
+}
+
+/**
+ * Replays every record against live and candidate at nearly the same moment, with bounded concurrency and
+ * a rate cap, and compares the answers. Transport faults are outcomes, not exceptions; an abort stops new
+ * requests and returns what finished.
+ */
+export async function replayRecords(
+  records: ReadonlyArray<{ record: RequestRecord; route: string }>,
+  options: ReplayOptions,
+  comparer: Comparer,
+  privacy: Privacy,
+  deps: ReplayDeps = {},
+): Promise<RecordOutcome[]> {
+  const limit = pLimit(options.concurrency ?? 16);
+  const limiter = createRateLimiter(options.rps ?? 50);
+  const outcomes: RecordOutcome[] = [];
+  let done = 0;
+  const send = (base: string, record: RequestRecord): Promise<Exchange> =>
+    sendRequest({
+      method: record.method,
+      url: targetUrl(base, record.path),
+      headers: requestHeaders(record),
+      body:
+        record.body === undefined ? undefined : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8'),
+      timeoutMs: options.timeoutMs ?? 5000,
+      maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
+      dispatcher: deps.dispatcher,
+    });
+  await Promise.all(
+    records.map(({ record, route }) =>
+      limit(async () => {
+        if (deps.signal?.aborted) return;
+        await limiter.take();
+        if (deps.signal?.aborted) return;
+        const probe = comparer.wantsProbe(record, route);
+        const [live, candidate, liveAgain] = await Promise.all([
+          send(options.live, record),
+          send(options.candidate, record),
+          probe ? send(options.live, record) : undefined,
+        ]);
+        let compared: ReturnType<Comparer['compare']> = { differences: [] };
+        if (live.ok && candidate.ok) {
+          compared = comparer.compare({ record, route, live, candidate, liveAgain: liveAgain?.ok ? liveAgain : undefined });
+        }
+        const outcome: RecordOutcome = {
+          route,
+          record: { ...record, path: privacy.redactPath(record.path), headers: privacy.redactHeaders(record.headers) },
+          live: withoutBody(live),
+          candidate: withoutBody(candidate),
+          differences: compared.differences,
+        };
+        if (liveAgain) outcome.probe = { live: withoutBody(liveAgain), differences: compared.noise ?? [] };
+        outcomes.push(outcome);
+        done += 1;
+        deps.onProgress?.(done, records.length);
+      }),
+    ),
+  );
+  return outcomes;
+}
