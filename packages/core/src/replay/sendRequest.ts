@@ -82,9 +82,21 @@ async function readCapped(
       try {
         for await (const chunk of body) {
           if (truncated) break;
-          if (!decoder.write(chunk)) await new Promise((r) => decoder.once('drain', r));
+          if (!decoder.write(chunk)) {
+            // Resume on drain, or stop when the reader has destroyed the decoder at the cap.
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                decoder.off('drain', done);
+                decoder.off('close', done);
+                resolve();
+              };
+              decoder.once('drain', done);
+              decoder.once('close', done);
+            });
+          }
+          if (decoder.destroyed) break;
         }
-        decoder.end();
+        if (!decoder.destroyed) decoder.end();
       } catch (error) {
         decoder.destroy(error as Error);
       }

@@ -1,0 +1,56 @@
+import { gzipSync } from 'node:zlib';
+import { startServer } from '@bg-replay/test-utils';
+import { describe, expect, it } from 'vitest';
+import { sendRequest } from './sendRequest.js';
+
+const opts = { method: 'GET', headers: {}, timeoutMs: 2000, maxBodyBytes: 1024 };
+
+describe('sendRequest', () => {
+  it('decodes a gzip body and measures latency', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ ok: true })));
+    });
+    const answer = await sendRequest({ ...opts, url: `${server.url}/x` });
+    await server.close();
+    expect(answer.ok).toBe(true);
+    if (!answer.ok) return;
+    expect(Buffer.from(answer.body).toString()).toBe('{"ok":true}');
+    expect(answer.truncated).toBe(false);
+    expect(answer.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('cuts a gzip bomb at the cap instead of inflating it whole', async () => {
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x61));
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+    const answer = await sendRequest({ ...opts, url: server.url });
+    await server.close();
+    expect(answer.ok && answer.truncated).toBe(true);
+    expect(answer.ok && answer.body.length).toBe(1024);
+  });
+
+  it('reports a refused connection and a timeout as data', async () => {
+    const server = await startServer(() => {
+      /* never answers */
+    });
+    const timeout = await sendRequest({ ...opts, url: server.url, timeoutMs: 200 });
+    await server.close();
+    expect(timeout).toMatchObject({ ok: false, code: 'timeout' });
+    const refused = await sendRequest({ ...opts, url: server.url });
+    expect(refused).toMatchObject({ ok: false, code: 'connection-refused' });
+  });
+
+  it('reports a connection reset mid-body', async () => {
+    const server = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    const answer = await sendRequest({ ...opts, url: server.url });
+    await server.close();
+    expect(answer).toMatchObject({ ok: false, code: 'connection-reset' });
+  });
+});

@@ -1,0 +1,125 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BgReplayError, validate } from '../src/index.js';
+
+type Handler = Parameters<typeof startServer>[0];
+
+const product = (id: number, price: unknown) => ({ id, name: `product ${id}`, price });
+
+function shop(priceOf: (id: number) => unknown): Handler {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const match = /^\/products\/(\d+)$/.exec(url.pathname);
+    if (match) return sendJson(res, 200, product(Number(match[1]), priceOf(Number(match[1]))));
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+    sendJson(res, 404, { error: 'not found' });
+  };
+}
+
+function apigwLine(method: string, path: string, resourcePath: string): string {
+  return JSON.stringify({ httpMethod: method, path, resourcePath, status: '200', requestTime: '26/Nov/2026:10:00:00 +0000' });
+}
+
+let dir: string;
+let logFile: string;
+let live: TestServer;
+let same: TestServer;
+let broken: TestServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bg-replay-validate-'));
+  const lines: string[] = [];
+  for (let i = 1; i <= 30; i += 1) lines.push(apigwLine('GET', `/products/${i}`, '/products/{id}'));
+  for (let i = 0; i < 25; i += 1) lines.push(apigwLine('GET', '/health', '/health'));
+  lines.push(apigwLine('POST', '/products', '/products'), apigwLine('DELETE', '/products/3', '/products/{id}'));
+  lines.push('{"httpMethod": "GET", "path": "/trunc', 'not json at all');
+  logFile = join(dir, 'access.log');
+  await writeFile(logFile, `${lines.join('\n')}\n`);
+  live = await startServer(shop((id) => id * 1.5));
+  same = await startServer(shop((id) => id * 1.5));
+  // The candidate's bug: prices of even products became strings.
+  broken = await startServer(shop((id) => (id % 2 === 0 ? String(id * 1.5) : id * 1.5)));
+});
+
+afterAll(async () => {
+  await Promise.all([live.close(), same.close(), broken.close()]);
+});
+
+const base = () => ({ logs: [{ kind: 'file' as const, path: logFile }], sample: 100, rps: 0, threshold: 0.8 });
+
+describe('validate against two real servers', () => {
+  it('passes when the candidate answers like live, and counts what it skipped', async () => {
+    const report = await validate({ ...base(), live: live.url, candidate: same.url });
+    expect(report.verdict).toBe('pass');
+    expect(report.counts.read).toBe(59);
+    expect(report.counts.skipped.malformed).toBe(2);
+    expect(report.counts.skipped.unsafeMethod).toBe(2);
+    expect(report.counts.sampled).toBe(55);
+    expect(report.counts.matched).toBe(55);
+    expect(report.routes.map((r) => r.route)).toEqual(['GET /health', 'GET /products/:id']);
+    expect(report.malformed.map((m) => m.line)).toEqual([58, 59]);
+  });
+
+  it('never replays a write and sends its own User-Agent', async () => {
+    const before = same.requests.length;
+    await validate({ ...base(), live: live.url, candidate: same.url });
+    const sent = same.requests.slice(before);
+    expect(sent.length).toBe(55);
+    expect(sent.every((r) => r.method === 'GET')).toBe(true);
+    expect(sent.every((r) => String(r.headers['user-agent']).startsWith('bg-replay/'))).toBe(true);
+  });
+
+  it('fails with the route, the aggregated pointer and the kind of the difference', async () => {
+    const report = await validate({ ...base(), live: live.url, candidate: broken.url });
+    expect(report.verdict).toBe('fail');
+    const field = report.fields.find((f) => f.count > 0);
+    expect(field).toMatchObject({ route: 'GET /products/:id', pointer: '/price', kind: 'type', count: 15 });
+    expect(field?.samples[0]).toMatchObject({ method: 'GET' });
+    const route = report.routes.find((r) => r.route === 'GET /products/:id');
+    expect(route).toMatchObject({ compared: 30, matched: 15, verdict: 'fail' });
+    expect(report.routes.find((r) => r.route === 'GET /health')?.matched).toBe(25);
+  });
+
+  it('is inconclusive when a route has fewer compared records than --min-samples', async () => {
+    const report = await validate({ ...base(), live: live.url, candidate: same.url, minSamples: 26 });
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.reasons.some((r) => r.code === 'too-few-samples' && r.route === 'GET /health')).toBe(true);
+  });
+
+  it('fails when the candidate cannot be reached, and is inconclusive when live cannot', async () => {
+    const closed = await startServer(() => {});
+    const url = closed.url;
+    await closed.close();
+    const down = await validate({ ...base(), live: live.url, candidate: url, timeoutMs: 1000 });
+    expect(down.verdict).toBe('fail');
+    expect(down.counts.errors.candidate).toBe(55);
+    expect(down.reasons.some((r) => r.code === 'candidate-unreachable')).toBe(true);
+    const liveDown = await validate({ ...base(), live: url, candidate: same.url, timeoutMs: 1000 });
+    expect(liveDown.verdict).toBe('inconclusive');
+    expect(liveDown.counts.errors.live).toBe(55);
+  });
+
+  it('hides differences with an ignore rule and reports the hits', async () => {
+    const rules = join(dir, 'rules.yaml');
+    await writeFile(rules, 'rules:\n  - id: price-text\n    pointer: /price\n    ignore: true\n  - id: never\n    pointer: /nothing\n    ignore: true\n');
+    const report = await validate({ ...base(), live: live.url, candidate: broken.url, rules });
+    expect(report.verdict).toBe('pass');
+    expect(report.rules.hits['price-text']).toBe(15);
+    expect(report.rules.unused).toEqual(['never']);
+  });
+
+  it('rejects a bad URL, a missing log and a broken rules file as user errors naming them', async () => {
+    await expect(validate({ ...base(), live: 'nope', candidate: same.url })).rejects.toThrow(/--live nope/);
+    await expect(
+      validate({ ...base(), logs: [{ kind: 'file', path: join(dir, 'missing.log') }], live: live.url, candidate: same.url }),
+    ).rejects.toThrow(/missing\.log: no such file/);
+    const rules = join(dir, 'broken.yaml');
+    await writeFile(rules, 'rules:\n  - id: a\n    pointer: price\n');
+    const error = await validate({ ...base(), live: live.url, candidate: same.url, rules }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BgReplayError);
+    expect((error as BgReplayError).message).toMatch(/broken\.yaml:3: .*pointer/);
+  });
+});
