@@ -1,6 +1,6 @@
-import { BgReplayError, isUserError } from '@bg-replay/core';
+import { BgReplayError, isUserError } from '@bg-replay/core/errors';
 import yargs from 'yargs';
-import { commands } from './commands/index.js';
+import { commandEntries } from './commands/index.js';
 import { EXIT, type CliIo, writeLine } from './io.js';
 import { toolVersion } from './version.js';
 
@@ -25,7 +25,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       usageError = message;
     })
     .exitProcess(false);
-  for (const command of commands) {
+  // Only the command being run is imported; the others are listed by name for --help.
+  const requested = argv.find((arg) => !arg.startsWith('-'));
+  for (const entry of commandEntries) {
+    if (entry.name !== requested) {
+      parser.command(entry.name, entry.describe);
+      continue;
+    }
+    const command = await entry.load();
     parser.command({
       command: command.command,
       describe: command.describe,

@@ -1,7 +1,30 @@
 import type { CliCommand } from '../command.js';
-import { demoCommand } from './demo.js';
-import { replayCommand } from './replay.js';
 
-/** Every sub-command, in the order `--help` lists them. */
-// biome-ignore lint/suspicious/noExplicitAny: each command has its own argument type
-export const commands: CliCommand<any>[] = [replayCommand, demoCommand];
+/**
+ * Every sub-command, in the order `--help` lists them. Modules load lazily: only the command being run is
+ * imported, so `bg-replay --help` does not pay for the AWS SDK or the replay engine.
+ */
+export interface CommandEntry {
+  name: string;
+  describe: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each command has its own argument type
+  load: () => Promise<CliCommand<any>>;
+}
+
+export const commandEntries: CommandEntry[] = [
+  {
+    name: 'replay',
+    describe: 'Replay logged requests against live and candidate, diff the answers and decide',
+    load: async () => (await import('./replay.js')).replayCommand,
+  },
+  {
+    name: 'demo',
+    describe: 'Run the embedded demo: a blue and a green service on loopback, replayed from a real-format log',
+    load: async () => (await import('./demo.js')).demoCommand,
+  },
+  {
+    name: 'plan',
+    describe: 'Print the steps a lifecycle hook would take for the current active stack, changing nothing',
+    load: async () => (await import('./plan.js')).planCommand,
+  },
+];

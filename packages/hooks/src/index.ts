@@ -1,0 +1,44 @@
+export { flipActiveStack, guardDestructive, readActiveStack, resolveTargetStack } from './activeStack.js';
+export { raiseCapacity, restoreCapacity, type SavedCapacity } from './capacity.js';
+export { createHookClients, type HookClientOptions } from './createHookClients.js';
+export {
+  type DriveOptions,
+  type DriveResult,
+  driveSteps,
+  type HookStep,
+  type PlannedStep,
+} from './driveSteps.js';
+export { DISABLED_FILTER_POLICY, setEventSourceEnabled } from './eventSources.js';
+export { type MigrationRecord, runMigration } from './migration.js';
+export type { Action, HookClients, HookName, StepContext, StepKind, StepOutcome } from './model.js';
+export { loadStacksConfig, parseStacksConfig } from './parseStacksConfig.js';
+export {
+  buildHookSteps,
+  createPresetStep,
+  type HookDeps,
+  type HookRunResult,
+  isPresetHook,
+  PRESET_HOOKS,
+  type PresetState,
+  type PresetStep,
+  type PresetStepResult,
+  planHook,
+  runHook,
+} from './presets.js';
+export { checkReadiness, publishSeed } from './seed.js';
+export {
+  type DatabaseConfig,
+  type EventSourceConfig,
+  type MigrationConfig,
+  otherStack,
+  type ScalableTargetConfig,
+  type SeedConfig,
+  type StackConfig,
+  type StackId,
+  type StacksConfig,
+  stackResourceKeys,
+  stacksConfigSchema,
+  stateParameterPrefix,
+} from './stacksConfig.js';
+export { createMemoryStateStore, createSsmStateStore, type StateStore } from './stateStore.js';
+export { deleteDatabase, PURGE_INTERVAL_MS, type PurgeRecord, purgeQueue } from './teardown.js';

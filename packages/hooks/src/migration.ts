@@ -1,0 +1,161 @@
+import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { guardDestructive } from './activeStack.js';
+import type { StepContext, StepOutcome } from './model.js';
+import { requireClient } from './requireClient.js';
+import { migrationKey, type StackId } from './stacksConfig.js';
+
+/** What the run record `runs/<runId>/migration-<stack>` holds. */
+export interface MigrationRecord {
+  status: 'running' | 'succeeded' | 'failed';
+  taskArn?: string;
+  reason?: string;
+}
+
+/**
+ * Runs the migration of `stack` once per run, one check at a time. ECS: `RunTask`, remember the task ARN,
+ * then `DescribeTasks` until it is `STOPPED` and every container exited 0 (`pending` meanwhile). Lambda:
+ * `Invoke` with `RequestResponse`; a `FunctionError` fails the step. A succeeded record makes a re-run send
+ * nothing; a failed one is retried by the next run. Refused on the live stack's database.
+ *
+ * @example
+ * let outcome = await runMigration(ctx, 'b'); // RunTask → pending
+ * outcome = await runMigration(ctx, 'b');     // DescribeTasks → pending, then done
+ */
+export async function runMigration(ctx: StepContext, stack: StackId): Promise<StepOutcome> {
+  const migration = ctx.config.stacks[stack].migration;
+  if (!migration) return { status: 'done', actions: [] };
+  const base = { step: 'run-migration', stack, resource: migrationKey(migration) } as const;
+  const refusal = await guardDestructive(ctx, base);
+  if (refusal) return { status: 'done', actions: [refusal] };
+  const key = `runs/${ctx.runId}/migration-${stack}`;
+  const record = await ctx.store.get<MigrationRecord>(key);
+  if (record?.status === 'succeeded') {
+    return {
+      status: 'done',
+      actions: [{ ...base, action: 'none', done: false, skipped: 'already succeeded' }],
+    };
+  }
+
+  if (migration.type === 'lambda') {
+    if (ctx.dryRun) {
+      return {
+        status: 'done',
+        actions: [{ ...base, action: 'Invoke', done: false, dryRun: true, skipped: 'dry run' }],
+      };
+    }
+    const out = await requireClient(ctx, 'lambda').send(
+      new InvokeCommand({
+        FunctionName: migration.functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(migration.payload ?? { stack })),
+      }),
+    );
+    if (out.FunctionError) {
+      const payload = out.Payload ? new TextDecoder().decode(out.Payload).slice(0, 500) : '';
+      const reason = `migration function ${migration.functionName} failed (${out.FunctionError}): ${payload}`;
+      await ctx.store.put(key, { status: 'failed', reason } satisfies MigrationRecord);
+      return { status: 'failed', actions: [{ ...base, action: 'Invoke', done: true }], reason };
+    }
+    await ctx.store.put(key, { status: 'succeeded' } satisfies MigrationRecord);
+    return { status: 'done', actions: [{ ...base, action: 'Invoke', done: true }] };
+  }
+
+  const ecs = requireClient(ctx, 'ecs');
+  if (record?.status === 'running' && record.taskArn) {
+    const out = await ecs.send(
+      new DescribeTasksCommand({ cluster: migration.cluster, tasks: [record.taskArn] }),
+    );
+    const task = out.tasks?.find((t) => t.taskArn === record.taskArn);
+    if (task && task.lastStatus !== 'STOPPED') {
+      return {
+        status: 'pending',
+        actions: [
+          { ...base, action: 'DescribeTasks', done: false, skipped: `task ${task.lastStatus ?? 'unknown'}` },
+        ],
+        reason: `migration task ${record.taskArn} is ${task.lastStatus ?? 'starting'}`,
+      };
+    }
+    if (task) {
+      const containers = (task.containers ?? []).filter(
+        (c) => !migration.containerName || c.name === migration.containerName,
+      );
+      const bad = containers.filter((c) => c.exitCode !== 0);
+      if (containers.length > 0 && bad.length === 0) {
+        if (!ctx.dryRun)
+          await ctx.store.put(key, {
+            status: 'succeeded',
+            taskArn: record.taskArn,
+          } satisfies MigrationRecord);
+        return {
+          status: 'done',
+          actions: [{ ...base, action: 'DescribeTasks', done: false, skipped: 'task exited 0' }],
+        };
+      }
+      const exits = bad.map((c) => `${c.name ?? '?'}=${c.exitCode ?? 'none'}`).join(', ');
+      const reason = `migration task ${record.taskArn} stopped (${task.stopCode ?? ''} ${task.stoppedReason ?? ''}) with exit codes ${exits || 'none'}`;
+      if (!ctx.dryRun)
+        await ctx.store.put(key, {
+          status: 'failed',
+          taskArn: record.taskArn,
+          reason,
+        } satisfies MigrationRecord);
+      return {
+        status: 'failed',
+        actions: [{ ...base, action: 'DescribeTasks', done: false, skipped: 'task failed' }],
+        reason,
+      };
+    }
+    // ECS forgets stopped tasks after about an hour: fall through and run it again.
+  }
+  if (ctx.dryRun) {
+    return {
+      status: 'done',
+      actions: [{ ...base, action: 'RunTask', done: false, dryRun: true, skipped: 'dry run' }],
+    };
+  }
+  const out = await ecs.send(
+    new RunTaskCommand({
+      cluster: migration.cluster,
+      taskDefinition: migration.taskDefinition,
+      count: 1,
+      launchType: migration.launchType,
+      startedBy: `bg-replay-${ctx.runId}`.slice(0, 128),
+      ...(migration.subnets
+        ? {
+            networkConfiguration: {
+              awsvpcConfiguration: {
+                subnets: migration.subnets,
+                securityGroups: migration.securityGroups,
+                assignPublicIp: migration.assignPublicIp ? 'ENABLED' : 'DISABLED',
+              },
+            },
+          }
+        : {}),
+      ...(migration.command && migration.containerName
+        ? {
+            overrides: {
+              containerOverrides: [{ name: migration.containerName, command: migration.command }],
+            },
+          }
+        : {}),
+    }),
+  );
+  const taskArn = out.tasks?.[0]?.taskArn;
+  if (!taskArn) {
+    const failure = out.failures?.[0];
+    const reason =
+      `RunTask started no migration task: ${failure?.reason ?? 'no reason given'} ${failure?.detail ?? ''}`.trim();
+    return {
+      status: 'failed',
+      actions: [{ ...base, action: 'RunTask', done: false, skipped: 'not started' }],
+      reason,
+    };
+  }
+  await ctx.store.put(key, { status: 'running', taskArn } satisfies MigrationRecord);
+  return {
+    status: 'pending',
+    actions: [{ ...base, action: 'RunTask', done: true }],
+    reason: `migration task ${taskArn} started`,
+  };
+}

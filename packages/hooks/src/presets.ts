@@ -1,0 +1,409 @@
+import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
+import type { Dispatcher } from 'undici';
+import { flipActiveStack, resolveTargetStack } from './activeStack.js';
+import { raiseCapacity, restoreCapacity } from './capacity.js';
+import { type DriveResult, driveSteps, type HookStep, type PlannedStep } from './driveSteps.js';
+import { setEventSourceEnabled } from './eventSources.js';
+import { runMigration } from './migration.js';
+import type { Action, HookClients, HookName, StepContext } from './model.js';
+import { checkReadiness, publishSeed, readinessKey, seedPublishKey } from './seed.js';
+import {
+  databaseKey,
+  eventSourceKey,
+  migrationKey,
+  otherStack,
+  queueKey,
+  type StackId,
+  type StacksConfig,
+  scalableTargetKey,
+  stateParameterPrefix,
+} from './stacksConfig.js';
+import { createSsmStateStore, type StateStore } from './stateStore.js';
+import { deleteDatabase, purgeQueue } from './teardown.js';
+
+/** The hooks each platform's preset provides, in lifecycle order. */
+export const PRESET_HOOKS = {
+  ecs: ['BeforeInstall', 'AfterInstall', 'AfterAllowTraffic'],
+  lambda: ['BeforeAllowTraffic', 'AfterAllowTraffic'],
+} as const satisfies Record<StacksConfig['platform'], readonly HookName[]>;
+
+/**
+ * True when `hook` is a preset of `platform`.
+ *
+ * @example
+ * isPresetHook('lambda', 'BeforeInstall'); // false: Lambda deployments have no install events
+ */
+export function isPresetHook(platform: StacksConfig['platform'], hook: string): hook is HookName {
+  return (PRESET_HOOKS[platform] as readonly string[]).includes(hook);
+}
+
+function step(
+  kind: HookStep['kind'],
+  stack: StackId,
+  resource: string,
+  description: string,
+  flags: { destructive?: boolean; waits?: boolean },
+  run: HookStep['run'],
+): HookStep {
+  return {
+    id: `${kind}:${stack}:${resource}`,
+    kind,
+    stack,
+    resource,
+    description,
+    destructive: flags.destructive ?? false,
+    waits: flags.waits ?? false,
+    run,
+  };
+}
+
+function capacitySteps(config: StacksConfig, target: StackId, raise: boolean): HookStep[] {
+  return config.stacks[target].scalableTargets.map((t, i) =>
+    raise
+      ? step(
+          'raise-capacity',
+          target,
+          scalableTargetKey(t),
+          `raise the minimum of ${t.resourceId} (${t.scalableDimension}) to live's ${config.stacks[otherStack(target)].scalableTargets[i]?.resourceId}`,
+          {},
+          (ctx) => raiseCapacity(ctx, target, i),
+        )
+      : step(
+          'restore-capacity',
+          target,
+          scalableTargetKey(t),
+          `restore the minimum and maximum of ${t.resourceId} saved before the raise`,
+          {},
+          (ctx) => restoreCapacity(ctx, target, i),
+        ),
+  );
+}
+
+function sourceSteps(config: StacksConfig, stack: StackId, enabled: boolean): HookStep[] {
+  return config.stacks[stack].eventSources.map((source) =>
+    step(
+      enabled ? 'enable-event-source' : 'disable-event-source',
+      stack,
+      eventSourceKey(source),
+      `${enabled ? 'enable' : 'disable'} ${source.type} ${eventSourceKey(source).replace(/^[^:]+:/, '')}`,
+      { destructive: !enabled, waits: source.type === 'lambda-event-source-mapping' },
+      (ctx) => setEventSourceEnabled(ctx, stack, source, enabled),
+    ),
+  );
+}
+
+function prepareSteps(
+  config: StacksConfig,
+  target: StackId,
+  parts: { capacity: boolean; migrate: boolean; connect: boolean },
+): HookStep[] {
+  const stack = config.stacks[target];
+  const steps: HookStep[] = [];
+  if (parts.capacity) steps.push(...capacitySteps(config, target, true));
+  if (parts.migrate && stack.migration) {
+    steps.push(
+      step(
+        'run-migration',
+        target,
+        migrationKey(stack.migration),
+        stack.migration.type === 'ecs-task'
+          ? `run the migration task ${stack.migration.taskDefinition} on ${stack.migration.cluster} and wait for exit 0`
+          : `invoke the migration function ${stack.migration.functionName} and check its result`,
+        { destructive: true, waits: stack.migration.type === 'ecs-task' },
+        (ctx) => runMigration(ctx, target),
+      ),
+    );
+  }
+  if (parts.connect) {
+    steps.push(...sourceSteps(config, target, true));
+    const publish = stack.seed?.publish;
+    if (publish) {
+      steps.push(
+        step(
+          'publish-seed',
+          target,
+          seedPublishKey(publish),
+          `ask upstream to seed stack ${target} (${publish.type})`,
+          { destructive: true },
+          (ctx) => publishSeed(ctx, target),
+        ),
+      );
+    }
+    const readiness = stack.seed?.readiness;
+    if (readiness) {
+      steps.push(
+        step(
+          'wait-ready',
+          target,
+          readinessKey(readiness),
+          readiness.type === 'http'
+            ? `wait until GET ${readiness.url} answers 2xx`
+            : `wait until ${readiness.tableName} holds at least ${readiness.minCount} items`,
+          { waits: true },
+          (ctx) => checkReadiness(ctx, target),
+        ),
+      );
+    }
+  }
+  return steps;
+}
+
+function teardownSteps(config: StacksConfig, target: StackId): HookStep[] {
+  const old = otherStack(target);
+  const oldStack = config.stacks[old];
+  const steps: HookStep[] = [
+    step(
+      'flip-active-stack',
+      target,
+      `ssm:${config.activeStack.parameter}`,
+      `set ${config.activeStack.parameter} to "${target}" (first: nothing of a live stack is torn down)`,
+      { destructive: true },
+      (ctx) => flipActiveStack(ctx, target),
+    ),
+    ...sourceSteps(config, old, false),
+    ...capacitySteps(config, target, false),
+  ];
+  if (config.teardown.purgeQueues) {
+    oldStack.queues.forEach((queue, i) => {
+      steps.push(
+        step(
+          'purge-queue',
+          old,
+          queueKey(queue),
+          `purge ${queue.url} (at most once per 60 s)`,
+          { destructive: true },
+          (ctx) => purgeQueue(ctx, old, i),
+        ),
+      );
+    });
+  }
+  if (config.teardown.deleteDatabase && oldStack.database) {
+    const db = oldStack.database;
+    steps.push(
+      step(
+        'delete-database',
+        old,
+        databaseKey(db),
+        db.type === 'dynamodb'
+          ? `delete table ${db.tableName} and wait until it is gone`
+          : `delete cluster ${db.clusterIdentifier} and its instances (${db.skipFinalSnapshot ? 'no final snapshot' : 'with a final snapshot'}) and wait until it is gone`,
+        { destructive: true, waits: true },
+        (ctx) => deleteDatabase(ctx, old),
+      ),
+    );
+  }
+  return steps;
+}
+
+/**
+ * The steps of a preset hook for a deployment moving to `target`, with their functions.
+ *
+ * @example
+ * const steps = buildHookSteps(config, 'AfterAllowTraffic', 'b');
+ * steps[0].kind; // 'flip-active-stack'
+ */
+export function buildHookSteps(config: StacksConfig, hook: HookName, target: StackId): HookStep[] {
+  if (!isPresetHook(config.platform, hook)) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `the ${config.platform} preset has no ${hook} hook; use one of ${PRESET_HOOKS[config.platform].join(', ')}`,
+    );
+  }
+  switch (hook) {
+    case 'BeforeInstall':
+      return prepareSteps(config, target, { capacity: true, migrate: true, connect: false });
+    case 'AfterInstall':
+      return prepareSteps(config, target, { capacity: false, migrate: false, connect: true });
+    case 'BeforeAllowTraffic':
+      return prepareSteps(config, target, { capacity: true, migrate: true, connect: true });
+    case 'AfterAllowTraffic':
+      return teardownSteps(config, target);
+  }
+}
+
+/**
+ * The ordered steps `hook` would take while `activeStack` is live (the deployment moves to the other
+ * stack). Calls nothing: this is what `bg-replay plan` prints.
+ *
+ * @example
+ * planHook(config, 'AfterAllowTraffic', 'a').map((s) => s.kind);
+ * // ['flip-active-stack', 'disable-event-source', 'restore-capacity', 'purge-queue', 'delete-database']
+ */
+export function planHook(config: StacksConfig, hook: HookName, activeStack: StackId): PlannedStep[] {
+  return buildHookSteps(config, hook, otherStack(activeStack)).map(({ run: _run, ...planned }) => planned);
+}
+
+/** What the runners need besides the config. */
+export interface HookDeps {
+  clients: HookClients;
+  /** Keys the per-run records; pass the CodeDeploy DeploymentId. */
+  runId?: string;
+  dryRun?: boolean;
+  logger?: Logger;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Defaults to SSM parameters under `state.parameterPrefix`. */
+  store?: StateStore;
+  dispatcher?: Dispatcher;
+  /** The stack the deployment moves to; by default recorded per run from the pointer's first reading. */
+  targetStack?: StackId;
+  /** Time kept before a deadline for the caller to report (default 10 s). */
+  reserveMs?: number;
+}
+
+/** The outcome of {@link runHook}. */
+export interface HookRunResult {
+  status: 'done' | 'failed';
+  target: StackId;
+  actions: Action[];
+  reason?: string;
+}
+
+function createContext(config: StacksConfig, deps: HookDeps, runId: string): StepContext {
+  const base = deps.store ?? createSsmStateStore(deps.clients.ssm, stateParameterPrefix(config));
+  const ctx: StepContext = {
+    config,
+    clients: deps.clients,
+    store: deps.dryRun ? createDryRunStore(base) : base,
+    runId: runId.replace(/[^A-Za-z0-9_.-]/g, '-'),
+    dryRun: deps.dryRun ?? false,
+    logger: deps.logger ?? silentLogger,
+    now: deps.now ?? Date.now,
+  };
+  if (deps.dispatcher) ctx.dispatcher = deps.dispatcher;
+  return ctx;
+}
+
+/** Reads through to `store`, writes to memory: a dry run changes nothing. */
+function createDryRunStore(store: StateStore): StateStore {
+  const overlay = new Map<string, unknown>();
+  return {
+    async get<T>(key: string) {
+      return overlay.has(key) ? (overlay.get(key) as T | undefined) : store.get<T>(key);
+    },
+    async put(key, value, options) {
+      if (options?.ifAbsent && (await this.get(key)) !== undefined) return false;
+      overlay.set(key, value);
+      return true;
+    },
+    async delete(key) {
+      overlay.set(key, undefined);
+    },
+  };
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function requireRunId(runId: string | undefined, hook: HookName): string {
+  if (!runId) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `${hook} needs a run id (the CodeDeploy DeploymentId): it keys what the hook remembers between re-runs`,
+    );
+  }
+  return runId;
+}
+
+/**
+ * Runs a preset hook to the end in this process, sleeping between checks of a pending step (inject `sleep`
+ * and `now` in tests). With `dryRun`, only reads are sent and the actions say what would be done.
+ *
+ * @example
+ * const result = await runHook(config, 'AfterAllowTraffic', { clients, runId: 'd-ABC123' });
+ * result.status; // 'done'
+ */
+export async function runHook(config: StacksConfig, hook: HookName, deps: HookDeps): Promise<HookRunResult> {
+  const ctx = createContext(config, deps, requireRunId(deps.runId, hook));
+  const target = deps.targetStack ?? (await resolveTargetStack(ctx));
+  const steps = buildHookSteps(config, hook, target);
+  const result = await driveSteps(steps, ctx, {
+    pollMs: config.waits.pollSeconds * 1000,
+    timeoutMs: config.waits.timeoutSeconds * 1000,
+    sleep: deps.sleep ?? defaultSleep,
+  });
+  return {
+    status: result.status === 'done' ? 'done' : 'failed',
+    target,
+    actions: result.actions,
+    ...(result.reason ? { reason: result.reason } : {}),
+  };
+}
+
+/** What a preset step carries from one invocation to the next. */
+export interface PresetState {
+  v: 1;
+  runId: string;
+  target: StackId;
+  index: number;
+  waitStartedAt?: number;
+}
+
+/** The result of one invocation of a preset step; `continue` asks the hook runtime for a fresh invocation. */
+export type PresetStepResult =
+  | { status: 'done'; actions: Action[] }
+  | { status: 'continue'; state: PresetState; actions: Action[]; reason?: string }
+  | { status: 'failed'; reason: string; actions: Action[] };
+
+/** The step function for the hook runtime of `@bg-replay/codedeploy`. */
+export type PresetStep = (ctx: {
+  state?: unknown;
+  deadline?: number;
+  deploymentId?: string;
+}) => Promise<PresetStepResult>;
+
+function parseState(state: unknown): PresetState | undefined {
+  if (state === undefined || state === null) return undefined;
+  const s = state as Partial<PresetState>;
+  if (
+    s.v === 1 &&
+    typeof s.runId === 'string' &&
+    (s.target === 'a' || s.target === 'b') &&
+    Number.isInteger(s.index)
+  ) {
+    return s as PresetState;
+  }
+  throw new BgReplayError(
+    'E_INPUT',
+    `the continuation state of a preset hook is not one it wrote: ${JSON.stringify(state)}`,
+  );
+}
+
+/**
+ * A preset hook as one resumable step: each invocation works until `deadline` (epoch ms) less a reserve,
+ * then returns `continue` with a small JSON state; the next invocation resumes at the same step.
+ *
+ * @example
+ * const step = createPresetStep(config, 'AfterAllowTraffic', { clients });
+ * let result = await step({ deploymentId: 'd-ABC123', deadline: Date.now() + 60_000 });
+ * while (result.status === 'continue') result = await step({ state: result.state, deadline: Date.now() + 60_000 });
+ */
+export function createPresetStep(config: StacksConfig, hook: HookName, deps: HookDeps): PresetStep {
+  if (!isPresetHook(config.platform, hook)) buildHookSteps(config, hook, 'a'); // throws the usage error
+  return async ({ state, deadline, deploymentId }) => {
+    const previous = parseState(state);
+    const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
+    const ctx = createContext(config, deps, runId);
+    const target = previous?.target ?? deps.targetStack ?? (await resolveTargetStack(ctx));
+    const steps = buildHookSteps(config, hook, target);
+    const result: DriveResult = await driveSteps(steps, ctx, {
+      from: previous?.index ?? 0,
+      ...(previous?.waitStartedAt !== undefined ? { waitStartedAt: previous.waitStartedAt } : {}),
+      pollMs: config.waits.pollSeconds * 1000,
+      timeoutMs: config.waits.timeoutSeconds * 1000,
+      sleep: deps.sleep ?? defaultSleep,
+      ...(deadline !== undefined ? { deadline } : {}),
+      reserveMs: deps.reserveMs ?? 10_000,
+    });
+    if (result.status === 'done') return { status: 'done', actions: result.actions };
+    if (result.status === 'failed')
+      return { status: 'failed', reason: result.reason ?? 'failed', actions: result.actions };
+    const next: PresetState = { v: 1, runId: ctx.runId, target, index: result.index };
+    if (result.waitStartedAt !== undefined) next.waitStartedAt = result.waitStartedAt;
+    return {
+      status: 'continue',
+      state: next,
+      actions: result.actions,
+      ...(result.reason ? { reason: result.reason } : {}),
+    };
+  };
+}

@@ -1,0 +1,472 @@
+import { silentLogger } from '@bg-replay/core';
+import { MockAgent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  checkReadiness,
+  createSsmStateStore,
+  deleteDatabase,
+  flipActiveStack,
+  publishSeed,
+  purgeQueue,
+  raiseCapacity,
+  restoreCapacity,
+  runMigration,
+  type StackId,
+  type StacksConfig,
+  type StepContext,
+  setEventSourceEnabled,
+} from '../src/index.js';
+import { awsError, type FakeAws, targetKey } from './fakeAws.js';
+import { createWorld, loadCatalog, loadOrders, prefixOf } from './world.js';
+
+const RUN = 'd-STEP1';
+
+function makeCtx(config: StacksConfig, fake: FakeAws, extra: Partial<StepContext> = {}): StepContext {
+  return {
+    config,
+    clients: fake.clients,
+    store: createSsmStateStore(fake.clients.ssm, prefixOf(config)),
+    runId: RUN,
+    dryRun: false,
+    logger: silentLogger,
+    now: fake.now,
+    ...extra,
+  };
+}
+
+/** Calls other than the SSM reads every step makes (pointer and records). */
+const sent = (fake: FakeAws) => fake.calls.filter((c) => c.command !== 'GetParameter');
+
+describe('flipActiveStack', () => {
+  it('reads the pointer, then writes the target once', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    await flipActiveStack(makeCtx(config, fake), 'b');
+    expect(fake.calls).toEqual([
+      { command: 'GetParameter', input: { Name: '/shop/catalog/active-stack' } },
+      {
+        command: 'PutParameter',
+        input: { Name: '/shop/catalog/active-stack', Value: 'b', Type: 'String', Overwrite: true },
+      },
+    ]);
+    fake.reset();
+    const again = await flipActiveStack(makeCtx(config, fake), 'b');
+    expect(fake.mutating()).toEqual([]);
+    expect(again.actions[0]).toMatchObject({ done: false, skipped: 'already b' });
+  });
+
+  it('names the parameter and the fix when the pointer holds something else', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    fake.state.params.set('/shop/catalog/active-stack', 'blue');
+    await expect(flipActiveStack(makeCtx(config, fake), 'b')).rejects.toMatchObject({
+      code: 'E_CONFIG',
+      message: 'the active-stack parameter /shop/catalog/active-stack holds "blue"; it must be "a" or "b"',
+    });
+  });
+});
+
+describe('capacity', () => {
+  it('saves the idle minimum, then raises it to live with RegisterScalableTarget, once', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(sent(fake)).toEqual([
+      {
+        command: 'DescribeScalableTargets',
+        input: {
+          ServiceNamespace: 'rds',
+          ResourceIds: ['cluster:orders-b'],
+          ScalableDimension: 'rds:cluster:ReadReplicaCount',
+        },
+      },
+      {
+        command: 'DescribeScalableTargets',
+        input: {
+          ServiceNamespace: 'rds',
+          ResourceIds: ['cluster:orders-a'],
+          ScalableDimension: 'rds:cluster:ReadReplicaCount',
+        },
+      },
+      {
+        command: 'PutParameter',
+        input: {
+          Name: '/bg-replay/orders/capacity/b/0',
+          Value: '{"min":1,"max":3}',
+          Type: 'String',
+          Overwrite: false,
+        },
+      },
+      {
+        command: 'RegisterScalableTarget',
+        input: {
+          ServiceNamespace: 'rds',
+          ResourceId: 'cluster:orders-b',
+          ScalableDimension: 'rds:cluster:ReadReplicaCount',
+          MinCapacity: 4,
+          MaxCapacity: 4,
+        },
+      },
+    ]);
+    fake.reset();
+    await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(fake.mutating()).toEqual([]);
+    expect(fake.state.params.get('/bg-replay/orders/capacity/b/0')).toBe('{"min":1,"max":3}');
+  });
+
+  it('restores the saved minimum and maximum, forgets them, and does nothing the second time', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    fake.reset();
+    await restoreCapacity(makeCtx(config, fake), 'b', 0);
+    expect(fake.mutating()).toEqual([
+      {
+        command: 'RegisterScalableTarget',
+        input: {
+          ServiceNamespace: 'rds',
+          ResourceId: 'cluster:orders-b',
+          ScalableDimension: 'rds:cluster:ReadReplicaCount',
+          MinCapacity: 1,
+          MaxCapacity: 3,
+        },
+      },
+      { command: 'DeleteParameter', input: { Name: '/bg-replay/orders/capacity/b/0' } },
+    ]);
+    expect(
+      fake.state.targets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
+    ).toEqual({ min: 1, max: 3 });
+    fake.reset();
+    await restoreCapacity(makeCtx(config, fake), 'b', 0);
+    expect(fake.mutating()).toEqual([]);
+  });
+});
+
+describe('event sources', () => {
+  it('enables an EventBridge rule after DescribeRule, and leaves an enabled one alone', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const rule = config.stacks.b.eventSources[1];
+    if (!rule) throw new Error('fixture');
+    await setEventSourceEnabled(makeCtx(config, fake), 'b', rule, true);
+    expect(sent(fake)).toEqual([
+      { command: 'DescribeRule', input: { Name: 'orders-nightly-reconcile-b', EventBusName: undefined } },
+      { command: 'EnableRule', input: { Name: 'orders-nightly-reconcile-b', EventBusName: undefined } },
+    ]);
+    fake.reset();
+    await setEventSourceEnabled(makeCtx(config, fake), 'b', rule, true);
+    expect(fake.mutating()).toEqual([]);
+  });
+
+  it('disables an event source mapping with UpdateEventSourceMapping and waits while it is Disabling', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    fake.state.params.set('/shop/orders/active-stack', 'b'); // flipped: a is the old stack, still connected
+    const mapping = config.stacks.a.eventSources[0];
+    if (!mapping) throw new Error('fixture');
+    const first = await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false);
+    expect(first.status).toBe('pending');
+    expect(fake.mutating()).toEqual([
+      {
+        command: 'UpdateEventSourceMapping',
+        input: { UUID: '6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7a01', Enabled: false },
+      },
+    ]);
+    fake.reset();
+    expect((await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false)).status).toBe('pending');
+    fake.tick();
+    expect((await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false)).status).toBe('done');
+    expect(fake.mutating()).toEqual([]);
+  });
+
+  it('waits on a mapping that is Updating instead of calling into ResourceInUseException', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const mapping = config.stacks.b.eventSources[0];
+    if (!mapping) throw new Error('fixture');
+    fake.state.mappings.set('6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7b02', 'Updating');
+    const outcome = await setEventSourceEnabled(makeCtx(config, fake), 'b', mapping, true);
+    expect(outcome).toMatchObject({
+      status: 'pending',
+      reason: 'event source mapping 6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7b02 is Updating',
+    });
+    expect(fake.mutating()).toEqual([]);
+  });
+
+  it('parks an SNS subscription with a filter policy that matches nothing, and restores the configured one', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    fake.state.params.set('/shop/catalog/active-stack', 'b');
+    const sub = config.stacks.a.eventSources[2];
+    if (!sub) throw new Error('fixture');
+    await setEventSourceEnabled(makeCtx(config, fake), 'a', sub, false);
+    expect(fake.mutating()).toEqual([
+      {
+        command: 'SetSubscriptionAttributes',
+        input: {
+          SubscriptionArn: 'arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-a001',
+          AttributeName: 'FilterPolicy',
+          AttributeValue: '{"bg-replay-disabled":["true"]}',
+        },
+      },
+    ]);
+    fake.reset();
+    await setEventSourceEnabled(makeCtx(config, fake), 'a', sub, false);
+    expect(fake.mutating()).toEqual([]);
+    fake.state.params.set('/shop/catalog/active-stack', 'a');
+    await setEventSourceEnabled(makeCtx(config, fake), 'a', sub, true);
+    expect(fake.mutating().map((c) => c.input.AttributeValue)).toEqual(['{"kind":["product","price"]}']);
+  });
+});
+
+describe('seeding', () => {
+  it('publishes the SNS seed request once per run', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    await publishSeed(makeCtx(config, fake), 'b');
+    await publishSeed(makeCtx(config, fake), 'b');
+    expect(fake.calls.filter((c) => c.command === 'Publish')).toEqual([
+      {
+        command: 'Publish',
+        input: {
+          TopicArn: 'arn:aws:sns:eu-west-1:123456789012:orders-upstream-replay',
+          Message: '{"action":"replay-open-orders","target":"b"}',
+          Subject: undefined,
+          MessageAttributes: { targetStack: { DataType: 'String', StringValue: 'b' } },
+        },
+      },
+    ]);
+    expect(fake.state.params.get(`/bg-replay/orders/runs/${RUN}/seed-b`)).toBe(
+      '{"at":"2026-11-26T10:00:00.000Z"}',
+    );
+  });
+
+  it('sends the seed request to SQS or EventBridge with the exact inputs', async () => {
+    const loaded = await loadCatalog();
+    const fake = createWorld(loaded, 'a');
+    await publishSeed(makeCtx(loaded, fake), 'b');
+    expect(fake.mutating().find((c) => c.command === 'PutEvents')?.input).toEqual({
+      Entries: [
+        {
+          EventBusName: 'shop',
+          Source: 'shop.catalog.deploy',
+          DetailType: 'SeedRequested',
+          Detail: '{"targetQueue":"catalog-updates-b","scope":"all-products"}',
+        },
+      ],
+    });
+    const config: StacksConfig = structuredClone(loaded);
+    config.stacks.b.seed = {
+      publish: {
+        type: 'sqs',
+        queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/seed.fifo',
+        message: 'go',
+        messageGroupId: 'seed',
+      },
+    };
+    await publishSeed(makeCtx(config, fake, { runId: 'd-OTHER' }), 'b');
+    expect(fake.mutating().find((c) => c.command === 'SendMessage')?.input).toEqual({
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/seed.fifo',
+      MessageBody: 'go',
+      MessageGroupId: 'seed',
+      MessageDeduplicationId: 'd-OTHER-b',
+    });
+  });
+
+  it('counts table items with a paged Scan Select=COUNT', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    const pending = await checkReadiness(makeCtx(config, fake), 'b');
+    expect(pending).toMatchObject({
+      status: 'pending',
+      reason: 'table catalog-products-b has 0 of 40 items',
+    });
+    expect(sent(fake)).toEqual([
+      { command: 'Scan', input: { TableName: 'catalog-products-b', Select: 'COUNT' } },
+    ]);
+    const table = fake.state.tables.get('catalog-products-b');
+    if (table) table.items = 40;
+    expect((await checkReadiness(makeCtx(config, fake), 'b')).status).toBe('done');
+  });
+
+  describe('HTTP readiness', () => {
+    let agent: MockAgent;
+    afterEach(async () => agent?.close());
+    it('is pending on 503 and on a transport error, done on 2xx', async () => {
+      const config = await loadOrders();
+      const fake = createWorld(config, 'a');
+      agent = new MockAgent();
+      agent.disableNetConnect();
+      const pool = agent.get('https://orders-b.internal.example.com');
+      pool.intercept({ path: '/ready', method: 'GET' }).reply(503, 'warming');
+      pool.intercept({ path: '/ready', method: 'GET' }).replyWithError(new Error('ECONNRESET'));
+      pool.intercept({ path: '/ready', method: 'GET' }).reply(204, '');
+      const ctx = makeCtx(config, fake, { dispatcher: agent });
+      expect(await checkReadiness(ctx, 'b')).toMatchObject({
+        status: 'pending',
+        reason: 'GET https://orders-b.internal.example.com/ready answered 503',
+      });
+      expect(await checkReadiness(ctx, 'b')).toMatchObject({ status: 'pending' });
+      expect(await checkReadiness(ctx, 'b')).toMatchObject({ status: 'done' });
+    });
+  });
+});
+
+describe('migrations', () => {
+  it('invokes a migration function with RequestResponse and fails on FunctionError', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    fake.state.functions.set('catalog-migrate-b', { error: 'column exists' });
+    const failed = await runMigration(makeCtx(config, fake), 'b');
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.status === 'failed' && failed.reason).toBe(
+      'migration function catalog-migrate-b failed (Unhandled): {"errorMessage":"column exists"}',
+    );
+    const invoke = fake.calls.find((c) => c.command === 'Invoke');
+    expect(invoke?.input.FunctionName).toBe('catalog-migrate-b');
+    expect(invoke?.input.InvocationType).toBe('RequestResponse');
+    expect(new TextDecoder().decode(invoke?.input.Payload as Uint8Array)).toBe(
+      '{"table":"catalog-products-b"}',
+    );
+
+    fake.state.functions.set('catalog-migrate-b', {});
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+    fake.reset();
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+    expect(fake.mutating()).toEqual([]);
+  });
+
+  it('polls DescribeTasks for the task it started and never starts a second one while it runs', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const ctx = makeCtx(config, fake);
+    expect((await runMigration(ctx, 'b')).status).toBe('pending');
+    fake.tick();
+    fake.reset();
+    expect((await runMigration(ctx, 'b')).status).toBe('pending');
+    expect(sent(fake)).toEqual([
+      {
+        command: 'DescribeTasks',
+        input: { cluster: 'shop', tasks: ['arn:aws:ecs:eu-west-1:123456789012:task/shop/task-1'] },
+      },
+    ]);
+    fake.tick();
+    expect((await runMigration(ctx, 'b')).status).toBe('done');
+    expect(fake.calls.filter((c) => c.command === 'RunTask')).toEqual([]);
+  });
+});
+
+describe('teardown', () => {
+  it('purges a queue once per run and takes PurgeQueueInProgress as done', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'b');
+    const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a';
+    await purgeQueue(makeCtx(config, fake), 'a', 0);
+    await purgeQueue(makeCtx(config, fake), 'a', 0);
+    expect(fake.calls.filter((c) => c.command === 'PurgeQueue')).toEqual([
+      { command: 'PurgeQueue', input: { QueueUrl: url } },
+    ]);
+    expect(JSON.parse(fake.state.params.get('/bg-replay/catalog/purge/a/0') ?? '{}')).toEqual({
+      at: '2026-11-26T10:00:00.000Z',
+      runId: RUN,
+    });
+
+    // Another run within 60 s: the earlier purge still counts, nothing is sent.
+    fake.reset();
+    const soon = await purgeQueue(makeCtx(config, fake, { runId: 'd-NEXT' }), 'a', 0);
+    expect(soon.actions[0]?.skipped).toBe('purged less than 60 s ago (2026-11-26T10:00:00.000Z)');
+    expect(fake.mutating()).toEqual([]);
+
+    // A purge started elsewhere: SQS answers PurgeQueueInProgress, which is not an error.
+    await fake.sleep(61_000);
+    fake.failNext('PurgeQueue', awsError('PurgeQueueInProgress'));
+    const busy = await purgeQueue(makeCtx(config, fake, { runId: 'd-NEXT' }), 'a', 0);
+    expect(busy).toMatchObject({
+      status: 'done',
+      actions: [{ skipped: 'a purge is already in progress', done: false }],
+    });
+  });
+
+  it('deletes a DynamoDB table after DescribeTable and waits until it is gone', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'b');
+    const ctx = makeCtx(config, fake);
+    expect((await deleteDatabase(ctx, 'a')).status).toBe('pending');
+    expect(sent(fake)).toEqual([
+      { command: 'DescribeTable', input: { TableName: 'catalog-products-a' } },
+      { command: 'DeleteTable', input: { TableName: 'catalog-products-a' } },
+    ]);
+    fake.reset();
+    expect((await deleteDatabase(ctx, 'a')).status).toBe('pending');
+    fake.tick();
+    expect(await deleteDatabase(ctx, 'a')).toMatchObject({
+      status: 'done',
+      actions: [{ skipped: 'table does not exist' }],
+    });
+    expect(fake.mutating()).toEqual([]);
+  });
+
+  it('fails, without deleting, a table with deletion protection', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'b');
+    fake.state.tables.set('catalog-products-a', { status: 'ACTIVE', items: 1, deletionProtection: true });
+    const outcome = await deleteDatabase(makeCtx(config, fake), 'a');
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(fake.mutating()).toEqual([]);
+  });
+
+  it('deletes the instances of an Aurora cluster, then the cluster without a snapshot when configured', async () => {
+    const loaded = await loadOrders();
+    const config: StacksConfig = structuredClone(loaded);
+    config.stacks.a.database = {
+      type: 'rds-cluster',
+      clusterIdentifier: 'orders-a',
+      skipFinalSnapshot: true,
+    };
+    const fake = createWorld(config, 'b');
+    const ctx = makeCtx(config, fake);
+    await deleteDatabase(ctx, 'a');
+    expect(fake.mutating()).toEqual([
+      { command: 'DeleteDBInstance', input: { DBInstanceIdentifier: 'orders-a-writer' } },
+      { command: 'DeleteDBInstance', input: { DBInstanceIdentifier: 'orders-a-reader-1' } },
+    ]);
+    fake.reset();
+    await deleteDatabase(ctx, 'a'); // instances still deleting: nothing sent
+    expect(fake.mutating()).toEqual([]);
+    fake.tick();
+    await deleteDatabase(ctx, 'a');
+    expect(fake.mutating()).toEqual([
+      { command: 'DeleteDBCluster', input: { DBClusterIdentifier: 'orders-a', SkipFinalSnapshot: true } },
+    ]);
+    fake.tick();
+    expect((await deleteDatabase(ctx, 'a')).status).toBe('done');
+  });
+});
+
+describe('the live-stack guard on single steps', () => {
+  it.each([
+    ['purge-queue', (ctx: StepContext, s: StackId) => purgeQueue(ctx, s, 0)],
+    ['delete-database', (ctx: StepContext, s: StackId) => deleteDatabase(ctx, s)],
+    ['run-migration', (ctx: StepContext, s: StackId) => runMigration(ctx, s)],
+    ['publish-seed', (ctx: StepContext, s: StackId) => publishSeed(ctx, s)],
+    [
+      'disable-event-source',
+      (ctx: StepContext, s: StackId) => {
+        const source = ctx.config.stacks[s].eventSources[0];
+        if (!source) throw new Error('fixture');
+        return setEventSourceEnabled(ctx, s, source, false);
+      },
+    ],
+  ] as const)('%s refuses the stack the pointer names as live and sends nothing', async (step, run) => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    const outcome = await run(makeCtx(config, fake), 'a');
+    expect(outcome.actions[0]).toMatchObject({
+      step,
+      refused: true,
+      done: false,
+      skipped: 'refused: stack a is the active stack',
+    });
+    expect(sent(fake)).toEqual([]);
+  });
+});
