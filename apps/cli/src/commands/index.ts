@@ -23,6 +23,21 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./demo.js')).demoCommand,
   },
   {
+    name: 'simulate',
+    describe: "Run a blue/green deployment's lifecycle hooks locally against a CodeDeploy stand-in and print the timeline",
+    load: async () => (await import('./simulate.js')).simulateCommand,
+  },
+  {
+    name: 'deploy',
+    describe: 'Start a CodeDeploy blue/green deployment with an AppSpec built from flags (ECS or Lambda)',
+    load: async () => (await import('./deploy.js')).deployCommand,
+  },
+  {
+    name: 'wait',
+    describe: 'Wait for a CodeDeploy deployment to finish; on failure wait for its rollback (CI gate)',
+    load: async () => (await import('./wait.js')).waitCommand,
+  },
+  {
     name: 'plan',
     describe: 'Print the steps a lifecycle hook would take for the current active stack, changing nothing',
     load: async () => (await import('./plan.js')).planCommand,

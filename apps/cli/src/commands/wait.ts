@@ -1,0 +1,226 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  type AwsClients,
+  createAwsClients,
+  FAKE_CREDENTIALS,
+  type WaitEvent,
+  type WaitResult,
+  waitForDeployment,
+} from '@bg-replay/codedeploy';
+import { BgReplayError } from '@bg-replay/core';
+import type { Argv } from 'yargs';
+import { defineCommand } from '../command.js';
+import { type CliIo, EXIT, writeLine } from '../io.js';
+
+const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/;
+
+/** Adds `--region` and `--endpoint` (tests point the SDK at a loopback stand-in). */
+export function withAwsFlags<T>(yargs: Argv<T>) {
+  return yargs
+    .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION)' })
+    .option('endpoint', { type: 'string', describe: 'CodeDeploy endpoint override, e.g. a local stand-in' });
+}
+
+/**
+ * The AWS clients for a command: region from `--region` or the environment; against a loopback
+ * `--endpoint` without credentials in the environment, static fake ones (a stand-in checks no signature).
+ */
+export function awsClientsFrom(
+  args: { region?: string; endpoint?: string },
+  io: CliIo,
+  maxAttempts?: number,
+): AwsClients {
+  const region = args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (!region) throw new BgReplayError('E_USAGE', 'no AWS region: pass --region or set AWS_REGION');
+  let loopback = false;
+  if (args.endpoint) {
+    let url: URL;
+    try {
+      url = new URL(args.endpoint);
+    } catch {
+      throw new BgReplayError(
+        'E_USAGE',
+        `--endpoint ${args.endpoint} is not a URL; give one like http://127.0.0.1:4566`,
+      );
+    }
+    loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  }
+  const useFake = loopback && !io.env.AWS_ACCESS_KEY_ID && !io.env.AWS_PROFILE;
+  return createAwsClients({
+    region,
+    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+    ...(useFake ? { credentials: { ...FAKE_CREDENTIALS } } : {}),
+    ...(maxAttempts ? { maxAttempts } : {}),
+  });
+}
+
+/** Parses `90s`, `30m`, `1h`, `250ms`, or a bare number of seconds. */
+export function parseDuration(value: string | number, flag: string): number {
+  const text = String(value).trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text);
+  if (!m) throw new BgReplayError('E_USAGE', `${flag} ${text} is not a duration; use e.g. 90s, 30m or 1h`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
+}
+
+/**
+ * Reads a deployment id from a file: plain text (`d-XXXXXXXXX`), the JSON of `aws deploy create-deployment`,
+ * a CDK `--outputs-file`, or `aws cloudformation describe-stacks` output. `file#OutputKey` picks a stack output.
+ */
+export async function readDeploymentId(spec: string, cwd: string): Promise<string> {
+  const hash = spec.lastIndexOf('#');
+  const [file, key] = hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    throw new BgReplayError(
+      'E_INPUT',
+      `--deployment-id-from: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  if (DEPLOYMENT_ID.test(text)) return text;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new BgReplayError(
+      'E_INPUT',
+      `--deployment-id-from: ${path} holds neither a deployment id (d-XXXXXXXXX) nor JSON`,
+    );
+  }
+  const found: Array<{ key: string; value: string }> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    // describe-stacks: { OutputKey, OutputValue }
+    if (typeof record.OutputKey === 'string' && typeof record.OutputValue === 'string') {
+      found.push({ key: record.OutputKey, value: record.OutputValue });
+    }
+    for (const [k, v] of Object.entries(record)) {
+      if (typeof v === 'string' && DEPLOYMENT_ID.test(v)) found.push({ key: k, value: v });
+      else visit(v);
+    }
+  };
+  visit(doc);
+  const matches = found.filter((f) => (key ? f.key === key : DEPLOYMENT_ID.test(f.value)));
+  const ids = [...new Set(matches.map((f) => f.value))];
+  if (ids.length === 1 && ids[0]) return ids[0];
+  if (ids.length === 0) {
+    throw new BgReplayError(
+      'E_INPUT',
+      `--deployment-id-from: no ${key ? `output ${key}` : 'deployment id (d-XXXXXXXXX)'} in ${path}`,
+    );
+  }
+  throw new BgReplayError(
+    'E_INPUT',
+    `--deployment-id-from: ${path} holds several deployment ids (${ids.join(', ')}); name one with ${file}#<OutputKey>`,
+  );
+}
+
+/** Prints a wait's progress to stderr. */
+export function printWaitEvent(io: CliIo, event: WaitEvent): void {
+  switch (event.type) {
+    case 'status':
+      writeLine(
+        io.stderr,
+        `${event.rollback ? 'rollback ' : 'deployment '}${event.deploymentId}: ${event.status}`,
+      );
+      break;
+    case 'retry':
+      writeLine(
+        io.stderr,
+        `GetDeployment ${event.deploymentId}: ${event.error}; retrying in ${Math.round(event.delayMs / 1000)} s`,
+      );
+      break;
+    case 'rollback':
+      writeLine(io.stderr, `waiting for rollback deployment ${event.rollbackDeploymentId}`);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Prints the final result and maps it to an exit code. */
+export function finishWait(io: CliIo, result: WaitResult, json: boolean): number {
+  if (json) writeLine(io.stdout, JSON.stringify(result, null, 2));
+  else {
+    writeLine(io.stdout, result.reason);
+    if (result.errorInformation?.message && !result.ok) {
+      writeLine(
+        io.stdout,
+        `error: ${[result.errorInformation.code, result.errorInformation.message].filter(Boolean).join(': ')}`,
+      );
+    }
+  }
+  return result.ok ? EXIT.pass : EXIT.fail;
+}
+
+/** Flags shared by `wait` and `deploy --wait`. */
+export function withWaitFlags<T>(yargs: Argv<T>) {
+  return yargs
+    .option('timeout', {
+      type: 'string',
+      default: '60m',
+      describe: 'Give up after this long (deployment plus rollback)',
+    })
+    .option('poll-interval', {
+      type: 'string',
+      default: '5s',
+      describe: 'First delay between polls; grows to 30 s',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' });
+}
+
+export const waitCommand = defineCommand({
+  command: 'wait',
+  describe: 'Wait for a CodeDeploy deployment to finish; on failure wait for its rollback (CI gate)',
+  builder: (yargs) =>
+    withWaitFlags(withAwsFlags(yargs))
+      .option('deployment-id', { type: 'string', describe: 'The deployment id (d-XXXXXXXXX)' })
+      .option('deployment-id-from', {
+        type: 'string',
+        describe:
+          'Read the id from a file: plain text, create-deployment JSON, CDK outputs or describe-stacks (file#OutputKey)',
+      })
+      .conflicts('deployment-id', 'deployment-id-from')
+      .usage(
+        '$0 wait --deployment-id <id> | --deployment-id-from <file[#OutputKey]> [options]\n\nExits 0 when the deployment succeeded, 1 when it failed, stopped or timed out.',
+      )
+      .example('$0 wait --deployment-id d-ABCDEF123 --timeout 45m', 'gate a pipeline on the deployment')
+      .example('$0 wait --deployment-id-from cdk-outputs.json#DeploymentId', 'id from a stack output'),
+  async run(args, io) {
+    let deploymentId = args['deployment-id'];
+    if (!deploymentId && args['deployment-id-from'])
+      deploymentId = await readDeploymentId(args['deployment-id-from'], io.cwd);
+    if (!deploymentId)
+      throw new BgReplayError(
+        'E_USAGE',
+        'name the deployment: --deployment-id <id> or --deployment-id-from <file>',
+      );
+    const timeoutMs = parseDuration(args.timeout, '--timeout');
+    const initialDelayMs = parseDuration(args['poll-interval'], '--poll-interval');
+    // One SDK attempt per poll: the wait's own backoff handles throttling and reports it.
+    const aws = awsClientsFrom(args, io, 1);
+    try {
+      const result = await waitForDeployment({
+        deploymentId,
+        codedeploy: aws.codedeploy,
+        timeoutMs,
+        initialDelayMs,
+        maxDelayMs: Math.max(initialDelayMs, 30_000),
+        onEvent: (e) => printWaitEvent(io, e),
+      });
+      return finishWait(io, result, args.json);
+    } finally {
+      aws.destroy();
+    }
+  },
+});

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deployCommand } from '../src/commands/deploy.js';
+import { runCommand } from './_runCommand.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** CreateDeployment answers d-NEW000001; GetDeployment walks through `statuses`. */
+async function codedeploy(statuses: Array<Record<string, unknown>>): Promise<TestServer> {
+  let polls = 0;
+  return startServer((req, res) => {
+    const target = String(req.headers['x-amz-target']);
+    if (target.endsWith('.CreateDeployment')) return sendJson(res, 200, { deploymentId: 'd-NEW000001' });
+    if (target.endsWith('.GetDeployment')) {
+      const body = statuses[Math.min(polls++, statuses.length - 1)];
+      return sendJson(res, 200, { deploymentInfo: body });
+    }
+    sendJson(res, 400, { __type: 'UnknownOperationException' });
+  });
+}
+
+const ECS = [
+  '--application',
+  'shop',
+  '--deployment-group',
+  'shop-bg',
+  '--task-definition',
+  'arn:aws:ecs:us-east-1:1:task-definition/shop:42',
+  '--container-name',
+  'web',
+  '--container-port',
+  '8080',
+  '--hook',
+  'AfterAllowTestTraffic=CodeDeployHook_validate',
+];
+
+describe('bg-replay deploy', () => {
+  it('creates the deployment with the AppSpec content and sha256 and prints the id', async () => {
+    server = await codedeploy([]);
+    const r = await runCommand(deployCommand, [
+      'deploy',
+      ...ECS,
+      '--endpoint',
+      server.url,
+      '--region',
+      'us-east-1',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('d-NEW000001\n');
+    const input = JSON.parse(server.requests[0]?.body ?? '{}');
+    expect(input.applicationName).toBe('shop');
+    expect(input.deploymentGroupName).toBe('shop-bg');
+    expect(input.revision.revisionType).toBe('AppSpecContent');
+    const { content, sha256 } = input.revision.appSpecContent;
+    expect(sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(content).toContain('ContainerPort: 8080');
+    expect(content).toContain('- AfterAllowTestTraffic: CodeDeployHook_validate');
+  });
+
+  for (const [final, code] of [
+    ['Succeeded', 0],
+    ['Failed', 1],
+    ['Stopped', 1],
+  ] as const) {
+    it(`--wait exits ${code} when the deployment ends ${final}`, async () => {
+      server = await codedeploy([{ status: 'InProgress' }, { status: final }]);
+      const r = await runCommand(deployCommand, [
+        'deploy',
+        ...ECS,
+        '--wait',
+        '--poll-interval',
+        '5ms',
+        '--endpoint',
+        server.url,
+        '--region',
+        'us-east-1',
+      ]);
+      expect(r.code).toBe(code);
+      expect(r.stdout.split('\n')[0]).toBe('d-NEW000001');
+      expect(r.stdout).toContain(`deployment d-NEW000001 ${final.toLowerCase()}`);
+    });
+  }
+
+  it('--wait waits for the rollback of a failed deployment', async () => {
+    server = await codedeploy([
+      { status: 'Failed', rollbackInfo: { rollbackDeploymentId: 'd-RB0000001' } },
+      { status: 'Succeeded' },
+    ]);
+    const r = await runCommand(deployCommand, [
+      'deploy',
+      ...ECS,
+      '--wait',
+      '--poll-interval',
+      '5ms',
+      '--endpoint',
+      server.url,
+      '--region',
+      'us-east-1',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('rollback d-RB0000001 succeeded');
+  });
+
+  it('prints a Lambda AppSpec without calling AWS', async () => {
+    const r = await runCommand(deployCommand, [
+      'deploy',
+      '--function-name',
+      'api',
+      '--alias',
+      'live',
+      '--current-version',
+      '3',
+      '--target-version',
+      '4',
+      '--hook',
+      'BeforeAllowTraffic=CodeDeployHook_validate',
+      '--print-appspec',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Type: AWS::Lambda::Function');
+    expect(r.stdout).toContain('- BeforeAllowTraffic: CodeDeployHook_validate');
+  });
+
+  it('names the missing flags', async () => {
+    await expect(
+      runCommand(deployCommand, ['deploy', '--function-name', 'api', '--print-appspec']),
+    ).rejects.toThrow('missing --alias, --current-version, --target-version for a Lambda deployment');
+    await expect(
+      runCommand(deployCommand, [
+        'deploy',
+        '--function-name',
+        'api',
+        '--container-name',
+        'web',
+        '--print-appspec',
+      ]),
+    ).rejects.toThrow(/not both/);
+  });
+
+  it('refuses a hook event the platform does not have', async () => {
+    await expect(
+      runCommand(deployCommand, [
+        'deploy',
+        '--function-name',
+        'api',
+        '--alias',
+        'live',
+        '--current-version',
+        '3',
+        '--target-version',
+        '4',
+        '--hook',
+        'AfterInstall=CodeDeployHook_x',
+        '--print-appspec',
+      ]),
+    ).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('AfterInstall is not a lifecycle event of a Lambda deployment'),
+    });
+  });
+});

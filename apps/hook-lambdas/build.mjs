@@ -1,0 +1,74 @@
+// Bundles each ready-made hook for the Node.js 22 Lambda runtime as dist/CodeDeployHook_<name>/index.mjs,
+// then prints its size and the time a fresh `node` takes to import it (the code part of a cold start).
+//
+// The AWS SDK v3 is bundled, not left to the runtime's copy: the bundle then runs with exactly the client
+// versions the tests ran, is immune to runtime SDK updates, and esbuild keeps only the commands used.
+// Pass --external-sdk to leave @aws-sdk/* to the runtime (smaller zip, runtime-managed versions).
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Ready-made hooks: Lambda name suffix → entry file. */
+export const HOOKS = { validate: 'src/validate.ts' };
+
+/**
+ * @param {{ outdir?: string, externalSdk?: boolean, measure?: boolean, log?: (line: string) => void }} [options]
+ * @returns {Promise<Array<{ name: string, file: string, bytes: number, importMs?: number }>>}
+ */
+export async function buildHooks(options = {}) {
+  const outdir = options.outdir ?? join(here, 'dist');
+  const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const results = [];
+  for (const [name, entry] of Object.entries(HOOKS)) {
+    const functionName = `CodeDeployHook_${name}`;
+    const file = join(outdir, functionName, 'index.mjs');
+    await build({
+      entryPoints: [join(here, entry)],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'], // ESM builds of the SDK tree-shake better
+      minify: true,
+      sourcemap: 'linked',
+      legalComments: 'none',
+      external: options.externalSdk ? ['@aws-sdk/*', '@smithy/*'] : [],
+      // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'warning',
+    });
+    const { size } = await stat(file);
+    const result = { name: functionName, file, bytes: size };
+    // With an external SDK the bundle only imports inside the Lambda runtime, which provides @aws-sdk/*.
+    if (options.measure !== false && !options.externalSdk) result.importMs = measureImport(file);
+    results.push(result);
+    log(
+      `${functionName}/index.mjs  ${(size / 1024).toFixed(0)} KiB${result.importMs === undefined ? '  (import not timed: SDK external)' : `  cold import ${result.importMs.toFixed(0)} ms`}`,
+    );
+  }
+  return results;
+}
+
+/** Imports the bundle in a fresh node process and returns the milliseconds the import took. */
+function measureImport(file) {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'], // the SDK warns about Node 20 here; Lambda runs Node 22
+  });
+  return Number(out);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildHooks({ externalSdk: process.argv.includes('--external-sdk') });
+}

@@ -1,0 +1,47 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createHookHandler,
+  createValidationHook,
+  type HookHandlerOptions,
+  loadValidationHookConfig,
+  type ValidationHookDeps,
+} from '@bg-replay/codedeploy';
+
+/** Config files looked for next to the bundle (first found wins; env and SSM override). */
+export const CONFIG_FILES = ['bg-replay.config.json', 'bg-replay.config.yaml', 'bg-replay.config.yml'];
+
+/** Options of {@link createValidateHandler} (tests inject clients and `validate`). */
+export interface ValidateHandlerOptions {
+  env: Record<string, string | undefined>;
+  baseDir: string;
+  handler?: Omit<HookHandlerOptions, 'name'>;
+  deps?: ValidationHookDeps;
+}
+
+/**
+ * The ready-made validation hook: configuration is loaded once at cold start (bundled file, SSM parameter
+ * named by BG_REPLAY_CONFIG_SSM_PARAMETER, BG_REPLAY_* variables); a bad configuration is reported as
+ * `Failed` with the message on every invocation instead of hanging the deployment.
+ *
+ * @example
+ * export const handler = createValidateHandler({ env: process.env, baseDir: __dirname });
+ */
+export function createValidateHandler(options: ValidateHandlerOptions) {
+  const config = loadValidationHookConfig({
+    env: options.env,
+    baseDir: options.baseDir,
+    optionalFiles: CONFIG_FILES,
+  });
+  config.catch(() => {}); // surfaced by the step as a Failed report, never as an unhandled rejection
+  return createHookHandler(createValidationHook(config, { baseDir: options.baseDir, ...options.deps }), {
+    name: 'validate',
+    ...options.handler,
+  });
+}
+
+/** Lambda entry point (`index.handler`). */
+export const handler = createValidateHandler({
+  env: process.env,
+  baseDir: dirname(fileURLToPath(import.meta.url)),
+});

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildAppSpec, startCodeDeployStandIn } from '@bg-replay/codedeploy';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error build.mjs is plain JavaScript without types
+import { buildHooks } from '../build.mjs';
+
+describe('the esbuild bundle (plain node, no vitest interop)', () => {
+  it('builds CodeDeployHook_validate/index.mjs, and the bundled handler reports Failed for a bad config', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'bgr-bundle-'));
+    const [built] = (await buildHooks({ outdir, measure: false, log: () => {} })) as Array<{
+      name: string;
+      file: string;
+      bytes: number;
+    }>;
+    expect(built?.name).toBe('CodeDeployHook_validate');
+    expect(built?.file).toBe(join(outdir, 'CodeDeployHook_validate', 'index.mjs'));
+
+    const spec = buildAppSpec({
+      platform: 'Lambda',
+      functionName: 'api',
+      alias: 'live',
+      currentVersion: '1',
+      targetVersion: '2',
+      hooks: { BeforeAllowTraffic: 'CodeDeployHook_validate' },
+    });
+    const standIn = await startCodeDeployStandIn({
+      deployment: {
+        deploymentId: 'd-BUNDLE001',
+        applicationName: 'api',
+        deploymentGroupName: 'api-bg',
+        computePlatform: 'Lambda',
+        appSpecContent: spec.content,
+        appSpecSha256: spec.sha256,
+        status: 'InProgress',
+      },
+    });
+    try {
+      const execution = standIn.openHookExecution('BeforeAllowTraffic');
+      const script = `
+        const { handler } = await import(${JSON.stringify(pathToFileURL(built?.file ?? '').href)});
+        const context = { functionName: 'CodeDeployHook_validate', getRemainingTimeInMillis: () => 60000 };
+        const outcome = await handler({ DeploymentId: 'd-BUNDLE001', LifecycleEventHookExecutionId: ${JSON.stringify(execution.id)} }, context);
+        process.stdout.write(JSON.stringify(outcome) + String.fromCharCode(10));
+        process.exit(0); // the SDK's keep-alive socket to the stand-in would hold the process open`;
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--input-type=module', '-e', script],
+          {
+            cwd: outdir,
+            timeout: 20_000,
+            env: {
+              PATH: process.env.PATH ?? '',
+              AWS_REGION: 'us-east-1',
+              AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+              AWS_SECRET_ACCESS_KEY: 'local',
+              AWS_ENDPOINT_URL: standIn.url,
+              BG_REPLAY_LOG_GROUP: '/aws/apigw/api',
+              BG_REPLAY_LIVE: 'https://api.example.com',
+            },
+          },
+          (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+        );
+      });
+      const lines = stdout.trim().split('\n');
+      const outcome = JSON.parse(lines.at(-1) ?? '{}');
+      expect(outcome.status).toBe('Failed');
+      expect(outcome.reason).toMatch(/candidate \(.*\)?: is required|candidate: is required/);
+      expect(await execution.reported).toBe('Failed');
+      expect(standIn.operations).toEqual([
+        'GetDeployment',
+        'GetApplicationRevision',
+        'PutLifecycleEventHookExecutionStatus',
+      ]);
+      // The JSON log lines are the function's CloudWatch output.
+      expect(
+        lines.some((l) => l.includes('"message":"hook reported"') && l.includes('"status":"Failed"')),
+      ).toBe(true);
+    } finally {
+      await standIn.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+
+/** Options of {@link createAwsClients}. */
+export interface AwsClientOptions {
+  region?: string;
+  /** Endpoint override (a loopback stand-in, a VPC endpoint). */
+  endpoint?: string;
+  /** Static credentials; default: the SDK's provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** SDK attempts per call. */
+  maxAttempts?: number;
+}
+
+/** The SDK clients the CLI commands use. */
+export interface AwsClients {
+  codedeploy: CodeDeployClient;
+  lambda: LambdaClient;
+  destroy(): void;
+}
+
+/**
+ * Builds the CodeDeploy and Lambda clients with one region/endpoint/credentials setting, so callers that
+ * do not depend on the SDK (the CLI) can point them at a loopback stand-in.
+ *
+ * @example
+ * const aws = createAwsClients({ region: 'eu-west-1' });
+ * try { await waitForDeployment({ deploymentId, codedeploy: aws.codedeploy }); } finally { aws.destroy(); }
+ */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  const codedeploy = new CodeDeployClient(config);
+  const lambda = new LambdaClient(config);
+  return {
+    codedeploy,
+    lambda,
+    destroy: () => {
+      codedeploy.destroy();
+      lambda.destroy();
+    },
+  };
+}

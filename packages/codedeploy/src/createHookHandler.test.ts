@@ -1,0 +1,302 @@
+import {
+  CodeDeployClient,
+  GetApplicationRevisionCommand,
+  GetDeploymentCommand,
+  LifecycleEventAlreadyCompletedException,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { BgReplayError } from '@bg-replay/core';
+import { fakeLambdaContext } from '@bg-replay/test-utils';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildAppSpec } from './appSpec.js';
+import { createHookHandler, type HookHandlerOptions, type HookStep } from './createHookHandler.js';
+import { createJsonLogger } from './createJsonLogger.js';
+
+const EVENT = { DeploymentId: 'd-TEST0001', LifecycleEventHookExecutionId: 'exec-1' };
+const APPSPEC = buildAppSpec({
+  platform: 'ECS',
+  taskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/shop:7',
+  containerName: 'web',
+  containerPort: 8080,
+  hooks: { AfterAllowTestTraffic: 'CodeDeployHook_validate', AfterAllowTraffic: 'CodeDeployHook_cleanup' },
+}).content;
+
+function setup(extra: Partial<HookHandlerOptions> = {}) {
+  const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
+  const lambda = new LambdaClient({ region: 'us-east-1' });
+  const cd = mockClient(codedeploy);
+  const lm = mockClient(lambda);
+  cd.on(GetDeploymentCommand).resolves({
+    deploymentInfo: {
+      deploymentId: EVENT.DeploymentId,
+      applicationName: 'shop',
+      deploymentGroupName: 'shop-bg',
+      computePlatform: 'ECS',
+      status: 'InProgress',
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: 'x' } },
+    },
+  });
+  cd.on(GetApplicationRevisionCommand).resolves({
+    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC } },
+  });
+  cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({ lifecycleEventHookExecutionId: 'exec-1' });
+  lm.on(InvokeCommand).resolves({ StatusCode: 202 });
+  const lines: Record<string, unknown>[] = [];
+  const logger = createJsonLogger({ write: (l) => lines.push(JSON.parse(l)), level: 'debug' });
+  const options: HookHandlerOptions = { clients: { codedeploy, lambda }, logger, reserveMs: 50, ...extra };
+  const reported = () =>
+    cd.commandCalls(PutLifecycleEventHookExecutionStatusCommand).map((c) => c.args[0].input);
+  return { cd, lm, lines, options, reported };
+}
+
+/** Backoff sleeps return at once; the deadline timer (long) waits until the runtime cancels it. */
+const quickSleep = (ms: number, signal?: AbortSignal) =>
+  ms <= 1000
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
+
+const ctx = (timeoutMs = 60_000) =>
+  fakeLambdaContext({ functionName: 'CodeDeployHook_validate', qualifier: 'live', timeoutMs });
+
+describe('createHookHandler', () => {
+  let env: ReturnType<typeof setup>;
+  beforeEach(() => {
+    env = setup();
+  });
+
+  it('reports Succeeded with the exact ids when the step returns nothing', async () => {
+    const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
+    expect(outcome.status).toBe('Succeeded');
+    expect(env.reported()).toEqual([
+      { deploymentId: 'd-TEST0001', lifecycleEventHookExecutionId: 'exec-1', status: 'Succeeded' },
+    ]);
+  });
+
+  it('resolves the lifecycle event, platform and ECS properties from the AppSpec for a qualified function', async () => {
+    let seen: unknown;
+    await createHookHandler(({ deployment }) => {
+      seen = deployment;
+      return undefined;
+    }, env.options)(EVENT, ctx());
+    expect(seen).toMatchObject({
+      lifecycleEvent: 'AfterAllowTestTraffic',
+      computePlatform: 'ECS',
+      applicationName: 'shop',
+      ecs: {
+        TaskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/shop:7',
+        LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 8080 },
+      },
+    });
+    expect(env.cd.commandCalls(GetApplicationRevisionCommand)[0]?.args[0].input).toEqual({
+      applicationName: 'shop',
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: 'x' } },
+    });
+  });
+
+  it('writes structured JSON log lines carrying the deployment id', async () => {
+    await createHookHandler(async () => undefined, { ...env.options, name: 'validate' })(EVENT, ctx());
+    const reportedLine = env.lines.find((l) => l.message === 'hook reported');
+    expect(reportedLine).toMatchObject({
+      level: 'info',
+      hook: 'validate',
+      deploymentId: 'd-TEST0001',
+      status: 'Succeeded',
+    });
+  });
+
+  describe('no code path leaves the hook unreported', () => {
+    const paths: Array<[string, HookStep, number?]> = [
+      [
+        'the step throws',
+        () => {
+          throw new Error('boom');
+        },
+      ],
+      ['the step rejects', async () => Promise.reject(new Error('nope'))],
+      ['the step rejects with a non-error', async () => Promise.reject('a string')],
+      ['the step returns Failed', async () => ({ status: 'Failed', reason: 'bad' })],
+      [
+        'the step throws a configuration error',
+        async () => {
+          throw new BgReplayError('E_CONFIG', 'bg-replay hook configuration is invalid: live: required');
+        },
+      ],
+      ['the step never settles before the Lambda timeout', () => new Promise(() => {}), 200],
+    ];
+    for (const [name, step, timeoutMs] of paths) {
+      it(`reports Failed when ${name}`, async () => {
+        const outcome = await createHookHandler(step, env.options)(EVENT, ctx(timeoutMs ?? 60_000));
+        expect(outcome.status).toBe('Failed');
+        expect(env.reported()).toEqual([
+          { deploymentId: 'd-TEST0001', lifecycleEventHookExecutionId: 'exec-1', status: 'Failed' },
+        ]);
+      });
+    }
+
+    it('reports even when the injected logger throws', async () => {
+      const throwing = () => {
+        throw new Error('log sink down');
+      };
+      const logger = { debug: throwing, info: throwing, warn: throwing, error: throwing };
+      const outcome = await createHookHandler(
+        () => {
+          throw new Error('boom');
+        },
+        { ...env.options, logger },
+      )(EVENT, ctx());
+      expect(outcome.status).toBe('Failed');
+      expect(env.reported()).toHaveLength(1);
+    });
+
+    it('reports Failed when GetDeployment fails', async () => {
+      env.cd.on(GetDeploymentCommand).rejects(new Error('AccessDenied'));
+      const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
+      expect(outcome).toMatchObject({
+        status: 'Failed',
+        reason: 'cannot resolve the deployment context: AccessDenied',
+      });
+      expect(env.reported()).toHaveLength(1);
+    });
+
+    it('reports Failed when the continuation payload is malformed', async () => {
+      const bad = { ...EVENT, bgReplay: { continuation: 1, startedAt: 'yesterday' } };
+      const outcome = await createHookHandler(async () => undefined, env.options)(bad, ctx());
+      expect(outcome.status).toBe('Failed');
+      expect(outcome.reason).toMatch(/malformed hook event: bgReplay\.startedAt/);
+      expect(env.reported()).toHaveLength(1);
+    });
+
+    it('reports Failed when the self-invocation for a continuation fails', async () => {
+      env.lm.on(InvokeCommand).rejects(new Error('TooManyRequestsException'));
+      const outcome = await createHookHandler(async () => ({ status: 'continue', state: 1 }), env.options)(
+        EVENT,
+        ctx(),
+      );
+      expect(outcome).toMatchObject({ status: 'Failed' });
+      expect(outcome.reason).toMatch(/cannot continue the hook/);
+      expect(env.reported()).toEqual([
+        { deploymentId: 'd-TEST0001', lifecycleEventHookExecutionId: 'exec-1', status: 'Failed' },
+      ]);
+    });
+  });
+
+  it('treats LifecycleEventAlreadyCompletedException as already reported', async () => {
+    env.cd
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .rejects(new LifecycleEventAlreadyCompletedException({ message: 'done', $metadata: {} }));
+    const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
+    expect(outcome).toEqual({ status: 'Succeeded', alreadyCompleted: true, invocation: 1 });
+  });
+
+  it('retries a failed report and then succeeds', async () => {
+    env.cd
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .rejectsOnce(new Error('socket hang up'))
+      .resolves({});
+    const outcome = await createHookHandler(async () => undefined, { ...env.options, sleep: quickSleep })(
+      EVENT,
+      ctx(),
+    );
+    expect(outcome.status).toBe('Succeeded');
+    expect(env.reported()).toHaveLength(2);
+  });
+
+  it('throws after the last report attempt so Lambda retries the event', async () => {
+    env.cd.on(PutLifecycleEventHookExecutionStatusCommand).rejects(new Error('socket hang up'));
+    const handler = createHookHandler(async () => undefined, {
+      ...env.options,
+      sleep: quickSleep,
+      reportAttempts: 2,
+    });
+    await expect(handler(EVENT, ctx())).rejects.toThrow('socket hang up');
+    expect(env.reported()).toHaveLength(2);
+  });
+
+  it('continues in an asynchronous invocation of itself when the step returns continue', async () => {
+    const now = Date.parse('2026-01-01T00:00:00.000Z');
+    const handler = createHookHandler(async () => ({ status: 'continue', state: { page: 2 } }), {
+      ...env.options,
+      now: () => now,
+    });
+    const outcome = await handler(EVENT, ctx());
+    expect(outcome).toEqual({ status: 'Continued', invocation: 1 });
+    expect(env.reported()).toEqual([]);
+    const input = env.lm.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(input?.FunctionName).toBe(
+      'arn:aws:lambda:us-east-1:000000000000:function:CodeDeployHook_validate:live',
+    );
+    expect(input?.InvocationType).toBe('Event');
+    expect(JSON.parse(Buffer.from(input?.Payload as Uint8Array).toString())).toEqual({
+      DeploymentId: 'd-TEST0001',
+      LifecycleEventHookExecutionId: 'exec-1',
+      bgReplay: { continuation: { page: 2 }, startedAt: '2026-01-01T00:00:00.000Z', invocation: 2 },
+    });
+  });
+
+  it('hands the continuation state to the next invocation and keeps the first start time', async () => {
+    let seen: unknown;
+    const event = {
+      ...EVENT,
+      bgReplay: {
+        continuation: { page: 2 },
+        startedAt: new Date(Date.now() - 1000).toISOString(),
+        invocation: 2,
+      },
+    };
+    const outcome = await createHookHandler((c) => {
+      seen = { continuation: c.continuation, invocation: c.invocation };
+      return { status: 'Succeeded' };
+    }, env.options)(event, ctx());
+    expect(seen).toEqual({ continuation: { page: 2 }, invocation: 2 });
+    expect(outcome).toEqual({ status: 'Succeeded', invocation: 2 });
+  });
+
+  it('continues from the last checkpoint when the Lambda deadline arrives first, and aborts the step', async () => {
+    let aborted = false;
+    const step: HookStep<{ done: number }> = ({ checkpoint, signal }) =>
+      new Promise(() => {
+        checkpoint({ done: 10 });
+        signal.addEventListener('abort', () => {
+          aborted = true;
+        });
+      });
+    const outcome = await createHookHandler(step, env.options)(EVENT, ctx(150));
+    expect(outcome.status).toBe('Continued');
+    expect(aborted).toBe(true);
+    const payload = JSON.parse(
+      Buffer.from(env.lm.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString(),
+    );
+    expect(payload.bgReplay.continuation).toEqual({ done: 10 });
+  });
+
+  it('reports Failed instead of continuing once the one-hour budget is spent', async () => {
+    const startedAt = new Date(Date.now() - 56 * 60_000).toISOString();
+    const outcome = await createHookHandler(async () => ({ status: 'continue', state: 1 }), env.options)(
+      { ...EVENT, bgReplay: { continuation: 0, startedAt, invocation: 5 } },
+      ctx(),
+    );
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reason).toMatch(/past its budget/);
+    expect(env.lm.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('reports Failed when the state is too large to carry', async () => {
+    const outcome = await createHookHandler(
+      async () => ({ status: 'continue', state: 'x'.repeat(300_000) }),
+      env.options,
+    )(EVENT, ctx());
+    expect(outcome.reason).toMatch(/continuation state is \d+ bytes/);
+    expect(env.reported()[0]?.status).toBe('Failed');
+  });
+
+  it('cannot report an event without ids and says so in the log', async () => {
+    const outcome = await createHookHandler(async () => undefined, env.options)({ hello: 1 } as never, ctx());
+    expect(outcome.status).toBe('Failed');
+    expect(env.reported()).toEqual([]);
+    expect(
+      env.lines.some((l) => l.level === 'error' && String(l.message).includes('not a CodeDeploy hook event')),
+    ).toBe(true);
+  });
+});

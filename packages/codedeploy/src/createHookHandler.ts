@@ -1,0 +1,365 @@
+import {
+  CodeDeployClient,
+  type LifecycleEventStatus,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from '@bg-replay/core';
+import { z } from 'zod';
+import { errorMessage, errorName, realNow, realSleep } from './_time.js';
+import { formatIssues } from './_zod.js';
+import { createJsonLogger } from './createJsonLogger.js';
+import { type DeploymentContext, resolveDeploymentContext } from './resolveDeploymentContext.js';
+import type {
+  HookEvent,
+  HookStatus,
+  LambdaContextLike,
+  LifecycleEventName,
+  NowFn,
+  SleepFn,
+} from './types.js';
+
+/** What a step returns: nothing or `Succeeded`, `Failed` with a reason, or `continue` with state to resume from. */
+export type StepResult<S = unknown> =
+  | undefined
+  | { status: 'Succeeded'; message?: string }
+  | { status: 'Failed'; reason: string }
+  | { status: 'continue'; state: S };
+
+/** Everything a step may use. */
+export interface HookStepContext<S = unknown> {
+  event: HookEvent<S>;
+  lambdaContext: LambdaContextLike;
+  /** Resolved from `GetDeployment` and the AppSpec (only the ids when `resolveContext` is false). */
+  deployment: DeploymentContext;
+  /** State returned (or checkpointed) by the previous invocation; undefined on the first. */
+  continuation: S | undefined;
+  /** 1-based number of this invocation within the hook execution. */
+  invocation: number;
+  /** When the first invocation of this hook execution started. */
+  startedAt: Date;
+  /** Epoch ms by which the step must have returned; the runtime stops waiting then. */
+  deadline: number;
+  remainingMs(): number;
+  /** Aborted when the deadline is reached; pass it to long operations. */
+  signal: AbortSignal;
+  /** Records the state to resume from if the deadline arrives before the step returns. */
+  checkpoint(state: S): void;
+  logger: Logger;
+  clients: { codedeploy: CodeDeployClient; lambda: LambdaClient };
+}
+
+/** One unit of hook work. Throwing or rejecting reports `Failed`. */
+export type HookStep<S = unknown> = (
+  context: HookStepContext<S>,
+) => Promise<StepResult<S> | undefined> | StepResult<S> | undefined;
+
+/** Options of {@link createHookHandler}. */
+export interface HookHandlerOptions {
+  clients?: { codedeploy?: CodeDeployClient; lambda?: LambdaClient; s3?: S3Client };
+  /** Structured logger. Default: JSON lines on stdout (CloudWatch in Lambda). */
+  logger?: Logger;
+  now?: NowFn;
+  sleep?: SleepFn;
+  /** Time kept before the Lambda timeout for reporting or continuing. Default 10 000 ms. */
+  reserveMs?: number;
+  /** Budget from the first start after which the hook reports Failed (CodeDeploy gives up at one hour). Default 55 min. */
+  maxTotalMs?: number;
+  /** Most invocations in one hook execution (guards a continuation loop that makes no progress). Default 20. */
+  maxInvocations?: number;
+  /** Largest continuation payload (asynchronous Invoke accepts 256 KB). Default 256 000 bytes. */
+  maxPayloadBytes?: number;
+  /** Forces the lifecycle event instead of finding this function in the AppSpec. */
+  lifecycleEvent?: LifecycleEventName;
+  /** Call `GetDeployment` and read the AppSpec before the step. Default true. */
+  resolveContext?: boolean;
+  /** Name in log lines. */
+  name?: string;
+  /** Attempts at `PutLifecycleEventHookExecutionStatus` before giving up. Default 3. */
+  reportAttempts?: number;
+}
+
+/** What one invocation did; also the handler's resolved value (Lambda ignores it for async invokes). */
+export interface HookOutcome {
+  /** `Continued`: a fresh invocation carries on; nothing was reported yet. */
+  status: HookStatus | 'Continued';
+  reason?: string;
+  /** True when CodeDeploy had already recorded a status (a duplicate invocation). */
+  alreadyCompleted?: boolean;
+  invocation: number;
+}
+
+const eventSchema = z.object({
+  DeploymentId: z.string().min(1),
+  LifecycleEventHookExecutionId: z.string().min(1),
+  bgReplay: z
+    .object({
+      continuation: z.unknown(),
+      startedAt: z.iso.datetime({ offset: true }),
+      invocation: z.number().int().positive().optional(),
+    })
+    .optional(),
+});
+
+const TIMEOUT = Symbol('timeout');
+
+/**
+ * Wraps a step into a CodeDeploy lifecycle hook handler that always reports.
+ *
+ * - Every path (return, throw, reject, deadline, bad config, bad event) ends in
+ *   `PutLifecycleEventHookExecutionStatus` with `Succeeded` or `Failed`, sent in `finally`.
+ * - The step races a deadline `reserveMs` before the Lambda timeout. At the deadline, or when the step returns
+ *   `{ status: 'continue', state }`, the handler invokes itself asynchronously with the ids and the state
+ *   (the last `checkpoint`), unless the hook's one-hour budget is spent, which reports `Failed`.
+ * - `LifecycleEventAlreadyCompletedException` means a duplicate invocation: logged, not an error.
+ *
+ * @example
+ * export const handler = createHookHandler(async ({ deployment, logger }) => {
+ *   logger.info('checking', { event: deployment.lifecycleEvent });
+ *   const ok = await smokeTest();
+ *   return ok ? { status: 'Succeeded' } : { status: 'Failed', reason: 'smoke test failed' };
+ * });
+ */
+export function createHookHandler<S = unknown>(
+  step: HookStep<S>,
+  options: HookHandlerOptions = {},
+): (event: HookEvent<S>, context: LambdaContextLike) => Promise<HookOutcome> {
+  const codedeploy = options.clients?.codedeploy ?? new CodeDeployClient({});
+  const lambda = options.clients?.lambda ?? new LambdaClient({});
+  const baseLogger = options.logger ?? createJsonLogger();
+  const now = options.now ?? realNow;
+  const sleep = options.sleep ?? realSleep;
+  const reserveMs = options.reserveMs ?? 10_000;
+  const maxTotalMs = options.maxTotalMs ?? 55 * 60_000;
+  const maxInvocations = options.maxInvocations ?? 20;
+  const maxPayloadBytes = options.maxPayloadBytes ?? 256_000;
+  const reportAttempts = Math.max(1, options.reportAttempts ?? 3);
+
+  return async function handler(rawEvent, lambdaContext) {
+    const invokedAt = now();
+    const parsed = eventSchema.safeParse(rawEvent);
+    const ids = rawEvent as Partial<HookEvent>;
+    if (
+      !parsed.success &&
+      (typeof ids?.DeploymentId !== 'string' || typeof ids?.LifecycleEventHookExecutionId !== 'string')
+    ) {
+      // Without both ids nothing can be reported; CodeDeploy always sends them, so this is not a hook event.
+      withFields(baseLogger, {}).error('not a CodeDeploy hook event: nothing to report to', {
+        issues: formatIssues(parsed.error),
+      });
+      return { status: 'Failed', reason: 'not a CodeDeploy hook event', invocation: 0 };
+    }
+    const deploymentId = ids.DeploymentId as string;
+    const executionId = ids.LifecycleEventHookExecutionId as string;
+    const carried = parsed.success ? parsed.data.bgReplay : undefined;
+    const invocation = carried?.invocation ?? (carried ? 2 : 1);
+    const startedAtMs = carried ? Date.parse(carried.startedAt) : invokedAt;
+    const log = withFields(baseLogger, {
+      ...(options.name ? { hook: options.name } : {}),
+      deploymentId,
+      lifecycleEventHookExecutionId: executionId,
+      invocation,
+      ...(lambdaContext?.awsRequestId ? { requestId: lambdaContext.awsRequestId } : {}),
+    });
+
+    let status: HookStatus = 'Failed';
+    let reason: string | undefined = 'the hook ended without a result';
+    let continueWith: { state: S } | undefined;
+
+    try {
+      if (!parsed.success) throw new Error(`malformed hook event: ${formatIssues(parsed.error)}`);
+      const hourDeadline = startedAtMs + maxTotalMs;
+      if (invokedAt >= hourDeadline) {
+        throw new Error(
+          `the hook has run ${Math.round((invokedAt - startedAtMs) / 1000)} s, past its budget of ${Math.round(maxTotalMs / 1000)} s`,
+        );
+      }
+      if (invocation > maxInvocations)
+        throw new Error(`the hook reached ${maxInvocations} invocations without finishing`);
+      const lambdaDeadline = invokedAt + safeRemaining(lambdaContext) - reserveMs;
+      const deadline = Math.min(lambdaDeadline, hourDeadline);
+      log.info('hook started', {
+        startedAt: new Date(startedAtMs).toISOString(),
+        continued: carried !== undefined,
+        budgetMs: Math.max(0, deadline - invokedAt),
+      });
+
+      const abort = new AbortController();
+      const timerStop = new AbortController();
+      let checkpointed: { state: S } | undefined = carried ? { state: carried.continuation as S } : undefined;
+      const work = (async (): Promise<StepResult<S> | undefined> => {
+        const deployment: DeploymentContext =
+          options.resolveContext === false
+            ? {
+                deploymentId,
+                lifecycleEvents: [],
+                deployment: {},
+                ...(options.lifecycleEvent ? { lifecycleEvent: options.lifecycleEvent } : {}),
+              }
+            : await resolveDeploymentContext({
+                deploymentId,
+                functionName: lambdaContext?.functionName,
+                lifecycleEvent: options.lifecycleEvent,
+                codedeploy,
+                ...(options.clients?.s3 ? { s3: options.clients.s3 } : {}),
+              }).catch((error: unknown) => {
+                throw new Error(`cannot resolve the deployment context: ${errorMessage(error)}`, {
+                  cause: error,
+                });
+              });
+        log.info('deployment context', {
+          lifecycleEvent: deployment.lifecycleEvent ?? null,
+          computePlatform: deployment.computePlatform ?? null,
+          applicationName: deployment.applicationName ?? null,
+          deploymentGroupName: deployment.deploymentGroupName ?? null,
+        });
+        return step({
+          event: parsed.data as HookEvent<S>,
+          lambdaContext,
+          deployment,
+          continuation: carried?.continuation as S | undefined,
+          invocation,
+          startedAt: new Date(startedAtMs),
+          deadline,
+          remainingMs: () => Math.max(0, deadline - now()),
+          signal: abort.signal,
+          checkpoint: (state) => {
+            checkpointed = { state };
+          },
+          logger: log,
+          clients: { codedeploy, lambda },
+        });
+      })();
+      work.catch(() => {}); // a rejection after the deadline must not surface as unhandled
+      const timer = sleep(Math.max(0, deadline - now()), timerStop.signal).then(
+        (): typeof TIMEOUT => TIMEOUT,
+      );
+      const result = await Promise.race([work, timer]);
+      timerStop.abort();
+
+      if (result === TIMEOUT) {
+        abort.abort(new Error('hook deadline reached'));
+        const overHour = now() >= hourDeadline - reserveMs;
+        if (checkpointed && !overHour) {
+          log.warn('deadline reached: continuing from the last checkpoint');
+          continueWith = checkpointed;
+        } else {
+          throw new Error(
+            overHour
+              ? `the hook did not finish within its budget of ${Math.round(maxTotalMs / 1000)} s`
+              : 'the hook did not finish before the Lambda timeout and left no checkpoint to continue from',
+          );
+        }
+      } else if (result && result.status === 'continue') {
+        continueWith = { state: result.state };
+      } else if (result && result.status === 'Failed') {
+        status = 'Failed';
+        reason = result.reason;
+      } else {
+        status = 'Succeeded';
+        reason = undefined;
+      }
+    } catch (error) {
+      status = 'Failed';
+      reason = errorMessage(error);
+      log.error('hook failed', { error });
+    }
+    // Every path reaches this point: the catch above takes every throw and rejection, and the logger
+    // cannot throw (see withFields), so the report below is never skipped.
+    if (continueWith) {
+      try {
+        await invokeSelf(continueWith.state);
+        log.info('continuing in a new invocation', { nextInvocation: invocation + 1 });
+        return { status: 'Continued', invocation };
+      } catch (error) {
+        status = 'Failed';
+        reason = `cannot continue the hook in a new invocation: ${errorMessage(error)}`;
+        log.error('continuation failed', { error });
+      }
+    }
+    return await report(status, reason);
+
+    async function invokeSelf(state: S): Promise<void> {
+      if (now() >= startedAtMs + maxTotalMs - reserveMs) throw new Error('no time left in the hook budget');
+      const payload: HookEvent<S> = {
+        DeploymentId: deploymentId,
+        LifecycleEventHookExecutionId: executionId,
+        bgReplay: {
+          continuation: state,
+          startedAt: new Date(startedAtMs).toISOString(),
+          invocation: invocation + 1,
+        },
+      };
+      const bytes = Buffer.from(JSON.stringify(payload));
+      if (bytes.byteLength > maxPayloadBytes) {
+        throw new Error(
+          `continuation state is ${bytes.byteLength} bytes, more than ${maxPayloadBytes}: keep large state in S3`,
+        );
+      }
+      const functionName = lambdaContext?.invokedFunctionArn ?? lambdaContext?.functionName;
+      if (!functionName) throw new Error('the Lambda context has no function name to invoke');
+      await lambda.send(
+        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
+      );
+    }
+
+    async function report(finalStatus: HookStatus, why: string | undefined): Promise<HookOutcome> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await codedeploy.send(
+            new PutLifecycleEventHookExecutionStatusCommand({
+              deploymentId,
+              lifecycleEventHookExecutionId: executionId,
+              status: finalStatus satisfies LifecycleEventStatus,
+            }),
+          );
+          log.info('hook reported', {
+            status: finalStatus,
+            ...(why ? { reason: why } : {}),
+            elapsedMs: now() - invokedAt,
+          });
+          return { status: finalStatus, ...(why ? { reason: why } : {}), invocation };
+        } catch (error) {
+          if (errorName(error) === 'LifecycleEventAlreadyCompletedException') {
+            log.info('hook already reported by an earlier invocation', { status: finalStatus });
+            return {
+              status: finalStatus,
+              ...(why ? { reason: why } : {}),
+              alreadyCompleted: true,
+              invocation,
+            };
+          }
+          if (attempt >= reportAttempts) {
+            log.error('cannot report the hook status', { status: finalStatus, error });
+            // Throwing lets Lambda's asynchronous retry try again; a duplicate then reports or finds it completed.
+            throw error;
+          }
+          log.warn('reporting the hook status failed; retrying', { attempt, error });
+          await sleep(200 * 2 ** (attempt - 1));
+        }
+      }
+    }
+  };
+}
+
+function safeRemaining(context: LambdaContextLike | undefined): number {
+  try {
+    const ms = context?.getRemainingTimeInMillis();
+    return typeof ms === 'number' && Number.isFinite(ms) ? ms : 15 * 60_000;
+  } catch {
+    return 15 * 60_000;
+  }
+}
+
+/** Adds fixed fields to every line of any {@link Logger}; a logger that throws is ignored, never fatal. */
+function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
+  const call = (level: keyof Logger) => (message: string, data?: Record<string, unknown>) => {
+    try {
+      logger[level](message, { ...fields, ...data });
+    } catch {
+      // logging must never stop the hook from reporting
+    }
+  };
+  return { debug: call('debug'), info: call('info'), warn: call('warn'), error: call('error') };
+}

@@ -1,0 +1,152 @@
+import {
+  CodeDeployClient,
+  GetDeploymentCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { silentLogger } from '@bg-replay/core';
+import { fakeLambdaContext } from '@bg-replay/test-utils';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { buildAppSpec } from './appSpec.js';
+import { createHookHandler } from './createHookHandler.js';
+import {
+  createValidationHook,
+  type ValidateFn,
+  type ValidationReportLike,
+  type ValidationRunOptions,
+} from './createValidationHook.js';
+import { loadValidationHookConfig, type ValidationHookConfig } from './validationHookConfig.js';
+
+const CONFIG: ValidationHookConfig = {
+  logGroup: '/ecs/shop',
+  since: '30m',
+  live: 'http://alb.internal',
+  candidate: 'http://alb.internal:8080',
+  allowInconclusive: false,
+  report: { log: true },
+};
+
+const report = (verdict: ValidationReportLike['verdict']): ValidationReportLike => ({
+  verdict,
+  reasons:
+    verdict === 'pass'
+      ? []
+      : [{ code: 'match-rate', message: 'GET /orders/:id matched 80% (< 99%)', route: 'GET /orders/:id' }],
+  matchRate: verdict === 'pass' ? 1 : 0.8,
+  routes: [],
+});
+
+function run(
+  config: Parameters<typeof createValidationHook>[0],
+  verdict: ValidationReportLike['verdict'],
+  s3?: S3Client,
+) {
+  const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
+  const cd = mockClient(codedeploy);
+  cd.on(GetDeploymentCommand).resolves({
+    deploymentInfo: {
+      applicationName: 'shop',
+      computePlatform: 'ECS',
+      revision: {
+        revisionType: 'AppSpecContent',
+        appSpecContent: {
+          content: buildAppSpec({
+            platform: 'ECS',
+            taskDefinition: 't',
+            containerName: 'c',
+            containerPort: 80,
+            hooks: { AfterAllowTestTraffic: 'CodeDeployHook_validate' },
+          }).content,
+        },
+      },
+    },
+  });
+  cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+  const calls: ValidationRunOptions[] = [];
+  const validate: ValidateFn = async (options) => {
+    calls.push(options);
+    return report(verdict);
+  };
+  const handler = createHookHandler(createValidationHook(config, { validate, ...(s3 ? { s3 } : {}) }), {
+    clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
+    logger: silentLogger,
+    reserveMs: 10,
+  });
+  return {
+    calls,
+    status: async () => {
+      const outcome = await handler(
+        { DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' },
+        fakeLambdaContext({ functionName: 'CodeDeployHook_validate' }),
+      );
+      const put = cd.commandCalls(PutLifecycleEventHookExecutionStatusCommand);
+      return { outcome, reported: put.map((c) => c.args[0].input.status) };
+    },
+  };
+}
+
+describe('createValidationHook', () => {
+  it('runs validate with a CloudWatch source against live and the test endpoint and reports Succeeded on pass', async () => {
+    const h = run(CONFIG, 'pass');
+    expect((await h.status()).reported).toEqual(['Succeeded']);
+    expect(h.calls[0]).toMatchObject({
+      logs: [{ kind: 'cloudwatch', logGroup: '/ecs/shop' }],
+      cloudwatch: { since: '30m' },
+      live: 'http://alb.internal',
+      candidate: 'http://alb.internal:8080',
+    });
+    expect(h.calls[0]?.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('reads the last hour of CloudWatch logs when the config gives no window', async () => {
+    const { since: _since, ...noWindow } = CONFIG;
+    const h = run(noWindow, 'pass');
+    await h.status();
+    expect(h.calls[0]?.cloudwatch).toEqual({ since: '1h' });
+  });
+
+  it('reports Failed on a failing verdict with the first reason', async () => {
+    const { outcome, reported } = await run(CONFIG, 'fail').status();
+    expect(reported).toEqual(['Failed']);
+    expect(outcome.reason).toBe('verdict fail: GET /orders/:id matched 80% (< 99%)');
+  });
+
+  it('fails closed on inconclusive unless allowInconclusive', async () => {
+    expect((await run(CONFIG, 'inconclusive').status()).reported).toEqual(['Failed']);
+    expect((await run({ ...CONFIG, allowInconclusive: true }, 'inconclusive').status()).reported).toEqual([
+      'Succeeded',
+    ]);
+  });
+
+  it('writes the report to S3 under the deployment id and lifecycle event', async () => {
+    const s3 = new S3Client({ region: 'us-east-1' });
+    const mock = mockClient(s3);
+    mock.on(PutObjectCommand).resolves({});
+    await run(
+      { ...CONFIG, report: { log: false, s3: { bucket: 'reports', prefix: 'runs/' } } },
+      'pass',
+      s3,
+    ).status();
+    const input = mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      Bucket: 'reports',
+      Key: 'runs/d-1/AfterAllowTestTraffic.json',
+      ContentType: 'application/json',
+    });
+    expect(JSON.parse(String(input?.Body)).verdict).toBe('pass');
+  });
+
+  it('reports Failed with the configuration message when the config loaded at cold start is invalid', async () => {
+    const config = loadValidationHookConfig({
+      env: { BG_REPLAY_LOG_GROUP: '/x', BG_REPLAY_LIVE: 'http://a' },
+    });
+    config.catch(() => {});
+    const h = run(config, 'pass');
+    const { outcome, reported } = await h.status();
+    expect(reported).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/bg-replay hook configuration is invalid .*candidate/);
+    expect(h.calls).toHaveLength(0);
+  });
+});

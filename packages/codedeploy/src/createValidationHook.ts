@@ -1,0 +1,183 @@
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BgReplayError, validate as coreValidate, type Logger } from '@bg-replay/core';
+import { errorMessage } from './_time.js';
+import { formatIssues } from './_zod.js';
+import type { HookStep } from './createHookHandler.js';
+import { type ValidationHookConfig, validationHookConfigSchema } from './validationHookConfig.js';
+
+/** The subset of core's `ValidateOptions` the hook passes. */
+export interface ValidationRunOptions {
+  logs: Array<{ kind: 'file'; path: string } | { kind: 'cloudwatch'; logGroup: string }>;
+  /** Window and filter of `cloudwatch` inputs. */
+  cloudwatch?: { since?: string; filterPattern?: string; streamPrefix?: string };
+  format?: string;
+  live: string;
+  candidate: string;
+  rules?: string;
+  threshold?: number;
+  minSamples?: number;
+  sample?: number;
+  seed?: number;
+  concurrency?: number;
+  rps?: number;
+  timeoutMs?: number;
+  allowMethods?: string[];
+  logger?: Logger;
+  clients?: { cloudwatchLogs?: CloudWatchLogsClient };
+  signal?: AbortSignal;
+}
+
+/** The subset of core's `Report` the hook reads. */
+export interface ValidationReportLike {
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  reasons: Array<{ code: string; message: string; route?: string }>;
+  matchRate: number | null;
+  counts?: unknown;
+  routes?: Array<{
+    route: string;
+    total: number;
+    matched: number;
+    matchRate: number | null;
+    verdict: string;
+  }>;
+}
+
+/** Window read from CloudWatch when the config gives no `since`. */
+const DEFAULT_SINCE = '1h';
+
+/** `validate()` of `@bg-replay/core`, or a stand-in for tests. */
+export type ValidateFn = (options: ValidationRunOptions) => Promise<ValidationReportLike>;
+
+/** Dependencies of {@link createValidationHook}. */
+export interface ValidationHookDeps {
+  /** Default: `validate` from `@bg-replay/core`. */
+  validate?: ValidateFn;
+  s3?: S3Client;
+  cloudwatchLogs?: CloudWatchLogsClient;
+  /** Directory a relative `rules` path is resolved against. */
+  baseDir?: string;
+}
+
+/**
+ * The ready-made validation step for `AfterAllowTestTraffic` (ECS, against the test listener) or
+ * `BeforeAllowTraffic` (Lambda, against the next stage): replays logged traffic against live and candidate
+ * with core's `validate()`, writes the report to the log and/or S3, and reports the verdict.
+ * `inconclusive` fails unless `allowInconclusive`. `config` may be a promise (loaded at cold start):
+ * a configuration error then reports `Failed` with the message instead of hanging the deployment.
+ *
+ * @example
+ * const config = loadValidationHookConfig({ env: process.env, optionalFiles: ['bg-replay.config.json'] });
+ * config.catch(() => {});
+ * export const handler = createHookHandler(createValidationHook(config), { name: 'validate' });
+ */
+export function createValidationHook(
+  config: ValidationHookConfig | Promise<ValidationHookConfig> | (() => Promise<ValidationHookConfig>),
+  deps: ValidationHookDeps = {},
+): HookStep {
+  const validate: ValidateFn = deps.validate ?? coreValidate;
+  let s3 = deps.s3;
+  return async ({ deployment, logger, signal }) => {
+    const raw = typeof config === 'function' ? await config() : await config;
+    const checked = validationHookConfigSchema.safeParse(raw);
+    if (!checked.success) {
+      throw new BgReplayError(
+        'E_CONFIG',
+        `validation hook configuration is invalid: ${formatIssues(checked.error)}`,
+      );
+    }
+    const cfg = checked.data;
+    const event = deployment.lifecycleEvent;
+    if (event && event !== 'AfterAllowTestTraffic' && event !== 'BeforeAllowTraffic') {
+      logger.warn(
+        'the validation hook usually runs in AfterAllowTestTraffic (ECS) or BeforeAllowTraffic (Lambda)',
+        {
+          lifecycleEvent: event,
+        },
+      );
+    }
+    const rules =
+      cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
+    const options: ValidationRunOptions = {
+      logs: [
+        cfg.logFile
+          ? { kind: 'file', path: cfg.logFile }
+          : { kind: 'cloudwatch', logGroup: cfg.logGroup as string },
+      ],
+      ...(cfg.logFile
+        ? {}
+        : {
+            cloudwatch: {
+              // CloudWatch needs a window; the last hour of live traffic unless configured.
+              since: cfg.since ?? DEFAULT_SINCE,
+              ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
+              ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
+            },
+          }),
+      live: cfg.live,
+      candidate: cfg.candidate,
+      ...(cfg.format ? { format: cfg.format } : {}),
+      ...(rules ? { rules } : {}),
+      ...(cfg.threshold !== undefined ? { threshold: cfg.threshold } : {}),
+      ...(cfg.minSamples !== undefined ? { minSamples: cfg.minSamples } : {}),
+      ...(cfg.sample !== undefined ? { sample: cfg.sample } : {}),
+      ...(cfg.seed !== undefined ? { seed: cfg.seed } : {}),
+      ...(cfg.concurrency !== undefined ? { concurrency: cfg.concurrency } : {}),
+      ...(cfg.rps !== undefined ? { rps: cfg.rps } : {}),
+      ...(cfg.timeoutMs !== undefined ? { timeoutMs: cfg.timeoutMs } : {}),
+      ...(cfg.allowMethods ? { allowMethods: cfg.allowMethods } : {}),
+      logger,
+      ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
+      signal,
+    };
+    logger.info('validation started', {
+      live: cfg.live,
+      candidate: cfg.candidate,
+      source: cfg.logFile ?? `cloudwatch:${cfg.logGroup}`,
+    });
+    const report = await validate(options);
+
+    if (cfg.report.log) {
+      logger.info('validation report', {
+        verdict: report.verdict,
+        matchRate: report.matchRate,
+        reasons: report.reasons,
+        counts: report.counts,
+        routes: (report.routes ?? []).slice(0, 50),
+      });
+    }
+    if (cfg.report.s3) {
+      const key = `${cfg.report.s3.prefix}${deployment.deploymentId}/${event ?? 'validation'}.json`;
+      try {
+        s3 ??= new S3Client({});
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: cfg.report.s3.bucket,
+            Key: key,
+            Body: JSON.stringify(report, null, 2),
+            ContentType: 'application/json',
+          }),
+        );
+        logger.info('report written', { s3: `s3://${cfg.report.s3.bucket}/${key}` });
+      } catch (error) {
+        // The verdict decides the deployment; a report that cannot be stored is logged, not a failure.
+        logger.error('cannot write the report to S3', {
+          bucket: cfg.report.s3.bucket,
+          key,
+          error: errorMessage(error),
+        });
+      }
+    }
+
+    if (report.verdict === 'pass') return { status: 'Succeeded' };
+    if (report.verdict === 'inconclusive' && cfg.allowInconclusive) {
+      logger.warn('verdict inconclusive, allowed by allowInconclusive');
+      return { status: 'Succeeded' };
+    }
+    const why = report.reasons
+      .slice(0, 3)
+      .map((r) => r.message)
+      .join('; ');
+    return { status: 'Failed', reason: `verdict ${report.verdict}${why ? `: ${why}` : ''}` };
+  };
+}

@@ -1,0 +1,84 @@
+export {
+  type AppSpec,
+  type BuiltAppSpec,
+  bareFunctionName,
+  buildAppSpec,
+  type EcsAppSpecInput,
+  type EcsServiceProperties,
+  findHookEvents,
+  type LambdaAppSpecInput,
+  type LambdaFunctionProperties,
+  parseAppSpec,
+} from './appSpec.js';
+export { type AwsClientOptions, type AwsClients, createAwsClients } from './createAwsClients.js';
+export {
+  type CreateDeploymentOptions,
+  type CreatedDeployment,
+  createDeployment,
+} from './createDeployment.js';
+export {
+  createHookHandler,
+  type HookHandlerOptions,
+  type HookOutcome,
+  type HookStep,
+  type HookStepContext,
+  type StepResult,
+} from './createHookHandler.js';
+export { createJsonLogger, type JsonLogger, type JsonLoggerOptions } from './createJsonLogger.js';
+export {
+  createValidationHook,
+  type ValidateFn,
+  type ValidationHookDeps,
+  type ValidationReportLike,
+  type ValidationRunOptions,
+} from './createValidationHook.js';
+export {
+  type DeploymentContext,
+  type ResolveDeploymentContextOptions,
+  resolveDeploymentContext,
+} from './resolveDeploymentContext.js';
+export {
+  FAKE_CREDENTIALS,
+  formatTimeline,
+  type HarnessClients,
+  type LifecycleHookSpec,
+  type LifecycleResult,
+  type RunLifecycleOptions,
+  runLifecycle,
+  type TimelineEntry,
+} from './runLifecycle.js';
+export {
+  type CodeDeployStandIn,
+  type CodeDeployStandInOptions,
+  type ReceivedInvoke,
+  type ReportedStatus,
+  type StandInDeployment,
+  startCodeDeployStandIn,
+} from './startCodeDeployStandIn.js';
+export {
+  type ContinuationPayload,
+  ECS_LIFECYCLE_EVENTS,
+  type HookEvent,
+  type HookPlatform,
+  type HookStatus,
+  LAMBDA_LIFECYCLE_EVENTS,
+  type LambdaContextLike,
+  type LambdaHandler,
+  type LifecycleEventName,
+  type NowFn,
+  type SleepFn,
+} from './types.js';
+export {
+  type LoadValidationHookConfigOptions,
+  loadValidationHookConfig,
+  type ValidationHookConfig,
+  type ValidationHookConfigInput,
+  validationHookConfigSchema,
+} from './validationHookConfig.js';
+export {
+  type DeploymentOutcome,
+  type WaitEvent,
+  type WaitForDeploymentOptions,
+  type WaitResult,
+  waitForDeployment,
+} from './waitForDeployment.js';

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HookPlatform, HookStatus, LifecycleEventName } from './types.js';
+
+/** One `PutLifecycleEventHookExecutionStatus` the stand-in received. */
+export interface ReportedStatus {
+  deploymentId: string;
+  lifecycleEventHookExecutionId: string;
+  event?: LifecycleEventName;
+  status: string;
+  /** False when refused (already completed, unknown id, bad status). */
+  accepted: boolean;
+  error?: string;
+  at: number;
+}
+
+/** One Lambda `Invoke` the stand-in received. */
+export interface ReceivedInvoke {
+  functionName: string;
+  invocationType: string;
+  payload: unknown;
+  at: number;
+}
+
+/** The deployment the stand-in serves. */
+export interface StandInDeployment {
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  computePlatform: HookPlatform;
+  /** AppSpec text, served by `GetApplicationRevision` (and only its hash by `GetDeployment`). */
+  appSpecContent: string;
+  appSpecSha256: string;
+  status: string;
+}
+
+/** Options of {@link startCodeDeployStandIn}. */
+export interface CodeDeployStandInOptions {
+  deployment: StandInDeployment;
+  /** Handles Lambda `Invoke`; called after the 202 reply for `Event` invocations. */
+  onInvoke?: (invoke: ReceivedInvoke) => unknown;
+  now?: () => number;
+}
+
+/** A running stand-in; `url` is the endpoint for both the CodeDeploy and the Lambda client. */
+export interface CodeDeployStandIn {
+  url: string;
+  deployment: StandInDeployment;
+  reports: ReportedStatus[];
+  invokes: ReceivedInvoke[];
+  /** Every CodeDeploy operation called, in order (`GetDeployment`, ...). */
+  operations: string[];
+  /** Opens a hook execution for `event`; resolves with its first accepted status. */
+  openHookExecution(event: LifecycleEventName): { id: string; reported: Promise<HookStatus> };
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback stand-in for CodeDeploy (JSON 1.1, `X-Amz-Target: CodeDeploy_20141006.<Operation>`) and the Lambda
+ * Invoke API (`POST /2015-03-31/functions/<name>/invocations`) on `127.0.0.1:0`, for the real SDK clients
+ * with `endpoint` set to `url`. It serves `GetDeployment`, `GetApplicationRevision` and
+ * `PutLifecycleEventHookExecutionStatus` (answering `LifecycleEventAlreadyCompletedException` to a second
+ * report) and records every report and invoke. Signatures are not checked.
+ *
+ * @example
+ * const standIn = await startCodeDeployStandIn({ deployment });
+ * const codedeploy = new CodeDeployClient({ endpoint: standIn.url, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
+ */
+export async function startCodeDeployStandIn(options: CodeDeployStandInOptions): Promise<CodeDeployStandIn> {
+  const now = options.now ?? Date.now;
+  const deployment = options.deployment;
+  const reports: ReportedStatus[] = [];
+  const invokes: ReceivedInvoke[] = [];
+  const operations: string[] = [];
+  const executions = new Map<
+    string,
+    { event: LifecycleEventName; status?: HookStatus; resolve: (status: HookStatus) => void }
+  >();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      sendJson(res, 500, { __type: 'InternalFailure', message: String(error) });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
+    if (req.method === 'POST' && invokeMatch?.[1]) {
+      const functionName = decodeURIComponent(invokeMatch[1]);
+      const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+      let payload: unknown;
+      try {
+        payload = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+      } catch {
+        sendJson(
+          res,
+          400,
+          { Type: 'User', message: 'Could not parse request body into json' },
+          { 'x-amzn-errortype': 'InvalidRequestContentException' },
+        );
+        return;
+      }
+      const invoke = { functionName, invocationType, payload, at: now() };
+      invokes.push(invoke);
+      if (invocationType === 'Event') {
+        res.writeHead(202, { 'content-length': '0' });
+        res.end();
+        setImmediate(() => void Promise.resolve(options.onInvoke?.(invoke)).catch(() => {}));
+        return;
+      }
+      const result = await options.onInvoke?.(invoke);
+      sendJson(res, 200, result ?? null);
+      return;
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith('CodeDeploy_20141006.')
+      ? target.slice('CodeDeploy_20141006.'.length)
+      : '';
+    let input: Record<string, unknown> = {};
+    try {
+      input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      return awsError(res, 'SerializationException', 'request body is not JSON');
+    }
+    operations.push(operation || target || `${req.method} ${req.url}`);
+    switch (operation) {
+      case 'GetDeployment': {
+        if (input.deploymentId !== deployment.deploymentId) {
+          return awsError(
+            res,
+            'DeploymentDoesNotExistException',
+            `Deployment ${String(input.deploymentId)} does not exist`,
+          );
+        }
+        return sendJson(res, 200, {
+          deploymentInfo: {
+            deploymentId: deployment.deploymentId,
+            applicationName: deployment.applicationName,
+            deploymentGroupName: deployment.deploymentGroupName,
+            computePlatform: deployment.computePlatform,
+            status: deployment.status,
+            // Like CodeDeploy, the deployment names the revision; its content comes from GetApplicationRevision.
+            revision: {
+              revisionType: 'AppSpecContent',
+              appSpecContent: { sha256: deployment.appSpecSha256 },
+            },
+          },
+        });
+      }
+      case 'GetApplicationRevision': {
+        if (input.applicationName !== deployment.applicationName) {
+          return awsError(
+            res,
+            'ApplicationDoesNotExistException',
+            `Application ${String(input.applicationName)} does not exist`,
+          );
+        }
+        return sendJson(res, 200, {
+          applicationName: deployment.applicationName,
+          revision: {
+            revisionType: 'AppSpecContent',
+            appSpecContent: { content: deployment.appSpecContent, sha256: deployment.appSpecSha256 },
+          },
+          revisionInfo: { description: 'bg-replay simulated revision' },
+        });
+      }
+      case 'PutLifecycleEventHookExecutionStatus': {
+        const id = String(input.lifecycleEventHookExecutionId ?? '');
+        const status = String(input.status ?? '');
+        const execution = executions.get(id);
+        const record: ReportedStatus = {
+          deploymentId: String(input.deploymentId ?? ''),
+          lifecycleEventHookExecutionId: id,
+          ...(execution ? { event: execution.event } : {}),
+          status,
+          accepted: false,
+          at: now(),
+        };
+        reports.push(record);
+        if (record.deploymentId !== deployment.deploymentId) {
+          record.error = 'DeploymentDoesNotExistException';
+          return awsError(res, record.error, `Deployment ${record.deploymentId} does not exist`);
+        }
+        if (!execution) {
+          record.error = 'InvalidLifecycleEventHookExecutionIdException';
+          return awsError(res, record.error, `Lifecycle event hook execution id ${id} is not valid`);
+        }
+        if (status !== 'Succeeded' && status !== 'Failed') {
+          record.error = 'InvalidLifecycleEventHookExecutionStatusException';
+          return awsError(res, record.error, `status ${status} is not valid: use Succeeded or Failed`);
+        }
+        if (execution.status) {
+          record.error = 'LifecycleEventAlreadyCompletedException';
+          return awsError(
+            res,
+            record.error,
+            `Lifecycle event ${execution.event} is already ${execution.status}`,
+          );
+        }
+        execution.status = status;
+        record.accepted = true;
+        execution.resolve(status);
+        return sendJson(res, 200, { lifecycleEventHookExecutionId: id });
+      }
+      default:
+        return awsError(res, 'UnknownOperationException', `the stand-in does not serve ${target || req.url}`);
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deployment,
+    reports,
+    invokes,
+    operations,
+    openHookExecution(event) {
+      const id = randomUUID();
+      let resolve!: (status: HookStatus) => void;
+      const reported = new Promise<HookStatus>((r) => {
+        resolve = r;
+      });
+      executions.set(id, { event, resolve });
+      return { id, reported };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': String(Buffer.byteLength(text)),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function awsError(res: ServerResponse, type: string, message: string): void {
+  sendJson(res, 400, { __type: type, message }, { 'x-amzn-errortype': type });
+}

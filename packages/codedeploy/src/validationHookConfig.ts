@@ -1,0 +1,265 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { BgReplayError } from '@bg-replay/core';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const bool = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(s)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(s)) return false;
+  return v;
+}, z.boolean());
+
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string().min(1)),
+);
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: (issue) =>
+    issue.input === undefined
+      ? 'is required: the base URL, such as http://test-listener.internal:8080'
+      : 'must be an http(s) URL such as http://test-listener.internal:8080',
+});
+
+/** Schema of the validation hook's configuration (also used for env vars and SSM). */
+export const validationHookConfigSchema = z
+  .object({
+    /** CloudWatch log group holding the live service's access logs. */
+    logGroup: z.string().min(1).optional(),
+    /** A local log file instead of CloudWatch (the local harness, tests). */
+    logFile: z.string().min(1).optional(),
+    /** How far back to read logs, e.g. `1h`, `30m`. */
+    since: z.string().min(1).optional(),
+    filterPattern: z.string().optional(),
+    streamPrefix: z.string().optional(),
+    /** Log format name as core understands it (e.g. `apigw`, `alb`, `jsonl`). */
+    format: z.string().min(1).optional(),
+    /** Base URL of the live version (production listener or stage). */
+    live: httpUrl,
+    /** Base URL of the candidate (ECS test listener, or the Lambda's next stage). */
+    candidate: httpUrl,
+    /** Path of a rules file, relative to the function's directory. */
+    rules: z.string().min(1).optional(),
+    threshold: z.coerce.number().min(0).max(1).optional(),
+    minSamples: z.coerce.number().int().positive().optional(),
+    sample: z.coerce.number().int().positive().optional(),
+    seed: z.coerce.number().int().optional(),
+    concurrency: z.coerce.number().int().positive().optional(),
+    /** Requests per second cap per side (0: no cap). */
+    rps: z.coerce.number().min(0).optional(),
+    timeoutMs: z.coerce.number().int().positive().optional(),
+    allowMethods: list.optional(),
+    /** Report `Succeeded` on an inconclusive verdict. Default false: no evidence is not a pass. */
+    allowInconclusive: bool.default(false),
+    report: z
+      .object({
+        /** Write a summary of the report to the log. Default true. */
+        log: bool.default(true),
+        /** Also write the full JSON report to `s3://bucket/prefix<deploymentId>/<event>.json`. */
+        s3: z
+          .object({ bucket: z.string().min(1), prefix: z.string().default('bg-replay/') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ log: true }),
+  })
+  .strict()
+  .refine((c) => Boolean(c.logGroup) !== Boolean(c.logFile), {
+    message: 'give exactly one log source: logGroup (CloudWatch) or logFile',
+    path: ['logGroup'],
+  });
+
+/** Validated configuration of {@link createValidationHook}. */
+export type ValidationHookConfig = z.output<typeof validationHookConfigSchema>;
+/** Configuration as written by a user (before defaults). */
+export type ValidationHookConfigInput = z.input<typeof validationHookConfigSchema>;
+
+/** Environment variable for each top-level field; nested report fields below. */
+const ENV_FIELDS: Record<string, string> = {
+  logGroup: 'BG_REPLAY_LOG_GROUP',
+  logFile: 'BG_REPLAY_LOG_FILE',
+  since: 'BG_REPLAY_SINCE',
+  filterPattern: 'BG_REPLAY_FILTER_PATTERN',
+  streamPrefix: 'BG_REPLAY_STREAM_PREFIX',
+  format: 'BG_REPLAY_FORMAT',
+  live: 'BG_REPLAY_LIVE',
+  candidate: 'BG_REPLAY_CANDIDATE',
+  rules: 'BG_REPLAY_RULES',
+  threshold: 'BG_REPLAY_THRESHOLD',
+  minSamples: 'BG_REPLAY_MIN_SAMPLES',
+  sample: 'BG_REPLAY_SAMPLE',
+  seed: 'BG_REPLAY_SEED',
+  concurrency: 'BG_REPLAY_CONCURRENCY',
+  rps: 'BG_REPLAY_RPS',
+  timeoutMs: 'BG_REPLAY_TIMEOUT_MS',
+  allowMethods: 'BG_REPLAY_ALLOW_METHODS',
+  allowInconclusive: 'BG_REPLAY_ALLOW_INCONCLUSIVE',
+};
+const ENV_REPORT = {
+  log: 'BG_REPLAY_REPORT_LOG',
+  bucket: 'BG_REPLAY_REPORT_BUCKET',
+  prefix: 'BG_REPLAY_REPORT_PREFIX',
+};
+
+/** Options of {@link loadValidationHookConfig}. */
+export interface LoadValidationHookConfigOptions {
+  /** A config file (JSON or YAML) that must exist. Default: `env.BG_REPLAY_CONFIG_FILE`. */
+  file?: string;
+  /** Config files that are used when present (e.g. `bg-replay.config.json` bundled with the function). */
+  optionalFiles?: string[];
+  /** Directory relative paths are resolved against (the function's directory). Default: `process.cwd()`. */
+  baseDir?: string;
+  /** Environment (the handler passes `process.env`); `BG_REPLAY_*` values override file and SSM. */
+  env?: Record<string, string | undefined>;
+  /** SSM parameter holding JSON or YAML config. Default: `env.BG_REPLAY_CONFIG_SSM_PARAMETER`. */
+  ssmParameter?: string;
+  ssm?: SSMClient;
+}
+
+type Origin = Record<string, string>;
+
+/**
+ * Loads the validation hook's configuration from a bundled file, an SSM parameter and `BG_REPLAY_*`
+ * environment variables (later ones win), and validates it. Throws `BgReplayError` (`E_CONFIG`) with
+ * one message naming each field at fault and where its value came from.
+ *
+ * @example
+ * // at cold start, in the handler module:
+ * const config = loadValidationHookConfig({ env: process.env, optionalFiles: ['bg-replay.config.json'], baseDir });
+ * config.catch(() => {}); // reported as Failed by the hook, not an unhandled rejection
+ */
+export async function loadValidationHookConfig(
+  options: LoadValidationHookConfigOptions = {},
+): Promise<ValidationHookConfig> {
+  const env = options.env ?? {};
+  const baseDir = options.baseDir ?? process.cwd();
+  const merged: Record<string, unknown> = {};
+  const origin: Origin = {};
+  const sources: string[] = [];
+  const take = (values: Record<string, unknown>, where: string): void => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      if (key === 'report' && value && typeof value === 'object') {
+        const prev = (merged.report as Record<string, unknown> | undefined) ?? {};
+        merged.report = { ...prev, ...(value as Record<string, unknown>) };
+        for (const sub of Object.keys(value)) origin[`report.${sub}`] = where;
+      } else {
+        merged[key] = value;
+      }
+      origin[key] = where;
+    }
+  };
+
+  const explicitFile = options.file ?? env.BG_REPLAY_CONFIG_FILE;
+  const candidates = explicitFile ? [explicitFile] : (options.optionalFiles ?? []);
+  for (const name of candidates) {
+    const path = isAbsolute(name) ? name : resolvePath(baseDir, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (!explicitFile && (error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new BgReplayError(
+        'E_CONFIG',
+        `cannot read the bg-replay hook config file ${path}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    take(parseDocument(text, path), path);
+    sources.push(path);
+    break;
+  }
+
+  const parameter = options.ssmParameter ?? env.BG_REPLAY_CONFIG_SSM_PARAMETER;
+  if (parameter) {
+    const ssm = options.ssm ?? new SSMClient({});
+    let value: string | undefined;
+    try {
+      const got = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+      value = got.Parameter?.Value;
+    } catch (error) {
+      throw new BgReplayError(
+        'E_CONFIG',
+        `cannot read SSM parameter ${parameter} (BG_REPLAY_CONFIG_SSM_PARAMETER): ${(error as Error).name}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (!value) throw new BgReplayError('E_CONFIG', `SSM parameter ${parameter} is empty`);
+    take(parseDocument(value, `SSM parameter ${parameter}`), `SSM parameter ${parameter}`);
+    sources.push(`SSM parameter ${parameter}`);
+  }
+
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_FIELDS)) {
+    if (env[name] !== undefined) fromEnv[key] = env[name];
+  }
+  const report: Record<string, unknown> = {};
+  if (env[ENV_REPORT.log] !== undefined) report.log = env[ENV_REPORT.log];
+  if (env[ENV_REPORT.bucket] !== undefined) {
+    report.s3 = {
+      bucket: env[ENV_REPORT.bucket],
+      ...(env[ENV_REPORT.prefix] !== undefined ? { prefix: env[ENV_REPORT.prefix] } : {}),
+    };
+  }
+  if (Object.keys(report).length) fromEnv.report = report;
+  if (Object.keys(fromEnv).length) {
+    take(fromEnv, 'env');
+    sources.push('BG_REPLAY_* environment variables');
+  }
+  // Name the variable itself in messages.
+  for (const key of Object.keys(fromEnv)) {
+    if (key !== 'report') origin[key] = `env ${ENV_FIELDS[key]}`;
+  }
+  if (report.log !== undefined) origin['report.log'] = `env ${ENV_REPORT.log}`;
+  if (report.s3 !== undefined) origin['report.s3'] = `env ${ENV_REPORT.bucket}`;
+
+  const parsed = validationHookConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      const field = path.join('.') || '(root)';
+      const from = origin[path.slice(0, 2).join('.')] ?? origin[path[0] ?? ''];
+      return `${field}${from ? ` (from ${from})` : ''}: ${issue.message}`;
+    });
+    const where = sources.length
+      ? sources.join(', ')
+      : 'no config file, SSM parameter or BG_REPLAY_* variable';
+    throw new BgReplayError(
+      'E_CONFIG',
+      `bg-replay hook configuration is invalid (read from ${where}): ${problems.join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+function parseDocument(text: string, where: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new BgReplayError('E_CONFIG', `${where} is not valid JSON or YAML: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new BgReplayError(
+      'E_CONFIG',
+      `${where} must hold an object of settings (live, candidate, logGroup, ...)`,
+    );
+  }
+  return doc as Record<string, unknown>;
+}

@@ -1,0 +1,171 @@
+import {
+  CodeDeployClient,
+  DeploymentDoesNotExistException,
+  type DeploymentInfo,
+  type DeploymentStatus,
+  GetDeploymentCommand,
+  ThrottlingException,
+} from '@aws-sdk/client-codedeploy';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { type WaitEvent, waitForDeployment } from './waitForDeployment.js';
+
+function harness() {
+  const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
+  const mock = mockClient(codedeploy);
+  let t = 0;
+  const sleeps: number[] = [];
+  const events: WaitEvent[] = [];
+  return {
+    mock,
+    sleeps,
+    events,
+    options: {
+      codedeploy,
+      now: () => t,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+      initialDelayMs: 1000,
+      maxDelayMs: 8000,
+      onEvent: (e: WaitEvent) => events.push(e),
+    },
+  };
+}
+
+const info = (status: DeploymentStatus, extra: Partial<DeploymentInfo> = {}) => ({
+  deploymentInfo: { status, ...extra },
+});
+
+describe('waitForDeployment', () => {
+  it('resolves ok when the deployment succeeds, polling with growing delays', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand)
+      .resolvesOnce(info('Created'))
+      .resolvesOnce(info('InProgress'))
+      .resolvesOnce(info('InProgress'))
+      .resolvesOnce(info('InProgress'))
+      .resolves(info('Succeeded'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result).toMatchObject({
+      ok: true,
+      status: 'Succeeded',
+      polls: 5,
+      reason: 'deployment d-1 succeeded',
+    });
+    expect(h.sleeps).toEqual([1000, 1500, 2250, 3375]);
+    expect(h.mock.commandCalls(GetDeploymentCommand)[0]?.args[0].input).toEqual({ deploymentId: 'd-1' });
+    expect(h.events.filter((e) => e.type === 'status').map((e) => (e as { status: string }).status)).toEqual([
+      'Created',
+      'InProgress',
+      'Succeeded',
+    ]);
+  });
+
+  it('on Failed collects the error information and waits for the rollback deployment to finish', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand, { deploymentId: 'd-1' })
+      .resolvesOnce(info('InProgress'))
+      .resolves(
+        info('Failed', {
+          errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: 'AfterAllowTestTraffic hook failed' },
+          rollbackInfo: { rollbackDeploymentId: 'd-RB' },
+        }),
+      );
+    h.mock
+      .on(GetDeploymentCommand, { deploymentId: 'd-RB' })
+      .resolvesOnce(info('InProgress'))
+      .resolves(info('Succeeded'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result.ok).toBe(false);
+    expect(result.status).toBe('Failed');
+    expect(result.errorInformation).toEqual({
+      code: 'HOOK_EXECUTION_FAILURE',
+      message: 'AfterAllowTestTraffic hook failed',
+    });
+    expect(result.rollback).toEqual({ deploymentId: 'd-RB', status: 'Succeeded', timedOut: false });
+    expect(result.reason).toBe(
+      'deployment d-1 failed: HOOK_EXECUTION_FAILURE: AfterAllowTestTraffic hook failed; rollback d-RB succeeded',
+    );
+  });
+
+  it('waits for the rollback id to appear when auto rollback is enabled', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand, { deploymentId: 'd-1' })
+      .resolvesOnce(info('Stopped', { autoRollbackConfiguration: { enabled: true } }))
+      .resolvesOnce(info('Stopped', { autoRollbackConfiguration: { enabled: true } }))
+      .resolves(
+        info('Stopped', {
+          autoRollbackConfiguration: { enabled: true },
+          rollbackInfo: { rollbackDeploymentId: 'd-RB' },
+        }),
+      );
+    h.mock.on(GetDeploymentCommand, { deploymentId: 'd-RB' }).resolves(info('Failed'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 'Stopped',
+      rollback: { deploymentId: 'd-RB', status: 'Failed' },
+    });
+    expect(result.reason).toBe('deployment d-1 stopped; rollback d-RB failed');
+  });
+
+  it('reports a stopped deployment without rollback', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand)
+      .resolves(info('Stopped', { rollbackInfo: { rollbackMessage: 'rollback disabled' } }));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result).toMatchObject({ ok: false, status: 'Stopped' });
+    expect(result.rollback).toBeUndefined();
+    expect(result.reason).toBe('deployment d-1 stopped; no rollback deployment (rollback disabled)');
+  });
+
+  it('backs off harder on ThrottlingException and keeps polling', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }))
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }))
+      .resolves(info('Succeeded'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result.ok).toBe(true);
+    expect(h.sleeps).toEqual([2000, 6000]);
+    expect(h.events.filter((e) => e.type === 'retry')).toHaveLength(2);
+  });
+
+  it('times out with a result, not an exception', async () => {
+    const h = harness();
+    h.mock.on(GetDeploymentCommand).resolves(info('InProgress'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', timeoutMs: 20_000 });
+    expect(result).toMatchObject({ ok: false, status: 'InProgress', timedOut: true });
+    expect(result.reason).toBe('deployment d-1 did not finish within 20 s (last status InProgress)');
+    expect(h.sleeps.reduce((a, b) => a + b, 0)).toBe(20_000);
+  });
+
+  it('times out while waiting for the rollback', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand, { deploymentId: 'd-1' })
+      .resolves(info('Failed', { rollbackInfo: { rollbackDeploymentId: 'd-RB' } }));
+    h.mock.on(GetDeploymentCommand, { deploymentId: 'd-RB' }).resolves(info('InProgress'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', timeoutMs: 10_000 });
+    expect(result.rollback).toEqual({ deploymentId: 'd-RB', status: 'InProgress', timedOut: true });
+    expect(result.reason).toMatch(/rollback d-RB did not finish within 10 s/);
+  });
+
+  it('throws E_INPUT for an unknown deployment id', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand)
+      .rejects(new DeploymentDoesNotExistException({ message: 'no', $metadata: {} }));
+    await expect(waitForDeployment({ ...h.options, deploymentId: 'd-nope' })).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringContaining('deployment d-nope was not found'),
+    });
+  });
+});
