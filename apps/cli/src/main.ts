@@ -35,7 +35,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const command = await entry.load();
     parser.command({
       command: command.command,
-      describe: command.describe,
+      describe: entry.describe,
       builder: command.builder,
       handler: async (args) => {
         exitCode = await command.run(args, io);

@@ -1,51 +1,134 @@
-import type { Report } from '@bg-replay/core';
+import { type Report, sideBySide } from '@bg-replay/core';
 
-const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
+const pct = (rate: number | null | undefined) =>
+  rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(1)}%`;
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+/** Drops control characters (ANSI escapes from a hostile response must not reach the terminal). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
+const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+
+function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => {
+          const pad = (widths[i] ?? 0) - [...cell].length;
+          return rightAligned.has(i)
+            ? ' '.repeat(Math.max(0, pad)) + cell
+            : cell + ' '.repeat(Math.max(0, pad));
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
-function short(value: unknown): string {
-  const text = value === undefined ? '(absent)' : JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+function cut(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length > width
+    ? `${chars.slice(0, Math.max(1, width - 1)).join('')}…`
+    : text + ' '.repeat(width - chars.length);
 }
 
-/** The end-of-run summary printed by `replay`: verdict, reasons, per-route table and top differences. */
-export function renderSummary(report: Report, options: { topFields?: number } = {}): string {
+/** One sample as two columns, live | candidate, differing lines marked `~`. */
+function sideBySideText(live: unknown, candidate: unknown, columns: number): string[] {
+  const half = Math.max(20, Math.floor((columns - 12) / 2));
+  const rows = sideBySide(live, candidate).slice(0, 16);
+  const lines = [`      ${cut('live', half)} │ candidate`];
+  for (const row of rows) {
+    lines.push(
+      `    ${row.same ? ' ' : '~'} ${cut(clean(row.live ?? ''), half)} │ ${clean(row.candidate ?? '').slice(0, half)}`.trimEnd(),
+    );
+  }
+  return lines;
+}
+
+/**
+ * The end-of-run summary printed by `replay`, `report` and `merge`: counts, the per-route table with the
+ * lower bound of each rate, the top differing pointers with one side-by-side sample, latency, and the
+ * verdict with its reasons.
+ */
+export function renderSummary(
+  report: Report,
+  options: { topFields?: number; columns?: number | undefined } = {},
+): string {
+  const columns = Math.min(160, Math.max(60, options.columns ?? 100));
   const { counts } = report;
   const out: string[] = [];
   out.push(
-    `read ${counts.read} lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe method, ${counts.skipped.filtered} filtered; replayed ${counts.sampled}`,
+    `read ${counts.read} lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe method, ${counts.skipped.filtered} filtered; replayed ${counts.sampled}${report.mergedFrom ? ` (merged from ${report.mergedFrom} shards)` : ''}`,
   );
   out.push('');
-  const rows = [['route', 'seen', 'replayed', 'matched', 'rate', 'verdict']];
+  const rows = [['route', 'seen', 'replayed', 'matched', 'rate', 'lower', 'critical', 'verdict']];
   for (const r of report.routes) {
-    rows.push([r.route, String(r.seen), String(r.total), `${r.matched}/${r.compared}`, pct(r.matchRate), r.verdict]);
+    const critical = r.critical.candidate5xx + r.critical.candidateErrors + r.critical.breaking;
+    rows.push([
+      clean(r.route),
+      String(r.seen),
+      String(r.total),
+      `${r.matched}/${r.compared}`,
+      pct(r.matchRate),
+      pct(r.matchRateLowerBound),
+      critical ? String(critical) : '–',
+      r.verdict,
+    ]);
   }
-  out.push(table(rows));
+  out.push(table(rows, new Set([1, 2, 3, 4, 5, 6])));
   const top = report.fields.filter((f) => f.count > 0).slice(0, options.topFields ?? 5);
   if (top.length > 0) {
     out.push('');
     out.push('top differences:');
-    for (const f of top) {
-      out.push(`  ${f.route}  ${f.pointer || '(body)'}  ${f.kind} ×${f.count}`);
+    for (const [i, f] of top.entries()) {
+      out.push(`  ${clean(f.route)}  ${clean(f.pointer || '(body)')}  ${f.kind} ×${f.count}`);
       const s = f.samples[0];
-      if (s) out.push(`      ${s.method} ${s.path}: live ${short(s.live)}  candidate ${short(s.candidate)}`);
+      if (!s) continue;
+      out.push(`    e.g. ${clean(`${s.method} ${s.path}`)}`);
+      // The first pointer gets a full side-by-side sample; the rest one line each, to stay short.
+      if (i === 0) out.push(...sideBySideText(s.live, s.candidate, columns));
+      else
+        out.push(
+          `      live ${clean(JSON.stringify(s.live) ?? '(absent)').slice(0, 50)}  candidate ${clean(JSON.stringify(s.candidate) ?? '(absent)').slice(0, 50)}`,
+        );
     }
   }
   const hidden = Object.entries(report.rules.hits).filter(([, n]) => n > 0);
-  if (hidden.length > 0) out.push('', `rules: ${hidden.map(([id, n]) => `${id} hid ${n}`).join(', ')}`);
-  if (report.rules.unused.length > 0) out.push(`rules that matched nothing: ${report.rules.unused.join(', ')}`);
+  if (hidden.length > 0)
+    out.push('', `rules: ${hidden.map(([id, n]) => `${clean(id)} hid ${n}`).join(', ')}`);
+  if (report.rules.unused.length > 0)
+    out.push(`rules that matched nothing: ${report.rules.unused.map(clean).join(', ')}`);
   const { live, candidate } = report.latency;
   if (live.p50 !== null && candidate.p50 !== null) {
     out.push(
-      `latency p50/p95: live ${live.p50.toFixed(1)}/${(live.p95 ?? 0).toFixed(1)} ms, candidate ${candidate.p50.toFixed(1)}/${(candidate.p95 ?? 0).toFixed(1)} ms`,
+      `latency p50/p95: live ${ms(live.p50)}/${ms(live.p95)} ms, candidate ${ms(candidate.p50)}/${ms(candidate.p95)} ms`,
     );
   }
+  for (const check of report.latencyChecks ?? []) {
+    out.push(
+      `  ${check.ok ? 'ok  ' : 'OVER'} ${check.quantile} candidate/live ${check.ratio === null ? '–' : `${check.ratio.toFixed(2)}×`} (budget ${check.budget}×)`,
+    );
+  }
+  if ((report.attempts?.length ?? 0) > 1) {
+    out.push('', 'attempts:');
+    for (const a of report.attempts ?? [])
+      out.push(
+        `  #${a.attempt} ${a.startedAt} ${a.verdict} (match rate ${pct(a.matchRate)}, lower bound ${pct(a.matchRateLowerBound)})`,
+      );
+  }
   out.push('');
-  out.push(`verdict: ${report.verdict.toUpperCase()}  (match rate ${pct(report.matchRate)}, threshold ${pct(report.threshold)})`);
-  for (const reason of report.reasons) out.push(`  - ${reason.message}`);
+  out.push(
+    `verdict: ${report.verdict.toUpperCase()}  (match rate ${pct(report.matchRate)}, lower bound ${pct(report.matchRateLowerBound)} at ${pct(report.confidence ?? 0.95)} confidence, threshold ${pct(report.threshold)})`,
+  );
+  // Routes that lack the evidence to be judged alone are summed up in one line: they do not decide the run.
+  const shortRoutes = report.reasons.filter((r) => r.code === 'low-confidence' && r.route);
+  for (const reason of report.reasons) {
+    if (!shortRoutes.includes(reason)) out.push(`  - ${clean(reason.message)}`);
+  }
+  if (shortRoutes.length > 0) {
+    out.push(
+      `  - ${shortRoutes.length} route(s) match but are too small to reach ${(report.threshold * 100).toFixed(1)}% at ${((report.confidence ?? 0.95) * 100).toFixed(0)}% confidence on their own (${shortRoutes.map((r) => r.route).join(', ')}); the run is judged on the overall lower bound`,
+    );
+  }
   return out.join('\n');
 }

@@ -20,7 +20,13 @@ function send(res: ServerResponse, status: number, body: unknown, variant: Varia
 }
 
 function productView(product: Product, variant: Variant): Record<string, unknown> {
-  const view: Record<string, unknown> = { id: product.id, name: product.name, price: product.price, currency: product.currency, tags: product.tags };
+  const view: Record<string, unknown> = {
+    id: product.id,
+    name: product.name,
+    price: product.price,
+    currency: product.currency,
+    tags: product.tags,
+  };
   // Intended change of 1.5.0: a new, backwards-compatible field.
   if (variant === 'green') view.rating = product.rating;
   return view;
@@ -38,11 +44,26 @@ function orderView(order: Order, variant: Variant): Record<string, unknown> {
   };
 }
 
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
 function route(req: IncomingMessage, res: ServerResponse, variant: Variant): void {
   const url = new URL(req.url ?? '/', 'http://demo');
   const parts = url.pathname.split('/').filter(Boolean);
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' }, variant);
-  if (url.pathname === '/health') return send(res, 200, { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() }, variant);
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 405, { error: 'method not allowed' }, variant);
+  if (url.pathname === '/health')
+    return send(
+      res,
+      200,
+      { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() },
+      variant,
+    );
   if (parts[0] === 'products' && parts.length === 1) {
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
     const items = products.slice((page - 1) * 10, page * 10).map((p) => productView(p, variant));
@@ -50,11 +71,15 @@ function route(req: IncomingMessage, res: ServerResponse, variant: Variant): voi
   }
   if (parts[0] === 'products' && parts.length === 2) {
     const product = products.find((p) => String(p.id) === parts[1]);
-    return product ? send(res, 200, productView(product, variant), variant) : send(res, 404, { error: 'no such product' }, variant);
+    return product
+      ? send(res, 200, productView(product, variant), variant)
+      : send(res, 404, { error: 'no such product' }, variant);
   }
   if (parts[0] === 'orders' && parts.length === 2) {
     const order = orders.find((o) => String(o.id) === parts[1]);
-    return order ? send(res, 200, orderView(order, variant), variant) : send(res, 404, { error: 'no such order' }, variant);
+    return order
+      ? send(res, 200, orderView(order, variant), variant)
+      : send(res, 404, { error: 'no such order' }, variant);
   }
   if (parts[0] === 'stores' && parts.length === 2) {
     const store = stores.find((s) => s.id === parts[1]);
@@ -62,7 +87,8 @@ function route(req: IncomingMessage, res: ServerResponse, variant: Variant): voi
   }
   if (url.pathname === '/search') {
     const q = (url.searchParams.get('q') ?? '').toLowerCase();
-    const hits = products.filter((p) => p.name.includes(q)).map((p) => productView(p, variant));
+    // The search index answers in no particular order, in both versions: noise that an arrayKey rule absorbs.
+    const hits = shuffle(products.filter((p) => p.name.includes(q)).map((p) => productView(p, variant)));
     return send(res, 200, { q, count: hits.length, items: hits }, variant);
   }
   send(res, 404, { error: 'not found' }, variant);
@@ -96,6 +122,8 @@ export const demoFixtures = {
 };
 
 export interface DemoServices {
+  /** Response header carrying each service's version, for the semver policy. */
+  versionHeader: string;
   live: string;
   candidate: string;
   logFile: string;
@@ -118,5 +146,11 @@ export async function startDemoServices(): Promise<DemoServices> {
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return { live, candidate, ...demoFixtures, close: async () => void (await Promise.all([close(blue), close(green)])) };
+  return {
+    versionHeader: 'x-service-version',
+    live,
+    candidate,
+    ...demoFixtures,
+    close: async () => void (await Promise.all([close(blue), close(green)])),
+  };
 }

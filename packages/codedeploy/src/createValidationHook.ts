@@ -23,6 +23,9 @@ export interface ValidationRunOptions {
   rps?: number;
   timeoutMs?: number;
   allowMethods?: string[];
+  confidence?: number;
+  versionHeader?: string;
+  noiseProbe?: number;
   logger?: Logger;
   clients?: { cloudwatchLogs?: CloudWatchLogsClient };
   signal?: AbortSignal;
@@ -126,6 +129,9 @@ export function createValidationHook(
       ...(cfg.rps !== undefined ? { rps: cfg.rps } : {}),
       ...(cfg.timeoutMs !== undefined ? { timeoutMs: cfg.timeoutMs } : {}),
       ...(cfg.allowMethods ? { allowMethods: cfg.allowMethods } : {}),
+      ...(cfg.confidence !== undefined ? { confidence: cfg.confidence } : {}),
+      ...(cfg.versionHeader ? { versionHeader: cfg.versionHeader } : {}),
+      ...(cfg.noiseProbe !== undefined ? { noiseProbe: cfg.noiseProbe } : {}),
       logger,
       ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
       signal,

@@ -10,6 +10,14 @@ export {
   type LambdaFunctionProperties,
   parseAppSpec,
 } from './appSpec.js';
+export {
+  type AwsStandInCall,
+  type AwsStandInReply,
+  type AwsStandInServices,
+  type AwsStandInState,
+  createAwsStandInServices,
+  MUTATING_OPERATIONS,
+} from './createAwsStandInServices.js';
 export { type AwsClientOptions, type AwsClients, createAwsClients } from './createAwsClients.js';
 export {
   type CreateDeploymentOptions,

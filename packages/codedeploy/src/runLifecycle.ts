@@ -4,6 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type Logger, silentLogger } from '@bg-replay/core';
 import { errorMessage, realNow } from './_time.js';
 import { bareFunctionName, buildAppSpec } from './appSpec.js';
+import type { AwsStandInServices } from './createAwsStandInServices.js';
 import { createHookHandler, type HookHandlerOptions, type HookStep } from './createHookHandler.js';
 import {
   type CodeDeployStandIn,
@@ -25,10 +26,16 @@ export const FAKE_CREDENTIALS = {
   secretAccessKey: 'bg-replay-local-secret',
 } as const;
 
-/** The SDK clients a hook gets in the harness, pointed at the stand-in. */
+/** The SDK clients a hook gets in the harness, pointed at the stand-in, and how to build more. */
 export interface HarnessClients {
   codedeploy: CodeDeployClient;
   lambda: LambdaClient;
+  /** The stand-in's URL: give it as `endpoint` to any other SDK client the hook needs (SSM, SQS...). */
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Adds a line under this hook's lifecycle event in the timeline (what the hook did). */
+  note(text: string): void;
 }
 
 /** A hook in the harness: a step (wrapped by `createHookHandler`) or a handler of your own. */
@@ -50,6 +57,7 @@ export interface LifecycleHookSpec {
 export type TimelineEntry =
   | { kind: 'deployment'; status: 'InProgress' | 'Succeeded' | 'Failed'; at: number; message?: string }
   | { kind: 'action'; action: string; at: number }
+  | { kind: 'note'; event: LifecycleEventName; functionName: string; text: string; at: number }
   | {
       kind: 'event-start';
       event: LifecycleEventName;
@@ -103,6 +111,11 @@ export interface RunLifecycleOptions {
   /** Logger given to every hook handler (default: silent). */
   logger?: Logger;
   now?: () => number;
+  /**
+   * In-memory AWS services served on the stand-in's endpoint for hooks that touch more than CodeDeploy
+   * (see {@link createAwsStandInServices}); read their state after the run.
+   */
+  services?: AwsStandInServices;
   /** Called with each timeline entry as it happens (to print progress). */
   onTimeline?: (entry: TimelineEntry) => void;
 }
@@ -206,6 +219,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       appSpecSha256: built.sha256,
       status: 'InProgress',
     },
+    ...(options.services ? { services: options.services } : {}),
     onInvoke: (invoke) => {
       // A continuation: the runtime invoked itself asynchronously.
       const name = bareFunctionName(invoke.functionName);
@@ -215,14 +229,18 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     now,
   });
   const clientConfig = { endpoint: standIn.url, region, credentials: FAKE_CREDENTIALS, maxAttempts: 2 };
-  const clients: HarnessClients = {
+  const clients = {
     codedeploy: new CodeDeployClient(clientConfig),
     lambda: new LambdaClient(clientConfig),
+    endpoint: standIn.url,
+    region,
+    credentials: { ...FAKE_CREDENTIALS },
   };
 
   for (const [name, event] of byFunction) {
     const spec = options.hooks[event] as LifecycleHookSpec;
-    if (spec.handler) handlers.set(name, spec.handler(clients));
+    const note = (text: string): void => push({ kind: 'note', event, functionName: name, text, at: at() });
+    if (spec.handler) handlers.set(name, spec.handler({ ...clients, note }));
     else if (spec.step) {
       handlers.set(
         name,
@@ -414,6 +432,9 @@ export function formatTimeline(timeline: TimelineEntry[]): string[] {
             `${ms(e.at)}      invoke #${e.invocation}${e.continued ? ' (continuation)' : ''}${e.duplicate ? ' (duplicate delivery)' : ''}`,
           );
         }
+        break;
+      case 'note':
+        lines.push(`${ms(e.at)}      ${e.text}`);
         break;
       case 'invoke-error':
         lines.push(`${ms(e.at)}      invocation error: ${e.error}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AwsStandInServices } from './createAwsStandInServices.js';
 import type { HookPlatform, HookStatus, LifecycleEventName } from './types.js';
 
 /** One `PutLifecycleEventHookExecutionStatus` the stand-in received. */
@@ -40,6 +41,11 @@ export interface CodeDeployStandInOptions {
   deployment: StandInDeployment;
   /** Handles Lambda `Invoke`; called after the 202 reply for `Event` invocations. */
   onInvoke?: (invoke: ReceivedInvoke) => unknown;
+  /**
+   * The AWS services the hooks touch (SSM, Application Auto Scaling, EventBridge, Lambda event source
+   * mappings, SQS, DynamoDB, ECS), answered from memory on the same endpoint.
+   */
+  services?: AwsStandInServices;
   now?: () => number;
 }
 
@@ -61,7 +67,9 @@ export interface CodeDeployStandIn {
  * Invoke API (`POST /2015-03-31/functions/<name>/invocations`) on `127.0.0.1:0`, for the real SDK clients
  * with `endpoint` set to `url`. It serves `GetDeployment`, `GetApplicationRevision` and
  * `PutLifecycleEventHookExecutionStatus` (answering `LifecycleEventAlreadyCompletedException` to a second
- * report) and records every report and invoke. Signatures are not checked.
+ * report) and records every report and invoke. Signatures are not checked. With `services`, the same
+ * endpoint also serves the SSM, Application Auto Scaling, EventBridge, Lambda event source mapping, SQS,
+ * DynamoDB and ECS operations the a/b lifecycle hooks send (see {@link createAwsStandInServices}).
  *
  * @example
  * const standIn = await startCodeDeployStandIn({ deployment });
@@ -115,6 +123,26 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
       return;
     }
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (options.services && !target.startsWith('CodeDeploy_20141006.')) {
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+      } catch {
+        return awsError(res, 'SerializationException', 'request body is not JSON');
+      }
+      const reply = options.services.handle({
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        target,
+        body: parsed,
+      });
+      if (reply) {
+        return sendJson(res, reply.status, reply.body, {
+          'content-type': reply.contentType,
+          ...(reply.errorType ? { 'x-amzn-errortype': reply.errorType } : {}),
+        });
+      }
+    }
     const operation = target.startsWith('CodeDeploy_20141006.')
       ? target.slice('CodeDeploy_20141006.'.length)
       : '';

@@ -60,6 +60,12 @@ export const validationHookConfigSchema = z
     rps: z.coerce.number().min(0).optional(),
     timeoutMs: z.coerce.number().int().positive().optional(),
     allowMethods: list.optional(),
+    /** Confidence of the Wilson bound the match rate is judged on (default 0.95). */
+    confidence: z.coerce.number().gt(0).lt(1).optional(),
+    /** Response header naming each side's version, for the semver policy (e.g. `x-service-version`). */
+    versionHeader: z.string().min(1).optional(),
+    /** Share of the sample also replayed against live a second time to learn noise (0..1). */
+    noiseProbe: z.coerce.number().min(0).max(1).optional(),
     /** Report `Succeeded` on an inconclusive verdict. Default false: no evidence is not a pass. */
     allowInconclusive: bool.default(false),
     report: z
@@ -105,6 +111,9 @@ const ENV_FIELDS: Record<string, string> = {
   rps: 'BG_REPLAY_RPS',
   timeoutMs: 'BG_REPLAY_TIMEOUT_MS',
   allowMethods: 'BG_REPLAY_ALLOW_METHODS',
+  confidence: 'BG_REPLAY_CONFIDENCE',
+  versionHeader: 'BG_REPLAY_VERSION_HEADER',
+  noiseProbe: 'BG_REPLAY_NOISE_PROBE',
   allowInconclusive: 'BG_REPLAY_ALLOW_INCONCLUSIVE',
 };
 const ENV_REPORT = {

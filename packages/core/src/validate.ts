@@ -6,6 +6,8 @@ import { buildReport } from './report/buildReport.js';
 import type { Report } from './report/reportTypes.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { collectSample, type SourceOptions } from './sources/collectSample.js';
+import type { Attempt } from './report/reportTypes.js';
+import { checkVerdictOptions, DEFAULT_CONFIDENCE } from './verdict/computeVerdict.js';
 import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
 
 /**
@@ -22,6 +24,28 @@ export interface ValidateOptions extends SourceOptions, ReplayOptions, DiffStage
   signal?: AbortSignal;
   /** Clock, for tests. */
   now?: () => Date;
+  /**
+   * Re-run the same sample until the verdict is `pass` or this many milliseconds since the start have
+   * passed (the new stack may still be seeding its data). Without it the sample is run once.
+   */
+  retryUntilMs?: number;
+  /** Pause between attempts (default 30 s). */
+  retryIntervalMs?: number;
+  /** Waits between attempts, for tests; rejects or returns early when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function checkOptions(options: ValidateOptions): void {
@@ -52,6 +76,11 @@ function checkOptions(options: ValidateOptions): void {
   inRange('concurrency', options.concurrency, 1, 10000, true);
   inRange('timeout', options.timeoutMs, 1, 3_600_000, true);
   inRange('rps', options.rps, 0, 1e9);
+  inRange('max-body', options.maxBodyBytes, 1, 2 ** 31, true);
+  inRange('live-error-breaker', options.liveErrorBreaker, 0.01, 1);
+  inRange('retry-until', options.retryUntilMs, 0, 86_400_000);
+  inRange('retry-interval', options.retryIntervalMs, 0, 86_400_000);
+  checkVerdictOptions(options);
   if (options.logs.length === 0) throw new BgReplayError('E_USAGE', 'no log given: pass --logs <file|->');
 }
 
@@ -73,32 +102,79 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
   const startedAt = now();
-  const verdictOptions: VerdictOptions = { threshold: options.threshold ?? 0.99, minSamples: options.minSamples ?? 5 };
+  const verdictOptions: VerdictOptions = {
+    threshold: options.threshold ?? 0.99,
+    minSamples: options.minSamples ?? 5,
+    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    ...(options.latencyBudget ? { latencyBudget: options.latencyBudget } : {}),
+  };
 
-  const comparer = await createComparer(options);
+  let comparer = await createComparer(options);
   const collected = await collectSample({ ...options, minSamples: verdictOptions.minSamples });
   logger.info('sampled', { ...collected.counts, routes: collected.seenPerRoute.size });
 
-  const outcomes = await replayRecords(collected.records, options, comparer, collected.privacy, {
-    dispatcher: options.dispatcher,
-    signal: options.signal,
-    onProgress: options.onProgress,
-  });
-
-  comparer.finish(outcomes);
-  const { tally, verdict, counts } = judgeRun(outcomes, collected.seenPerRoute, verdictOptions);
-  if (options.signal?.aborted) {
-    verdict.reasons.push({
-      code: 'aborted',
-      message: `the run was interrupted after ${outcomes.length} of ${collected.records.length} records`,
+  // Retry until pass: the same sample is replayed again, each attempt with a fresh comparer so rule hits
+  // and noise counts are those of the attempt the verdict comes from.
+  const sleep = options.sleep ?? sleepFor;
+  const deadline = options.retryUntilMs === undefined ? undefined : startedAt.getTime() + options.retryUntilMs;
+  const intervalMs = options.retryIntervalMs ?? 30_000;
+  const attempts: Attempt[] = [];
+  let judged: ReturnType<typeof judgeRun>;
+  for (let attempt = 1; ; attempt += 1) {
+    const attemptStart = now();
+    if (attempt > 1) comparer = await createComparer(options);
+    const { outcomes, stoppedBecause } = await replayRecords(collected.records, options, comparer, collected.privacy, {
+      dispatcher: options.dispatcher,
+      signal: options.signal,
+      onProgress: options.onProgress,
     });
-    if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
+    comparer.finish(outcomes);
+    judged = judgeRun(outcomes, collected.seenPerRoute, verdictOptions);
+    const { verdict } = judged;
+    if (options.signal?.aborted) {
+      verdict.reasons.push({
+        code: 'aborted',
+        message: `the run was interrupted after ${outcomes.length} of ${collected.records.length} records`,
+      });
+      if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
+    }
+    if (stoppedBecause) {
+      // Production looked unhealthy: the comparison says nothing about the candidate, so it cannot pass.
+      verdict.reasons.push({ code: 'live-unhealthy', message: stoppedBecause });
+      if (verdict.verdict !== 'fail' || verdict.reasons.every((r) => r.code === 'match-rate' || r.code === 'live-unhealthy')) {
+        verdict.verdict = 'inconclusive';
+      }
+    }
+    attempts.push({
+      attempt,
+      startedAt: attemptStart.toISOString(),
+      durationMs: Math.round(now().getTime() - attemptStart.getTime()),
+      verdict: verdict.verdict,
+      matchRate: verdict.matchRate,
+      matchRateLowerBound: verdict.matchRateLowerBound,
+      compared: judged.counts.compared,
+      matched: judged.counts.matched,
+      reasons: verdict.reasons.map((r) => r.code),
+    });
+    if (verdict.verdict === 'pass' || deadline === undefined || options.signal?.aborted || stoppedBecause) break;
+    if (now().getTime() + intervalMs > deadline) {
+      verdict.reasons.push({
+        code: 'retries-exhausted',
+        message: `still ${verdict.verdict} after ${attempt} attempt(s); --retry-until ran out`,
+      });
+      break;
+    }
+    logger.info('retrying', { attempt, verdict: verdict.verdict, matchRate: verdict.matchRate, inMs: intervalMs });
+    await sleep(intervalMs, options.signal);
+    if (options.signal?.aborted) break;
   }
+  const { tally, verdict, counts } = judged;
   const report = buildReport(
     {
       startedAt,
       durationMs: now().getTime() - startedAt.getTime(),
       ...verdictOptions,
+      attempts,
       targets: { live: options.live, candidate: options.candidate },
       counts: { ...collected.counts, ...counts },
       malformed: collected.malformed,

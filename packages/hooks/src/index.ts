@@ -2,6 +2,13 @@ export { flipActiveStack, guardDestructive, readActiveStack, resolveTargetStack 
 export { raiseCapacity, restoreCapacity, type SavedCapacity } from './capacity.js';
 export { createHookClients, type HookClientOptions } from './createHookClients.js';
 export {
+  createPresetHookStep,
+  describeAction,
+  type PresetHookStepOptions,
+  type PresetRuntimeContext,
+  type PresetRuntimeResult,
+} from './createPresetHookStep.js';
+export {
   type DriveOptions,
   type DriveResult,
   driveSteps,
@@ -26,6 +33,11 @@ export {
   runHook,
 } from './presets.js';
 export { checkReadiness, publishSeed } from './seed.js';
+export {
+  type SeedStandInAccountOptions,
+  type StandInAccountState,
+  seedStandInAccount,
+} from './seedStandInAccount.js';
 export {
   type DatabaseConfig,
   type EventSourceConfig,

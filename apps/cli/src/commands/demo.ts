@@ -17,7 +17,7 @@ export const demoCommand = defineCommand({
     writeLine(io.stdout, `replaying ${demo.logFile} with rules ${demo.rulesFile}\n`);
     try {
       const report = await runValidation(
-        { logs: [{ kind: 'file', path: demo.logFile }], live: demo.live, candidate: demo.candidate, rules: demo.rulesFile, rps: 0 },
+        { logs: [{ kind: 'file', path: demo.logFile }], live: demo.live, candidate: demo.candidate, rules: demo.rulesFile, versionHeader: demo.versionHeader, rps: 0 },
         io,
       );
       await writeReports(report, args, io);

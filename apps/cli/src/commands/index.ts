@@ -23,6 +23,26 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./demo.js')).demoCommand,
   },
   {
+    name: 'report',
+    describe: 'Re-render a saved run (JSON report) as JUnit, Markdown, HTML or JSON',
+    load: async () => (await import('./report.js')).reportCommand,
+  },
+  {
+    name: 'merge',
+    describe: 'Merge the JSON reports of shards (--shard i/N) into one run and decide it',
+    load: async () => (await import('./merge.js')).mergeCommand,
+  },
+  {
+    name: 'tune',
+    describe: 'Show what thresholds and min-samples would have decided on saved runs, and recommend settings',
+    load: async () => (await import('./tune.js')).tuneCommand,
+  },
+  {
+    name: 'learn-noise',
+    describe: 'Replay with the noise probe and write the noisy pointers it learned as a rules file, for review',
+    load: async () => (await import('./learnNoise.js')).learnNoiseCommand,
+  },
+  {
     name: 'simulate',
     describe: "Run a blue/green deployment's lifecycle hooks locally against a CodeDeploy stand-in and print the timeline",
     load: async () => (await import('./simulate.js')).simulateCommand,

@@ -18,12 +18,35 @@ export function withReplayFlags<T>(yargs: Argv<T>) {
     })
     .option('concurrency', { type: 'number', default: 16, describe: 'Records in flight at once', group: 'Replay:' })
     .option('rps', { type: 'number', default: 50, describe: 'Records started per second at most (0 = no cap)', group: 'Replay:' })
-    .option('timeout', { type: 'number', default: 5000, describe: 'Per-request timeout in ms', group: 'Replay:' });
+    .option('timeout', { type: 'number', default: 5000, describe: 'Per-request timeout in ms', group: 'Replay:' })
+    .option('max-body', { type: 'number', default: 5 * 1024 * 1024, describe: 'Bodies are cut at this many decoded bytes', group: 'Replay:' })
+    .option('live-error-breaker', {
+      type: 'number',
+      default: 0.5,
+      describe: 'Stop when this share of live\'s recent answers are 5xx or errors (1 = never)',
+      group: 'Replay:',
+    });
 }
 
-type ReplayArgs = { live: string; candidate: string; concurrency: number; rps: number; timeout: number };
+type ReplayArgs = {
+  live: string;
+  candidate: string;
+  concurrency: number;
+  rps: number;
+  timeout: number;
+  'max-body': number;
+  'live-error-breaker': number;
+};
 
 /** Maps the replay flags to `ReplayOptions`. */
 export function replayOptionsFrom(args: ReplayArgs): ReplayOptions {
-  return { live: args.live, candidate: args.candidate, concurrency: args.concurrency, rps: args.rps, timeoutMs: args.timeout };
+  return {
+    live: args.live,
+    candidate: args.candidate,
+    concurrency: args.concurrency,
+    rps: args.rps,
+    timeoutMs: args.timeout,
+    maxBodyBytes: args['max-body'],
+    liveErrorBreaker: args['live-error-breaker'],
+  };
 }

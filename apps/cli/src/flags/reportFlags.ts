@@ -1,21 +1,117 @@
-import type { Report } from '@bg-replay/core';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { BgReplayError, type Report, renderHtml, renderJunit, renderMarkdown } from '@bg-replay/core';
 import type { Argv } from 'yargs';
 import { type CliIo, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
 import { writeReportFile } from '../writeReportFile.js';
 
-/** Flags that choose the report files. */
+/** Flags that choose the report files; any combination may be written by one run. */
 export function withReportFlags<T>(yargs: Argv<T>) {
-  return yargs.option('report-json', { type: 'string', describe: 'Write the JSON report here', group: 'Reports:' });
+  return yargs
+    .option('report-json', {
+      type: 'string',
+      describe: 'Write the JSON report (the public contract, mergeable) here',
+      group: 'Reports:',
+    })
+    .option('report-junit', {
+      type: 'string',
+      describe: 'Write JUnit XML here: one test case per route',
+      group: 'Reports:',
+    })
+    .option('report-md', {
+      type: 'string',
+      describe: 'Write Markdown here (a PR comment; the path in $GITHUB_STEP_SUMMARY is appended to)',
+      group: 'Reports:',
+    })
+    .option('report-html', {
+      type: 'string',
+      describe: 'Write one self-contained HTML file here',
+      group: 'Reports:',
+    });
 }
 
-type ReportArgs = { 'report-json'?: string | undefined };
+type ReportArgs = {
+  'report-json'?: string | undefined;
+  'report-junit'?: string | undefined;
+  'report-md'?: string | undefined;
+  'report-html'?: string | undefined;
+  'allow-inconclusive'?: boolean | undefined;
+};
 
-/** Prints the console summary and writes every report file asked for. */
-export async function writeReports(report: Report, args: ReportArgs, io: CliIo): Promise<void> {
-  writeLine(io.stdout, renderSummary(report));
-  if (args['report-json']) {
-    const path = await writeReportFile(io.cwd, args['report-json'], `${JSON.stringify(report, null, 2)}\n`, '--report-json');
-    writeLine(io.stdout, `report: ${path}`);
+/** Where each report goes, with the flag that named it (for error messages). */
+export interface ReportTargets {
+  json?: { path: string; flag: string };
+  junit?: { path: string; flag: string };
+  md?: { path: string; flag: string };
+  html?: { path: string; flag: string };
+}
+
+/**
+ * Writes every report file in `targets`. A Markdown target that is `$GITHUB_STEP_SUMMARY` is appended to,
+ * as GitHub expects of every step.
+ */
+export async function writeReportFiles(
+  report: Report,
+  targets: ReportTargets,
+  io: CliIo,
+  options: { allowInconclusive?: boolean } = {},
+): Promise<string[]> {
+  const written: string[] = [];
+  if (targets.json)
+    written.push(
+      await writeReportFile(
+        io.cwd,
+        targets.json.path,
+        `${JSON.stringify(report, null, 2)}\n`,
+        targets.json.flag,
+      ),
+    );
+  if (targets.junit) {
+    written.push(
+      await writeReportFile(
+        io.cwd,
+        targets.junit.path,
+        renderJunit(report, { allowInconclusive: options.allowInconclusive ?? false }),
+        targets.junit.flag,
+      ),
+    );
   }
+  if (targets.md) {
+    const markdown = renderMarkdown(report);
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    const target = resolve(io.cwd, targets.md.path);
+    if (summary && resolve(io.cwd, summary) === target) {
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        await appendFile(target, `${markdown}\n`);
+      } catch (error) {
+        throw new BgReplayError(
+          'E_USAGE',
+          `${targets.md.flag} ${targets.md.path}: cannot append: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      written.push(target);
+    } else written.push(await writeReportFile(io.cwd, targets.md.path, markdown, targets.md.flag));
+  }
+  if (targets.html)
+    written.push(await writeReportFile(io.cwd, targets.html.path, renderHtml(report), targets.html.flag));
+  return written;
+}
+
+/** Prints the console summary and writes every report file the `--report-*` flags asked for. */
+export async function writeReports(report: Report, args: ReportArgs, io: CliIo): Promise<void> {
+  writeLine(io.stdout, renderSummary(report, { columns: io.stdout.columns }));
+  const targets: ReportTargets = {};
+  if (args['report-json']) targets.json = { path: args['report-json'], flag: '--report-json' };
+  if (args['report-junit']) targets.junit = { path: args['report-junit'], flag: '--report-junit' };
+  if (args['report-md']) targets.md = { path: args['report-md'], flag: '--report-md' };
+  if (args['report-html']) targets.html = { path: args['report-html'], flag: '--report-html' };
+  const written = await writeReportFiles(report, targets, io, {
+    allowInconclusive: args['allow-inconclusive'] ?? false,
+  });
+  for (const path of written) writeLine(io.stdout, `report: ${path}`);
 }

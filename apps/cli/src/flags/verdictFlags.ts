@@ -1,16 +1,126 @@
+import { BgReplayError, type VerdictOptions } from '@bg-replay/core';
 import type { Argv } from 'yargs';
 
-/** Flags of the verdict. */
+/** Flags of the verdict: threshold, evidence, critical budgets, retries. */
 export function withVerdictFlags<T>(yargs: Argv<T>) {
   return yargs
-    .option('threshold', { type: 'number', default: 0.99, describe: 'Required match rate, 0..1', group: 'Verdict:' })
-    .option('min-samples', { type: 'number', default: 5, describe: 'Compared records a route needs to be judged', group: 'Verdict:' })
-    .option('allow-inconclusive', { type: 'boolean', default: false, describe: 'Exit 0 when the verdict is inconclusive', group: 'Verdict:' });
+    .option('threshold', {
+      type: 'number',
+      default: 0.99,
+      describe: 'Required match rate, 0..1, compared with the lower bound of its confidence interval',
+      group: 'Verdict:',
+    })
+    .option('confidence', {
+      type: 'number',
+      default: 0.95,
+      describe:
+        'Confidence of the Wilson interval whose lower bound must reach --threshold (0 = judge the raw rate)',
+      group: 'Verdict:',
+    })
+    .option('min-samples', {
+      type: 'number',
+      default: 5,
+      describe: 'Compared records a route needs to be judged',
+      group: 'Verdict:',
+    })
+    .option('latency-budget', {
+      type: 'string',
+      describe: 'Largest candidate/live latency ratios, e.g. p95=1.5,p50=1.3 (same run; p50, p95, p99)',
+      group: 'Verdict:',
+    })
+    .option('allow-inconclusive', {
+      type: 'boolean',
+      default: false,
+      describe: 'Exit 0 when the verdict is inconclusive',
+      group: 'Verdict:',
+    })
+    .option('retry-until', {
+      type: 'string',
+      describe:
+        'Re-run the same sample until it passes or this much time has gone, e.g. 10m (the new stack may still be seeding)',
+      group: 'Verdict:',
+    })
+    .option('retry-interval', {
+      type: 'string',
+      default: '30s',
+      describe: 'Pause between attempts, e.g. 30s',
+      group: 'Verdict:',
+    });
 }
 
-type VerdictArgs = { threshold: number; 'min-samples': number };
+type VerdictArgs = {
+  threshold: number;
+  'min-samples': number;
+  confidence?: number | undefined;
+  'latency-budget'?: string | undefined;
+  'retry-until'?: string | undefined;
+  'retry-interval'?: string | undefined;
+};
 
-/** Maps the verdict flags to the verdict options of `validate`. */
-export function verdictOptionsFrom(args: VerdictArgs) {
-  return { threshold: args.threshold, minSamples: args['min-samples'] };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a duration flag (`90s`, `10m`, `1h30m`, `500ms`; a bare number is seconds) into milliseconds.
+ *
+ * @example
+ * parseDurationFlag('10m', '--retry-until') // 600000
+ */
+export function parseDurationFlag(value: string, flag: string): number {
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let end = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * (UNITS[m[2] as string] as number);
+    end = re.lastIndex;
+  }
+  if (end === 0 || end !== text.length) {
+    throw new BgReplayError('E_USAGE', `${flag} ${value}: expected a duration like 30s, 10m, 1h or 1m30s`);
+  }
+  return Math.round(total);
+}
+
+/**
+ * Parses `--latency-budget p95=1.5,p50=1.3` into ratios per quantile.
+ *
+ * @example
+ * parseLatencyBudget('p95=1.5,p50=1.3') // { p95: 1.5, p50: 1.3 }
+ */
+export function parseLatencyBudget(value: string): NonNullable<VerdictOptions['latencyBudget']> {
+  const budget: Record<string, number> = {};
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^(p50|p95|p99)\s*=\s*(\d+(?:\.\d+)?)$/.exec(part);
+    if (!match || Number(match[2]) <= 0) {
+      throw new BgReplayError(
+        'E_USAGE',
+        `--latency-budget ${value}: "${part}" is not <quantile>=<ratio> with quantile p50, p95 or p99 and a ratio > 0 (e.g. p95=1.5,p50=1.3)`,
+      );
+    }
+    budget[match[1] as string] = Number(match[2]);
+  }
+  if (Object.keys(budget).length === 0)
+    throw new BgReplayError('E_USAGE', `--latency-budget ${value}: give at least one, e.g. p95=1.5`);
+  return budget;
+}
+
+/** Maps the verdict flags to the verdict and retry options of `validate`. */
+export function verdictOptionsFrom(
+  args: VerdictArgs,
+): VerdictOptions & { retryUntilMs?: number; retryIntervalMs?: number } {
+  const options: VerdictOptions & { retryUntilMs?: number; retryIntervalMs?: number } = {
+    threshold: args.threshold,
+    minSamples: args['min-samples'],
+  };
+  if (args.confidence !== undefined) options.confidence = args.confidence;
+  if (args['latency-budget'] !== undefined)
+    options.latencyBudget = parseLatencyBudget(args['latency-budget']);
+  if (args['retry-until'] !== undefined) {
+    options.retryUntilMs = parseDurationFlag(args['retry-until'], '--retry-until');
+    options.retryIntervalMs = parseDurationFlag(args['retry-interval'] ?? '30s', '--retry-interval');
+  }
+  return options;
 }

@@ -1,18 +1,37 @@
-import jsonPatch from 'fast-json-patch';
+import { createHash } from 'node:crypto';
 import type { Difference, ExchangeResponse } from '../model.js';
-import { splitPointer } from './pointer.js';
+import { DEFAULT_SECRET_HEADERS } from '../safety/privacy.js';
+import { type DiffJsonOptions, diffJson } from './diffJson.js';
 
-export interface DiffOptions {
-  /** Response headers compared (lower case). */
+export { diffJson };
+
+/** Headers compared when the user names none: the ones whose change a client notices. */
+export const DEFAULT_COMPARED_HEADERS: readonly string[] = [
+  'content-type',
+  'cache-control',
+  'location',
+  'content-language',
+  'content-disposition',
+  'access-control-allow-origin',
+];
+
+export interface DiffOptions extends DiffJsonOptions {
+  /** Response headers compared (lower case; default {@link DEFAULT_COMPARED_HEADERS}). */
   headers?: readonly string[];
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
+/** A response body ready to compare: parsed JSON, decoded text, or raw bytes (compared by hash). */
+export type PreparedBody =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'text'; text: string }
+  | { kind: 'bytes'; bytes: Uint8Array };
 
-function isJson(response: ExchangeResponse): boolean {
-  const type = response.headers['content-type'] ?? '';
-  return /[/+]json\b/i.test(type);
-}
+const decoder = new TextDecoder('utf-8', { fatal: false });
+const TEXT_TYPE =
+  /^text\/|[/+](?:json|xml|javascript|ecmascript|x-www-form-urlencoded|yaml|x-yaml|csv|graphql)\b/i;
+const JSON_TYPE = /[/+]json\b/i;
+const MAX_TEXT_IN_REPORT = 2000;
+const secretHeaders = new Set(DEFAULT_SECRET_HEADERS);
 
 /** Parses a JSON body; undefined when the body is not valid JSON. */
 export function parseJsonBody(body: Uint8Array): { value: unknown } | undefined {
@@ -23,56 +42,107 @@ export function parseJsonBody(body: Uint8Array): { value: unknown } | undefined 
   }
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function valueAt(document: unknown, segments: string[]): unknown {
-  let node: unknown = document;
-  for (const segment of segments) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
-}
-
 /**
- * Structural differences between two JSON documents, as typed differences with JSON Pointers.
+ * Decides how a body is compared: JSON bodies (by content type, or any body that parses when there is none)
+ * structurally, text as text, anything else by hash.
  *
  * @example
- * diffJson({ a: 1, b: 'x' }, { a: '1', c: true }, 'GET /x')
- * // [{ kind: 'type', pointer: '/a', ... }, { kind: 'removed', pointer: '/b' }, { kind: 'added', pointer: '/c' }]
+ * prepareBody({ headers: { 'content-type': 'application/json' }, body: Buffer.from('{"a":1}') }) // { kind: 'json', value: { a: 1 } }
  */
-export function diffJson(live: unknown, candidate: unknown, route: string): Difference[] {
-  if (live === null || candidate === null || typeof live !== 'object' || typeof candidate !== 'object') {
-    if (Object.is(live, candidate)) return [];
-    const kind = typeName(live) === typeName(candidate) ? 'changed' : 'type';
-    return [{ route, pointer: '', kind, live, candidate }];
+export function prepareBody(
+  response: Pick<ExchangeResponse, 'headers' | 'body' | 'truncated'>,
+): PreparedBody {
+  const type = response.headers['content-type'];
+  if (!response.truncated && response.body.length > 0 && (type === undefined || JSON_TYPE.test(type))) {
+    const parsed = parseJsonBody(response.body);
+    if (parsed) return { kind: 'json', value: parsed.value };
   }
-  if (Array.isArray(live) !== Array.isArray(candidate)) {
-    return [{ route, pointer: '', kind: 'type', live, candidate }];
+  if (type === undefined || TEXT_TYPE.test(type))
+    return { kind: 'text', text: decoder.decode(response.body) };
+  return { kind: 'bytes', bytes: response.body };
+}
+
+function summarizeBytes(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')} (${bytes.length} bytes)`;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_TEXT_IN_REPORT ? `${text.slice(0, MAX_TEXT_IN_REPORT)}…` : text;
+}
+
+/** Body differences of two prepared bodies. */
+export function diffBodies(
+  live: PreparedBody,
+  candidate: PreparedBody,
+  route: string,
+  options: DiffJsonOptions = {},
+): Difference[] {
+  if (live.kind === 'json' && candidate.kind === 'json')
+    return diffJson(live.value, candidate.value, route, options);
+  if (live.kind === 'bytes' || candidate.kind === 'bytes') {
+    const a =
+      live.kind === 'bytes'
+        ? live.bytes
+        : Buffer.from(live.kind === 'text' ? live.text : JSON.stringify(live.value));
+    const b =
+      candidate.kind === 'bytes'
+        ? candidate.bytes
+        : Buffer.from(candidate.kind === 'text' ? candidate.text : JSON.stringify(candidate.value));
+    if (
+      Buffer.compare(
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      ) === 0
+    )
+      return [];
+    return [{ route, pointer: '', kind: 'changed', live: summarizeBytes(a), candidate: summarizeBytes(b) }];
   }
+  if (live.kind === 'json' || candidate.kind === 'json') {
+    // One side answered JSON, the other text that does not parse: the body changed type.
+    const a = live.kind === 'json' ? live.value : clip(live.text);
+    const b = candidate.kind === 'json' ? candidate.value : clip(candidate.text);
+    return [{ route, pointer: '', kind: 'type', live: a, candidate: b }];
+  }
+  if (live.text === candidate.text) return [];
+  return [{ route, pointer: '', kind: 'changed', live: clip(live.text), candidate: clip(candidate.text) }];
+}
+
+/** Differences of the chosen headers; secret headers are compared but their values never reported. */
+export function diffHeaders(
+  live: Record<string, string>,
+  candidate: Record<string, string>,
+  names: readonly string[],
+  route: string,
+  equal: (name: string, live: string, candidate: string) => boolean = () => false,
+): Difference[] {
   const differences: Difference[] = [];
-  for (const op of jsonPatch.compare(live as object, candidate as object)) {
-    const segments = splitPointer(op.path);
-    if (op.op === 'add') {
-      differences.push({ route, pointer: op.path, kind: 'added', candidate: op.value });
-    } else if (op.op === 'remove') {
-      differences.push({ route, pointer: op.path, kind: 'removed', live: valueAt(live, segments) });
-    } else if (op.op === 'replace') {
-      const before = valueAt(live, segments);
-      const kind = typeName(before) === typeName(op.value) ? 'changed' : 'type';
-      differences.push({ route, pointer: op.path, kind, live: before, candidate: op.value });
-    }
+  for (const raw of names) {
+    const name = raw.toLowerCase();
+    const a = live[name];
+    const b = candidate[name];
+    if (a === b) continue;
+    if (a !== undefined && b !== undefined && equal(name, a, b)) continue;
+    const kind = 'header';
+    const difference: Difference = {
+      route,
+      pointer: `/headers/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      kind,
+    };
+    const secret = secretHeaders.has(name);
+    if (a !== undefined) difference.live = secret ? '[redacted]' : a;
+    if (b !== undefined) difference.candidate = secret ? '[redacted]' : b;
+    differences.push(difference);
   }
   return differences;
 }
 
 /**
  * Compares live's and candidate's answers to one request: status, chosen headers, and body (JSON
- * structurally, anything else as text).
+ * structurally, text as text, anything else by hash).
+ *
+ * @example
+ * diffResponses(live, candidate, 'GET /orders/:id', { headers: ['content-type'] })
+ * // [{ route: 'GET /orders/:id', pointer: '/total', kind: 'type', live: 12.5, candidate: '12.50' }]
  */
 export function diffResponses(
   live: ExchangeResponse,
@@ -82,25 +152,26 @@ export function diffResponses(
 ): Difference[] {
   const differences: Difference[] = [];
   if (live.status !== candidate.status) {
-    differences.push({ route, pointer: '/status', kind: 'status', live: live.status, candidate: candidate.status });
-  }
-  for (const name of options.headers ?? []) {
-    const a = live.headers[name];
-    const b = candidate.headers[name];
-    if (a !== b) differences.push({ route, pointer: `/headers/${name}`, kind: 'header', live: a, candidate: b });
-  }
-  const liveJson = isJson(live) ? parseJsonBody(live.body) : undefined;
-  const candidateJson = isJson(candidate) ? parseJsonBody(candidate.body) : undefined;
-  if (liveJson && candidateJson) {
-    differences.push(...diffJson(liveJson.value, candidateJson.value, route));
-  } else if (Buffer.compare(Buffer.from(live.body), Buffer.from(candidate.body)) !== 0) {
     differences.push({
       route,
-      pointer: '',
-      kind: 'changed',
-      live: decoder.decode(live.body).slice(0, 2000),
-      candidate: decoder.decode(candidate.body).slice(0, 2000),
+      pointer: '/status',
+      kind: 'status',
+      live: live.status,
+      candidate: candidate.status,
     });
   }
+  const equalHeaders = options.normalizers
+    ? options.normalizers.equalHeaders.bind(options.normalizers)
+    : undefined;
+  differences.push(
+    ...diffHeaders(
+      live.headers,
+      candidate.headers,
+      options.headers ?? DEFAULT_COMPARED_HEADERS,
+      route,
+      equalHeaders,
+    ),
+  );
+  differences.push(...diffBodies(prepareBody(live), prepareBody(candidate), route, options));
   return differences;
 }

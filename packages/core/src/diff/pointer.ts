@@ -1,15 +1,20 @@
 /** Splits an RFC 6901 pointer into unescaped segments (`/a~1b/0` → `['a/b', '0']`). */
 export function splitPointer(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer.slice(1).split('/');
+  if (!pointer.includes('~')) return segments;
+  return segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Joins segments into an RFC 6901 pointer. */
 export function joinPointer(segments: readonly string[]): string {
-  return segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  let pointer = '';
+  for (const s of segments) {
+    // Most segments need no escaping; skip the two replaces for them (the diff builds many pointers).
+    pointer +=
+      s.includes('~') || s.includes('/') ? `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}` : `/${s}`;
+  }
+  return pointer;
 }
 
 /**
@@ -21,4 +26,19 @@ export function joinPointer(segments: readonly string[]): string {
  */
 export function aggregatePointer(pointer: string): string {
   return pointer.replace(/\/\d+(?=\/|$)/g, '/*');
+}
+
+/**
+ * The value at an RFC 6901 pointer, or undefined when the path does not exist.
+ *
+ * @example
+ * valueAtPointer({ meta: { version: '1.5.0' } }, '/meta/version') // '1.5.0'
+ */
+export function valueAtPointer(document: unknown, pointer: string): unknown {
+  let node: unknown = document;
+  for (const segment of splitPointer(pointer)) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
 }

@@ -5,6 +5,7 @@ import type { Exchange, RequestRecord } from '../model.js';
 import type { Privacy } from '../safety/privacy.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
+import { createCircuitBreaker } from './createCircuitBreaker.js';
 import { createRateLimiter } from './createRateLimiter.js';
 import { sendRequest } from './sendRequest.js';
 
@@ -22,6 +23,14 @@ export interface ReplayOptions {
   timeoutMs?: number;
   /** Bodies are cut at this many decoded bytes (default 5 MiB). */
   maxBodyBytes?: number;
+  /** Share of live 5xx/errors among its recent answers that stops the replay (default 0.5; 1 = never stop). */
+  liveErrorBreaker?: number;
+}
+
+/** What the replay did: the outcomes, and why it stopped early if it did. */
+export interface ReplayResult {
+  outcomes: RecordOutcome[];
+  stoppedBecause?: string;
 }
 
 export interface ReplayDeps {
@@ -72,7 +81,8 @@ export async function replayRecords(
   comparer: Comparer,
   privacy: Privacy,
   deps: ReplayDeps = {},
-): Promise<RecordOutcome[]> {
+): Promise<ReplayResult> {
+  const breaker = createCircuitBreaker({ maxErrorRate: options.liveErrorBreaker ?? 0.5 });
   const limit = pLimit(options.concurrency ?? 16);
   const limiter = createRateLimiter(options.rps ?? 50);
   const outcomes: RecordOutcome[] = [];
@@ -91,18 +101,25 @@ export async function replayRecords(
   await Promise.all(
     records.map(({ record, route }) =>
       limit(async () => {
-        if (deps.signal?.aborted) return;
+        if (deps.signal?.aborted || breaker.open) return;
         await limiter.take();
-        if (deps.signal?.aborted) return;
+        if (deps.signal?.aborted || breaker.open) return;
         const probe = comparer.wantsProbe(record, route);
         const [live, candidate, liveAgain] = await Promise.all([
           send(options.live, record),
           send(options.candidate, record),
           probe ? send(options.live, record) : undefined,
         ]);
+        breaker.observe(live.ok && live.status < 500);
         let compared: ReturnType<Comparer['compare']> = { differences: [] };
         if (live.ok && candidate.ok) {
-          compared = comparer.compare({ record, route, live, candidate, liveAgain: liveAgain?.ok ? liveAgain : undefined });
+          try {
+            compared = comparer.compare({ record, route, live, candidate, liveAgain: liveAgain?.ok ? liveAgain : undefined });
+          } catch (error) {
+            // A bug in a comparison must not lose the run: the record counts as differing, with the cause.
+            const message = `comparison failed: ${(error as Error)?.message ?? String(error)}`;
+            compared = { differences: [{ route, pointer: '', kind: 'changed', live: message, disposition: { counted: true } }] };
+          }
         }
         const outcome: RecordOutcome = {
           route,
@@ -118,5 +135,5 @@ export async function replayRecords(
       }),
     ),
   );
-  return outcomes;
+  return breaker.reason ? { outcomes, stoppedBecause: breaker.reason } : { outcomes };
 }

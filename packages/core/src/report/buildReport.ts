@@ -2,15 +2,22 @@ import type { DiffSummary } from '../diff/diffSummary.js';
 import type { Privacy } from '../safety/privacy.js';
 import type { Tally } from '../verdict/aggregate.js';
 import type { VerdictResult } from '../verdict/computeVerdict.js';
-import { quantile, type LatencySketch } from '../verdict/latencySketch.js';
+import { DEFAULT_CONFIDENCE } from '../verdict/computeVerdict.js';
+import { type LatencySketch, quantile } from '../verdict/latencySketch.js';
 import { VERSION } from '../version.js';
-import type { Quantiles, Report } from './reportTypes.js';
+import type { FieldSummary, Quantiles, Report } from './reportTypes.js';
 
 export interface ReportInput {
   startedAt: Date;
   durationMs: number;
   threshold: number;
   minSamples: number;
+  confidence?: number;
+  latencyBudget?: Report['latencyBudget'];
+  /** Every attempt of the run (`--retry-until`); the verdict is the last one's. */
+  attempts?: Report['attempts'];
+  mergedFrom?: number;
+  label?: Report['label'];
   targets: { live: string; candidate: string };
   counts: Report['counts'];
   malformed: Report['malformed'];
@@ -20,7 +27,12 @@ export interface ReportInput {
 }
 
 export function quantilesOf(sketch: LatencySketch): Quantiles {
-  return { p50: quantile(sketch, 0.5), p95: quantile(sketch, 0.95), p99: quantile(sketch, 0.99), count: sketch.count };
+  return {
+    p50: quantile(sketch, 0.5),
+    p95: quantile(sketch, 0.95),
+    p99: quantile(sketch, 0.99),
+    count: sketch.count,
+  };
 }
 
 /** Strips user:password from a URL so a report never carries it. */
@@ -37,12 +49,20 @@ function safeUrl(url: string): string {
 
 /**
  * Assembles the JSON report (schemaVersion 1) and redacts it: every string that carries a secret seen in
- * the run is scrubbed on the way out.
+ * the run is scrubbed on the way out. The report carries the exact mergeable state of the run (per-route
+ * counts and sketches, per-field counts and samples, rule hits) so `mergeReports` can sum shards.
+ *
+ * @example
+ * const report = buildReport({ ...run, tally, verdict }, privacy);
  */
 export function buildReport(input: ReportInput, privacy: Privacy, sections: DiffSummary = {}): Report {
-  const fields = [...input.tally.fields.values()].sort(
-    (a, b) => b.count - a.count || a.route.localeCompare(b.route) || a.pointer.localeCompare(b.pointer),
-  );
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const fields: FieldSummary[] = [...input.tally.fields.values()]
+    .map((field) => structuredClone(field))
+    .sort(
+      (a, b) =>
+        b.count - a.count || cmp(a.route, b.route) || cmp(a.pointer, b.pointer) || cmp(a.kind, b.kind),
+    );
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'bg-replay', version: VERSION },
@@ -52,7 +72,15 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
     reasons: input.verdict.reasons,
     threshold: input.threshold,
     minSamples: input.minSamples,
+    confidence: input.confidence ?? DEFAULT_CONFIDENCE,
     matchRate: input.verdict.matchRate,
+    matchRateLowerBound: input.verdict.matchRateLowerBound,
+    ...(input.latencyBudget
+      ? { latencyBudget: input.latencyBudget, latencyChecks: input.verdict.latencyChecks }
+      : {}),
+    ...(input.attempts ? { attempts: input.attempts } : {}),
+    ...(input.mergedFrom !== undefined ? { mergedFrom: input.mergedFrom } : {}),
+    ...(input.label ? { label: input.label } : {}),
     targets: { live: safeUrl(input.targets.live), candidate: safeUrl(input.targets.candidate) },
     counts: input.counts,
     malformed: input.malformed,
@@ -64,7 +92,10 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
         .filter(([, n]) => n === 0)
         .map(([id]) => id),
     },
-    latency: { live: quantilesOf(input.tally.latency.live), candidate: quantilesOf(input.tally.latency.candidate) },
+    latency: {
+      live: quantilesOf(input.tally.latency.live),
+      candidate: quantilesOf(input.tally.latency.candidate),
+    },
     sketches: input.tally.latency,
     ...sections,
   };
@@ -73,5 +104,7 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
 
 /** Returns a deep copy of `value` with every secret string value scrubbed. */
 export function redactReport<T>(value: T, privacy: Privacy): T {
-  return JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'string' ? privacy.redactText(v) : v)) as T;
+  return JSON.parse(JSON.stringify(value), (_key, v) =>
+    typeof v === 'string' ? privacy.redactText(v) : v,
+  ) as T;
 }

@@ -25,11 +25,18 @@ export interface RouteSummary {
   matched: number;
   differed: number;
   matchRate: number | null;
+  /** Lower bound of the Wilson score interval of the match rate at the run's `confidence`; what the threshold is compared with. */
+  matchRateLowerBound?: number | null;
   verdict: Verdict;
   /** Records seen in the log for this route (before sampling). */
   seen: number;
   errors: { live: number; candidate: number };
+  /** `breaking`: counted (not allowed by a rule or policy) `removed`/`type` differences. */
   critical: { candidate5xx: number; candidateErrors: number; breaking: number };
+  /** Records also sent to live a second time (noise probe). */
+  probed?: number;
+  /** Exact latency state of this route, for merging shards and drawing charts. */
+  sketches?: { live: LatencySketch; candidate: LatencySketch };
 }
 
 /** A side-by-side example of one difference, redacted. */
@@ -50,7 +57,42 @@ export interface FieldSummary {
   count: number;
   /** Differences hidden, by `rule:<id>`, `policy:<name>` or `noise`. */
   hidden: Record<string, number>;
+  /**
+   * Raw live-vs-live differences at this pointer in the noise probe (n of DESIGN.md §4); with the route's
+   * `probed` and `count + Σ hidden` (r) it lets noise be re-decided on merged counts.
+   */
+  noise?: number;
+  /** Up to 5 samples: those with the smallest stable hash of method, path and pointer, so shards merge exactly. */
   samples: DifferenceSample[];
+}
+
+/** One run of the same sample against the candidate (`--retry-until` runs several). */
+export interface Attempt {
+  /** 1-based. */
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  verdict: Verdict;
+  matchRate: number | null;
+  matchRateLowerBound: number | null;
+  compared: number;
+  matched: number;
+  /** Codes of the reasons of this attempt's verdict. */
+  reasons: string[];
+}
+
+/** Quantiles whose candidate/live ratio a latency budget bounds. */
+export type LatencyQuantile = 'p50' | 'p95' | 'p99';
+
+/** One checked latency budget: candidate's quantile over live's, measured in the same run. */
+export interface LatencyCheck {
+  quantile: LatencyQuantile;
+  budget: number;
+  live: number | null;
+  candidate: number | null;
+  /** candidate / live; null when either side has no measurement. */
+  ratio: number | null;
+  ok: boolean;
 }
 
 /** The JSON report: a public contract. New fields may be added; existing ones keep their meaning. */
@@ -63,7 +105,20 @@ export interface Report extends DiffSummary {
   reasons: Reason[];
   threshold: number;
   minSamples: number;
+  /** Two-sided confidence of the Wilson interval (default 0.95); 0 judges the raw rate. Absent in reports before it existed. */
+  confidence?: number;
   matchRate: number | null;
+  /** Lower bound of the Wilson score interval of the overall match rate. */
+  matchRateLowerBound?: number | null;
+  /** `--latency-budget`: the largest candidate/live ratio allowed per quantile. */
+  latencyBudget?: Partial<Record<LatencyQuantile, number>>;
+  latencyChecks?: LatencyCheck[];
+  /** Every run of the sample, in order; the verdict is the last one's. */
+  attempts?: Attempt[];
+  /** How many shard reports `bg-replay merge` summed into this one. */
+  mergedFrom?: number;
+  /** For `bg-replay tune`: whether this run should pass (`good`) or fail (`bad`). */
+  label?: 'good' | 'bad';
   targets: { live: string; candidate: string };
   counts: {
     read: number;

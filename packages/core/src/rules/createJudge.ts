@@ -1,38 +1,111 @@
+import { splitPointer } from '../diff/pointer.js';
 import type { Difference, Disposition } from '../model.js';
-import { compilePointerPattern, compileRoutePattern } from './matchPointer.js';
+import { compileRoutePattern, compileSegmentsPattern } from './matchPointer.js';
 import type { Rule } from './ruleSchema.js';
+import {
+  policyFor,
+  relateVersions,
+  satisfiesRange,
+  type VersionPair,
+  type VersionRelation,
+} from './semverPolicy.js';
+
+/** What the judge knows about the comparison a difference comes from. */
+export interface JudgeContext {
+  /** Versions of both sides for this record; unknown sides are absent. */
+  versions?: VersionPair;
+  /** Precomputed `relateVersions(versions)`, to save the work per difference. */
+  relation?: VersionRelation;
+}
 
 export interface Judge {
-  /** Decides whether one difference counts, and records which rule hid it. */
-  judge(difference: Difference): Disposition;
+  /**
+   * Decides whether one difference counts. Rules are tried in file order and the first that matches decides:
+   * `ignore` hides whatever the versions; an allowing rule hides unless both versions are equal (there are no
+   * intended changes between equal versions); `allow: false` counts, overriding the policy. Without a rule,
+   * the semver policy of DESIGN.md §3 decides.
+   */
+  judge(difference: Difference, context?: JudgeContext): Disposition;
+  /** True when an `ignore` rule matches; counts no hit (used for live-vs-live noise). */
+  isIgnored(difference: Difference): boolean;
+  /** Records a hit of a shaping rule (arrayKey, unordered, tolerance) applied by the diff. */
+  countHit(ruleId: string): void;
   /** How many differences each rule matched (every rule listed, unused ones with 0). */
   hits(): Record<string, number>;
 }
 
+/** True for a rule that only shapes the diff (arrayKey, unordered, tolerance) and judges nothing. */
+export function isShapingRule(rule: Rule): boolean {
+  const shapes = rule.arrayKey !== undefined || rule.unordered !== undefined || rule.tolerance !== undefined;
+  return shapes && rule.ignore === undefined && rule.allow === undefined;
+}
+
+/** True when the rule's `when` ranges hold for these versions (a named side with an unknown version fails). */
+export function ruleApplies(rule: Rule, versions: VersionPair | undefined): boolean {
+  if (!rule.when) return true;
+  if (rule.when.live !== undefined && !satisfiesRange(versions?.live, rule.when.live)) return false;
+  if (rule.when.candidate !== undefined && !satisfiesRange(versions?.candidate, rule.when.candidate))
+    return false;
+  return true;
+}
+
 /**
- * Turns rules into a judge of differences. The first matching rule decides.
+ * Turns rules into a judge of differences, counting how many differences each rule matched.
  *
  * @example
  * const judge = createJudge([{ id: 'ids', pointer: '/**\/requestId', ignore: true }]);
  * judge.judge({ route: 'GET /a', pointer: '/requestId', kind: 'changed' }); // { counted: false, by: 'rule', ruleId: 'ids' }
+ * judge.judge({ route: 'GET /a', pointer: '/rating', kind: 'added' }, { versions: { live: '1.4.2', candidate: '1.5.0' } });
+ * // { counted: false, by: 'policy', policy: 'semver-minor-adds' }
  */
 export function createJudge(rules: readonly Rule[]): Judge {
-  const compiled = rules.map((rule) => ({
-    rule,
-    pointer: compilePointerPattern(rule.pointer),
-    route: rule.route ? compileRoutePattern(rule.route) : () => true,
-  }));
+  const compiled = rules
+    .filter((rule) => !isShapingRule(rule))
+    .map((rule) => ({
+      rule,
+      pointer: compileSegmentsPattern(rule.pointer),
+      route: rule.route ? compileRoutePattern(rule.route) : () => true,
+    }));
   const counts: Record<string, number> = Object.fromEntries(rules.map((r) => [r.id, 0]));
+  // The pointer is split once per difference, not once per rule.
+  const matches = (entry: (typeof compiled)[number], difference: Difference, segments: () => string[]) =>
+    (!entry.rule.kinds || entry.rule.kinds.includes(difference.kind)) &&
+    entry.route(difference.route) &&
+    entry.pointer(segments());
+  const lazySegments = (pointer: string) => {
+    let segments: string[] | undefined;
+    return () => {
+      segments ??= splitPointer(pointer);
+      return segments;
+    };
+  };
   return {
-    judge(difference) {
-      for (const { rule, pointer, route } of compiled) {
-        if (rule.kinds && !rule.kinds.includes(difference.kind)) continue;
-        if (!route(difference.route) || !pointer(difference.pointer)) continue;
+    judge(difference, context = {}) {
+      const relation = context.relation ?? relateVersions(context.versions ?? {});
+      const segments = lazySegments(difference.pointer);
+      for (const entry of compiled) {
+        const { rule } = entry;
+        if (!matches(entry, difference, segments) || !ruleApplies(rule, context.versions)) continue;
+        if (rule.ignore) {
+          counts[rule.id] = (counts[rule.id] ?? 0) + 1;
+          return { counted: false, by: 'rule', ruleId: rule.id };
+        }
+        if (rule.ignore === false) continue;
+        if (rule.allow !== false && relation === 'same') continue;
         counts[rule.id] = (counts[rule.id] ?? 0) + 1;
-        if (rule.ignore) return { counted: false, by: 'rule', ruleId: rule.id };
-        return { counted: true };
+        if (rule.allow === false) return { counted: true };
+        return { counted: false, by: 'rule', ruleId: rule.id };
       }
+      const policy = policyFor(relation, difference.kind);
+      if (policy) return { counted: false, by: 'policy', policy };
       return { counted: true };
+    },
+    isIgnored(difference) {
+      const segments = lazySegments(difference.pointer);
+      return compiled.some((entry) => entry.rule.ignore === true && matches(entry, difference, segments));
+    },
+    countHit(ruleId) {
+      counts[ruleId] = (counts[ruleId] ?? 0) + 1;
     },
     hits: () => ({ ...counts }),
   };

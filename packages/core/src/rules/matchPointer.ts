@@ -12,7 +12,19 @@ export function compilePointerPattern(pattern: string): (pointer: string) => boo
   return (pointer) => matchSegments(parts, 0, splitPointer(pointer), 0);
 }
 
-function matchSegments(pattern: string[], i: number, path: string[], j: number): boolean {
+/**
+ * Like {@link compilePointerPattern}, but matches a pointer already split into segments (the diff walks
+ * documents with a segment stack and never builds a pointer string unless it reports a difference).
+ *
+ * @example
+ * compileSegmentsPattern('/orders/*\/lines')(['orders', '3', 'lines']) // true
+ */
+export function compileSegmentsPattern(pattern: string): (segments: readonly string[]) => boolean {
+  const parts = splitPointer(pattern);
+  return (segments) => matchSegments(parts, 0, segments, 0);
+}
+
+function matchSegments(pattern: readonly string[], i: number, path: readonly string[], j: number): boolean {
   while (i < pattern.length) {
     const part = pattern[i];
     if (part === '**') {

@@ -21,7 +21,8 @@ function lineOf(
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length > 0 ? issue.path.join('.') : 'the file';
-  if (issue.code === 'unrecognized_keys') return `${field}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${field}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${field}: ${issue.message}`;
 }
 
@@ -37,19 +38,30 @@ export function parseRules(text: string, file: string): Rule[] {
   const syntax = document.errors[0];
   if (syntax) {
     const line = syntax.linePos?.[0]?.line ?? counter.linePos(syntax.pos[0]).line;
-    throw new BgReplayError('E_RULES', `${file}:${line}: invalid YAML/JSON: ${syntax.message.split('\n')[0]}`);
+    throw new BgReplayError(
+      'E_RULES',
+      `${file}:${line}: invalid YAML/JSON: ${syntax.message.split('\n')[0]}`,
+    );
   }
   const parsed = rulesFileSchema.safeParse(document.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const line = lineOf(document, counter, issue.path);
+    // An unknown field is reported on its own line, not on the line of the object that holds it.
+    const at =
+      issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined
+        ? [...issue.path, issue.keys[0]]
+        : issue.path;
+    const line = lineOf(document, counter, at);
     throw new BgReplayError('E_RULES', `${file}${line ? `:${line}` : ''}: ${describeIssue(issue)}`);
   }
   const seen = new Map<string, number>();
   parsed.data.rules.forEach((rule, index) => {
     if (seen.has(rule.id)) {
       const line = lineOf(document, counter, ['rules', index, 'id']);
-      throw new BgReplayError('E_RULES', `${file}${line ? `:${line}` : ''}: rules.${index}.id: duplicate rule id "${rule.id}"`);
+      throw new BgReplayError(
+        'E_RULES',
+        `${file}${line ? `:${line}` : ''}: rules.${index}.id: duplicate rule id "${rule.id}"`,
+      );
     }
     seen.set(rule.id, index);
   });
@@ -63,9 +75,13 @@ export async function loadRules(file: string): Promise<Rule[]> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new BgReplayError('E_RULES', `cannot read rules file ${file}: ${code === 'ENOENT' ? 'no such file' : code}`, {
-      cause: error,
-    });
+    throw new BgReplayError(
+      'E_RULES',
+      `cannot read rules file ${file}: ${code === 'ENOENT' ? 'no such file' : code}`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseRules(text, file);
 }

@@ -5,7 +5,10 @@ const kind = z.enum(['added', 'removed', 'changed', 'type', 'status', 'header'])
 
 const range = z
   .string()
-  .refine((value) => semver.validRange(value) !== null, 'must be a semver range such as ">=2.0.0 <3.0.0" or "^1.4.0"')
+  .refine(
+    (value) => semver.validRange(value) !== null,
+    'must be a semver range such as ">=2.0.0 <3.0.0" or "^1.4.0"',
+  )
   .describe('A semver range (npm syntax), e.g. ">=2.0.0 <3.0.0".');
 
 /** Semver ranges a rule is scoped to; a side that is named but whose version is unknown does not match. */
@@ -30,24 +33,40 @@ export const ruleSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Route it applies to, e.g. "GET /products/:id"; `*` matches one segment or any method, a final `**` any rest.'),
+      .describe(
+        'Route it applies to, e.g. "GET /products/:id"; `*` matches one segment or any method, a final `**` any rest.',
+      ),
     pointer: z
       .string()
       .regex(/^(\/.*)?$/, 'must be a JSON Pointer starting with "/" (use /** for any depth)')
-      .describe('JSON Pointer with `*` (one segment) and `**` (any number of segments); `/headers/<name>` and `/status` too.'),
+      .describe(
+        'JSON Pointer with `*` (one segment) and `**` (any number of segments); `/headers/<name>` and `/status` too.',
+      ),
     kinds: z.array(kind).min(1).optional().describe('Kinds of difference it matches; all when absent.'),
-    ignore: z.boolean().optional().describe('Hide matching differences whatever the versions (noise, volatile values).'),
+    ignore: z
+      .boolean()
+      .optional()
+      .describe('Hide matching differences whatever the versions (noise, volatile values).'),
     allow: z
       .boolean()
       .optional()
-      .describe('true: an intended change (hidden unless both versions are equal). false: always count it, overriding the semver policy.'),
+      .describe(
+        'true: an intended change (hidden unless both versions are equal). false: always count it, overriding the semver policy.',
+      ),
     arrayKey: z
       .string()
       .min(1)
       .optional()
       .describe('The array at `pointer` holds objects matched by this field, so a reorder is no difference.'),
-    unordered: z.boolean().optional().describe('The array of scalars at `pointer` is compared as a multiset.'),
-    tolerance: z.number().nonnegative().optional().describe('Numbers at `pointer` within this absolute distance are equal.'),
+    unordered: z
+      .boolean()
+      .optional()
+      .describe('The array of scalars at `pointer` is compared as a multiset.'),
+    tolerance: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('Numbers at `pointer` within this absolute distance are equal.'),
     when: whenSchema.optional().describe('Semver ranges of live and/or candidate the rule applies to.'),
   })
   .strict()
@@ -56,7 +75,11 @@ export const ruleSchema = z
       ctx.addIssue({ code: 'custom', path: ['allow'], message: 'give either ignore or allow, not both' });
     }
     if (rule.arrayKey !== undefined && rule.unordered) {
-      ctx.addIssue({ code: 'custom', path: ['unordered'], message: 'give either arrayKey (arrays of objects) or unordered (arrays of scalars), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unordered'],
+        message: 'give either arrayKey (arrays of objects) or unordered (arrays of scalars), not both',
+      });
     }
   });
 
@@ -79,6 +102,9 @@ export type RulesFile = z.infer<typeof rulesFileSchema>;
  * writeFileSync('rules.schema.json', JSON.stringify(rulesJsonSchema(), null, 2));
  */
 export function rulesJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(rulesFileSchema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(rulesFileSchema, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return { ...schema, $id: 'https://bg-replay.dev/rules.schema.json', title: 'bg-replay rules file' };
 }

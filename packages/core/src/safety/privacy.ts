@@ -1,3 +1,4 @@
+import { BgReplayError } from '../errors.js';
 import type { RequestRecord } from '../model.js';
 
 /** Methods replayed unless the user opts in to more: replaying a write against live changes production data. */
@@ -36,17 +37,22 @@ export const DEFAULT_SECRET_QUERY_PARAMS: readonly string[] = [
 export const REDACTED = '[redacted]';
 
 export interface PrivacyOptions {
+  /** Secret header names (default `DEFAULT_SECRET_HEADERS`; replaces it). */
   secretHeaders?: readonly string[];
+  /** Secret query parameter names (default `DEFAULT_SECRET_QUERY_PARAMS`; replaces it). */
   secretQueryParams?: readonly string[];
-  /** Names the user explicitly allows through (header or query parameter). */
+  /** Names the user explicitly lets through to the replay (header or query parameter); still redacted in reports. */
   allow?: readonly string[];
 }
 
 export interface Privacy {
+  /** True for a header on the secret list (allowed or not): never shown in a report. */
   isSecretHeader(name: string): boolean;
   isSecretQueryParam(name: string): boolean;
-  /** The record as it may be replayed: secret headers and query parameters removed. */
+  /** The record as it may be replayed: secret headers and query parameters removed (allowed ones kept, but remembered). */
   stripRecord(record: RequestRecord): RequestRecord;
+  /** The record as it may be written to a sample file: every secret removed, allowed or not, and remembered values scrubbed. */
+  redactRecord(record: RequestRecord): RequestRecord;
   /** A path whose secret query values are replaced by `[redacted]`, for reports. */
   redactPath(path: string): string;
   /** Headers with secret values replaced by `[redacted]`, for reports. */
@@ -71,14 +77,27 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   const headers = new Set((options.secretHeaders ?? DEFAULT_SECRET_HEADERS).map((n) => n.toLowerCase()));
   const params = new Set((options.secretQueryParams ?? DEFAULT_SECRET_QUERY_PARAMS).map((n) => n.toLowerCase()));
   const secrets = new Set<string>();
-  const isSecretHeader = (name: string) => headers.has(name.toLowerCase()) && !allow.has(name.toLowerCase());
-  const isSecretQueryParam = (name: string) => params.has(name.toLowerCase()) && !allow.has(name.toLowerCase());
+  const isSecretHeader = (name: string) => headers.has(name.toLowerCase());
+  const isSecretQueryParam = (name: string) => params.has(name.toLowerCase());
+  const isAllowed = (name: string) => allow.has(name.toLowerCase());
   const remember = (value: string) => {
     // Very short values would redact ordinary words; they are not credentials anyway.
     if (value.length >= 6) secrets.add(value);
   };
+  const rememberEncoded = (value: string) => {
+    if (!value) return;
+    remember(value);
+    try {
+      remember(decodeURIComponent(value.replace(/\+/g, ' ')));
+    } catch {}
+  };
+  const redactText = (text: string) => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  };
 
-  function rewriteQuery(path: string, replace: (name: string, value: string) => string | undefined): string {
+  function rewriteQuery(path: string, replace: (rawName: string, rawValue: string, name: string) => string | undefined): string {
     const q = path.indexOf('?');
     if (q < 0) return path;
     const kept: string[] = [];
@@ -95,7 +114,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         kept.push(pair);
         continue;
       }
-      const replaced = replace(rawName, rawValue);
+      const replaced = replace(rawName, rawValue, name);
       if (replaced !== undefined) kept.push(replaced);
     }
     return kept.length > 0 ? `${path.slice(0, q)}?${kept.join('&')}` : path.slice(0, q);
@@ -108,33 +127,75 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     stripRecord(record) {
       const kept: Record<string, string> = {};
       for (const [name, value] of Object.entries(record.headers)) {
-        if (isSecretHeader(name)) remember(value);
-        else kept[name] = value;
-      }
-      const path = rewriteQuery(record.path, (_name, value) => {
-        if (value) {
-          try {
-            remember(decodeURIComponent(value));
-          } catch {
-            remember(value);
-          }
+        if (isSecretHeader(name)) {
+          remember(value);
+          // A bearer token is also remembered without its scheme, so it is scrubbed wherever it shows up.
+          const space = value.indexOf(' ');
+          if (space > 0) remember(value.slice(space + 1));
+          if (!isAllowed(name)) continue;
         }
-        return undefined;
+        kept[name] = value;
+      }
+      const path = rewriteQuery(record.path, (rawName, rawValue, name) => {
+        rememberEncoded(rawValue);
+        return isAllowed(name) ? `${rawName}=${rawValue}` : undefined;
       });
       return { ...record, path, headers: kept };
     },
+    redactRecord(record) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(record.headers)) {
+        if (isSecretHeader(name)) remember(value);
+        else headers[name] = redactText(value);
+      }
+      const path = rewriteQuery(record.path, (_rawName, rawValue) => {
+        rememberEncoded(rawValue);
+        return undefined;
+      });
+      const out: RequestRecord = { ...record, path: redactText(path), headers };
+      if (record.body !== undefined) out.body = redactText(record.body);
+      if (record.meta) out.meta = Object.fromEntries(Object.entries(record.meta).map(([k, v]) => [k, redactText(v)]));
+      return out;
+    },
     redactPath(path) {
-      return rewriteQuery(path, (name) => `${name}=${REDACTED}`);
+      return redactText(rewriteQuery(path, (name) => `${name}=${REDACTED}`));
     },
     redactHeaders(input) {
       const out: Record<string, string> = {};
-      for (const [name, value] of Object.entries(input)) out[name] = isSecretHeader(name) ? REDACTED : value;
+      for (const [name, value] of Object.entries(input)) out[name] = isSecretHeader(name) ? REDACTED : redactText(value);
       return out;
     },
-    redactText(text) {
-      let out = text;
-      for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-      return out;
-    },
+    redactText,
   };
+}
+
+/**
+ * Resolves `--header 'Name: env:VAR'` (or `Name: value`) into headers to inject into every replayed request.
+ * Values come from `env`, never from the command line when `env:` is used, and must be registered with
+ * `privacy.remember` by the caller so reports scrub them.
+ *
+ * @example
+ * resolveInjectedHeaders(['Authorization: env:TOKEN'], { TOKEN: 'Bearer abc123' }) // { authorization: 'Bearer abc123' }
+ */
+export function resolveInjectedHeaders(specs: readonly string[], env: Record<string, string | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const spec of specs) {
+    const colon = spec.indexOf(':');
+    const name = colon < 0 ? '' : spec.slice(0, colon).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new BgReplayError('E_USAGE', `--header ${spec.slice(0, Math.max(0, colon)) || spec}: expected 'Name: env:VARIABLE' (e.g. --header 'Authorization: env:TOKEN')`);
+    }
+    const raw = spec.slice(colon + 1).trim();
+    let value = raw;
+    if (raw.startsWith('env:')) {
+      const variable = raw.slice(4).trim();
+      const found = env[variable];
+      if (found === undefined || found === '') {
+        throw new BgReplayError('E_USAGE', `--header ${name}: environment variable ${variable} is not set; export it before running`);
+      }
+      value = found;
+    }
+    headers[name.toLowerCase()] = value;
+  }
+  return headers;
 }

@@ -1,7 +1,7 @@
 import type { RequestRecord } from '../model.js';
 import { createRandom } from './random.js';
 
-export interface SamplerOptions {
+export interface SamplerOptions<C = RequestRecord> {
   /** Records to pick in all. */
   size: number;
   /** Seed of the reproducible choice. */
@@ -10,11 +10,22 @@ export interface SamplerOptions {
   minPerRoute: number;
   /** Optional cap per route. */
   maxPerRoute?: number;
+  /**
+   * Turns an offered candidate into the record to keep; called only when the reservoir takes it, so a
+   * caller can offer cheap handles and parse (and copy) in full only what is kept. `undefined` = unusable.
+   */
+  materialize?: (candidate: C) => RequestRecord | undefined;
 }
 
-export interface Sampler {
-  /** Offers one record of `route`; memory stays bounded by the sample size per route. */
-  offer(record: RequestRecord, route: string): void;
+/** What became of an offered candidate. */
+export type OfferResult = 'kept' | 'passed' | 'duplicate' | 'failed';
+
+export interface Sampler<C = RequestRecord> {
+  /**
+   * Offers one candidate of `route`; memory stays bounded by the sample size per route. With `key` (a hash
+   * of the request), a candidate identical to one the route's reservoir holds is a `duplicate` and not counted.
+   */
+  offer(candidate: C, route: string, key?: number): OfferResult;
   /** The chosen records, grouped by route in first-seen order, and how many each route had. */
   result(): { records: RequestRecord[]; seenPerRoute: Map<string, number> };
 }
@@ -22,6 +33,9 @@ export interface Sampler {
 interface Stratum {
   seen: number;
   reservoir: RequestRecord[];
+  /** Keys of the reservoir's records (with `--dedupe`), parallel to it, and their counts. */
+  keys: Array<number | undefined>;
+  keyCounts?: Map<number, number>;
 }
 
 /**
@@ -34,39 +48,62 @@ interface Stratum {
  * for (const r of records) sampler.offer(r, routeOf(r));
  * const { records: chosen } = sampler.result();
  */
-export function createSampler(options: SamplerOptions): Sampler {
+export function createSampler<C = RequestRecord>(options: SamplerOptions<C>): Sampler<C> {
   const random = createRandom(options.seed);
   const capacity = Math.max(1, Math.min(options.size, options.maxPerRoute ?? Number.POSITIVE_INFINITY));
+  const materialize = options.materialize ?? ((candidate: C) => candidate as unknown as RequestRecord);
   const strata = new Map<string, Stratum>();
+  const take = (stratum: Stratum, record: RequestRecord, key: number | undefined, at: number) => {
+    if (key !== undefined) {
+      stratum.keyCounts ??= new Map();
+      const old = stratum.keys[at];
+      if (old !== undefined) {
+        const left = (stratum.keyCounts.get(old) ?? 1) - 1;
+        if (left === 0) stratum.keyCounts.delete(old);
+        else stratum.keyCounts.set(old, left);
+      }
+      stratum.keyCounts.set(key, (stratum.keyCounts.get(key) ?? 0) + 1);
+    }
+    stratum.reservoir[at] = record;
+    stratum.keys[at] = key;
+  };
   return {
-    offer(record, route) {
+    offer(candidate, route, key) {
       let stratum = strata.get(route);
       if (!stratum) {
-        stratum = { seen: 0, reservoir: [] };
+        stratum = { seen: 0, reservoir: [], keys: [] };
         strata.set(route, stratum);
       }
+      if (key !== undefined && stratum.keyCounts?.has(key)) return 'duplicate';
       stratum.seen += 1;
-      if (stratum.reservoir.length < capacity) {
-        stratum.reservoir.push(record);
-        return;
+      let at = stratum.reservoir.length;
+      if (at >= capacity) {
+        at = Math.floor(random() * stratum.seen);
+        if (at >= capacity) return 'passed';
       }
-      const j = Math.floor(random() * stratum.seen);
-      if (j < capacity) stratum.reservoir[j] = record;
+      const record = materialize(candidate);
+      if (record === undefined) {
+        stratum.seen -= 1;
+        return 'failed';
+      }
+      take(stratum, record, key, at);
+      return 'kept';
     },
     result() {
       const allocation = allocate(strata, options);
       const records: RequestRecord[] = [];
       const seenPerRoute = new Map<string, number>();
       for (const [route, stratum] of strata) {
+        if (stratum.seen === 0) continue;
         seenPerRoute.set(route, stratum.seen);
-        const take = allocation.get(route) ?? 0;
+        const count = allocation.get(route) ?? 0;
         const reservoir = [...stratum.reservoir];
-        // A seeded partial shuffle picks `take` records uniformly from the reservoir.
-        for (let i = 0; i < take; i += 1) {
+        // A seeded partial shuffle picks `count` records uniformly from the reservoir.
+        for (let i = 0; i < count; i += 1) {
           const j = i + Math.floor(random() * (reservoir.length - i));
           [reservoir[i], reservoir[j]] = [reservoir[j] as RequestRecord, reservoir[i] as RequestRecord];
         }
-        records.push(...reservoir.slice(0, take));
+        records.push(...reservoir.slice(0, count));
       }
       return { records, seenPerRoute };
     },
@@ -74,7 +111,7 @@ export function createSampler(options: SamplerOptions): Sampler {
 }
 
 /** How many records each route gets: the guaranteed minimum first, the rest by largest remainder. */
-function allocate(strata: Map<string, Stratum>, options: SamplerOptions): Map<string, number> {
+function allocate(strata: Map<string, Stratum>, options: Pick<SamplerOptions<unknown>, 'size' | 'minPerRoute' | 'maxPerRoute'>): Map<string, number> {
   const allocation = new Map<string, number>();
   const cap = (stratum: Stratum) => Math.min(stratum.reservoir.length, options.maxPerRoute ?? Number.POSITIVE_INFINITY);
   let left = options.size;
@@ -89,9 +126,9 @@ function allocate(strata: Map<string, Stratum>, options: SamplerOptions): Map<st
   let given = 0;
   const budget = left;
   for (const [route, stratum] of strata) {
-    const ideal = (budget * stratum.seen) / total;
+    const ideal = total === 0 ? 0 : (budget * stratum.seen) / total;
     const current = allocation.get(route) ?? 0;
-    const extra = Math.min(Math.floor(ideal), cap(stratum) - current);
+    const extra = Math.max(0, Math.min(Math.floor(ideal), cap(stratum) - current));
     allocation.set(route, current + extra);
     given += extra;
     shares.push({ route, remainder: ideal - Math.floor(ideal) });

@@ -29,3 +29,32 @@ export function stableHash(text: string): number {
   }
   return hash >>> 0;
 }
+
+/**
+ * Stable 53-bit hash of a string (cyrb53): few enough collisions to tell requests apart in `--dedupe`.
+ *
+ * @example
+ * stableHash53('GET /orders/1\n') === stableHash53('GET /orders/1\n') // true
+ */
+export function stableHash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * The identity of a request for shards and `--dedupe`: method, path with query, and body.
+ *
+ * @example
+ * requestKey({ method: 'GET', path: '/a?b=1' }) // 'GET /a?b=1\n'
+ */
+export function requestKey(record: { method: string; path: string; body?: string }): string {
+  return `${record.method} ${record.path}\n${record.body ?? ''}`;
+}

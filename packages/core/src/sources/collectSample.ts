@@ -1,73 +1,215 @@
-import type { Report } from '../report/reportTypes.js';
+import type { Logger } from '../logger.js';
 import type { RequestRecord } from '../model.js';
-import { createPrivacy, type Privacy, SAFE_METHODS } from '../safety/privacy.js';
+import type { Report } from '../report/reportTypes.js';
+import {
+  createPrivacy,
+  DEFAULT_SECRET_HEADERS,
+  DEFAULT_SECRET_QUERY_PARAMS,
+  type Privacy,
+  SAFE_METHODS,
+} from '../safety/privacy.js';
+import { createRecordFilter, type FilterReason } from '../sample/createRecordFilter.js';
 import { createSampler } from '../sample/createSampler.js';
-import { routeOf } from '../sample/inferRoute.js';
-import { type LogInput, readRecords } from './readRecords.js';
+import { inferRoute, routeOf } from '../sample/inferRoute.js';
+import { requestKey, stableHash53 } from '../sample/random.js';
+import type { CloudWatchLogsLike, CloudWatchOptions, CloudWatchStrategy } from './cloudwatch/readCloudWatch.js';
+import { resolveTimeWindow } from './cloudwatch/parseTimeWindow.js';
+import { detachRecord } from './detachRecord.js';
+import type { FieldMap, SourceOutcome } from './formatParser.js';
+import { type LogInput, materialize, readOutcomeBatches } from './readRecords.js';
+
+/** The CloudWatch side of the source options (`--since`, `--start/--end`, `--filter-pattern`, ...). */
+export interface CloudWatchSourceOptions {
+  /** A duration back from `end` (or now): `30m`, `2h`, `1d`. */
+  since?: string;
+  /** ISO-8601 time, epoch ms, or a duration ago. */
+  start?: string | number | Date;
+  /** Default: now. */
+  end?: string | number | Date;
+  filterPattern?: string;
+  streamPrefix?: string;
+  /** `filter`, `insights` or `auto` (default). */
+  strategy?: CloudWatchStrategy;
+  region?: string;
+  endpoint?: string;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  pollIntervalMs?: number;
+  maxRequestsPerSecond?: number;
+  insightsRowLimit?: number;
+}
 
 /** Options of the first stages: which logs, how to read them, what is safe, what to sample. */
 export interface SourceOptions {
-  /** Where the records come from (files, streams, in-memory records). */
+  /** Where the records come from (files, streams, in-memory records, CloudWatch log groups). */
   logs: LogInput[];
-  /** Log format, or `auto` to detect it from the first line (default). */
+  /** Log format, or `auto` to detect it from the first lines (default). */
   format?: string;
+  /** Field map of application JSON logs: `{ method: 'req.method', path: 'req.url' }`. */
+  fieldMap?: FieldMap;
   /** Records to replay (default 200). */
   sample?: number;
   /** Seed of the sample (default 1). */
   seed?: number;
   /** Guaranteed records per route (default: `minSamples`, so every route can be judged). */
   minPerRoute?: number;
+  /** Records per route at most. */
+  maxPerRoute?: number;
+  /** Never pick two identical requests (method, path and body). */
+  dedupe?: boolean;
+  /** Route or path globs to keep (`GET /orders/:id`, `/orders/**`). */
+  include?: string[];
+  /** Route or path globs to drop. */
+  exclude?: string[];
+  /** Keep only records live answered with this status class (`2xx`, `2xx,404`), when the log has a status. */
+  liveStatus?: string;
+  /** Keep only shard `index` of `total` (1-based), by a stable hash of method, path and body. */
+  shard?: { index: number; total: number };
   /** Methods that may be replayed (default GET, HEAD, OPTIONS). */
   allowMethods?: readonly string[];
+  /** Header names added to the default secret list. */
+  secretHeaders?: readonly string[];
+  /** Query parameter names added to the default secret list. */
+  secretParams?: readonly string[];
+  /** Secret names let through to the replay (still redacted in reports). */
+  allowSecrets?: readonly string[];
+  /** Headers set on every chosen record after stripping (credentials a replay needs); their values are scrubbed from reports. */
+  headers?: Record<string, string>;
+  /** Window and strategy of `cloudwatch` inputs. */
+  cloudwatch?: CloudWatchSourceOptions;
+  /** Injected AWS clients. */
+  clients?: { cloudwatchLogs?: CloudWatchLogsLike };
+  logger?: Logger;
+  /** Clock, for `--since`. */
+  now?: () => Date;
 }
+
+/** Why records were filtered out before sampling (they add up to `counts.skipped.filtered`). */
+export type SkippedBy = Record<FilterReason | 'duplicate', number>;
 
 /** What the source stages hand to the replay. */
 export interface CollectedSample {
-  /** Chosen records, stripped of secrets, each with its route. */
+  /** Chosen records, stripped of secrets (injected headers added), each with its route. */
   records: Array<{ record: RequestRecord; route: string }>;
   seenPerRoute: Map<string, number>;
   counts: Pick<Report['counts'], 'read' | 'sampled' | 'skipped'>;
+  /** The reasons behind `counts.skipped.filtered`. */
+  skippedBy: SkippedBy;
   malformed: Report['malformed'];
-  /** The run's privacy policy, which has learned the secrets it stripped. */
+  /** The run's privacy policy, which has learned the secrets it stripped and the injected values. */
   privacy: Privacy;
 }
 
 const MAX_MALFORMED_LISTED = 20;
 
+/** Builds the run's privacy policy: the default lists plus the user's names. */
+export function createSourcePrivacy(options: Pick<SourceOptions, 'secretHeaders' | 'secretParams' | 'allowSecrets'>): Privacy {
+  return createPrivacy({
+    secretHeaders: [...DEFAULT_SECRET_HEADERS, ...(options.secretHeaders ?? [])],
+    secretQueryParams: [...DEFAULT_SECRET_QUERY_PARAMS, ...(options.secretParams ?? [])],
+    allow: options.allowSecrets,
+  });
+}
+
+function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefined {
+  if (!options.logs.some((input) => input.kind === 'cloudwatch')) return undefined;
+  const cw = options.cloudwatch ?? {};
+  const clock = options.now ? () => (options.now as () => Date)().getTime() : Date.now;
+  return {
+    ...resolveTimeWindow(cw, clock),
+    filterPattern: cw.filterPattern,
+    streamPrefix: cw.streamPrefix,
+    strategy: cw.strategy,
+    region: cw.region,
+    endpoint: cw.endpoint,
+    client: options.clients?.cloudwatchLogs,
+    sleep: cw.sleep,
+    now: options.now ? clock : undefined,
+    pollIntervalMs: cw.pollIntervalMs,
+    maxRequestsPerSecond: cw.maxRequestsPerSecond,
+    insightsRowLimit: cw.insightsRowLimit,
+    logger: options.logger,
+  };
+}
+
 /**
- * Reads every log, counts malformed lines and unsafe methods, strips secrets and samples by route.
- * Memory is bounded by the sample, not by the log.
+ * Reads every log, counts malformed lines, unsafe methods and filtered records, samples by route, then strips
+ * secrets from the chosen records and adds the injected headers. Memory is bounded by the sample, not by the
+ * log: lines are read cheaply and parsed (and copied) in full only when the sampler keeps them.
  *
  * @example
- * const { records, counts } = await collectSample({ logs: [{ kind: 'file', path: 'access.log' }] });
+ * const { records, counts } = await collectSample({ logs: [{ kind: 'file', path: 'access.log' }], sample: 100 });
  */
 export async function collectSample(options: SourceOptions & { minSamples?: number }): Promise<CollectedSample> {
-  const privacy = createPrivacy();
+  const privacy = createSourcePrivacy(options);
   const allowMethods = new Set((options.allowMethods ?? SAFE_METHODS).map((m) => m.toUpperCase()));
   const counts: CollectedSample['counts'] = { read: 0, sampled: 0, skipped: { malformed: 0, unsafeMethod: 0, filtered: 0 } };
+  const skippedBy: SkippedBy = { include: 0, exclude: 0, liveStatus: 0, shard: 0, duplicate: 0 };
   const malformed: Report['malformed'] = [];
-  const sampler = createSampler({
+  const filter = createRecordFilter(options);
+  const dedupe = options.dedupe === true;
+  let failure: Report['malformed'][number] | undefined;
+  const sampler = createSampler<SourceOutcome>({
     size: options.sample ?? 200,
     seed: options.seed ?? 1,
     minPerRoute: options.minPerRoute ?? options.minSamples ?? 5,
+    maxPerRoute: options.maxPerRoute,
+    // Only kept candidates get here: parse lazy lines in full, and copy strings so no read chunk stays pinned.
+    materialize(outcome) {
+      const parsed = materialize(outcome);
+      if (parsed.kind === 'malformed') {
+        failure = { ...parsed.position, reason: parsed.reason };
+        return undefined;
+      }
+      return detachRecord(parsed.record);
+    },
   });
+  const noteMalformed = (entry: Report['malformed'][number]) => {
+    counts.skipped.malformed += 1;
+    if (malformed.length < MAX_MALFORMED_LISTED) malformed.push(entry);
+  };
+  const readOptions = { format: options.format ?? 'auto', fieldMap: options.fieldMap, cloudwatch: cloudwatchOptions(options) };
   for (const input of options.logs) {
-    for await (const outcome of readRecords(input, { format: options.format ?? 'auto' })) {
-      counts.read += 1;
-      if (outcome.kind === 'malformed') {
-        counts.skipped.malformed += 1;
-        if (malformed.length < MAX_MALFORMED_LISTED) malformed.push({ ...outcome.position, reason: outcome.reason });
-        continue;
+    for await (const batch of readOutcomeBatches(input, readOptions)) {
+      for (const outcome of batch) {
+        counts.read += 1;
+        if (outcome.kind === 'malformed') {
+          noteMalformed({ ...outcome.position, reason: outcome.reason });
+          continue;
+        }
+        const subject = outcome.kind === 'lazy' ? outcome.head : outcome.record;
+        if (!allowMethods.has(subject.method)) {
+          counts.skipped.unsafeMethod += 1;
+          continue;
+        }
+        const route = subject.route ?? inferRoute(subject.method, subject.path);
+        if (filter) {
+          const why = filter(route, subject);
+          if (why) {
+            counts.skipped.filtered += 1;
+            skippedBy[why] += 1;
+            continue;
+          }
+        }
+        const offered = sampler.offer(outcome, route, dedupe ? stableHash53(requestKey(subject)) : undefined);
+        if (offered === 'duplicate') {
+          counts.skipped.filtered += 1;
+          skippedBy.duplicate += 1;
+        } else if (offered === 'failed' && failure) {
+          noteMalformed(failure);
+          failure = undefined;
+        }
       }
-      const { record } = outcome;
-      if (!allowMethods.has(record.method)) {
-        counts.skipped.unsafeMethod += 1;
-        continue;
-      }
-      sampler.offer(privacy.stripRecord(record), routeOf(record));
     }
   }
   const { records, seenPerRoute } = sampler.result();
   counts.sampled = records.length;
-  return { records: records.map((record) => ({ record, route: routeOf(record) })), seenPerRoute, counts, malformed, privacy };
+  const injected = options.headers ?? {};
+  for (const value of Object.values(injected)) privacy.remember(value);
+  const chosen = records.map((record) => {
+    const stripped = privacy.stripRecord(record);
+    for (const [name, value] of Object.entries(injected)) stripped.headers[name.toLowerCase()] = value;
+    return { record: stripped, route: routeOf(record) };
+  });
+  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy };
 }

@@ -1,42 +1,129 @@
 import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
-import type { Line } from './readLines.js';
 
-/** A log format: how to recognise it from a first line, and how to turn lines into records. */
+/**
+ * The few fields of a record that routing, filtering and sampling need, read cheaply from a line so that
+ * only the lines the sampler keeps are parsed in full.
+ */
+export interface RecordHead {
+  method: string;
+  path: string;
+  route?: string;
+  status?: number;
+}
+
+/** A record whose full parse is deferred until the sampler keeps it. */
+export interface LazyOutcome {
+  kind: 'lazy';
+  head: RecordHead;
+  position: SourcePosition;
+  /** Parses the whole line; may still find it malformed. */
+  load(): RequestRecord | { malformed: string };
+}
+
+/** What parsers emit inside the source stage: parse outcomes, or lazy records. */
+export type SourceOutcome = ParseOutcome | LazyOutcome;
+
+/** A field map of application JSON logs: record field → dotted path in the log entry. */
+export type FieldMap = Partial<Record<'method' | 'path' | 'headers' | 'body' | 'status' | 'timestamp' | 'route' | 'query', string>>;
+
+/** What a parser knows about its input. */
+export interface ParserContext {
+  /** Name of the input, for positions and messages (a file, `stdin`, `cloudwatch://group`). */
+  source: string;
+  /** Field map of application JSON logs (`--map`). */
+  fieldMap?: FieldMap;
+}
+
+/** A parser bound to one input: fed lines in order, it emits outcomes as soon as it can. */
+export interface ParserStream {
+  line(text: string, line: number): void;
+  /** End of input: flush what is pending (an unterminated entry is malformed). */
+  end(): void;
+}
+
+/** A log format: how to recognise it from the head of an input, and how to turn lines into outcomes. */
 export interface FormatParser {
   name: string;
-  /** True when this first non-empty line looks like this format. */
-  detect(firstLine: string): boolean;
-  parse(lines: AsyncIterable<Line>, source: string): AsyncIterable<ParseOutcome>;
+  /** Other names accepted by `--format`. */
+  aliases?: readonly string[];
+  /** True when the input looks like this format: `first` is its first non-empty line, `head` up to 20 of them. */
+  detect(first: string, head: readonly string[], context: ParserContext): boolean;
+  /** Binds the parser to one input; outcomes go to `emit`. Sync, so a batch of lines costs no promise per line. */
+  open(context: ParserContext, emit: (outcome: SourceOutcome) => void): ParserStream;
 }
 
 /** What a line parser returns: a record, `null` for a line to ignore silently, or a reason it is malformed. */
 export type LineResult = RequestRecord | null | { malformed: string };
 
-/** Builds a streaming parser from a function of one line; blank lines are ignored. */
+/** Optional cheap read of a line: a head for a deferred full parse, `null` to ignore, or a malformed reason. */
+export type LinePeek = (text: string) => RecordHead | null | { malformed: string } | undefined;
+
+/**
+ * Builds a streaming parser from a function of one line; blank lines are ignored. With `peek` (or
+ * `createPeek`, for a peek with state per input), a line
+ * is only read cheaply and parsed in full when the sampler keeps it (the 1M-line path).
+ *
+ * @example
+ * const parser = createLineParser('csv', (first) => first.includes(','), (text) => ({ method: 'GET', path: text, headers: {} }));
+ */
 export function createLineParser(
   name: string,
-  detect: (firstLine: string) => boolean,
-  parseLine: (text: string, position: SourcePosition) => LineResult,
+  detect: (first: string, head: readonly string[], context: ParserContext) => boolean,
+  parseLine: (text: string, position: SourcePosition, context: ParserContext) => LineResult,
+  options: { aliases?: readonly string[]; peek?: LinePeek; createPeek?: () => LinePeek } = {},
 ): FormatParser {
   return {
     name,
+    aliases: options.aliases,
     detect,
-    async *parse(lines, source) {
-      for await (const { text, line } of lines) {
-        if (text.trim() === '') continue;
-        const position = { source, line };
-        let result: LineResult;
-        try {
-          result = parseLine(text, position);
-        } catch (error) {
-          result = { malformed: (error as Error).message };
-        }
-        if (result === null) continue;
-        if ('malformed' in result) yield { kind: 'malformed', position, reason: result.malformed };
-        else yield { kind: 'record', record: { ...result, position } };
-      }
+    open(context, emit) {
+      const { source } = context;
+      const peek = options.createPeek ? options.createPeek() : options.peek;
+      return {
+        line(text, line) {
+          if (isBlank(text)) return;
+          const position = { source, line };
+          if (peek) {
+            const head = safely(() => peek(text));
+            if (head === null) return;
+            if (head !== undefined) {
+              if ('malformed' in head) emit({ kind: 'malformed', position, reason: head.malformed as string });
+              else emit({ kind: 'lazy', head, position, load: () => toLoaded(safely(() => parseLine(text, position, context)), position) });
+              return;
+            }
+          }
+          const result = safely(() => parseLine(text, position, context));
+          if (result === null) return;
+          if ('malformed' in result) emit({ kind: 'malformed', position, reason: result.malformed as string });
+          else emit({ kind: 'record', record: { ...result, position } });
+        },
+        end() {},
+      };
     },
   };
+}
+
+function toLoaded(result: LineResult, position: SourcePosition): RequestRecord | { malformed: string } {
+  if (result === null) return { malformed: 'not a request' };
+  if ('malformed' in result) return { malformed: result.malformed as string };
+  return { ...result, position };
+}
+
+/** Runs a parse step; a throw becomes a malformed reason (a parser bug never ends the run). */
+export function safely<T>(fn: () => T): T | { malformed: string } {
+  try {
+    return fn();
+  } catch (error) {
+    return { malformed: `cannot parse: ${(error as Error).message}` };
+  }
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** Parses a JSON object line; returns a reason when it is not one. */
@@ -53,10 +140,30 @@ export function parseJsonObject(text: string): Record<string, unknown> | { malfo
   return value as Record<string, unknown>;
 }
 
-/** Lower-cases header names and keeps string values only. */
+/** True when `parseJsonObject` gave a malformed reason. */
+export function isMalformed(value: unknown): value is { malformed: string } {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { malformed?: unknown }).malformed === 'string' &&
+    Object.keys(value).length === 1
+  );
+}
+
+/** Lower-cases header names and keeps string values only; accepts an object or a HAR-style `[{name, value}]` list. */
 export function normalizeHeaders(input: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
+  if (Array.isArray(input)) {
+    for (const item of input) {
+      if (item && typeof item === 'object' && typeof item.name === 'string' && item.value !== undefined && item.value !== null) {
+        const name = item.name.toLowerCase();
+        const value = String(item.value);
+        headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+      }
+    }
+    return headers;
+  }
+  if (input && typeof input === 'object') {
     for (const [name, value] of Object.entries(input)) {
       if (typeof value === 'string') headers[name.toLowerCase()] = value;
       else if (typeof value === 'number') headers[name.toLowerCase()] = String(value);
@@ -68,18 +175,21 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
 
 const METHOD = /^[A-Z]{3,10}$/;
 
+const COMMON_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
 /** Validates and upper-cases an HTTP method, or returns undefined. */
 export function normalizeMethod(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (COMMON_METHODS.has(value)) return value;
   const method = value.toUpperCase();
   return METHOD.test(method) ? method : undefined;
 }
 
-/** Keeps the path and query of a path or absolute URL; undefined when it is not one. */
+/** Keeps the path and query of a path or absolute URL (user info and host dropped); undefined when it is not one. */
 export function normalizePath(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  if (value.startsWith('/')) return value;
-  if (/^https?:\/\//i.test(value)) {
+  if (value.startsWith('/')) return value.startsWith('//') ? undefined : value;
+  if (/^(https?|wss?):\/\//i.test(value)) {
     try {
       const url = new URL(value);
       return `${url.pathname}${url.search}`;
@@ -88,4 +198,17 @@ export function normalizePath(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A status code from a log field (`"200"`, `200`, `-`), or undefined. */
+export function parseStatus(value: unknown): number | undefined {
+  const status = typeof value === 'number' ? value : typeof value === 'string' && value !== '-' ? Number(value) : Number.NaN;
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
+}
+
+/** Emits the outcome of a line parser's result (used by block parsers such as HAR and GoReplay). */
+export function emitResult(emit: (outcome: SourceOutcome) => void, result: LineResult | { malformed: string }, position: SourcePosition): void {
+  if (result === null) return;
+  if ('malformed' in result && typeof result.malformed === 'string') emit({ kind: 'malformed', position, reason: result.malformed });
+  else emit({ kind: 'record', record: { ...(result as RequestRecord), position } });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createLineParser, normalizeHeaders, parseJsonObject } from './formatParser.js';
+import { createLineParser, isMalformed, normalizeHeaders, parseJsonObject } from './formatParser.js';
 
 const recordSchema = z.object({
   method: z.string().regex(/^[A-Za-z]{3,10}$/),
@@ -21,11 +21,11 @@ export const jsonlParser = createLineParser(
   'jsonl',
   (first) => {
     const value = parseJsonObject(first);
-    return !('malformed' in value) && typeof value.method === 'string' && typeof value.path === 'string';
+    return !isMalformed(value) && typeof value.method === 'string' && typeof value.path === 'string';
   },
   (text) => {
     const value = parseJsonObject(text);
-    if ('malformed' in value && typeof value.malformed === 'string') return { malformed: value.malformed };
+    if (isMalformed(value)) return value;
     const parsed = recordSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

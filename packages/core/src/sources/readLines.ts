@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { BgReplayError } from '../errors.js';
 
@@ -34,6 +35,55 @@ async function maybeGunzip(stream: Readable): Promise<Readable> {
   return joined;
 }
 
+/** A batch of consecutive lines: `lines[0]` is line number `first` (1-based). */
+export interface LineBatch {
+  lines: string[];
+  first: number;
+}
+
+/**
+ * Streams the lines of a readable (plain or gzip) in batches, one batch per read chunk: a caller pays one
+ * promise per chunk, not per line. `\r\n` and `\n` both end a line.
+ *
+ * @example
+ * for await (const { lines, first } of readLineBatches(createReadStream('access.log'))) count += lines.length;
+ */
+export async function* readLineBatches(stream: Readable): AsyncGenerator<LineBatch> {
+  const input = await maybeGunzip(stream);
+  const decoder = new StringDecoder('utf8');
+  // Pieces of a line longer than a chunk, joined once its end arrives (no quadratic concatenation).
+  let pending: string[] = [];
+  let next = 1;
+  // ASCII chunks (most logs) skip the decoder's bookkeeping; the UTF-8 decoder is used while a chunk may end
+  // inside a multi-byte character.
+  let decoderHolds = false;
+  for await (const chunk of input) {
+    const buffer = chunk as Buffer;
+    let decoded: string;
+    if (!decoderHolds && isAscii(buffer)) decoded = buffer.toString('utf8');
+    else {
+      decoded = decoder.write(buffer);
+      decoderHolds = buffer.length > 0 && (buffer[buffer.length - 1] as number) >= 0x80;
+    }
+    const end = decoded.lastIndexOf('\n');
+    if (end < 0) {
+      if (decoded !== '') pending.push(decoded);
+      continue;
+    }
+    const text = pending.length > 0 ? pending.join('') + decoded.slice(0, end) : decoded.slice(0, end);
+    pending = end + 1 < decoded.length ? [decoded.slice(end + 1)] : [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i] as string;
+      if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+    }
+    yield { lines, first: next };
+    next += lines.length;
+  }
+  const tail = pending.join('') + decoder.end();
+  if (tail !== '') yield { lines: [tail.endsWith('\r') ? tail.slice(0, -1) : tail], first: next };
+}
+
 /**
  * Streams the lines of a readable (plain or gzip), never holding more than one chunk in memory.
  *
@@ -41,12 +91,8 @@ async function maybeGunzip(stream: Readable): Promise<Readable> {
  * for await (const { text, line } of readLines(createReadStream('access.log'))) console.log(line, text);
  */
 export async function* readLines(stream: Readable): AsyncGenerator<Line> {
-  const input = await maybeGunzip(stream);
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    yield { text, line };
+  for await (const { lines, first } of readLineBatches(stream)) {
+    for (let i = 0; i < lines.length; i += 1) yield { text: lines[i] as string, line: first + i };
   }
 }
 
@@ -61,5 +107,6 @@ export async function openFile(path: string): Promise<Readable> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
     throw new BgReplayError('E_INPUT', `cannot read log file ${path}: ${why}`, { cause: error });
   }
-  return createReadStream(path);
+  // Large reads: fewer chunks, fewer batches; memory still holds one chunk at a time.
+  return createReadStream(path, { highWaterMark: 256 * 1024 });
 }

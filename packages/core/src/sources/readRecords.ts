@@ -1,67 +1,222 @@
 import type { Readable } from 'node:stream';
 import { BgReplayError } from '../errors.js';
 import type { ParseOutcome, RequestRecord } from '../model.js';
-import type { FormatParser } from './formatParser.js';
+import { type CloudWatchOptions, readCloudWatch } from './cloudwatch/readCloudWatch.js';
+import type { FieldMap, FormatParser, ParserContext, SourceOutcome } from './formatParser.js';
+import { albParser } from './parseAlb.js';
 import { apiGatewayParser } from './parseApiGateway.js';
+import { appJsonParser } from './parseAppJson.js';
+import { clfParser } from './parseClf.js';
+import { goReplayParser } from './parseGoReplay.js';
+import { harParser } from './parseHar.js';
 import { jsonlParser } from './parseJsonl.js';
-import { type Line, openFile, readLines } from './readLines.js';
+import { type LineBatch, openFile, readLineBatches } from './readLines.js';
+import { expandGlobInput } from './resolveLogInputs.js';
 
 /** Where records come from. */
 export type LogInput =
   | { kind: 'file'; path: string }
   | { kind: 'stream'; name: string; stream: Readable }
-  | { kind: 'records'; name: string; records: AsyncIterable<RequestRecord> | Iterable<RequestRecord> };
+  | { kind: 'records'; name: string; records: AsyncIterable<RequestRecord> | Iterable<RequestRecord> }
+  /** A CloudWatch Logs group, read over the window and with the strategy of `ReadOptions.cloudwatch`. */
+  | { kind: 'cloudwatch'; logGroup: string }
+  /** Every file a glob matches (`logs/*.log.gz`), relative to `cwd`, in name order. */
+  | { kind: 'glob'; pattern: string; cwd: string };
 
-/** Every format, in detection order: the most specific first. */
-export const FORMAT_PARSERS: readonly FormatParser[] = [apiGatewayParser, jsonlParser];
+/** Every format, in detection order: the most specific first (application JSON last: it accepts many shapes). */
+export const FORMAT_PARSERS: readonly FormatParser[] = [
+  apiGatewayParser,
+  albParser,
+  goReplayParser,
+  clfParser,
+  jsonlParser,
+  harParser,
+  appJsonParser,
+];
 
-export type FormatName = 'auto' | (typeof FORMAT_PARSERS)[number]['name'];
+export type FormatName = 'auto' | 'apigw' | 'alb' | 'gor' | 'clf' | 'jsonl' | 'har' | 'appjson';
 
+/** The names `--format` accepts. */
 export function formatNames(): string[] {
   return ['auto', ...FORMAT_PARSERS.map((p) => p.name)];
 }
 
-/** Picks the parser for `format`, or detects it from the first non-empty line. */
-export function chooseParser(format: string, firstLine: string | undefined, source: string): FormatParser {
-  if (format !== 'auto') {
-    const parser = FORMAT_PARSERS.find((p) => p.name === format);
+/** How to read one input. */
+export interface ReadOptions {
+  /** A format name or alias, or `auto` (default) to detect it from the first lines. */
+  format?: string;
+  /** Field map of application JSON logs (`--map`); with `auto`, it makes those logs the first guess. */
+  fieldMap?: FieldMap;
+  /** Window, strategy and client of `cloudwatch` inputs. */
+  cloudwatch?: CloudWatchOptions;
+}
+
+const HEAD_LINES = 20;
+
+/**
+ * Picks the parser for `format`, or detects it from the first non-empty lines.
+ *
+ * @example
+ * chooseParser('auto', '{"httpMethod":"GET","path":"/a"}', [], { source: 'access.log' }).name // 'apigw'
+ */
+export function chooseParser(
+  format: string,
+  first: string | undefined,
+  head: readonly string[],
+  context: ParserContext,
+): FormatParser {
+  const wanted = format.toLowerCase();
+  if (wanted !== 'auto') {
+    const parser = FORMAT_PARSERS.find((p) => p.name === wanted || p.aliases?.includes(wanted));
     if (!parser) throw new BgReplayError('E_USAGE', `unknown --format ${format}; use one of ${formatNames().join(', ')}`);
     return parser;
   }
-  if (firstLine === undefined) return jsonlParser;
-  const parser = FORMAT_PARSERS.find((p) => p.detect(firstLine));
+  if (first === undefined) return jsonlParser;
+  const order = context.fieldMap ? [appJsonParser, ...FORMAT_PARSERS] : FORMAT_PARSERS;
+  const parser = order.find((p) => {
+    try {
+      return p.detect(first, head, context);
+    } catch {
+      return false;
+    }
+  });
   if (!parser) {
     throw new BgReplayError(
       'E_INPUT',
-      `${source}: cannot tell the log format from its first line; pass --format (${formatNames().join(', ')})`,
+      `${context.source}: cannot tell the log format from its first lines; pass --format (${formatNames().join(', ')})`,
     );
   }
   return parser;
 }
 
-/** Reads the first non-empty line, then replays it in front of the rest. */
-async function peekFirst(lines: AsyncIterable<Line>): Promise<{ first: string | undefined; lines: AsyncIterable<Line> }> {
-  const iterator = lines[Symbol.asyncIterator]();
-  const buffered: Line[] = [];
-  let first: string | undefined;
-  while (true) {
-    const next = await iterator.next();
-    if (next.done) break;
+/** Reads batches until the head holds enough non-empty lines to detect the format. */
+async function peekHead(
+  batches: AsyncIterator<LineBatch>,
+): Promise<{ buffered: LineBatch[]; head: string[]; done: boolean }> {
+  const buffered: LineBatch[] = [];
+  const head: string[] = [];
+  while (head.length < HEAD_LINES) {
+    const next = await batches.next();
+    if (next.done) return { buffered, head, done: true };
     buffered.push(next.value);
-    if (next.value.text.trim() !== '') {
-      first = next.value.text;
-      break;
+    for (const text of next.value.lines) {
+      if (head.length >= HEAD_LINES) break;
+      // A minified HAR is one huge line: a prefix is enough to recognise it.
+      if (text.trim() !== '') head.push(text.length > 65_536 ? text.slice(0, 65_536) : text);
     }
   }
-  async function* all(): AsyncGenerator<Line> {
-    yield* buffered;
+  return { buffered, head, done: false };
+}
+
+/**
+ * Streams outcomes of one input in batches (one per read chunk or CloudWatch page). Lazy outcomes are left
+ * lazy: the caller decides which ones deserve a full parse.
+ */
+export async function* readOutcomeBatches(input: LogInput, options: ReadOptions = {}): AsyncGenerator<SourceOutcome[]> {
+  const format = options.format ?? 'auto';
+  if (input.kind === 'records') {
+    let batch: SourceOutcome[] = [];
+    for await (const record of input.records) {
+      batch.push({ kind: 'record', record });
+      if (batch.length >= 1000) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
+  if (input.kind === 'glob') {
+    for (const file of await expandGlobInput(input)) yield* readOutcomeBatches(file, options);
+    return;
+  }
+  if (input.kind === 'cloudwatch') {
+    if (!options.cloudwatch) {
+      throw new BgReplayError('E_USAGE', `cloudwatch://${input.logGroup} needs a time window: pass --since 30m or --start/--end`);
+    }
+    yield* parseMessages(readCloudWatch(input.logGroup, options.cloudwatch), `cloudwatch://${input.logGroup}`, format, options.fieldMap);
+    return;
+  }
+  const name = input.kind === 'file' ? input.path : input.name;
+  const stream = input.kind === 'file' ? await openFile(input.path) : input.stream;
+  const context: ParserContext = { source: name, fieldMap: options.fieldMap };
+  try {
+    const batches = readLineBatches(stream);
+    const { buffered, head } = await peekHead(batches);
+    const parser = chooseParser(format, head[0], head, context);
+    let out: SourceOutcome[] = [];
+    const parsing = parser.open(context, (outcome) => out.push(outcome));
+    const feed = (batch: LineBatch) => {
+      const { lines, first } = batch;
+      for (let i = 0; i < lines.length; i += 1) parsing.line(lines[i] as string, first + i);
+    };
+    for (const batch of buffered) feed(batch);
     while (true) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+      if (out.length > 0) {
+        const ready = out;
+        out = [];
+        yield ready;
+      }
+      const next = await batches.next();
+      if (next.done) break;
+      feed(next.value);
+    }
+    parsing.end();
+    if (out.length > 0) yield out;
+  } catch (error) {
+    if (error instanceof BgReplayError) throw error;
+    throw new BgReplayError('E_INPUT', `cannot read ${name}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** Parses CloudWatch messages with the file parsers; the format is detected once per group, from its first messages. */
+async function* parseMessages(
+  pages: AsyncIterable<string[]>,
+  source: string,
+  format: string,
+  fieldMap: FieldMap | undefined,
+): AsyncGenerator<SourceOutcome[]> {
+  const context: ParserContext = { source, fieldMap };
+  let parsing: ReturnType<FormatParser['open']> | undefined;
+  let out: SourceOutcome[] = [];
+  let line = 0;
+  const held: string[] = [];
+  const feed = (message: string) => {
+    line += 1;
+    (parsing as NonNullable<typeof parsing>).line(message.endsWith('\n') ? message.trimEnd() : message, line);
+  };
+  const start = () => {
+    const head = held.filter((m) => m.trim() !== '').slice(0, HEAD_LINES);
+    parsing = chooseParser(format, head[0], head, context).open(context, (outcome) => out.push(outcome));
+    for (const message of held.splice(0)) feed(message);
+  };
+  for await (const page of pages) {
+    for (const message of page) {
+      if (parsing) feed(message);
+      else {
+        held.push(message);
+        if (held.length >= HEAD_LINES) start();
+      }
+    }
+    if (out.length > 0) {
+      const ready = out;
+      out = [];
+      yield ready;
     }
   }
-  return { first, lines: all() };
+  if (!parsing && held.length > 0) start();
+  parsing?.end();
+  if (out.length > 0) yield out;
+}
+
+/** Parses a lazy outcome in full; a failed parse becomes a malformed outcome. */
+export function materialize(outcome: SourceOutcome): ParseOutcome {
+  if (outcome.kind !== 'lazy') return outcome;
+  const loaded = outcome.load();
+  if ('malformed' in loaded && typeof loaded.malformed === 'string') return { kind: 'malformed', position: outcome.position, reason: loaded.malformed };
+  return { kind: 'record', record: loaded as RequestRecord };
 }
 
 /**
@@ -70,21 +225,8 @@ async function peekFirst(lines: AsyncIterable<Line>): Promise<{ first: string | 
  * @example
  * for await (const outcome of readRecords({ kind: 'file', path: 'access.log' }, { format: 'auto' })) { ... }
  */
-export async function* readRecords(input: LogInput, options: { format: string }): AsyncGenerator<ParseOutcome> {
-  if (input.kind === 'records') {
-    for await (const record of input.records) yield { kind: 'record', record };
-    return;
-  }
-  const name = input.kind === 'file' ? input.path : input.name;
-  const stream = input.kind === 'file' ? await openFile(input.path) : input.stream;
-  try {
-    const peeked = await peekFirst(readLines(stream));
-    const parser = chooseParser(options.format, peeked.first, name);
-    yield* parser.parse(peeked.lines, name);
-  } catch (error) {
-    if (error instanceof BgReplayError) throw error;
-    throw new BgReplayError('E_INPUT', `cannot read ${name}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    stream.destroy();
+export async function* readRecords(input: LogInput, options: ReadOptions = {}): AsyncGenerator<ParseOutcome> {
+  for await (const batch of readOutcomeBatches(input, options)) {
+    for (const outcome of batch) yield materialize(outcome);
   }
 }

@@ -1,7 +1,8 @@
-import type { Difference, Exchange, JudgedDifference, RequestRecord } from '../model.js';
 import { aggregatePointer } from '../diff/pointer.js';
+import type { Difference, Exchange, JudgedDifference, RequestRecord } from '../model.js';
 import type { DifferenceSample, FieldSummary, RouteSummary } from '../report/reportTypes.js';
-import { addToSketch, createSketch, type LatencySketch } from './latencySketch.js';
+import { stableHash } from '../sample/random.js';
+import { addToSketch, createSketch, type LatencySketch, mergeSketches } from './latencySketch.js';
 
 /** Everything learned from replaying one record. `record` is already redacted. */
 export interface RecordOutcome {
@@ -14,19 +15,29 @@ export interface RecordOutcome {
   probe?: { live: Exchange; differences: Difference[] };
 }
 
-export type RouteTally = Omit<RouteSummary, 'matchRate' | 'verdict'>;
+/** A route's mergeable counts: everything of its summary but what is decided from them. */
+export type RouteTally = Omit<RouteSummary, 'matchRate' | 'matchRateLowerBound' | 'verdict'> & {
+  probed: number;
+  sketches: { live: LatencySketch; candidate: LatencySketch };
+};
 
-/** Mergeable tallies of a run: plain sums and sketches, so shards add up exactly. */
+export type FieldTally = FieldSummary & { noise: number };
+
+/** Mergeable tallies of a run: plain sums, sketches and bottom-k samples, so shards add up exactly. */
 export interface Tally {
   routes: Map<string, RouteTally>;
-  fields: Map<string, FieldSummary>;
+  fields: Map<string, FieldTally>;
   latency: { live: LatencySketch; candidate: LatencySketch };
 }
 
 export const MAX_SAMPLES_PER_FIELD = 5;
 
 export function createTally(): Tally {
-  return { routes: new Map(), fields: new Map(), latency: { live: createSketch(), candidate: createSketch() } };
+  return {
+    routes: new Map(),
+    fields: new Map(),
+    latency: { live: createSketch(), candidate: createSketch() },
+  };
 }
 
 export function emptyRoute(route: string, seen = 0): RouteTally {
@@ -37,8 +48,10 @@ export function emptyRoute(route: string, seen = 0): RouteTally {
     compared: 0,
     matched: 0,
     differed: 0,
+    probed: 0,
     errors: { live: 0, candidate: 0 },
     critical: { candidate5xx: 0, candidateErrors: 0, breaking: 0 },
+    sketches: { live: createSketch(), candidate: createSketch() },
   };
 }
 
@@ -51,6 +64,19 @@ function routeTally(tally: Tally, route: string): RouteTally {
   return entry;
 }
 
+const fieldKey = (route: string, pointer: string, kind: string) => `${route}\u0000${pointer}\u0000${kind}`;
+
+function fieldTally(tally: Tally, route: string, difference: Difference): FieldTally {
+  const pointer = aggregatePointer(difference.pointer);
+  const key = fieldKey(route, pointer, difference.kind);
+  let field = tally.fields.get(key);
+  if (!field) {
+    field = { route, pointer, kind: difference.kind, count: 0, hidden: {}, noise: 0, samples: [] };
+    tally.fields.set(key, field);
+  }
+  return field;
+}
+
 /**
  * Adds one outcome to the tallies. A record is compared when live answered; it matches when candidate
  * answered too and no difference counts.
@@ -59,8 +85,20 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
   const route = routeTally(tally, outcome.route);
   route.total += 1;
   const { live, candidate } = outcome;
-  if (live.ok) addToSketch(tally.latency.live, live.latencyMs);
-  if (candidate.ok) addToSketch(tally.latency.candidate, candidate.latencyMs);
+  if (live.ok) {
+    addToSketch(tally.latency.live, live.latencyMs);
+    addToSketch(route.sketches.live, live.latencyMs);
+  }
+  if (candidate.ok) {
+    addToSketch(tally.latency.candidate, candidate.latencyMs);
+    addToSketch(route.sketches.candidate, candidate.latencyMs);
+  }
+  if (outcome.probe) {
+    // Raw live-vs-live counts per pointer, kept so noise could be re-decided on merged rates (DESIGN.md §4).
+    route.probed += 1;
+    for (const difference of outcome.probe.differences)
+      fieldTally(tally, outcome.route, difference).noise += 1;
+  }
   if (!live.ok) {
     route.errors.live += 1;
     if (!candidate.ok) route.errors.candidate += 1;
@@ -76,22 +114,20 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
   if (candidate.status >= 500 && live.status < 500) route.critical.candidate5xx += 1;
   let counted = 0;
   for (const difference of outcome.differences) {
-    const pointer = aggregatePointer(difference.pointer);
-    const key = `${outcome.route}\u0000${pointer}\u0000${difference.kind}`;
-    let field = tally.fields.get(key);
-    if (!field) {
-      field = { route: outcome.route, pointer, kind: difference.kind, count: 0, hidden: {}, samples: [] };
-      tally.fields.set(key, field);
-    }
+    const field = fieldTally(tally, outcome.route, difference);
     const { disposition } = difference;
     if (disposition.counted) {
       counted += 1;
       field.count += 1;
       if (difference.kind === 'removed' || difference.kind === 'type') route.critical.breaking += 1;
-      if (field.samples.length < MAX_SAMPLES_PER_FIELD) field.samples.push(sampleOf(outcome, difference));
+      field.samples = keepSamples([...field.samples, sampleOf(outcome, difference)]);
     } else {
       const by =
-        disposition.by === 'rule' ? `rule:${disposition.ruleId}` : disposition.by === 'policy' ? `policy:${disposition.policy}` : 'noise';
+        disposition.by === 'rule'
+          ? `rule:${disposition.ruleId}`
+          : disposition.by === 'policy'
+            ? `policy:${disposition.policy}`
+            : 'noise';
       field.hidden[by] = (field.hidden[by] ?? 0) + 1;
     }
   }
@@ -100,8 +136,83 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
 }
 
 function sampleOf(outcome: RecordOutcome, difference: JudgedDifference): DifferenceSample {
-  const sample: DifferenceSample = { method: outcome.record.method, path: outcome.record.path, pointer: difference.pointer };
+  const sample: DifferenceSample = {
+    method: outcome.record.method,
+    path: outcome.record.path,
+    pointer: difference.pointer,
+  };
   if (difference.live !== undefined) sample.live = difference.live;
   if (difference.candidate !== undefined) sample.candidate = difference.candidate;
   return sample;
+}
+
+const sampleOrder = (s: DifferenceSample) => stableHash(`${s.method} ${s.path} ${s.pointer}`);
+
+/**
+ * The samples a field keeps: the `MAX_SAMPLES_PER_FIELD` with the smallest stable hash (bottom-k), so the
+ * choice does not depend on the order records finished in, and the samples of merged shards are exactly
+ * those of one run.
+ */
+export function keepSamples(samples: readonly DifferenceSample[]): DifferenceSample[] {
+  return samples
+    .map((sample) => ({ sample, hash: sampleOrder(sample), text: JSON.stringify(sample) }))
+    .sort((a, b) => a.hash - b.hash || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+    .slice(0, MAX_SAMPLES_PER_FIELD)
+    .map((entry) => entry.sample);
+}
+
+function addRoute(into: RouteTally, from: RouteTally): void {
+  into.seen += from.seen;
+  into.total += from.total;
+  into.compared += from.compared;
+  into.matched += from.matched;
+  into.differed += from.differed;
+  into.probed += from.probed;
+  into.errors.live += from.errors.live;
+  into.errors.candidate += from.errors.candidate;
+  into.critical.candidate5xx += from.critical.candidate5xx;
+  into.critical.candidateErrors += from.critical.candidateErrors;
+  into.critical.breaking += from.critical.breaking;
+  into.sketches = {
+    live: mergeSketches(into.sketches.live, from.sketches.live),
+    candidate: mergeSketches(into.sketches.candidate, from.sketches.candidate),
+  };
+}
+
+/**
+ * Sums tallies (of shards, say) into a new one. Counts and sketches add, samples are re-chosen by
+ * `keepSamples`: merging the tallies of any split of the outcomes gives the tally of all of them.
+ *
+ * @example
+ * const whole = mergeTallies([tallyOfShard0, tallyOfShard1, tallyOfShard2]);
+ */
+export function mergeTallies(tallies: readonly Tally[]): Tally {
+  const merged = createTally();
+  for (const tally of tallies) {
+    for (const route of tally.routes.values()) {
+      let into = merged.routes.get(route.route);
+      if (!into) {
+        into = emptyRoute(route.route);
+        merged.routes.set(route.route, into);
+      }
+      addRoute(into, route);
+    }
+    for (const field of tally.fields.values()) {
+      const key = fieldKey(field.route, field.pointer, field.kind);
+      const into = merged.fields.get(key);
+      if (!into) {
+        merged.fields.set(key, structuredClone(field));
+        continue;
+      }
+      into.count += field.count;
+      into.noise += field.noise;
+      for (const [by, n] of Object.entries(field.hidden)) into.hidden[by] = (into.hidden[by] ?? 0) + n;
+      into.samples = keepSamples([...into.samples, ...field.samples]);
+    }
+    merged.latency = {
+      live: mergeSketches(merged.latency.live, tally.latency.live),
+      candidate: mergeSketches(merged.latency.candidate, tally.latency.candidate),
+    };
+  }
+  return merged;
 }

@@ -1,28 +1,94 @@
+import { BgReplayError } from '../errors.js';
 import type { Verdict } from '../model.js';
-import type { Reason, RouteSummary } from '../report/reportTypes.js';
+import type { LatencyCheck, LatencyQuantile, Reason, RouteSummary } from '../report/reportTypes.js';
 import type { RouteTally } from './aggregate.js';
+import { type LatencySketch, quantile } from './latencySketch.js';
+import { recordsNeeded, wilsonLowerBound, zForConfidence } from './wilson.js';
 
 export interface VerdictOptions {
-  /** Required match rate, 0..1. */
+  /** Required match rate, 0..1, compared with the Wilson lower bound of the observed rate. */
   threshold: number;
   /** Compared records a route needs before its rate is judged. */
   minSamples: number;
+  /** Two-sided confidence of the Wilson interval (default 0.95); 0 judges the raw rate. */
+  confidence?: number;
+  /** Largest candidate/live ratio per latency quantile, e.g. `{ p95: 1.5 }`. */
+  latencyBudget?: Partial<Record<LatencyQuantile, number>>;
 }
 
 export interface VerdictResult {
   verdict: Verdict;
   reasons: Reason[];
   matchRate: number | null;
+  matchRateLowerBound: number | null;
   routes: RouteSummary[];
+  latencyChecks: LatencyCheck[];
 }
+
+export const DEFAULT_CONFIDENCE = 0.95;
+const QUANTILES: Record<LatencyQuantile, number> = { p50: 0.5, p95: 0.95, p99: 0.99 };
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
-/** Judges one route's tallies. */
-export function judgeRoute(route: RouteTally, options: VerdictOptions): { summary: RouteSummary; reasons: Reason[] } {
+/**
+ * Checks verdict options and throws `E_USAGE` naming the flag at fault.
+ *
+ * @example
+ * checkVerdictOptions({ threshold: 0.99, minSamples: 5, confidence: 0.95 });
+ */
+export function checkVerdictOptions(options: Partial<VerdictOptions>): void {
+  const { threshold, minSamples, confidence, latencyBudget } = options;
+  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
+    throw new BgReplayError('E_USAGE', `--threshold ${threshold} is out of range: expected a number 0..1`);
+  }
+  if (minSamples !== undefined && !(Number.isInteger(minSamples) && minSamples >= 0)) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `--min-samples ${minSamples} is out of range: expected an integer ≥ 0`,
+    );
+  }
+  if (confidence !== undefined) zForConfidence(confidence);
+  for (const [name, ratio] of Object.entries(latencyBudget ?? {})) {
+    if (!(name in QUANTILES)) {
+      throw new BgReplayError(
+        'E_USAGE',
+        `--latency-budget ${name}: unknown quantile; use p50, p95 or p99 (e.g. p95=1.5)`,
+      );
+    }
+    if (!(typeof ratio === 'number' && ratio > 0 && Number.isFinite(ratio))) {
+      throw new BgReplayError(
+        'E_USAGE',
+        `--latency-budget ${name}=${ratio}: the ratio must be a number > 0 (e.g. p95=1.5)`,
+      );
+    }
+  }
+}
+
+/** The evidence a rate needs, phrased for a person. */
+function evidenceHint(threshold: number, confidence: number): string {
+  const needed = recordsNeeded(threshold, confidence);
+  return Number.isFinite(needed)
+    ? `at ${percent(confidence)} confidence a threshold of ${percent(threshold)} needs at least ${needed} matching records`
+    : `a threshold of 100% can never be shown by a sample; lower --threshold or set --confidence 0`;
+}
+
+/**
+ * Judges one route's tallies: critical checks first (no average hides them), then `minSamples`, then the
+ * match rate against the threshold. A rate below the threshold fails; a rate at or above it whose Wilson
+ * lower bound is still below is not enough evidence, so the route is inconclusive.
+ */
+export function judgeRoute(
+  route: RouteTally,
+  options: VerdictOptions,
+): { summary: RouteSummary; reasons: Reason[] } {
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const reasons: Reason[] = [];
   const matchRate = route.compared > 0 ? route.matched / route.compared : null;
+  const matchRateLowerBound = wilsonLowerBound(route.matched, route.compared, confidence);
   let verdict: Verdict = 'pass';
+  const inconclusive = () => {
+    if (verdict === 'pass') verdict = 'inconclusive';
+  };
   if (route.critical.candidate5xx > 0) {
     verdict = 'fail';
     reasons.push({
@@ -39,8 +105,16 @@ export function judgeRoute(route: RouteTally, options: VerdictOptions): { summar
       message: `${route.route}: candidate failed to answer ${route.critical.candidateErrors} request(s) that live answered`,
     });
   }
+  if (route.critical.breaking > 0) {
+    verdict = 'fail';
+    reasons.push({
+      code: 'breaking-change',
+      route: route.route,
+      message: `${route.route}: ${route.critical.breaking} removed or retyped value(s) that no rule allows`,
+    });
+  }
   if (route.compared < options.minSamples) {
-    if (verdict === 'pass') verdict = 'inconclusive';
+    inconclusive();
     reasons.push({
       code: 'too-few-samples',
       route: route.route,
@@ -53,25 +127,69 @@ export function judgeRoute(route: RouteTally, options: VerdictOptions): { summar
       route: route.route,
       message: `${route.route}: match rate ${percent(matchRate)} (${route.matched}/${route.compared}) is below the threshold ${percent(options.threshold)}`,
     });
+  } else if (matchRateLowerBound !== null && matchRateLowerBound < options.threshold) {
+    inconclusive();
+    reasons.push({
+      code: 'low-confidence',
+      route: route.route,
+      message: `${route.route}: match rate ${percent(matchRate ?? 0)} (${route.matched}/${route.compared}) but its lower bound ${percent(matchRateLowerBound)} is below the threshold ${percent(options.threshold)}: ${evidenceHint(options.threshold, confidence)}`,
+    });
   }
-  return { summary: { ...route, matchRate, verdict }, reasons };
+  return { summary: { ...structuredClone(route), matchRate, matchRateLowerBound, verdict }, reasons };
+}
+
+/** Candidate's latency quantiles over live's, against the budget. */
+export function checkLatencyBudget(
+  budget: Partial<Record<LatencyQuantile, number>>,
+  latency: { live: LatencySketch; candidate: LatencySketch },
+): LatencyCheck[] {
+  return (Object.keys(QUANTILES) as LatencyQuantile[])
+    .filter((q) => budget[q] !== undefined)
+    .map((q) => {
+      const live = quantile(latency.live, QUANTILES[q]);
+      const candidate = quantile(latency.candidate, QUANTILES[q]);
+      const ratio = live !== null && candidate !== null && live > 0 ? candidate / live : null;
+      const limit = budget[q] as number;
+      return { quantile: q, budget: limit, live, candidate, ratio, ok: ratio === null || ratio <= limit };
+    });
 }
 
 /**
- * Decides pass, fail or inconclusive from per-route tallies. Any critical check or failing route fails the
- * run; a route without enough evidence makes it inconclusive; no evidence at all is never a pass.
+ * A route without its minimum of records blocks a pass. A route that has them and meets the threshold but
+ * whose own lower bound is short of it does not: rare routes can never reach the evidence a high threshold
+ * needs on their own, so the run is judged on the overall lower bound, and the route's shortfall is reported.
+ */
+function blocksPass(judged: { summary: RouteSummary; reasons: Reason[] }): boolean {
+  return judged.summary.verdict === 'inconclusive' && judged.reasons.some((r) => r.code !== 'low-confidence');
+}
+
+const byRoute = (a: { route: string }, b: { route: string }) =>
+  a.route < b.route ? -1 : a.route > b.route ? 1 : 0;
+
+/**
+ * Decides pass, fail or inconclusive from per-route tallies. Any critical check, failing route or exceeded
+ * latency budget fails the run; a route below `minSamples` makes it inconclusive, and so does an overall
+ * lower bound below the threshold; no evidence at all is never a pass. Routes are judged in name order, so the reasons do not depend on the order records came in.
  *
  * @example
  * computeVerdict([tally], { threshold: 0.99, minSamples: 5 }).verdict // 'pass' | 'fail' | 'inconclusive'
  */
-export function computeVerdict(routes: readonly RouteTally[], options: VerdictOptions): VerdictResult {
-  const judged = routes.map((route) => judgeRoute(route, options));
+export function computeVerdict(
+  routes: readonly RouteTally[],
+  options: VerdictOptions,
+  latency?: { live: LatencySketch; candidate: LatencySketch },
+): VerdictResult {
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const judged = [...routes].sort(byRoute).map((route) => judgeRoute(route, options));
   const reasons = judged.flatMap((j) => j.reasons);
-  const summaries = judged.map((j) => j.summary).sort((a, b) => a.route.localeCompare(b.route));
+  const summaries = judged.map((j) => j.summary);
   const compared = routes.reduce((s, r) => s + r.compared, 0);
   const matched = routes.reduce((s, r) => s + r.matched, 0);
   const liveErrors = routes.reduce((s, r) => s + r.errors.live, 0);
   const matchRate = compared > 0 ? matched / compared : null;
+  const matchRateLowerBound = wilsonLowerBound(matched, compared, confidence);
+  const latencyChecks =
+    options.latencyBudget && latency ? checkLatencyBudget(options.latencyBudget, latency) : [];
   let verdict: Verdict;
   if (summaries.some((s) => s.verdict === 'fail')) verdict = 'fail';
   else if (matchRate !== null && matchRate < options.threshold) {
@@ -82,9 +200,26 @@ export function computeVerdict(routes: readonly RouteTally[], options: VerdictOp
     });
   } else if (compared === 0) {
     verdict = 'inconclusive';
-    reasons.push({ code: 'no-evidence', message: 'no record could be compared: nothing was tested, so nothing passed' });
-  } else if (summaries.some((s) => s.verdict === 'inconclusive')) verdict = 'inconclusive';
-  else verdict = 'pass';
+    reasons.push({
+      code: 'no-evidence',
+      message: 'no record could be compared: nothing was tested, so nothing passed',
+    });
+  } else if (judged.some(blocksPass)) verdict = 'inconclusive';
+  else if (matchRateLowerBound !== null && matchRateLowerBound < options.threshold) {
+    verdict = 'inconclusive';
+    reasons.push({
+      code: 'low-confidence',
+      message: `overall match rate ${percent(matchRate ?? 0)} (${matched}/${compared}) but its lower bound ${percent(matchRateLowerBound)} is below the threshold ${percent(options.threshold)}: ${evidenceHint(options.threshold, confidence)}`,
+    });
+  } else verdict = 'pass';
+  for (const check of latencyChecks) {
+    if (check.ok) continue;
+    verdict = 'fail';
+    reasons.push({
+      code: 'latency-budget',
+      message: `candidate ${check.quantile} latency ${check.candidate?.toFixed(1)} ms is ${check.ratio?.toFixed(2)}× live's ${check.live?.toFixed(1)} ms, over the budget ${check.budget}×`,
+    });
+  }
   if (liveErrors > 0) {
     reasons.push({
       code: 'live-errors',
@@ -94,8 +229,8 @@ export function computeVerdict(routes: readonly RouteTally[], options: VerdictOp
   if (verdict === 'pass') {
     reasons.unshift({
       code: 'pass',
-      message: `${matched}/${compared} records matched (${percent(matchRate ?? 0)}) across ${summaries.length} route(s), at or above ${percent(options.threshold)}`,
+      message: `${matched}/${compared} records matched (${percent(matchRate ?? 0)}, lower bound ${percent(matchRateLowerBound ?? 0)} at ${percent(confidence)} confidence) across ${summaries.length} route(s), at or above ${percent(options.threshold)}`,
     });
   }
-  return { verdict, reasons, matchRate, routes: summaries };
+  return { verdict, reasons, matchRate, matchRateLowerBound, routes: summaries, latencyChecks };
 }

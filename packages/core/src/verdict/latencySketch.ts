@@ -36,7 +36,12 @@ export function mergeSketches(a: LatencySketch, b: LatencySketch): LatencySketch
   for (const [key, count] of Object.entries(b.buckets)) buckets[key] = (buckets[key] ?? 0) + count;
   const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number) =>
     x === null ? y : y === null ? x : f(x, y);
-  return { buckets, count: a.count + b.count, min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max) };
+  return {
+    buckets,
+    count: a.count + b.count,
+    min: pick(a.min, b.min, Math.min),
+    max: pick(a.max, b.max, Math.max),
+  };
 }
 
 /**
@@ -62,4 +67,16 @@ export function quantile(sketch: LatencySketch, q: number): number | null {
     }
   }
   return sketch.max;
+}
+
+/**
+ * The range of latencies (milliseconds) that bucket `index` of a sketch holds: (lower, upper].
+ *
+ * @example
+ * const [lower, upper] = bucketRange(Number(Object.keys(sketch.buckets)[0]));
+ */
+export function bucketRange(index: number): [number, number] {
+  if (index <= 0) return [0, MIN_VALUE];
+  const upper = MIN_VALUE * GAMMA ** index;
+  return [upper / GAMMA, upper];
 }

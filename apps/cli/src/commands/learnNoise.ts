@@ -1,0 +1,75 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { BgReplayError, formatRulesFile, learnNoiseRules } from '@bg-replay/core';
+import { defineCommand } from '../command.js';
+import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
+import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
+import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
+import { EXIT, writeLine } from '../io.js';
+import { runValidation } from './replay.js';
+
+/**
+ * `bg-replay learn-noise`: replays a sample with the noise probe on (every record by default), and writes
+ * what Diffy's rule judged noise as a rules file for review: `arrayKey` rules for arrays live returns in
+ * varying order, `ignore` rules for pointers that differ between two calls to live.
+ */
+export const learnNoiseCommand = defineCommand({
+  command: 'learn-noise',
+  describe: 'Replay with the noise probe and write the noisy pointers it learned as a rules file, for review',
+  builder: (yargs) =>
+    withDiffFlags(withReplayFlags(withSourceFlags(yargs)))
+      .option('out', {
+        type: 'string',
+        default: 'bg-replay.noise.yaml',
+        describe: 'Where to write the learned rules (YAML)',
+        group: 'Output:',
+      })
+      .usage(
+        '$0 learn-noise --logs <file|-> --live <url> --candidate <url> [--out noise.yaml]\n\nSends each sampled record to live twice and to candidate once; per route and pointer, differences that\nappear between two calls to live as often as between live and candidate are noise. Writes them as rules:\nreview them, then pass the file with --rules.',
+      )
+      .example(
+        '$0 learn-noise --logs access.log --live $LIVE --candidate $LIVE --out noise.yaml',
+        'learn from live alone',
+      )
+      .example(
+        '$0 learn-noise --logs access.log --live $LIVE --candidate $NEXT --rules rules.yaml --noise-probe 0.3',
+        'learn what the current rules miss',
+      ),
+  async run(args, io) {
+    const diffOptions = diffOptionsFrom(args, io);
+    const report = await runValidation(
+      {
+        ...sourceOptionsFrom(args, io),
+        ...replayOptionsFrom(args),
+        ...diffOptions,
+        noiseProbe: diffOptions.noiseProbe ?? 1,
+      },
+      io,
+    );
+    const noise = report.noise;
+    if (!noise)
+      throw new BgReplayError(
+        'E_USAGE',
+        '--noise-probe 0 probes nothing: give a share above 0 to learn noise',
+      );
+    const rules = learnNoiseRules(noise);
+    const out = resolve(io.cwd, args.out);
+    const probed = noise.routes.reduce((sum, r) => sum + r.probed, 0);
+    const comment = [
+      `Learned by bg-replay learn-noise on ${report.startedAt} from ${probed} record(s) sent to live twice.`,
+      'Review each rule before use: an ignore rule also hides real changes at its pointer.',
+      `Use with: bg-replay replay --rules ${relative(io.cwd, out) || out} ...`,
+    ].join('\n');
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, formatRulesFile(rules, { comment }));
+    for (const route of noise.routes) if (route.message) writeLine(io.stdout, route.message);
+    const keyed = rules.filter((r) => r.arrayKey !== undefined).length;
+    writeLine(
+      io.stdout,
+      rules.length === 0
+        ? `no noise found in ${probed} probed record(s); wrote an empty rules file to ${out}`
+        : `learned ${rules.length} rule(s) (${keyed} array key(s), ${rules.length - keyed} ignore(s)) from ${probed} probed record(s); wrote ${out}`,
+    );
+    return EXIT.pass;
+  },
+});

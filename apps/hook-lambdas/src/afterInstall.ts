@@ -1,0 +1,10 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPresetHandler } from './preset.js';
+
+/** Lambda entry point (`index.handler`) of the AfterInstall preset. */
+export const handler = createPresetHandler({
+  hook: 'AfterInstall',
+  env: process.env,
+  baseDir: dirname(fileURLToPath(import.meta.url)),
+});

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { createHookHandler, type HookHandlerOptions } from '@bg-replay/codedeploy';
+import { BgReplayError } from '@bg-replay/core';
+import {
+  createHookClients,
+  createPresetHookStep,
+  type HookClients,
+  type HookName,
+  loadStacksConfig,
+  type PresetHookStepOptions,
+  parseStacksConfig,
+  type StacksConfig,
+} from '@bg-replay/hooks';
+
+/** Stacks files looked for next to the bundle when no variable names one (first found wins). */
+export const STACKS_FILES = ['bg-replay.stacks.yaml', 'bg-replay.stacks.yml', 'bg-replay.stacks.json'];
+
+/** Environment variables the preset hooks read. */
+export const STACKS_ENV = {
+  /** Name of an SSM parameter holding the stacks file (YAML or JSON); wins over a file. */
+  ssmParameter: 'BG_REPLAY_STACKS_SSM_PARAMETER',
+  /** Path of the stacks file, relative to the bundle's directory unless absolute. */
+  file: 'BG_REPLAY_STACKS_FILE',
+} as const;
+
+/** Options of {@link loadPresetStacksConfig}. */
+export interface LoadPresetStacksConfigOptions {
+  env: Record<string, string | undefined>;
+  baseDir: string;
+  /** Client for the SSM parameter (default: a new `SSMClient`). */
+  ssm?: SSMClient;
+}
+
+/**
+ * Loads the a/b stacks file of a preset hook: from the SSM parameter named by
+ * `BG_REPLAY_STACKS_SSM_PARAMETER`, else the file named by `BG_REPLAY_STACKS_FILE`, else
+ * `bg-replay.stacks.yaml` (or `.yml`, `.json`) bundled next to the handler. Validated with the stacks schema.
+ *
+ * @example
+ * const config = await loadPresetStacksConfig({ env: process.env, baseDir: __dirname });
+ */
+export async function loadPresetStacksConfig(options: LoadPresetStacksConfigOptions): Promise<StacksConfig> {
+  const { env, baseDir } = options;
+  const parameter = env[STACKS_ENV.ssmParameter];
+  if (parameter) {
+    const ssm = options.ssm ?? new SSMClient({});
+    let text: string | undefined;
+    try {
+      const out = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+      text = out.Parameter?.Value;
+    } catch (error) {
+      throw new BgReplayError(
+        'E_CONFIG',
+        `cannot read the stacks config from SSM parameter ${parameter} (${STACKS_ENV.ssmParameter}): ${(error as Error).name ?? ''} ${(error as Error).message}`.trim(),
+        { cause: error },
+      );
+    }
+    if (!text) throw new BgReplayError('E_CONFIG', `SSM parameter ${parameter} (${STACKS_ENV.ssmParameter}) is empty`);
+    return parseStacksConfig(text, `ssm:${parameter}`);
+  }
+  const named = env[STACKS_ENV.file];
+  if (named) return loadStacksConfig(isAbsolute(named) ? named : resolve(baseDir, named));
+  const bundled = STACKS_FILES.map((f) => join(baseDir, f)).find((f) => existsSync(f));
+  if (bundled) return loadStacksConfig(bundled);
+  throw new BgReplayError(
+    'E_CONFIG',
+    `no stacks config: bundle ${STACKS_FILES[0]} next to index.mjs, or set ${STACKS_ENV.file} or ${STACKS_ENV.ssmParameter}`,
+  );
+}
+
+/** Options of {@link createPresetHandler}; tests inject clients and the harness's options. */
+export interface PresetHandlerOptions {
+  hook: HookName;
+  env: Record<string, string | undefined>;
+  baseDir: string;
+  /** Default: one client per service, with `AWS_ENDPOINT_URL` as their endpoint when it is set. */
+  clients?: HookClients;
+  /** A config to use instead of loading one (the local harness). */
+  config?: StacksConfig | Promise<StacksConfig>;
+  handler?: Omit<HookHandlerOptions, 'name' | 'lifecycleEvent'>;
+  preset?: Omit<PresetHookStepOptions, 'clients'>;
+}
+
+/** Function-name suffix of each preset's bundle. */
+export const PRESET_FUNCTION_SUFFIX: Record<HookName, string> = {
+  BeforeInstall: 'before_install',
+  AfterInstall: 'after_install',
+  BeforeAllowTraffic: 'before_allow_traffic',
+  AfterAllowTraffic: 'after_allow_traffic',
+};
+
+/**
+ * A ready-made preset hook on the hook runtime: one function per lifecycle event, serving ECS and Lambda
+ * alike (the platform comes from the stacks file and is checked against the deployment). The stacks file is
+ * loaded once at cold start; a bad one is reported as `Failed` with the message on every invocation.
+ * Waits longer than an invocation continue in a fresh invocation carrying the preset's position.
+ *
+ * @example
+ * export const handler = createPresetHandler({ hook: 'AfterAllowTraffic', env: process.env, baseDir: __dirname });
+ */
+export function createPresetHandler(options: PresetHandlerOptions) {
+  const { hook, env } = options;
+  const clients =
+    options.clients ??
+    createHookClients({
+      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      // Set explicitly: SQS otherwise sends to the queue URL's host instead of AWS_ENDPOINT_URL.
+      ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+    });
+  const config =
+    options.config ?? loadPresetStacksConfig({ env, baseDir: options.baseDir, ssm: clients.ssm });
+  Promise.resolve(config).catch(() => {}); // reported as Failed by the step, never an unhandled rejection
+  return createHookHandler(createPresetHookStep(config, hook, { ...options.preset, clients }), {
+    name: PRESET_FUNCTION_SUFFIX[hook],
+    ...options.handler,
+    lifecycleEvent: hook,
+  });
+}

@@ -1,0 +1,177 @@
+import { BgReplayError } from '../errors.js';
+import { createPrivacy } from '../safety/privacy.js';
+import {
+  createTally,
+  emptyRoute,
+  type FieldTally,
+  mergeTallies,
+  type RouteTally,
+  type Tally,
+} from '../verdict/aggregate.js';
+import {
+  checkVerdictOptions,
+  computeVerdict,
+  DEFAULT_CONFIDENCE,
+  type VerdictOptions,
+} from '../verdict/computeVerdict.js';
+import { countsOf } from '../verdict/judgeRun.js';
+import { createSketch } from '../verdict/latencySketch.js';
+import { buildReport } from './buildReport.js';
+import type { Report } from './reportTypes.js';
+
+/**
+ * The mergeable state a report carries, back as a tally. Reports written before per-route sketches
+ * existed merge with empty per-route sketches (the overall sketches still merge exactly).
+ *
+ * @example
+ * const tally = tallyOfReport(report);
+ */
+export function tallyOfReport(report: Report): Tally {
+  const tally = createTally();
+  for (const r of report.routes) {
+    const route: RouteTally = {
+      ...emptyRoute(r.route, r.seen),
+      total: r.total,
+      compared: r.compared,
+      matched: r.matched,
+      differed: r.differed,
+      probed: r.probed ?? 0,
+      errors: { ...r.errors },
+      critical: { ...r.critical },
+      sketches: r.sketches
+        ? structuredClone(r.sketches)
+        : { live: createSketch(), candidate: createSketch() },
+    };
+    tally.routes.set(r.route, route);
+  }
+  for (const f of report.fields) {
+    const field: FieldTally = { ...structuredClone(f), noise: f.noise ?? 0 };
+    tally.fields.set(`${f.route}\u0000${f.pointer}\u0000${f.kind}`, field);
+  }
+  tally.latency = structuredClone(report.sketches);
+  return tally;
+}
+
+export interface MergeOptions extends Partial<VerdictOptions> {
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+function agreed<T>(
+  parts: readonly { source: string; report: Report }[],
+  name: string,
+  pick: (r: Report) => T,
+): T {
+  const first = parts[0] as { source: string; report: Report };
+  const value = pick(first.report);
+  for (const part of parts) {
+    if (JSON.stringify(pick(part.report)) !== JSON.stringify(value)) {
+      throw new BgReplayError(
+        'E_INPUT',
+        `${part.source}: ${name} ${JSON.stringify(pick(part.report))} differs from ${first.source} (${JSON.stringify(value)}); merge parts of one run, or give --${name} to decide`,
+      );
+    }
+  }
+  return value;
+}
+
+/**
+ * Sums the reports of shards (`--shard i/N`) into the report of the whole run and decides its verdict
+ * again from the summed state: counts, per-route sketches and rule hits add, samples are re-chosen
+ * (bottom-k by stable hash), so merging N shards gives the counts and verdict of one run over all records.
+ * Verdict settings come from `options`, else from the parts, which must then agree.
+ * Noise is not re-decided: each part's noise decisions (the `noise` counts under `hidden`) are summed as
+ * they are; the raw probe counts (`fields[].noise`, `routes[].probed`) are summed so they can be audited.
+ *
+ * @example
+ * const whole = mergeReports([{ source: 'a.json', report: a }, { source: 'b.json', report: b }]);
+ */
+export function mergeReports(
+  parts: ReadonlyArray<{ source: string; report: Report }>,
+  options: MergeOptions = {},
+): Report {
+  if (parts.length === 0) throw new BgReplayError('E_USAGE', 'merge: name at least one report to merge');
+  checkVerdictOptions(options);
+  const verdictOptions: VerdictOptions = {
+    threshold: options.threshold ?? agreed(parts, 'threshold', (r) => r.threshold),
+    minSamples: options.minSamples ?? agreed(parts, 'min-samples', (r) => r.minSamples),
+    confidence: options.confidence ?? agreed(parts, 'confidence', (r) => r.confidence ?? DEFAULT_CONFIDENCE),
+  };
+  const latencyBudget =
+    options.latencyBudget ?? agreed(parts, 'latency-budget', (r) => r.latencyBudget ?? null);
+  if (latencyBudget) verdictOptions.latencyBudget = latencyBudget;
+  const targets = agreed(parts, 'targets', (r) => r.targets);
+
+  const reports = parts.map((p) => p.report);
+  const tally = mergeTallies(reports.map(tallyOfReport));
+  const verdict = computeVerdict([...tally.routes.values()], verdictOptions, tally.latency);
+  // A part that stopped early (interrupted, or live looked unhealthy) cannot make the whole a pass.
+  for (const [code, what] of [
+    ['aborted', 'were interrupted before they finished'],
+    ['live-unhealthy', 'stopped because live looked unhealthy'],
+  ] as const) {
+    const stopped = reports.filter((r) => r.reasons.some((reason) => reason.code === code)).length;
+    if (stopped === 0) continue;
+    verdict.reasons.push({ code, message: `${stopped} of ${reports.length} parts ${what}` });
+    if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
+  }
+
+  const sum = (pick: (r: Report) => number) => reports.reduce((s, r) => s + pick(r), 0);
+  const starts = reports.map((r) => Date.parse(r.startedAt)).filter(Number.isFinite);
+  const ends = reports.map((r) => Date.parse(r.startedAt) + r.durationMs).filter(Number.isFinite);
+  const startedAt = new Date(
+    starts.length > 0 ? Math.min(...starts) : (options.now ?? (() => new Date()))().getTime(),
+  );
+  const durationMs = ends.length > 0 ? Math.max(...ends) - startedAt.getTime() : 0;
+
+  const ruleHits: Record<string, number> = {};
+  for (const r of reports)
+    for (const [id, n] of Object.entries(r.rules.hits)) ruleHits[id] = (ruleHits[id] ?? 0) + n;
+  const seen = new Set<string>();
+  const malformed = reports
+    .flatMap((r) => r.malformed)
+    .filter((m) => {
+      const key = `${m.source}\u0000${m.line}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line))
+    .slice(0, 20);
+  // Sections of the diff stage merge only when every part agrees (the same versions were seen).
+  const sections: Record<string, unknown> = {};
+  for (const key of ['versions', 'noise'] as const) {
+    const values = reports.map((r) => JSON.stringify(r[key] ?? null));
+    if (reports[0]?.[key] !== undefined && values.every((v) => v === values[0]))
+      sections[key] = reports[0][key];
+  }
+
+  return buildReport(
+    {
+      startedAt,
+      durationMs,
+      threshold: verdictOptions.threshold,
+      minSamples: verdictOptions.minSamples,
+      confidence: verdictOptions.confidence,
+      ...(verdictOptions.latencyBudget ? { latencyBudget: verdictOptions.latencyBudget } : {}),
+      mergedFrom: reports.reduce((s, r) => s + (r.mergedFrom ?? 1), 0),
+      targets,
+      counts: {
+        read: sum((r) => r.counts.read),
+        sampled: sum((r) => r.counts.sampled),
+        skipped: {
+          malformed: sum((r) => r.counts.skipped.malformed),
+          unsafeMethod: sum((r) => r.counts.skipped.unsafeMethod),
+          filtered: sum((r) => r.counts.skipped.filtered),
+        },
+        ...countsOf(tally),
+      },
+      malformed,
+      tally,
+      verdict,
+      ruleHits,
+    },
+    createPrivacy(),
+    sections as Pick<Report, 'versions' | 'noise'>,
+  );
+}

@@ -1,0 +1,136 @@
+import { markdownCode as code, markdownFence, escapeMarkdown as md, millis, percent } from './format.js';
+import type { Report } from './reportTypes.js';
+import { sideBySide } from './sideBySide.js';
+
+export interface MarkdownOptions {
+  /** Differing pointers listed (default 10). */
+  topFields?: number;
+}
+
+const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/**
+ * Renders the report as GitHub-flavoured Markdown for a pull request comment or `$GITHUB_STEP_SUMMARY`:
+ * the verdict and its reasons, the per-route table, the top differing pointers each with one sample as a
+ * `diff` block (live `-`, candidate `+`), latency, rules and attempts. All text from the run is escaped.
+ *
+ * @example
+ * await appendFile(process.env.GITHUB_STEP_SUMMARY, renderMarkdown(report));
+ */
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const out: string[] = [];
+  out.push(`## ${ICON[report.verdict]} bg-replay: ${report.verdict.toUpperCase()}`);
+  out.push('');
+  out.push(
+    `**Match rate ${percent(report.matchRate)}** (${report.counts.matched}/${report.counts.compared}; lower bound ${percent(report.matchRateLowerBound)} at ${percent(report.confidence ?? 0.95, 0)} confidence) against a threshold of ${percent(report.threshold)}, min ${report.minSamples} records per route. Live ${code(report.targets.live)}, candidate ${code(report.targets.candidate)}.`,
+  );
+  out.push('');
+  for (const reason of report.reasons) out.push(`- ${md(reason.message)}`);
+  out.push('');
+  out.push(row(['Route', 'Seen', 'Replayed', 'Matched', 'Rate', 'Lower bound', 'Critical', 'Verdict']));
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
+  for (const r of report.routes) {
+    const critical = r.critical.candidate5xx + r.critical.candidateErrors + r.critical.breaking;
+    out.push(
+      row([
+        code(r.route),
+        String(r.seen),
+        String(r.total),
+        `${r.matched}/${r.compared}`,
+        percent(r.matchRate),
+        percent(r.matchRateLowerBound),
+        String(critical),
+        `${ICON[r.verdict]} ${r.verdict}`,
+      ]),
+    );
+  }
+  const top = report.fields.filter((f) => f.count > 0).slice(0, options.topFields ?? 10);
+  if (top.length > 0) {
+    out.push('', '### Top differences', '');
+    out.push(row(['Route', 'Pointer', 'Kind', 'Counted', 'Hidden']));
+    out.push(row(['---', '---', '---', '---:', '---']));
+    for (const f of top) {
+      const hidden = Object.entries(f.hidden)
+        .map(([by, n]) => `${by} ${n}`)
+        .join(', ');
+      out.push(row([code(f.route), code(f.pointer || '(body)'), f.kind, String(f.count), md(hidden) || '–']));
+    }
+    for (const f of top) {
+      const s = f.samples[0];
+      if (!s) continue;
+      const lines = sideBySide(s.live, s.candidate).flatMap((r) =>
+        r.same
+          ? [`  ${r.live}`]
+          : [
+              ...(r.live !== null ? [`- ${r.live}`] : []),
+              ...(r.candidate !== null ? [`+ ${r.candidate}`] : []),
+            ],
+      );
+      out.push('');
+      out.push(
+        `<details><summary>${md(f.route)} ${md(f.pointer || '(body)')} (${f.kind} ×${f.count}): ${md(`${s.method} ${s.path}`)}</summary>`,
+      );
+      out.push('');
+      out.push(`Pointer ${code(s.pointer || '(body)')}; \`-\` live, \`+\` candidate:`);
+      out.push('');
+      out.push(markdownFence(lines.join('\n'), 'diff'));
+      out.push('', '</details>');
+    }
+  }
+  const { live, candidate } = report.latency;
+  if (live.count > 0 || candidate.count > 0) {
+    out.push('', '### Latency', '');
+    out.push(row(['', 'p50', 'p95', 'p99', 'Requests']));
+    out.push(row(['---', '---:', '---:', '---:', '---:']));
+    out.push(row(['live', millis(live.p50), millis(live.p95), millis(live.p99), String(live.count)]));
+    out.push(
+      row([
+        'candidate',
+        millis(candidate.p50),
+        millis(candidate.p95),
+        millis(candidate.p99),
+        String(candidate.count),
+      ]),
+    );
+    for (const check of report.latencyChecks ?? []) {
+      out.push(
+        '',
+        `- ${check.ok ? '✅' : '❌'} ${check.quantile}: candidate/live ${check.ratio === null ? '–' : `${check.ratio.toFixed(2)}×`} (budget ${check.budget}×)`,
+      );
+    }
+  }
+  const hits = Object.entries(report.rules.hits);
+  if (hits.length > 0) {
+    out.push('', '### Rules', '');
+    out.push(hits.map(([id, n]) => `${code(id)} hid ${n}`).join(' · '));
+    if (report.rules.unused.length > 0)
+      out.push('', `Matched nothing: ${report.rules.unused.map(code).join(', ')}`);
+  }
+  if ((report.attempts?.length ?? 0) > 1) {
+    out.push('', '### Attempts', '');
+    out.push(row(['#', 'Started', 'Verdict', 'Rate', 'Lower bound']));
+    out.push(row(['---:', '---', '---', '---:', '---:']));
+    for (const a of report.attempts ?? []) {
+      out.push(
+        row([
+          String(a.attempt),
+          md(a.startedAt),
+          a.verdict,
+          percent(a.matchRate),
+          percent(a.matchRateLowerBound),
+        ]),
+      );
+    }
+  }
+  const { counts } = report;
+  out.push(
+    '',
+    `<sub>Read ${counts.read} log lines (${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe methods, ${counts.skipped.filtered} filtered), replayed ${counts.sampled}${report.mergedFrom ? `, merged from ${report.mergedFrom} shards` : ''}; ${md(report.tool.name)} ${md(report.tool.version)}.</sub>`,
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,69 @@
+import semver from 'semver';
+import type { DifferenceKind } from '../model.js';
+
+/**
+ * How candidate's version relates to live's: the rows of the policy table of DESIGN.md §3, plus `older`
+ * (a rollback or a downgrade) and `unknown` (a side's version is missing or not semver).
+ */
+export type VersionRelation = 'same' | 'patch' | 'minor' | 'major' | 'older' | 'unknown';
+
+/** Versions of the two sides for one comparison; absent when unknown. */
+export interface VersionPair {
+  live?: string | undefined;
+  candidate?: string | undefined;
+}
+
+/** The policies that can hide a difference, as named in reports (`policy:<name>`). */
+export type PolicyName = 'semver-minor-adds' | 'version-field';
+
+/**
+ * Parses a version as semver, leniently (`v1.2.3`, ` 1.2.3 `); undefined when it is not one.
+ *
+ * @example
+ * parseVersion('v1.5.0') // '1.5.0'
+ * parseVersion('build-42') // undefined
+ */
+export function parseVersion(value: string | undefined | null): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return semver.clean(value, { loose: true }) ?? undefined;
+}
+
+/**
+ * Classifies candidate's version against live's.
+ *
+ * @example
+ * relateVersions({ live: '1.4.2', candidate: '1.5.0' }) // 'minor'
+ * relateVersions({ live: '2.0.0', candidate: '1.9.0' }) // 'older'
+ */
+export function relateVersions(versions: VersionPair): VersionRelation {
+  const live = parseVersion(versions.live);
+  const candidate = parseVersion(versions.candidate);
+  if (!live || !candidate) return 'unknown';
+  const order = semver.compare(candidate, live);
+  if (order === 0) return 'same';
+  if (order < 0) return 'older';
+  const change = semver.diff(live, candidate);
+  if (change === 'major' || change === 'premajor') return 'major';
+  if (change === 'minor' || change === 'preminor') return 'minor';
+  // patch, prepatch, prerelease: no structural change is expected.
+  return 'patch';
+}
+
+/**
+ * The default semver policy of DESIGN.md §3: what a relation allows without a rule. Only a minor bump
+ * allows anything (`added`); `removed` and `type` are breaking and never allowed by policy alone.
+ *
+ * @example
+ * policyFor('minor', 'added') // 'semver-minor-adds'
+ * policyFor('minor', 'type') // undefined: it counts unless a rule allows it
+ */
+export function policyFor(relation: VersionRelation, kind: DifferenceKind): PolicyName | undefined {
+  if (relation === 'minor' && kind === 'added') return 'semver-minor-adds';
+  return undefined;
+}
+
+/** True when `version` satisfies `range`; an unknown version satisfies no range. */
+export function satisfiesRange(version: string | undefined, range: string): boolean {
+  const parsed = parseVersion(version);
+  return parsed !== undefined && semver.satisfies(parsed, range, { includePrerelease: true });
+}

@@ -1,0 +1,185 @@
+import type { CloudWatchLogsClient, ResultField } from '@aws-sdk/client-cloudwatch-logs';
+import { BgReplayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { silentLogger } from '../../logger.js';
+
+/** The part of `CloudWatchLogsClient` the source uses; tests inject a real client pointed at a stub endpoint. */
+export type CloudWatchLogsLike = Pick<CloudWatchLogsClient, 'send'>;
+
+export type CloudWatchStrategy = 'filter' | 'insights' | 'auto';
+
+/** A resolved CloudWatch read: an absolute window and how to read it. */
+export interface CloudWatchOptions {
+  /** Window start and end, in milliseconds since the epoch. */
+  startTime: number;
+  endTime: number;
+  /** CloudWatch filter pattern (FilterLogEvents syntax); with Insights it is matched as a literal substring. */
+  filterPattern?: string;
+  /** Only streams whose name starts with this. */
+  streamPrefix?: string;
+  /** `filter` (FilterLogEvents), `insights` (Logs Insights), or `auto` (default): Insights for windows over an hour without a filter pattern. */
+  strategy?: CloudWatchStrategy;
+  /** Injected client; else one is built from the SDK's default chain with `region` and `endpoint`. */
+  client?: CloudWatchLogsLike;
+  region?: string;
+  endpoint?: string;
+  /** Requests per second at most (default 5: the FilterLogEvents quota per account and region). */
+  maxRequestsPerSecond?: number;
+  /** Retries of a throttled request, with exponential back-off (default 8). */
+  maxThrottleRetries?: number;
+  /** Interval between GetQueryResults polls, ms (default 1000). */
+  pollIntervalMs?: number;
+  /** Rows Logs Insights returns at most per query (default 10,000); a full window is split in halves. */
+  insightsRowLimit?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock in ms, for pacing. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+const HOUR = 3_600_000;
+
+/** Which strategy `auto` picks for a window: Insights scans long windows fast; FilterLogEvents keeps filter-pattern syntax. */
+export function chooseStrategy(options: Pick<CloudWatchOptions, 'strategy' | 'filterPattern' | 'startTime' | 'endTime'>): 'filter' | 'insights' {
+  if (options.strategy === 'filter' || options.strategy === 'insights') return options.strategy;
+  return !options.filterPattern && options.endTime - options.startTime > HOUR ? 'insights' : 'filter';
+}
+
+interface Call {
+  <T>(operation: string, send: () => Promise<T>): Promise<T>;
+}
+
+/** Paces requests to `rps` and retries throttled ones with exponential back-off. */
+function createCaller(logGroup: string, options: CloudWatchOptions, sleep: (ms: number) => Promise<void>, now: () => number): Call {
+  const gap = 1000 / Math.max(0.1, options.maxRequestsPerSecond ?? 5);
+  const maxRetries = options.maxThrottleRetries ?? 8;
+  const logger = options.logger ?? silentLogger;
+  let nextAt = Number.NEGATIVE_INFINITY;
+  const pace = async () => {
+    const wait = nextAt - now();
+    if (wait > 0) await sleep(wait);
+    nextAt = Math.max(now(), nextAt) + gap;
+  };
+  return async (operation, send) => {
+    for (let attempt = 0; ; attempt += 1) {
+      await pace();
+      try {
+        return await send();
+      } catch (error) {
+        const name = (error as { name?: string }).name ?? '';
+        if ((name === 'ThrottlingException' || name === 'LimitExceededException') && attempt < maxRetries) {
+          const delay = Math.min(500 * 2 ** attempt, 30_000);
+          logger.warn('cloudwatch throttled', { operation, logGroup, retryInMs: delay });
+          await sleep(delay);
+          continue;
+        }
+        throw sourceError(operation, logGroup, options, error, attempt);
+      }
+    }
+  };
+}
+
+function sourceError(operation: string, logGroup: string, options: CloudWatchOptions, error: unknown, attempts: number): BgReplayError {
+  const name = (error as { name?: string }).name ?? 'Error';
+  const message = (error as Error).message ?? String(error);
+  const where = `cloudwatch://${logGroup}${options.region ? ` (${options.region})` : ''}`;
+  let hint = '';
+  if (name === 'ResourceNotFoundException') hint = ': check the log group name and --region';
+  else if (name === 'AccessDeniedException') hint = `: the credentials need logs:${operation}`;
+  else if (name === 'ThrottlingException' || name === 'LimitExceededException') hint = `: still throttled after ${attempts} retries; narrow the window or try later`;
+  else if (/credential/i.test(name) || /credential/i.test(message)) hint = ': no AWS credentials found (environment, profile or role)';
+  return new BgReplayError('E_SOURCE', `${where}: ${operation} failed with ${name}: ${message}${hint}`, { cause: error });
+}
+
+/** Reads the messages of a log group page by page (FilterLogEvents or Logs Insights); memory holds one page. */
+export async function* readCloudWatch(logGroup: string, options: CloudWatchOptions): AsyncGenerator<string[]> {
+  if (!(options.endTime > options.startTime)) {
+    throw new BgReplayError('E_USAGE', `cloudwatch://${logGroup}: the window ends before it starts; check --since or --start/--end`);
+  }
+  const sdk = await import('@aws-sdk/client-cloudwatch-logs');
+  const client: CloudWatchLogsLike =
+    options.client ?? new sdk.CloudWatchLogsClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const call = createCaller(logGroup, options, sleep, now);
+  if (chooseStrategy(options) === 'filter') {
+    let nextToken: string | undefined;
+    do {
+      const page = await call('FilterLogEvents', () =>
+        client.send(
+          new sdk.FilterLogEventsCommand({
+            logGroupName: logGroup,
+            startTime: options.startTime,
+            endTime: options.endTime,
+            filterPattern: options.filterPattern,
+            logStreamNamePrefix: options.streamPrefix,
+            nextToken,
+          }),
+        ),
+      );
+      const messages: string[] = [];
+      for (const event of page.events ?? []) if (typeof event.message === 'string') messages.push(event.message);
+      if (messages.length > 0) yield messages;
+      // An empty page with a token is not the end: CloudWatch pages by scanned volume, not by matches.
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return;
+  }
+  const limit = options.insightsRowLimit ?? 10_000;
+  const pollMs = options.pollIntervalMs ?? 1000;
+  const logger = options.logger ?? silentLogger;
+  const queryString = insightsQuery(options, limit);
+
+  async function runQuery(start: number, end: number): Promise<{ status: string; rows: ResultField[][] }> {
+    const started = await call('StartQuery', () =>
+      client.send(new sdk.StartQueryCommand({ logGroupName: logGroup, startTime: start, endTime: end, queryString, limit })),
+    );
+    const queryId = started.queryId;
+    if (!queryId) throw new BgReplayError('E_SOURCE', `cloudwatch://${logGroup}: StartQuery returned no queryId`);
+    for (;;) {
+      const result = await call('GetQueryResults', () => client.send(new sdk.GetQueryResultsCommand({ queryId })));
+      const status = result.status ?? 'Unknown';
+      if (status === 'Complete' || status === 'Failed' || status === 'Cancelled' || status === 'Timeout') {
+        return { status, rows: result.results ?? [] };
+      }
+      await sleep(pollMs);
+    }
+  }
+
+  // Insights has no pagination: a window that hits the row cap (or times out) is split in halves, recursively.
+  async function* window(start: number, end: number): AsyncGenerator<string[]> {
+    const { status, rows } = await runQuery(start, end);
+    const full = rows.length >= limit || status === 'Timeout';
+    if (full && end > start) {
+      const mid = Math.floor((start + end) / 2);
+      yield* window(start, mid);
+      yield* window(mid + 1, end);
+      return;
+    }
+    if (status === 'Failed' || status === 'Cancelled' || status === 'Timeout') {
+      throw new BgReplayError('E_SOURCE', `cloudwatch://${logGroup}: Logs Insights query ended ${status} for ${new Date(start * 1000).toISOString()}..${new Date(end * 1000).toISOString()}`);
+    }
+    if (rows.length >= limit) logger.warn('insights window still full at one second; some events were not read', { logGroup, start });
+    const messages: string[] = [];
+    for (const row of rows) {
+      const message = row.find((f) => f.field === '@message')?.value;
+      if (typeof message === 'string') messages.push(message);
+    }
+    if (messages.length > 0) yield messages;
+  }
+
+  yield* window(Math.floor(options.startTime / 1000), Math.floor((options.endTime - 1) / 1000));
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The Logs Insights query of a read: messages in time order, optionally narrowed by stream prefix and a literal. */
+export function insightsQuery(options: Pick<CloudWatchOptions, 'streamPrefix' | 'filterPattern'>, limit = 10_000): string {
+  const parts = ['fields @timestamp, @message, @logStream'];
+  if (options.streamPrefix) parts.push(`filter @logStream like /^${escapeRegex(options.streamPrefix)}/`);
+  if (options.filterPattern) parts.push(`filter @message like ${JSON.stringify(options.filterPattern)}`);
+  parts.push('sort @timestamp asc', `limit ${limit}`);
+  return parts.join(' | ');
+}

@@ -1,0 +1,99 @@
+import type { StackId, StacksConfig } from './stacksConfig.js';
+
+/**
+ * The maps of an in-memory AWS account, as `createAwsStandInServices().state` of `@bg-replay/codedeploy`
+ * holds them (declared here so this package does not depend on the runtime).
+ */
+export interface StandInAccountState {
+  parameters: Map<string, string>;
+  scalableTargets: Map<string, { min: number; max: number }>;
+  rules: Map<string, string>;
+  eventSourceMappings: Map<string, { state: string }>;
+  queues: Map<string, { messages: number }>;
+  tables: Map<string, { status: string; items: number }>;
+  taskDefinitions: Map<string, { exitCode: number }>;
+}
+
+/** Options of {@link seedStandInAccount}. */
+export interface SeedStandInAccountOptions {
+  /** Exit code of each stack's migration task (default 0). */
+  migrationExitCode?: number;
+  /** Items in the live stack's table (default 120). */
+  liveItems?: number;
+}
+
+/**
+ * Fills an in-memory account with both stacks of `config` as they stand before a deployment: `active` is
+ * live (sources enabled, capacity raised, data in its table), the other idle (sources off, minimum
+ * capacity, an empty table). Returns the upstream: call it on each published seed request (the stand-in's
+ * `onPublish`) and it fills the table of the stack the request names, as a real upstream replay would.
+ * SNS subscriptions and RDS clusters are not simulated: the stand-in serves JSON-protocol services only.
+ *
+ * @example
+ * const services = createAwsStandInServices();
+ * services.onPublish = seedStandInAccount(services.state, config, 'a');
+ */
+export function seedStandInAccount(
+  state: StandInAccountState,
+  config: StacksConfig,
+  active: StackId,
+  options: SeedStandInAccountOptions = {},
+): (operation: string, input: Record<string, unknown>) => void {
+  state.parameters.set(config.activeStack.parameter, active);
+  for (const id of ['a', 'b'] as const) {
+    const live = id === active;
+    const stack = config.stacks[id];
+    for (const t of stack.scalableTargets) {
+      state.scalableTargets.set(
+        `${t.serviceNamespace}|${t.resourceId}|${t.scalableDimension}`,
+        live ? { min: 4, max: 10 } : { min: 1, max: 3 },
+      );
+    }
+    for (const source of stack.eventSources) {
+      if (source.type === 'eventbridge-rule')
+        state.rules.set(`${source.eventBusName ?? 'default'}/${source.name}`, live ? 'ENABLED' : 'DISABLED');
+      if (source.type === 'lambda-event-source-mapping')
+        state.eventSourceMappings.set(source.uuid, { state: live ? 'Enabled' : 'Disabled' });
+    }
+    for (const queue of stack.queues) state.queues.set(queue.url, { messages: live ? 7 : 3 });
+    if (stack.database?.type === 'dynamodb') {
+      state.tables.set(stack.database.tableName, {
+        status: 'ACTIVE',
+        items: live ? (options.liveItems ?? 120) : 0,
+      });
+    }
+    if (stack.migration?.type === 'ecs-task') {
+      state.taskDefinitions.set(stack.migration.taskDefinition, { exitCode: options.migrationExitCode ?? 0 });
+    }
+  }
+  return (operation, input) => {
+    for (const id of ['a', 'b'] as const) {
+      const seed = config.stacks[id].seed;
+      if (!seed?.publish || !matches(seed.publish, operation, input)) continue;
+      const readiness = seed.readiness;
+      if (readiness?.type === 'dynamodb-count') {
+        const table = state.tables.get(readiness.tableName);
+        if (table) table.items = Math.max(table.items, readiness.minCount);
+      }
+    }
+  };
+}
+
+type Publish = NonNullable<NonNullable<StacksConfig['stacks']['a']['seed']>['publish']>;
+
+function matches(publish: Publish, operation: string, input: Record<string, unknown>): boolean {
+  const text = (m: string | Record<string, unknown>) => (typeof m === 'string' ? m : JSON.stringify(m));
+  if (publish.type === 'eventbridge' && operation === 'PutEvents') {
+    const entries = (input.Entries ?? []) as Array<{ Source?: string; DetailType?: string; Detail?: string }>;
+    return entries.some(
+      (e) =>
+        e.Source === publish.source &&
+        e.DetailType === publish.detailType &&
+        e.Detail === JSON.stringify(publish.detail),
+    );
+  }
+  if (publish.type === 'sqs' && operation === 'SendMessage') {
+    return input.QueueUrl === publish.queueUrl && input.MessageBody === text(publish.message);
+  }
+  return false;
+}
