@@ -12,7 +12,10 @@ import type { CliIo } from '../src/io.js';
 
 const logsDir = fileURLToPath(new URL('../../../fixtures/logs/', import.meta.url));
 
-function memoryIo(cwd: string, env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
+function memoryIo(
+  cwd: string,
+  env: Record<string, string> = {},
+): CliIo & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -47,11 +50,26 @@ describe('bg-replay sample', () => {
   it('writes the chosen records as JSONL without secrets and prints what was read, skipped and chosen per route', async () => {
     const out = await mkdtemp(join(tmpdir(), 'bg-replay-sample-'));
     const io = memoryIo(logsDir);
-    const code = await runSample(['sample', '--logs', '*-access.log', 'nginx-combined.log', '--out', join(out, 'sample.jsonl'), '--min-per-route', '2'], io);
+    const code = await runSample(
+      [
+        'sample',
+        '--logs',
+        '*-access.log',
+        'nginx-combined.log',
+        '--out',
+        join(out, 'sample.jsonl'),
+        '--min-per-route',
+        '2',
+      ],
+      io,
+    );
     expect(code).toBe(0);
     const text = await readFile(join(out, 'sample.jsonl'), 'utf8');
     expect(text).not.toContain('SECRET-');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => `${l.method} ${l.path}`)).toContain('GET /orders/1001');
     expect(lines.find((l) => l.path === '/products/40?color=red' && l.meta)).toMatchObject({
       route: 'GET /products/:id',
@@ -66,14 +84,25 @@ describe('bg-replay sample', () => {
     expect(summary).toContain(`sample: ${join(out, 'sample.jsonl')}`);
 
     // The file is the tool's own JSONL: it reads back as the same records.
-    const again = await collectSample({ logs: [{ kind: 'file', path: join(out, 'sample.jsonl') }], sample: 1000, minPerRoute: 1 });
+    const again = await collectSample({
+      logs: [{ kind: 'file', path: join(out, 'sample.jsonl') }],
+      sample: 1000,
+      minPerRoute: 1,
+    });
     expect(again.records.map((r) => r.record.path).sort()).toEqual(lines.map((l) => l.path).sort());
   });
 
   it('writes JSONL to stdout and the summary to stderr without --out, and reports why records were filtered', async () => {
     const io = memoryIo(logsDir);
-    await runSample(['sample', '--logs', 'nginx-combined.log', '--live-status', '2xx', '--exclude', '/search'], io);
-    const paths = io.out().trim().split('\n').map((l) => JSON.parse(l).path);
+    await runSample(
+      ['sample', '--logs', 'nginx-combined.log', '--live-status', '2xx', '--exclude', '/search'],
+      io,
+    );
+    const paths = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).path);
     expect(paths.sort()).toEqual(['/orders/1001', '/products/40?color=red']);
     expect(io.err()).toMatch(/1 live status \(--live-status\), 1 excluded \(--exclude\)/);
   });
@@ -81,7 +110,22 @@ describe('bg-replay sample', () => {
   it('is the same sample for the same seed', async () => {
     const pick = async (seed: string) => {
       const io = memoryIo(logsDir);
-      await runSample(['sample', '--logs', 'apigw-rest.log', 'alb-access.log', 'nginx-combined.log', '--sample', '3', '--seed', seed, '--min-per-route', '1'], io);
+      await runSample(
+        [
+          'sample',
+          '--logs',
+          'apigw-rest.log',
+          'alb-access.log',
+          'nginx-combined.log',
+          '--sample',
+          '3',
+          '--seed',
+          seed,
+          '--min-per-route',
+          '1',
+        ],
+        io,
+      );
       return io.out();
     };
     expect(await pick('5')).toBe(await pick('5'));
@@ -92,11 +136,14 @@ describe('source flags', () => {
   const base = { logs: ['access.log'], format: 'auto', sample: 200, seed: 1, 'allow-methods': 'GET,HEAD' };
 
   it('reads injected header values from the environment', () => {
-    const options = sourceOptionsFrom({ ...base, header: ['Authorization: env:TOKEN'] }, memoryIo('/tmp', { TOKEN: 'Bearer t0k3n-value' }));
-    expect(options.headers).toEqual({ authorization: 'Bearer t0k3n-value' });
-    expect(() => sourceOptionsFrom({ ...base, header: ['Authorization: env:TOKEN'] }, memoryIo('/tmp'))).toThrow(
-      /--header Authorization: environment variable TOKEN is not set/,
+    const options = sourceOptionsFrom(
+      { ...base, header: ['Authorization: env:TOKEN'] },
+      memoryIo('/tmp', { TOKEN: 'Bearer t0k3n-value' }),
     );
+    expect(options.headers).toEqual({ authorization: 'Bearer t0k3n-value' });
+    expect(() =>
+      sourceOptionsFrom({ ...base, header: ['Authorization: env:TOKEN'] }, memoryIo('/tmp')),
+    ).toThrow(/--header Authorization: environment variable TOKEN is not set/);
   });
 
   it('maps CloudWatch, sampling and privacy flags', () => {

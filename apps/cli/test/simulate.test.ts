@@ -1,7 +1,18 @@
-import type { ValidateFn } from '@bg-replay/codedeploy';
+import {
+  type AwsStandInServices,
+  createAwsStandInServices,
+  type LifecycleResult,
+  type ValidateFn,
+} from '@bg-replay/codedeploy';
+import { loadStacksConfig } from '@bg-replay/hooks';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulateCommand, simulateCommand } from '../src/commands/simulate.js';
+import {
+  callsTouching,
+  createSimulateCommand,
+  DEMO_STACKS_FILE,
+  simulateCommand,
+} from '../src/commands/simulate.js';
 import { runCommand } from './_runCommand.js';
 
 let closed = 0;
@@ -63,6 +74,117 @@ describe('bg-replay simulate (injected targets)', () => {
   });
 });
 
+describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS stand-ins)', () => {
+  async function simulateWithPresets(v: 'pass' | 'fail', argv: string[] = []) {
+    let services: AwsStandInServices | undefined;
+    let result: LifecycleResult | undefined;
+    const r = await runCommand(
+      createSimulateCommand({
+        targets,
+        validate: verdict(v),
+        services: () => {
+          services = createAwsStandInServices();
+          return services;
+        },
+        onResult: (res) => {
+          result = res;
+        },
+      }),
+      ['simulate', ...argv],
+    );
+    if (!services || !result) throw new Error('the simulation did not run');
+    return { ...r, services, result, config: await loadStacksConfig(DEMO_STACKS_FILE) };
+  }
+  const destructive = (services: AwsStandInServices) =>
+    services
+      .mutations()
+      .filter(
+        (c) =>
+          ['DeleteTable', 'PurgeQueue', 'DisableRule'].includes(c.operation) ||
+          (c.operation === 'UpdateEventSourceMapping' && c.input.Enabled === false),
+      );
+
+  it('prepares b, validates, shifts, flips the pointer to b and only then tears a down', async () => {
+    const { code, stdout, services, result, config } = await simulateWithPresets('pass');
+    expect(code).toBe(0);
+    expect(result.status).toBe('Succeeded');
+    expect(result.reports.map((r) => `${r.event} ${r.status}`)).toEqual([
+      'BeforeInstall Succeeded',
+      'AfterInstall Succeeded',
+      'AfterAllowTestTraffic Succeeded',
+      'AfterAllowTraffic Succeeded',
+    ]);
+    expect(services.state.parameters.get('/shop/active-stack')).toBe('b');
+    // The old stack a is torn down...
+    expect(services.state.tables.has('shop-orders-a')).toBe(false);
+    expect(destructive(services).map((c) => c.operation)).toEqual([
+      'UpdateEventSourceMapping',
+      'DisableRule',
+      'PurgeQueue',
+      'DeleteTable',
+    ]);
+    // ...and nothing destructive named a resource of b, the stack that went live.
+    const bNames = ['shop-orders-b', 'shop-ingest-b', '00000000000b', 'shop-nightly-reconcile-b'];
+    for (const call of destructive(services)) {
+      for (const name of bNames) expect(JSON.stringify(call.input)).not.toContain(name);
+    }
+    const mutations = services.mutations();
+    const flip = mutations.findIndex((c) => c.input.Name === '/shop/active-stack');
+    expect(flip).toBeGreaterThan(-1);
+    expect(mutations.indexOf(destructive(services)[0] as never)).toBeGreaterThan(flip);
+    expect(callsTouching(config, services, 'b').every((c) => !/Delete|Purge|Disable/.test(c))).toBe(true);
+    expect(stdout).toMatch(/BeforeInstall\s+→ CodeDeployHook_before_install/);
+    expect(stdout).toMatch(/✓ run-migration b: RunTask ecs-task:shop\/shop-migrate-b/);
+    expect(stdout).toMatch(/✓ publish-seed b: PutEvents/);
+    expect(stdout).toMatch(/AfterAllowTraffic\s+→ CodeDeployHook_after_allow_traffic/);
+    expect(stdout).toMatch(/✓ flip-active-stack b: PutParameter ssm:\/shop\/active-stack/);
+    expect(stdout).toMatch(/✓ delete-database a: DeleteTable dynamodb:shop-orders-a/);
+    expect(stdout).toContain('active stack: b (/shop/active-stack)');
+    expect(stdout).toContain('table shop-orders-a deleted');
+  });
+
+  it('fails at AfterAllowTestTraffic, rolls back, tears nothing down and leaves the pointer on a', async () => {
+    const { code, stdout, services, result, config } = await simulateWithPresets('fail', ['--strict-exit']);
+    expect(code).toBe(1);
+    expect(result.status).toBe('Failed');
+    expect(result.failedEvent).toBe('AfterAllowTestTraffic');
+    expect(result.reports.map((r) => `${r.event} ${r.status}`)).toEqual([
+      'BeforeInstall Succeeded',
+      'AfterInstall Succeeded',
+      'AfterAllowTestTraffic Failed',
+    ]);
+    expect(services.state.parameters.get('/shop/active-stack')).toBe('a');
+    expect(destructive(services)).toEqual([]);
+    // Nothing of the live stack a was changed: every state-changing call was about b or the hooks' records.
+    expect(callsTouching(config, services, 'a')).toEqual([]);
+    expect(services.state.tables.get('shop-orders-a')).toMatchObject({ status: 'ACTIVE', items: 120 });
+    expect(services.state.rules.get('default/shop-nightly-reconcile-a')).toBe('ENABLED');
+    // b was prepared before the validation.
+    expect(services.state.rules.get('default/shop-nightly-reconcile-b')).toBe('ENABLED');
+    expect(stdout).not.toMatch(/AfterAllowTraffic\s+→/);
+    expect(stdout).toContain('active stack: a (/shop/active-stack)');
+    expect(stdout).toMatch(
+      /rolled back: the pointer is unchanged and no call changed anything of the live stack a/,
+    );
+  });
+
+  it('runs the validation alone with --no-presets', async () => {
+    const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), [
+      'simulate',
+      '--no-presets',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/BeforeInstall\s+→/);
+    expect(r.stdout).toMatch(/AfterAllowTestTraffic\s+→ CodeDeployHook_bg_replay_validate/);
+  });
+
+  it('refuses --candidate-good with targets of your own', async () => {
+    await expect(
+      runCommand(simulateCommand, ['simulate', '--candidate-good', '--live', 'http://127.0.0.1:1']),
+    ).rejects.toThrow(/--candidate-good applies to the demo run only/);
+  });
+});
+
 describe('bg-replay simulate (the demo, end to end)', () => {
   it("runs the demo ECS deployment with the real validator and catches green's bug", async () => {
     const r = await runCommand(simulateCommand, ['simulate']);
@@ -71,6 +193,17 @@ describe('bg-replay simulate (the demo, end to end)', () => {
     // Failed for the right reason: the verdict, not an error on the way.
     expect(r.stdout).toMatch(/AfterAllowTestTraffic hook: verdict fail: /);
     expect(r.stdout).toMatch(/deployment Failed/);
+    expect(r.stdout).toMatch(/BeforeInstall\s+Succeeded/);
+    expect(r.stdout).toContain('active stack: a (/shop/active-stack)');
+  });
+
+  it('passes with --candidate-good: blue behind the test listener, then the flip and the teardown', async () => {
+    const r = await runCommand(simulateCommand, ['simulate', '--candidate-good']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/AfterAllowTestTraffic\s+Succeeded after/);
+    expect(r.stdout).toMatch(/AfterAllowTraffic\s+Succeeded after/);
+    expect(r.stdout).toMatch(/deployment Succeeded/);
+    expect(r.stdout).toContain('active stack: b (/shop/active-stack)');
   });
 
   it('refuses user-given targets without a local log file', async () => {

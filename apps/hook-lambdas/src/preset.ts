@@ -57,7 +57,8 @@ export async function loadPresetStacksConfig(options: LoadPresetStacksConfigOpti
         { cause: error },
       );
     }
-    if (!text) throw new BgReplayError('E_CONFIG', `SSM parameter ${parameter} (${STACKS_ENV.ssmParameter}) is empty`);
+    if (!text)
+      throw new BgReplayError('E_CONFIG', `SSM parameter ${parameter} (${STACKS_ENV.ssmParameter}) is empty`);
     return parseStacksConfig(text, `ssm:${parameter}`);
   }
   const named = env[STACKS_ENV.file];

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildAppSpec, startCodeDeployStandIn } from '@bg-replay/codedeploy';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildAppSpec, createAwsStandInServices, startCodeDeployStandIn } from '@bg-replay/codedeploy';
+import { loadStacksConfig, seedStandInAccount } from '@bg-replay/hooks';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript without types
 import { buildHooks } from '../build.mjs';
@@ -11,7 +12,12 @@ import { buildHooks } from '../build.mjs';
 describe('the esbuild bundle (plain node, no vitest interop)', () => {
   it('builds CodeDeployHook_validate/index.mjs, and the bundled handler reports Failed for a bad config', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'bgr-bundle-'));
-    const [built] = (await buildHooks({ outdir, measure: false, log: () => {} })) as Array<{
+    const [built] = (await buildHooks({
+      outdir,
+      measure: false,
+      only: ['validate'],
+      log: () => {},
+    })) as Array<{
       name: string;
       file: string;
       bytes: number;
@@ -80,6 +86,89 @@ describe('the esbuild bundle (plain node, no vitest interop)', () => {
       expect(
         lines.some((l) => l.includes('"message":"hook reported"') && l.includes('"status":"Failed"')),
       ).toBe(true);
+    } finally {
+      await standIn.close();
+    }
+  });
+});
+
+/** Runs a bundled handler in a fresh plain `node` and returns its stdout lines. */
+function runBundle(
+  file: string,
+  functionName: string,
+  event: Record<string, string>,
+  env: Record<string, string>,
+): Promise<string[]> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});
+    const context = { functionName: ${JSON.stringify(functionName)}, getRemainingTimeInMillis: () => 60000 };
+    const outcome = await handler(${JSON.stringify(event)}, context);
+    process.stdout.write(JSON.stringify(outcome) + String.fromCharCode(10));
+    process.exit(0);`;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { timeout: 20_000, env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, out, err) =>
+        error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out.trim().split('\n')),
+    );
+  });
+}
+
+describe('the preset bundles', () => {
+  it('CodeDeployHook_after_allow_traffic reads its bundled stacks file, flips the pointer and tears the old stack down', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'bgr-preset-bundle-'));
+    const [built] = (await buildHooks({
+      outdir,
+      measure: false,
+      only: ['after_allow_traffic'],
+      log: () => {},
+    })) as Array<{ name: string; file: string }>;
+    expect(built?.name).toBe('CodeDeployHook_after_allow_traffic');
+    const stacksFile = fileURLToPath(new URL('../../../fixtures/stacks/demo-ecs.yaml', import.meta.url));
+    await copyFile(stacksFile, join(outdir, 'CodeDeployHook_after_allow_traffic', 'bg-replay.stacks.yaml'));
+
+    const services = createAwsStandInServices();
+    services.onPublish = seedStandInAccount(services.state, await loadStacksConfig(stacksFile), 'a');
+    const spec = buildAppSpec({
+      platform: 'ECS',
+      taskDefinition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/shop:7',
+      containerName: 'app',
+      containerPort: 8080,
+      hooks: { AfterAllowTraffic: 'CodeDeployHook_after_allow_traffic' },
+    });
+    const standIn = await startCodeDeployStandIn({
+      services,
+      deployment: {
+        deploymentId: 'd-BUNDLE002',
+        applicationName: 'shop',
+        deploymentGroupName: 'shop-bg',
+        computePlatform: 'ECS',
+        appSpecContent: spec.content,
+        appSpecSha256: spec.sha256,
+        status: 'InProgress',
+      },
+    });
+    try {
+      const execution = standIn.openHookExecution('AfterAllowTraffic');
+      const lines = await runBundle(
+        built?.file ?? '',
+        'CodeDeployHook_after_allow_traffic',
+        { DeploymentId: 'd-BUNDLE002', LifecycleEventHookExecutionId: execution.id },
+        {
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ENDPOINT_URL: standIn.url,
+        },
+      );
+      expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ status: 'Succeeded' });
+      expect(await execution.reported).toBe('Succeeded');
+      expect(services.state.parameters.get('/shop/active-stack')).toBe('b');
+      expect(services.state.tables.has('shop-orders-a')).toBe(false);
+      expect(services.state.tables.has('shop-orders-b')).toBe(true);
+      expect(lines.some((l) => l.includes('"message":"preset actions"'))).toBe(true);
     } finally {
       await standIn.close();
     }

@@ -152,7 +152,8 @@ export function createAwsStandInServices(
     },
     DeleteParameter: (input) => {
       const name = str(input, 'Name');
-      if (!state.parameters.delete(name)) throw new AwsFault('ParameterNotFound', `Parameter ${name} not found.`);
+      if (!state.parameters.delete(name))
+        throw new AwsFault('ParameterNotFound', `Parameter ${name} not found.`);
       return {};
     },
     // Application Auto Scaling
@@ -197,7 +198,10 @@ export function createAwsStandInServices(
     PutEvents: (input) => {
       const entries = Array.isArray(input.Entries) ? input.Entries : [];
       services.onPublish?.('PutEvents', input);
-      return { FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `event-${calls.length}-${i}` })) };
+      return {
+        FailedEntryCount: 0,
+        Entries: entries.map((_, i) => ({ EventId: `event-${calls.length}-${i}` })),
+      };
     },
     // SQS
     PurgeQueue: (input) => {
@@ -205,7 +209,10 @@ export function createAwsStandInServices(
       const q = state.queues.get(url);
       if (!q) throw new AwsFault('QueueDoesNotExist', `The specified queue does not exist.`);
       if (q.purgedAt !== undefined && now() - q.purgedAt < 60_000)
-        throw new AwsFault('PurgeQueueInProgress', `Only one PurgeQueue operation on ${url} is allowed every 60 seconds.`);
+        throw new AwsFault(
+          'PurgeQueueInProgress',
+          `Only one PurgeQueue operation on ${url} is allowed every 60 seconds.`,
+        );
       q.purgedAt = now();
       q.messages = 0;
       return {};
@@ -222,7 +229,14 @@ export function createAwsStandInServices(
     DescribeTable: (input) => {
       const name = str(input, 'TableName');
       const t = readTable(name);
-      return { Table: { TableName: name, TableStatus: t.status, ItemCount: t.items, DeletionProtectionEnabled: false } };
+      return {
+        Table: {
+          TableName: name,
+          TableStatus: t.status,
+          ItemCount: t.items,
+          DeletionProtectionEnabled: false,
+        },
+      };
     },
     DeleteTable: (input) => {
       const name = str(input, 'TableName');
@@ -243,14 +257,25 @@ export function createAwsStandInServices(
       const definition = str(input, 'taskDefinition');
       const known = state.taskDefinitions.get(definition);
       if (!known) {
-        return { tasks: [], failures: [{ arn: definition, reason: 'MISSING', detail: 'task definition not found' }] };
+        return {
+          tasks: [],
+          failures: [{ arn: definition, reason: 'MISSING', detail: 'task definition not found' }],
+        };
       }
       taskSeq += 1;
       const arn = `arn:aws:ecs:us-east-1:000000000000:task/${cluster}/simulated${String(taskSeq).padStart(4, '0')}`;
       const overrides = input.overrides as { containerOverrides?: Array<{ name?: string }> } | undefined;
       const container = overrides?.containerOverrides?.[0]?.name ?? 'main';
-      state.tasks.set(arn, { status: 'PROVISIONING', exitCode: known.exitCode, container, reads: settleReads + 1 });
-      return { tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING', taskDefinitionArn: definition }], failures: [] };
+      state.tasks.set(arn, {
+        status: 'PROVISIONING',
+        exitCode: known.exitCode,
+        container,
+        reads: settleReads + 1,
+      });
+      return {
+        tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING', taskDefinitionArn: definition }],
+        failures: [],
+      };
     },
     DescribeTasks: (input) => {
       const arns = Array.isArray(input.tasks) ? (input.tasks as string[]) : [];
@@ -266,7 +291,9 @@ export function createAwsStandInServices(
           {
             taskArn: arn,
             lastStatus: t.status,
-            ...(stopped ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' } : {}),
+            ...(stopped
+              ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' }
+              : {}),
             containers: [{ name: t.container, ...(stopped ? { exitCode: t.exitCode } : {}) }],
           },
         ];
@@ -290,13 +317,23 @@ export function createAwsStandInServices(
   }
 
   /** A table, settling a pending deletion on read. */
-  function readTable(name: string, settle = true): AwsStandInState['tables'] extends Map<string, infer T> ? T : never {
+  function readTable(
+    name: string,
+    settle = true,
+  ): AwsStandInState['tables'] extends Map<string, infer T> ? T : never {
     const t = state.tables.get(name);
-    if (!t) throw new AwsFault('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+    if (!t)
+      throw new AwsFault(
+        'ResourceNotFoundException',
+        `Requested resource not found: Table: ${name} not found`,
+      );
     if (settle && t.status === 'DELETING') {
       if ((t.reads ?? 0) <= 0) {
         state.tables.delete(name);
-        throw new AwsFault('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
+        throw new AwsFault(
+          'ResourceNotFoundException',
+          `Requested resource not found: Table: ${name} not found`,
+        );
       }
       t.reads = (t.reads ?? 0) - 1;
     }
@@ -305,7 +342,11 @@ export function createAwsStandInServices(
 
   function mapping(uuid: string, settle: boolean): { state: string } & Partial<Settling> {
     const m = state.eventSourceMappings.get(uuid);
-    if (!m) throw new AwsFault('ResourceNotFoundException', `The resource you requested does not exist. (UUID ${uuid})`);
+    if (!m)
+      throw new AwsFault(
+        'ResourceNotFoundException',
+        `The resource you requested does not exist. (UUID ${uuid})`,
+      );
     if (settle && (m.state === 'Enabling' || m.state === 'Disabling')) {
       if ((m.reads ?? 0) <= 0) m.state = m.state === 'Enabling' ? 'Enabled' : 'Disabled';
       else m.reads = (m.reads ?? 0) - 1;
@@ -324,20 +365,27 @@ export function createAwsStandInServices(
         const uuid = decodeURIComponent(esm[1]);
         const operation = method === 'GET' ? 'GetEventSourceMapping' : 'UpdateEventSourceMapping';
         const input = { UUID: uuid, ...body };
-        return answer('lambda', operation, input, '1.1', () => {
-          if (method === 'GET') {
-            const m = mapping(uuid, true);
+        return answer(
+          'lambda',
+          operation,
+          input,
+          '1.1',
+          () => {
+            if (method === 'GET') {
+              const m = mapping(uuid, true);
+              return { UUID: uuid, State: m.state };
+            }
+            const m = mapping(uuid, false);
+            if (m.state !== 'Enabled' && m.state !== 'Disabled')
+              throw new AwsFault('ResourceInUseException', `The event source mapping ${uuid} is ${m.state}.`);
+            if (typeof body.Enabled === 'boolean') {
+              m.state = body.Enabled ? 'Enabling' : 'Disabling';
+              m.reads = settleReads;
+            }
             return { UUID: uuid, State: m.state };
-          }
-          const m = mapping(uuid, false);
-          if (m.state !== 'Enabled' && m.state !== 'Disabled')
-            throw new AwsFault('ResourceInUseException', `The event source mapping ${uuid} is ${m.state}.`);
-          if (typeof body.Enabled === 'boolean') {
-            m.state = body.Enabled ? 'Enabling' : 'Disabling';
-            m.reads = settleReads;
-          }
-          return { UUID: uuid, State: m.state };
-        }, true);
+          },
+          true,
+        );
       }
       const prefix = Object.keys(TARGET_PREFIXES).find((p) => target.startsWith(p));
       if (!prefix) return undefined;
@@ -367,7 +415,9 @@ export function createAwsStandInServices(
       call.error = error.type;
       return {
         status: error.type.endsWith('NotFoundException') && rest ? 404 : 400,
-        body: rest ? { Type: 'User', message: error.message } : { __type: error.type, message: error.message },
+        body: rest
+          ? { Type: 'User', message: error.message }
+          : { __type: error.type, message: error.message },
         errorType: error.type,
         contentType,
       };

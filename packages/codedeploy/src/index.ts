@@ -10,6 +10,7 @@ export {
   type LambdaFunctionProperties,
   parseAppSpec,
 } from './appSpec.js';
+export { type AwsClientOptions, type AwsClients, createAwsClients } from './createAwsClients.js';
 export {
   type AwsStandInCall,
   type AwsStandInReply,
@@ -18,7 +19,6 @@ export {
   createAwsStandInServices,
   MUTATING_OPERATIONS,
 } from './createAwsStandInServices.js';
-export { type AwsClientOptions, type AwsClients, createAwsClients } from './createAwsClients.js';
 export {
   type CreateDeploymentOptions,
   type CreatedDeployment,

@@ -4,7 +4,7 @@ export type * from './model.js';
 export { VERSION, USER_AGENT } from './version.js';
 export { validate, type ValidateOptions } from './validate.js';
 export { replayRecords, targetUrl, type ReplayOptions } from './replay/replayRecords.js';
-export { collectSample, type SourceOptions, type CollectedSample } from './sources/collectSample.js';
+export { collectSample, DEFAULT_SAMPLE, type SourceOptions, type CollectedSample } from './sources/collectSample.js';
 export { createComparer, type Comparer, type ComparisonInput, type DiffStageOptions } from './diff/createComparer.js';
 export type { DiffSummary } from './diff/diffSummary.js';
 export { judgeRun } from './verdict/judgeRun.js';

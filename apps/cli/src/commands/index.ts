@@ -18,6 +18,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./replay.js')).replayCommand,
   },
   {
+    name: 'sample',
+    describe: 'Write the sample a replay would use as JSONL, with a summary of what was read, skipped and chosen',
+    load: async () => (await import('./sample.js')).sampleCommand,
+  },
+  {
     name: 'demo',
     describe: 'Run the embedded demo: a blue and a green service on loopback, replayed from a real-format log',
     load: async () => (await import('./demo.js')).demoCommand,

@@ -22,7 +22,8 @@ export function renderSampleSummary(collected: CollectedSample): string {
   const lines = [`read ${counts.read} records, sampled ${counts.sampled}`];
   const skipped: string[] = [];
   if (counts.skipped.malformed > 0) skipped.push(`${counts.skipped.malformed} malformed`);
-  if (counts.skipped.unsafeMethod > 0) skipped.push(`${counts.skipped.unsafeMethod} unsafe method (see --allow-methods)`);
+  if (counts.skipped.unsafeMethod > 0)
+    skipped.push(`${counts.skipped.unsafeMethod} unsafe method (see --allow-methods)`);
   const reasons: Array<[keyof typeof skippedBy, string]> = [
     ['liveStatus', 'live status (--live-status)'],
     ['include', 'not included (--include)'],
@@ -32,18 +33,23 @@ export function renderSampleSummary(collected: CollectedSample): string {
   ];
   for (const [key, label] of reasons) if (skippedBy[key] > 0) skipped.push(`${skippedBy[key]} ${label}`);
   lines.push(`skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}`);
-  for (const entry of collected.malformed.slice(0, 5)) lines.push(`  ${entry.source}:${entry.line}: ${entry.reason}`);
+  for (const entry of collected.malformed.slice(0, 5))
+    lines.push(`  ${entry.source}:${entry.line}: ${entry.reason}`);
   if (collected.malformed.length > 5 || counts.skipped.malformed > collected.malformed.length) {
     lines.push(`  … ${counts.skipped.malformed - Math.min(5, collected.malformed.length)} more malformed`);
   }
   const chosen = new Map<string, number>();
   for (const { route } of collected.records) chosen.set(route, (chosen.get(route) ?? 0) + 1);
-  const routes = [...collected.seenPerRoute.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const routes = [...collected.seenPerRoute.entries()].sort(
+    (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+  );
   if (routes.length > 0) {
     const width = Math.min(60, Math.max(5, ...routes.map(([route]) => route.length)));
     lines.push('', `${'route'.padEnd(width)}  chosen     seen`);
     for (const [route, seen] of routes) {
-      lines.push(`${route.padEnd(width)}  ${String(chosen.get(route) ?? 0).padStart(6)}  ${String(seen).padStart(7)}`);
+      lines.push(
+        `${route.padEnd(width)}  ${String(chosen.get(route) ?? 0).padStart(6)}  ${String(seen).padStart(7)}`,
+      );
     }
   }
   return collected.privacy.redactText(lines.join('\n'));
@@ -51,18 +57,31 @@ export function renderSampleSummary(collected: CollectedSample): string {
 
 export const sampleCommand = defineCommand({
   command: 'sample',
-  describe: 'Read logs, sample them by route and write the sample as JSONL (secrets removed) for review and reuse',
+  describe:
+    'Read logs, sample them by route and write the sample as JSONL (secrets removed) for review and reuse',
   builder: (yargs) =>
     withSourceFlags(yargs, { inject: false })
-      .option('out', { type: 'string', describe: 'Write the sample here (default: standard output)', group: 'Output:' })
+      .option('out', {
+        type: 'string',
+        describe: 'Write the sample here (default: standard output)',
+        group: 'Output:',
+      })
       .usage(
         '$0 sample --logs <file|glob|-|cloudwatch://group> [--out sample.jsonl] [options]\n\nPicks the records a replay would pick (same flags, same seed, same sample) and writes them\nas bg-replay JSONL with secret headers and query parameters removed. `bg-replay replay --logs sample.jsonl` reuses it.',
       )
-      .example("$0 sample --logs 'logs/*.log.gz' --sample 500 --dedupe --out sample.jsonl", 'a reviewed sample from rotated logs')
-      .example('$0 sample --logs cloudwatch://API-Gateway-Execution-Logs_abc/prod --since 2h --out sample.jsonl', 'from CloudWatch Logs'),
+      .example(
+        "$0 sample --logs 'logs/*.log.gz' --sample 500 --dedupe --out sample.jsonl",
+        'a reviewed sample from rotated logs',
+      )
+      .example(
+        '$0 sample --logs cloudwatch://API-Gateway-Execution-Logs_abc/prod --since 2h --out sample.jsonl',
+        'from CloudWatch Logs',
+      ),
   async run(args, io: CliIo) {
     const collected = await collectSample(sourceOptionsFrom(args, io));
-    const jsonl = collected.records.map(({ record, route }) => toJsonl(collected.privacy.redactRecord(record), route)).join('\n');
+    const jsonl = collected.records
+      .map(({ record, route }) => toJsonl(collected.privacy.redactRecord(record), route))
+      .join('\n');
     const content = jsonl === '' ? '' : `${jsonl}\n`;
     if (args.out) {
       const path = await writeReportFile(io.cwd, args.out, content, '--out');

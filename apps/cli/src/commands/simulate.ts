@@ -1,15 +1,34 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
+  type AwsStandInServices,
+  createAwsStandInServices,
+  createHookHandler,
   createJsonLogger,
   createValidationHook,
   formatTimeline,
+  type HarnessClients,
+  type HookStep,
+  type LifecycleEventName,
   type LifecycleHookSpec,
+  type LifecycleResult,
   loadValidationHookConfig,
   runLifecycle,
   type ValidateFn,
   type ValidationHookConfig,
 } from '@bg-replay/codedeploy';
-import { BgReplayError, silentLogger } from '@bg-replay/core';
+import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
+import {
+  createHookClients,
+  createPresetHookStep,
+  describeAction,
+  type HookName,
+  loadStacksConfig,
+  PRESET_HOOKS,
+  type StackId,
+  type StacksConfig,
+  seedStandInAccount,
+} from '@bg-replay/hooks';
 import { defineCommand } from '../command.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
 
@@ -28,6 +47,144 @@ export interface SimulateDeps {
   targets?: () => Promise<SimulateTargets>;
   /** Replaces core's `validate` inside the hook. */
   validate?: ValidateFn;
+  /** The stacks file of the demo run's preset hooks. Default: `fixtures/stacks/demo-ecs.yaml`. */
+  demoStacksFile?: string;
+  /** Builds the in-memory AWS account the preset hooks act on (tests keep a reference to read it). */
+  services?: () => AwsStandInServices;
+  /** Called with the outcome of the simulated deployment. */
+  onResult?: (result: LifecycleResult, services: AwsStandInServices | undefined) => void;
+}
+
+/** The demo's a/b stacks file, found from this module (src/ or dist/) in the repository. */
+export const DEMO_STACKS_FILE = fileURLToPath(
+  new URL('../../../../fixtures/stacks/demo-ecs.yaml', import.meta.url),
+);
+
+/** Function names of the preset hooks in the simulated AppSpec (as `apps/hook-lambdas` builds them). */
+const PRESET_FUNCTIONS: Record<HookName, string> = {
+  BeforeInstall: 'CodeDeployHook_before_install',
+  AfterInstall: 'CodeDeployHook_after_install',
+  BeforeAllowTraffic: 'CodeDeployHook_before_allow_traffic',
+  AfterAllowTraffic: 'CodeDeployHook_after_allow_traffic',
+};
+
+/** What each preset does, printed beside the event (the steps follow in the timeline). */
+const PRESET_ROLES: Record<HookName, string> = {
+  BeforeInstall: 'prepare: raise capacity, migrate',
+  AfterInstall: 'prepare: enable sources, seed',
+  BeforeAllowTraffic: 'prepare',
+  AfterAllowTraffic: 'flip the pointer, tear down the old stack',
+};
+
+function presetSpec(config: StacksConfig, hook: HookName, logger: Logger): LifecycleHookSpec {
+  return {
+    functionName: PRESET_FUNCTIONS[hook],
+    handler: (h: HarnessClients) => {
+      const clients = createHookClients({
+        endpoint: h.endpoint,
+        region: h.region,
+        credentials: h.credentials,
+      });
+      const preset = createPresetHookStep(config, hook, {
+        clients,
+        onActions: (actions) => {
+          for (const action of actions) h.note(describeAction(action));
+        },
+      });
+      const step: HookStep = (ctx) => {
+        if (ctx.invocation === 1) h.note(`(${PRESET_ROLES[hook]})`);
+        return preset(ctx);
+      };
+      return createHookHandler(step, {
+        clients: h,
+        logger,
+        name: hook,
+        lifecycleEvent: hook,
+        reserveMs: 1000,
+      }) as never;
+    },
+  };
+}
+
+/** Names that identify a stack's resources in the requests the hooks send. */
+function stackIdentifiers(config: StacksConfig, id: StackId): string[] {
+  const stack = config.stacks[id];
+  const names: string[] = [];
+  if (stack.database)
+    names.push(
+      stack.database.type === 'dynamodb' ? stack.database.tableName : stack.database.clusterIdentifier,
+    );
+  for (const q of stack.queues) names.push(q.url);
+  for (const s of stack.eventSources)
+    names.push(
+      s.type === 'eventbridge-rule'
+        ? s.name
+        : s.type === 'lambda-event-source-mapping'
+          ? s.uuid
+          : s.subscriptionArn,
+    );
+  for (const t of stack.scalableTargets) names.push(t.resourceId);
+  if (stack.migration)
+    names.push(
+      stack.migration.type === 'ecs-task' ? stack.migration.taskDefinition : stack.migration.functionName,
+    );
+  return names;
+}
+
+/**
+ * The state-changing calls the simulated hooks sent that name a resource of stack `id`, as
+ * `Operation resource` strings: with `id` the live stack of a failed deployment, this must be empty.
+ *
+ * @example
+ * callsTouching(config, services, 'a'); // [] when nothing of a was changed
+ */
+export function callsTouching(config: StacksConfig, services: AwsStandInServices, id: StackId): string[] {
+  const names = stackIdentifiers(config, id);
+  return services.mutations().flatMap((call) => {
+    const text = JSON.stringify(call.input);
+    const hit = names.find((n) => text.includes(JSON.stringify(n)) || text.includes(`${n}"`));
+    return hit ? [`${call.operation} ${hit}`] : [];
+  });
+}
+
+/** One line per stack: the pointer, and what is left of each stack's resources. */
+function describeStacks(config: StacksConfig, services: AwsStandInServices): string[] {
+  const { state } = services;
+  const active = state.parameters.get(config.activeStack.parameter);
+  const lines = [`active stack: ${active ?? '(unset)'} (${config.activeStack.parameter})`];
+  for (const id of ['a', 'b'] as StackId[]) {
+    const stack = config.stacks[id];
+    const parts: string[] = [];
+    if (stack.database?.type === 'dynamodb') {
+      const table = state.tables.get(stack.database.tableName);
+      parts.push(
+        table
+          ? `table ${stack.database.tableName} ${table.items} items`
+          : `table ${stack.database.tableName} deleted`,
+      );
+    }
+    for (const source of stack.eventSources) {
+      if (source.type === 'eventbridge-rule')
+        parts.push(
+          `rule ${source.name} ${state.rules.get(`${source.eventBusName ?? 'default'}/${source.name}`) ?? '?'}`,
+        );
+      if (source.type === 'lambda-event-source-mapping')
+        parts.push(
+          `mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid)?.state ?? '?'}`,
+        );
+    }
+    for (const queue of stack.queues) {
+      parts.push(
+        `queue ${queue.url.split('/').at(-1)} ${state.queues.get(queue.url)?.messages ?? '?'} messages`,
+      );
+    }
+    for (const t of stack.scalableTargets) {
+      const now = state.scalableTargets.get(`${t.serviceNamespace}|${t.resourceId}|${t.scalableDimension}`);
+      if (now) parts.push(`${t.name ?? t.resourceId} min ${now.min}`);
+    }
+    lines.push(`  stack ${id}${id === active ? ' (live)' : ''}: ${parts.join(', ')}`);
+  }
+  return lines;
 }
 
 async function demoTargets(): Promise<SimulateTargets> {
@@ -51,13 +208,18 @@ interface SimulateArgs {
   rules?: string;
   'allow-inconclusive': boolean;
   'strict-exit': boolean;
+  'candidate-good': boolean;
+  stacks?: string;
+  presets: boolean;
   verbose: boolean;
 }
 
 /**
  * Builds `bg-replay simulate`: runs a blue/green lifecycle locally with the validation hook in
  * AfterAllowTestTraffic (ECS) or BeforeAllowTraffic (Lambda), against a loopback CodeDeploy stand-in,
- * and prints the timeline. Without flags it runs the demo's ECS deployment end to end.
+ * and prints the timeline. Without flags it runs the demo's ECS deployment end to end with the preset
+ * hooks of `fixtures/stacks/demo-ecs.yaml` around the validation (prepare, validate, shift, flip and tear
+ * down), their AWS calls answered by in-memory stand-ins on the same loopback endpoint.
  *
  * @example
  * export const simulateCommand = createSimulateCommand(); // registered in commands/index.ts
@@ -96,6 +258,22 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           default: false,
           describe: 'Demo run: exit 1 when the deployment fails (others always do)',
         })
+        .option('stacks', {
+          type: 'string',
+          describe:
+            'a/b stacks file for the preset hooks (BeforeInstall, AfterInstall, AfterAllowTraffic), run against in-memory AWS stand-ins. Default in the demo run: fixtures/stacks/demo-ecs.yaml',
+        })
+        .option('presets', {
+          type: 'boolean',
+          default: true,
+          describe: 'Demo run: run the preset hooks around the validation (--no-presets: validation only)',
+        })
+        .option('candidate-good', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Demo run: put blue behind the test listener too, so the deployment passes, tears down and flips',
+        })
         .option('verbose', {
           type: 'boolean',
           default: false,
@@ -104,13 +282,46 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         .usage(
           "$0 simulate [--platform ECS|Lambda] [--config file | --live url --candidate url --logs file] [options]\n\nWith no flags, runs the demo's ECS deployment: blue is live, green is behind the test listener.",
         )
-        .example('$0 simulate', 'the demo deployment, end to end')
+        .example(
+          '$0 simulate',
+          'the demo deployment, end to end: prepare, validate (fails on green), roll back',
+        )
+        .example(
+          '$0 simulate --candidate-good',
+          'the demo deployment passing: prepare, validate, shift, flip, tear down',
+        )
         .example(
           '$0 simulate --platform Lambda --live http://127.0.0.1:3000 --candidate http://127.0.0.1:3001 --logs access.log',
           'your own targets',
         ),
     async run(args: SimulateArgs, io: CliIo) {
       const custom = Boolean(args.config || args.live || args.candidate || args.logs);
+      const platform = args.platform === 'Lambda' ? 'Lambda' : 'ECS';
+      if (args['candidate-good'] && custom) {
+        throw new BgReplayError(
+          'E_USAGE',
+          '--candidate-good applies to the demo run only: drop --config/--live/--candidate/--logs',
+        );
+      }
+      if (args.stacks && platform !== 'ECS') {
+        throw new BgReplayError(
+          'E_USAGE',
+          '--stacks runs the ECS presets (BeforeInstall, AfterInstall, AfterAllowTraffic); use it with --platform ECS',
+        );
+      }
+      const stacksFile =
+        args.stacks !== undefined
+          ? resolve(io.cwd, args.stacks)
+          : !custom && platform === 'ECS' && args.presets
+            ? (deps.demoStacksFile ?? DEMO_STACKS_FILE)
+            : undefined;
+      const stacks = stacksFile ? await loadStacksConfig(stacksFile) : undefined;
+      if (stacks && stacks.platform !== 'ecs') {
+        throw new BgReplayError(
+          'E_USAGE',
+          `--stacks ${args.stacks}: the simulated deployment is ECS, the file is for ${stacks.platform}`,
+        );
+      }
       let targets: SimulateTargets | undefined;
       let config: ValidationHookConfig;
       try {
@@ -135,22 +346,29 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           }
         } else {
           targets = await (deps.targets ?? demoTargets)();
+          const candidate = args['candidate-good'] ? targets.live : targets.candidate;
           writeLine(
             io.stdout,
-            `live (blue) ${targets.live}; test listener (green) ${targets.candidate}; log ${targets.logFile}\n`,
+            `live (blue) ${targets.live}; test listener (${args['candidate-good'] ? 'blue again: --candidate-good' : 'green'}) ${candidate}; log ${targets.logFile}`,
           );
+          if (args['candidate-good'])
+            writeLine(
+              io.stdout,
+              'an inconclusive verdict passes (--candidate-good): the demo log is too small to prove 99% at 95% confidence',
+            );
           config = {
             logFile: targets.logFile,
             live: targets.live,
-            candidate: targets.candidate,
+            candidate,
             ...(targets.rulesFile ? { rules: targets.rulesFile } : {}),
             rps: 0,
-            allowInconclusive: args['allow-inconclusive'],
+            // Blue against blue matches everywhere, but the demo's ~100 logged requests cannot show a 99% match
+            // rate at 95% confidence (that takes ~380 per route): the verdict is inconclusive, not fail.
+            allowInconclusive: args['allow-inconclusive'] || args['candidate-good'],
             report: { log: true },
           };
         }
-        const platform = args.platform === 'Lambda' ? 'Lambda' : 'ECS';
-        const event = platform === 'ECS' ? 'AfterAllowTestTraffic' : 'BeforeAllowTraffic';
+        const event: LifecycleEventName = platform === 'ECS' ? 'AfterAllowTestTraffic' : 'BeforeAllowTraffic';
         const logger = args.verbose
           ? createJsonLogger({ write: (line) => writeLine(io.stderr, line) })
           : silentLogger;
@@ -159,22 +377,59 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           step: createValidationHook(config, deps.validate ? { validate: deps.validate } : {}),
           handlerOptions: { name: 'validate', reserveMs: 1000 },
         };
-        let failureReason: string | undefined;
+        let failure: { event: string; reason: string } | undefined;
+        const watching: Logger = {
+          ...logger,
+          info: (m, d) => {
+            if (m === 'hook reported' && d?.reason && !failure)
+              failure = { event: String(d.hook ?? event), reason: String(d.reason) };
+            logger.info(m, d);
+          },
+        };
+        const hooks: Partial<Record<LifecycleEventName, LifecycleHookSpec>> = { [event]: validation };
+        let services: AwsStandInServices | undefined;
+        if (stacks) {
+          services = deps.services?.() ?? createAwsStandInServices();
+          services.onPublish = seedStandInAccount(services.state, stacks, 'a');
+          for (const hook of PRESET_HOOKS.ecs) hooks[hook] = presetSpec(stacks, hook, watching);
+          writeLine(
+            io.stdout,
+            `stacks ${stacksFile}: ${stacks.service} on stack a (live), the deployment moves to b; AWS served by in-memory stand-ins`,
+          );
+        }
+        writeLine(io.stdout);
         const result = await runLifecycle({
           platform,
-          hooks: { [event]: validation },
-          logger: {
-            ...logger,
-            info: (m, d) => {
-              if (m === 'hook reported' && d?.reason) failureReason = String(d.reason);
-              logger.info(m, d);
-            },
-          },
+          hooks,
+          logger: watching,
+          ...(services ? { services } : {}),
           onTimeline: (entry) => {
             for (const line of formatTimeline([entry])) writeLine(io.stdout, line);
           },
         });
-        if (failureReason) writeLine(io.stdout, `\n${event} hook: ${failureReason}`);
+        deps.onResult?.(result, services);
+        if (failure) {
+          const hookEvent = failure.event === 'validate' ? event : failure.event;
+          writeLine(io.stdout, `\n${hookEvent} hook: ${failure.reason}`);
+        }
+        if (stacks && services) {
+          writeLine(io.stdout);
+          for (const line of describeStacks(stacks, services)) writeLine(io.stdout, line);
+          if (result.status === 'Succeeded') {
+            writeLine(
+              io.stdout,
+              'the pointer was flipped after the shift, then the old stack a was torn down',
+            );
+          } else {
+            const touched = callsTouching(stacks, services, 'a');
+            writeLine(
+              io.stdout,
+              touched.length === 0
+                ? 'rolled back: the pointer is unchanged and no call changed anything of the live stack a; b stays prepared for the next attempt'
+                : `rolled back, but calls changed the live stack a: ${touched.join(', ')}`,
+            );
+          }
+        }
         if (result.status === 'Succeeded') return EXIT.pass;
         if (!custom && !args['strict-exit']) {
           writeLine(

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SAMPLE,
   BgReplayError,
   type CloudWatchStrategy,
   logInputOf,
@@ -22,8 +23,9 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
     .option('logs', {
       type: 'string',
       array: true,
-      demandOption: 'name the log to read: --logs access.log (a glob, - for stdin, or cloudwatch://<log-group>)',
-      describe: 'Log file(s), a quoted glob (\'logs/*.log.gz\'), - for stdin, or cloudwatch://<log-group>',
+      demandOption:
+        'name the log to read: --logs access.log (a glob, - for stdin, or cloudwatch://<log-group>)',
+      describe: "Log file(s), a quoted glob ('logs/*.log.gz'), - for stdin, or cloudwatch://<log-group>",
       group: 'Input:',
     })
     .option('format', {
@@ -34,40 +36,108 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
     })
     .option('map', {
       type: 'string',
-      describe: 'Field map of application JSON logs: method=req.method,path=req.url,headers=req.headers,body=req.body',
+      describe:
+        'Field map of application JSON logs: method=req.method,path=req.url,headers=req.headers,body=req.body',
       group: 'Input:',
     })
-    .option('since', { type: 'string', describe: 'CloudWatch: read the last 30m, 2h, 1d', group: 'CloudWatch:' })
-    .option('start', { type: 'string', describe: 'CloudWatch: window start (ISO time, epoch ms, or 2h ago)', group: 'CloudWatch:' })
+    .option('since', {
+      type: 'string',
+      describe: 'CloudWatch: read the last 30m, 2h, 1d',
+      group: 'CloudWatch:',
+    })
+    .option('start', {
+      type: 'string',
+      describe: 'CloudWatch: window start (ISO time, epoch ms, or 2h ago)',
+      group: 'CloudWatch:',
+    })
     .option('end', { type: 'string', describe: 'CloudWatch: window end (default now)', group: 'CloudWatch:' })
-    .option('filter-pattern', { type: 'string', describe: 'CloudWatch: filter pattern of the events', group: 'CloudWatch:' })
-    .option('stream-prefix', { type: 'string', describe: 'CloudWatch: only log streams starting with this', group: 'CloudWatch:' })
+    .option('filter-pattern', {
+      type: 'string',
+      describe: 'CloudWatch: filter pattern of the events',
+      group: 'CloudWatch:',
+    })
+    .option('stream-prefix', {
+      type: 'string',
+      describe: 'CloudWatch: only log streams starting with this',
+      group: 'CloudWatch:',
+    })
     .option('cloudwatch-strategy', {
       type: 'string',
       choices: STRATEGIES,
       default: 'auto',
-      describe: 'CloudWatch: FilterLogEvents (filter), Logs Insights (insights), or auto (Insights for windows over 1h)',
+      describe:
+        'CloudWatch: FilterLogEvents (filter), Logs Insights (insights), or auto (Insights for windows over 1h)',
       group: 'CloudWatch:',
     })
-    .option('region', { type: 'string', describe: 'CloudWatch: AWS region (default: the SDK chain)', group: 'CloudWatch:' })
-    .option('endpoint', { type: 'string', describe: 'CloudWatch: endpoint URL (tests, VPC endpoints)', group: 'CloudWatch:' })
-    .option('sample', { type: 'number', default: 200, describe: 'Records to pick', group: 'Sampling:' })
-    .option('seed', { type: 'number', default: 1, describe: 'Seed of the reproducible sample', group: 'Sampling:' })
-    .option('min-per-route', { type: 'number', describe: 'Records guaranteed per route (default: --min-samples, else 5)', group: 'Sampling:' })
+    .option('region', {
+      type: 'string',
+      describe: 'CloudWatch: AWS region (default: the SDK chain)',
+      group: 'CloudWatch:',
+    })
+    .option('endpoint', {
+      type: 'string',
+      describe: 'CloudWatch: endpoint URL (tests, VPC endpoints)',
+      group: 'CloudWatch:',
+    })
+    .option('sample', { type: 'number', default: DEFAULT_SAMPLE, describe: 'Records to pick', group: 'Sampling:' })
+    .option('seed', {
+      type: 'number',
+      default: 1,
+      describe: 'Seed of the reproducible sample',
+      group: 'Sampling:',
+    })
+    .option('min-per-route', {
+      type: 'number',
+      describe: 'Records guaranteed per route (default: --min-samples, else 5)',
+      group: 'Sampling:',
+    })
     .option('max-per-route', { type: 'number', describe: 'Records per route at most', group: 'Sampling:' })
-    .option('dedupe', { type: 'boolean', default: false, describe: 'Never pick two identical requests (method, path, body)', group: 'Sampling:' })
-    .option('include', { type: 'string', array: true, describe: "Keep only these routes or path globs ('GET /orders/:id', '/orders/**')", group: 'Sampling:' })
-    .option('exclude', { type: 'string', array: true, describe: "Drop these routes or path globs ('/health')", group: 'Sampling:' })
-    .option('live-status', { type: 'string', describe: 'Keep only records live answered with this status class (2xx, 2xx,404)', group: 'Sampling:' })
-    .option('shard', { type: 'string', describe: 'Keep only shard i of N (1-based, e.g. 2/4), by a stable hash of each request', group: 'Sampling:' })
+    .option('dedupe', {
+      type: 'boolean',
+      default: false,
+      describe: 'Never pick two identical requests (method, path, body)',
+      group: 'Sampling:',
+    })
+    .option('include', {
+      type: 'string',
+      array: true,
+      describe: "Keep only these routes or path globs ('GET /orders/:id', '/orders/**')",
+      group: 'Sampling:',
+    })
+    .option('exclude', {
+      type: 'string',
+      array: true,
+      describe: "Drop these routes or path globs ('/health')",
+      group: 'Sampling:',
+    })
+    .option('live-status', {
+      type: 'string',
+      describe: 'Keep only records live answered with this status class (2xx, 2xx,404)',
+      group: 'Sampling:',
+    })
+    .option('shard', {
+      type: 'string',
+      describe: 'Keep only shard i of N (1-based, e.g. 2/4), by a stable hash of each request',
+      group: 'Sampling:',
+    })
     .option('allow-methods', {
       type: 'string',
       default: SAFE_METHODS.join(','),
       describe: 'Methods that may be replayed (writes change live data: opt in with care)',
       group: 'Safety:',
     })
-    .option('secret-header', { type: 'string', array: true, describe: 'Another header to strip and redact', group: 'Safety:' })
-    .option('secret-param', { type: 'string', array: true, describe: 'Another query parameter to strip and redact', group: 'Safety:' })
+    .option('secret-header', {
+      type: 'string',
+      array: true,
+      describe: 'Another header to strip and redact',
+      group: 'Safety:',
+    })
+    .option('secret-param', {
+      type: 'string',
+      array: true,
+      describe: 'Another query parameter to strip and redact',
+      group: 'Safety:',
+    })
     .option('allow-secret', {
       type: 'string',
       array: true,
@@ -78,7 +148,8 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
   return withInput.option('header', {
     type: 'string',
     array: true,
-    describe: "Header to send with every replayed request, value from the environment: 'Authorization: env:TOKEN'",
+    describe:
+      "Header to send with every replayed request, value from the environment: 'Authorization: env:TOKEN'",
     group: 'Safety:',
   });
 }
@@ -126,15 +197,22 @@ function flatList(values: readonly string[] | undefined, split = true): string[]
 
 function positiveInteger(value: number | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new BgReplayError('E_USAGE', `--${flag} ${value}: expected a whole number of at least 1`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new BgReplayError('E_USAGE', `--${flag} ${value}: expected a whole number of at least 1`);
   return value;
 }
 
 /** Maps the source flags to `SourceOptions`. Injected header values are read from `io.env` and never printed. */
 export function sourceOptionsFrom(args: SourceArgs, io: CliIo): SourceOptions {
   const usesCloudWatch = args.logs.some((spec) => spec.startsWith('cloudwatch://'));
-  if (!usesCloudWatch && (args.since || args.start || args.end || args['filter-pattern'] || args['stream-prefix'])) {
-    throw new BgReplayError('E_USAGE', '--since, --start, --end, --filter-pattern and --stream-prefix apply to --logs cloudwatch://<log-group> only');
+  if (
+    !usesCloudWatch &&
+    (args.since || args.start || args.end || args['filter-pattern'] || args['stream-prefix'])
+  ) {
+    throw new BgReplayError(
+      'E_USAGE',
+      '--since, --start, --end, --filter-pattern and --stream-prefix apply to --logs cloudwatch://<log-group> only',
+    );
   }
   const options: SourceOptions = {
     logs: args.logs.map((spec) => logInputOf(spec, { cwd: io.cwd, stdin: io.stdin ?? process.stdin })),

@@ -10,12 +10,18 @@ describe('createPrivacy', () => {
       headers: { authorization: 'Bearer tok-123456', accept: 'json' },
     });
     expect(stripped).toEqual({ method: 'GET', path: '/a?b=1', headers: { accept: 'json' } });
-    expect(privacy.redactText('echo tok-123456 and k/ey-456789 and abcdef123')).toBe(`echo ${REDACTED} and ${REDACTED} and ${REDACTED}`);
+    expect(privacy.redactText('echo tok-123456 and k/ey-456789 and abcdef123')).toBe(
+      `echo ${REDACTED} and ${REDACTED} and ${REDACTED}`,
+    );
   });
 
   it('lets an allowed secret through to the replay but still redacts it in reports', () => {
     const privacy = createPrivacy({ allow: ['authorization', 'sig'] });
-    const stripped = privacy.stripRecord({ method: 'GET', path: '/a?sig=s1g-value', headers: { authorization: 'Bearer tok-123456' } });
+    const stripped = privacy.stripRecord({
+      method: 'GET',
+      path: '/a?sig=s1g-value',
+      headers: { authorization: 'Bearer tok-123456' },
+    });
     expect(stripped.headers.authorization).toBe('Bearer tok-123456');
     expect(stripped.path).toBe('/a?sig=s1g-value');
     expect(privacy.redactHeaders(stripped.headers)).toEqual({ authorization: REDACTED });
@@ -24,7 +30,9 @@ describe('createPrivacy', () => {
   });
 
   it('resolves injected headers from the environment, naming the flag and variable when it is missing', () => {
-    expect(resolveInjectedHeaders(['Authorization: env:TOKEN', 'X-Tenant: blue'], { TOKEN: 'Bearer t0k3n' })).toEqual({
+    expect(
+      resolveInjectedHeaders(['Authorization: env:TOKEN', 'X-Tenant: blue'], { TOKEN: 'Bearer t0k3n' }),
+    ).toEqual({
       authorization: 'Bearer t0k3n',
       'x-tenant': 'blue',
     });

@@ -75,7 +75,9 @@ export interface Privacy {
 export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   const allow = new Set((options.allow ?? []).map((n) => n.toLowerCase()));
   const headers = new Set((options.secretHeaders ?? DEFAULT_SECRET_HEADERS).map((n) => n.toLowerCase()));
-  const params = new Set((options.secretQueryParams ?? DEFAULT_SECRET_QUERY_PARAMS).map((n) => n.toLowerCase()));
+  const params = new Set(
+    (options.secretQueryParams ?? DEFAULT_SECRET_QUERY_PARAMS).map((n) => n.toLowerCase()),
+  );
   const secrets = new Set<string>();
   const isSecretHeader = (name: string) => headers.has(name.toLowerCase());
   const isSecretQueryParam = (name: string) => params.has(name.toLowerCase());
@@ -97,7 +99,10 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     return out;
   };
 
-  function rewriteQuery(path: string, replace: (rawName: string, rawValue: string, name: string) => string | undefined): string {
+  function rewriteQuery(
+    path: string,
+    replace: (rawName: string, rawValue: string, name: string) => string | undefined,
+  ): string {
     const q = path.indexOf('?');
     if (q < 0) return path;
     const kept: string[] = [];
@@ -154,7 +159,8 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       });
       const out: RequestRecord = { ...record, path: redactText(path), headers };
       if (record.body !== undefined) out.body = redactText(record.body);
-      if (record.meta) out.meta = Object.fromEntries(Object.entries(record.meta).map(([k, v]) => [k, redactText(v)]));
+      if (record.meta)
+        out.meta = Object.fromEntries(Object.entries(record.meta).map(([k, v]) => [k, redactText(v)]));
       return out;
     },
     redactPath(path) {
@@ -162,7 +168,8 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     },
     redactHeaders(input) {
       const out: Record<string, string> = {};
-      for (const [name, value] of Object.entries(input)) out[name] = isSecretHeader(name) ? REDACTED : redactText(value);
+      for (const [name, value] of Object.entries(input))
+        out[name] = isSecretHeader(name) ? REDACTED : redactText(value);
       return out;
     },
     redactText,
@@ -177,13 +184,19 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
  * @example
  * resolveInjectedHeaders(['Authorization: env:TOKEN'], { TOKEN: 'Bearer abc123' }) // { authorization: 'Bearer abc123' }
  */
-export function resolveInjectedHeaders(specs: readonly string[], env: Record<string, string | undefined>): Record<string, string> {
+export function resolveInjectedHeaders(
+  specs: readonly string[],
+  env: Record<string, string | undefined>,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const spec of specs) {
     const colon = spec.indexOf(':');
     const name = colon < 0 ? '' : spec.slice(0, colon).trim();
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new BgReplayError('E_USAGE', `--header ${spec.slice(0, Math.max(0, colon)) || spec}: expected 'Name: env:VARIABLE' (e.g. --header 'Authorization: env:TOKEN')`);
+      throw new BgReplayError(
+        'E_USAGE',
+        `--header ${spec.slice(0, Math.max(0, colon)) || spec}: expected 'Name: env:VARIABLE' (e.g. --header 'Authorization: env:TOKEN')`,
+      );
     }
     const raw = spec.slice(colon + 1).trim();
     let value = raw;
@@ -191,7 +204,10 @@ export function resolveInjectedHeaders(specs: readonly string[], env: Record<str
       const variable = raw.slice(4).trim();
       const found = env[variable];
       if (found === undefined || found === '') {
-        throw new BgReplayError('E_USAGE', `--header ${name}: environment variable ${variable} is not set; export it before running`);
+        throw new BgReplayError(
+          'E_USAGE',
+          `--header ${name}: environment variable ${variable} is not set; export it before running`,
+        );
       }
       value = found;
     }

@@ -10,12 +10,17 @@ describe('createRecordFilter', () => {
   });
 
   it('includes and excludes by route or path glob', () => {
-    const filter = createRecordFilter({ include: ['GET /orders/:id', '/products/**'], exclude: ['/products/internal/*'] });
+    const filter = createRecordFilter({
+      include: ['GET /orders/:id', '/products/**'],
+      exclude: ['/products/internal/*'],
+    });
     expect(filter?.('GET /orders/:id', get('/orders/1'))).toBeUndefined();
     expect(filter?.('GET /products/:id', get('/products/9?x=1'))).toBeUndefined();
     expect(filter?.('GET /products/internal/:id', get('/products/internal/3'))).toBe('exclude');
     expect(filter?.('GET /health', get('/health'))).toBe('include');
-    expect(createRecordFilter({ include: ['POST /orders/*'] })?.('GET /orders/:id', get('/orders/1'))).toBe('include');
+    expect(createRecordFilter({ include: ['POST /orders/*'] })?.('GET /orders/:id', get('/orders/1'))).toBe(
+      'include',
+    );
   });
 
   it('keeps records whose live status is in the class, and those without a status', () => {
@@ -39,6 +44,8 @@ describe('createRecordFilter', () => {
   });
 
   it('names the flag of a pattern that is neither a route nor a path', () => {
-    expect(() => createRecordFilter({ exclude: ['health'] })).toThrow(/--exclude health: expected a route or path glob/);
+    expect(() => createRecordFilter({ exclude: ['health'] })).toThrow(
+      /--exclude health: expected a route or path glob/,
+    );
   });
 });

@@ -32,7 +32,10 @@ function compilePattern(pattern: string, flag: string): Matcher {
   const method = m ? (m[1] as string).toUpperCase() : '*';
   const glob = m ? (m[2] as string) : pattern.trim();
   if (!glob.startsWith('/') && !glob.startsWith('*')) {
-    throw new BgReplayError('E_USAGE', `${flag} ${pattern}: expected a route or path glob such as "GET /orders/:id", "/orders/**" or "GET /admin/*"`);
+    throw new BgReplayError(
+      'E_USAGE',
+      `${flag} ${pattern}: expected a route or path glob such as "GET /orders/:id", "/orders/**" or "GET /admin/*"`,
+    );
   }
   const isMatch = picomatch(glob, { dot: true });
   return (route, subject) => {
@@ -53,7 +56,10 @@ function compilePattern(pattern: string, flag: string): Matcher {
  */
 export function parseStatusFilter(spec: string): (status: number) => boolean {
   const tests: Array<(status: number) => boolean> = [];
-  for (const part of spec.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean)) {
     const cls = /^([1-5])xx$/.exec(part);
     if (cls) {
       const digit = Number(cls[1]);
@@ -62,10 +68,14 @@ export function parseStatusFilter(spec: string): (status: number) => boolean {
       const code = Number(part);
       tests.push((s) => s === code);
     } else {
-      throw new BgReplayError('E_USAGE', `--live-status ${spec}: expected status classes or codes such as 2xx or 2xx,404`);
+      throw new BgReplayError(
+        'E_USAGE',
+        `--live-status ${spec}: expected status classes or codes such as 2xx or 2xx,404`,
+      );
     }
   }
-  if (tests.length === 0) throw new BgReplayError('E_USAGE', `--live-status ${spec}: name at least one class, e.g. 2xx`);
+  if (tests.length === 0)
+    throw new BgReplayError('E_USAGE', `--live-status ${spec}: name at least one class, e.g. 2xx`);
   return (status) => tests.some((test) => test(status));
 }
 
@@ -100,15 +110,26 @@ export function createRecordFilter(
   const exclude = (options.exclude ?? []).map((p) => compilePattern(p, '--exclude'));
   const status = options.liveStatus ? parseStatusFilter(options.liveStatus) : undefined;
   const { shard } = options;
-  if (shard && (!Number.isInteger(shard.index) || !Number.isInteger(shard.total) || shard.index < 1 || shard.index > shard.total)) {
-    throw new BgReplayError('E_USAGE', `--shard ${shard.index}/${shard.total}: expected i/N with 1 <= i <= N`);
+  if (
+    shard &&
+    (!Number.isInteger(shard.index) ||
+      !Number.isInteger(shard.total) ||
+      shard.index < 1 ||
+      shard.index > shard.total)
+  ) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `--shard ${shard.index}/${shard.total}: expected i/N with 1 <= i <= N`,
+    );
   }
-  if (include.length === 0 && exclude.length === 0 && !status && (!shard || shard.total === 1)) return undefined;
+  if (include.length === 0 && exclude.length === 0 && !status && (!shard || shard.total === 1))
+    return undefined;
   return (route, subject) => {
     if (status && subject.status !== undefined && !status(subject.status)) return 'liveStatus';
     if (include.length > 0 && !include.some((match) => match(route, subject))) return 'include';
     if (exclude.some((match) => match(route, subject))) return 'exclude';
-    if (shard && shard.total > 1 && stableHash(requestKey(subject)) % shard.total !== shard.index - 1) return 'shard';
+    if (shard && shard.total > 1 && stableHash(requestKey(subject)) % shard.total !== shard.index - 1)
+      return 'shard';
     return undefined;
   };
 }

@@ -5,7 +5,12 @@ import { createSampler } from './createSampler.js';
 const rec = (path: string): RequestRecord => ({ method: 'GET', path, headers: {} });
 
 function run(seed: number, options: { maxPerRoute?: number; size?: number } = {}) {
-  const sampler = createSampler({ size: options.size ?? 20, seed, minPerRoute: 3, maxPerRoute: options.maxPerRoute });
+  const sampler = createSampler({
+    size: options.size ?? 20,
+    seed,
+    minPerRoute: 3,
+    maxPerRoute: options.maxPerRoute,
+  });
   for (let i = 0; i < 5000; i += 1) sampler.offer(rec(`/common/${i}`), 'GET /common/:id');
   for (let i = 0; i < 4; i += 1) sampler.offer(rec(`/rare/${i}`), 'GET /rare/:id');
   return sampler.result();
@@ -47,7 +52,12 @@ describe('createSampler', () => {
   });
 
   it('skips a candidate identical to one the reservoir holds, and one that fails to materialize', () => {
-    const sampler = createSampler<string>({ size: 10, seed: 1, minPerRoute: 1, materialize: (p) => (p === 'bad' ? undefined : rec(p)) });
+    const sampler = createSampler<string>({
+      size: 10,
+      seed: 1,
+      minPerRoute: 1,
+      materialize: (p) => (p === 'bad' ? undefined : rec(p)),
+    });
     expect(sampler.offer('/x', 'GET /x', 42)).toBe('kept');
     expect(sampler.offer('/x', 'GET /x', 42)).toBe('duplicate');
     expect(sampler.offer('bad', 'GET /x', 43)).toBe('failed');

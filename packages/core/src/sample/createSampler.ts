@@ -111,9 +111,13 @@ export function createSampler<C = RequestRecord>(options: SamplerOptions<C>): Sa
 }
 
 /** How many records each route gets: the guaranteed minimum first, the rest by largest remainder. */
-function allocate(strata: Map<string, Stratum>, options: Pick<SamplerOptions<unknown>, 'size' | 'minPerRoute' | 'maxPerRoute'>): Map<string, number> {
+function allocate(
+  strata: Map<string, Stratum>,
+  options: Pick<SamplerOptions<unknown>, 'size' | 'minPerRoute' | 'maxPerRoute'>,
+): Map<string, number> {
   const allocation = new Map<string, number>();
-  const cap = (stratum: Stratum) => Math.min(stratum.reservoir.length, options.maxPerRoute ?? Number.POSITIVE_INFINITY);
+  const cap = (stratum: Stratum) =>
+    Math.min(stratum.reservoir.length, options.maxPerRoute ?? Number.POSITIVE_INFINITY);
   let left = options.size;
   for (const [route, stratum] of strata) {
     const take = Math.min(options.minPerRoute, cap(stratum));

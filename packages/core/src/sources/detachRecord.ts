@@ -6,7 +6,7 @@ import type { RequestRecord } from '../model.js';
  */
 export function copyString(text: string): string {
   // V8 copies substrings shorter than 13 characters anyway; longer ones are flattened into a new buffer here.
-  return text.length < 13 ? text : (text + ' ').slice(0, -1);
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
 }
 
 /**
@@ -18,11 +18,19 @@ export function copyString(text: string): string {
 export function detachRecord(record: RequestRecord): RequestRecord {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(record.headers)) headers[copyString(name)] = copyString(value);
-  const out: RequestRecord = { ...record, method: copyString(record.method), path: copyString(record.path), headers };
+  const out: RequestRecord = {
+    ...record,
+    method: copyString(record.method),
+    path: copyString(record.path),
+    headers,
+  };
   if (record.body !== undefined) out.body = copyString(record.body);
   if (record.route !== undefined) out.route = copyString(record.route);
   if (record.timestamp !== undefined) out.timestamp = copyString(record.timestamp);
-  if (record.meta) out.meta = Object.fromEntries(Object.entries(record.meta).map(([k, v]) => [copyString(k), copyString(v)]));
+  if (record.meta)
+    out.meta = Object.fromEntries(
+      Object.entries(record.meta).map(([k, v]) => [copyString(k), copyString(v)]),
+    );
   if (record.position) out.position = { source: record.position.source, line: record.position.line };
   return out;
 }

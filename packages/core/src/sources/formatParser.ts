@@ -24,7 +24,9 @@ export interface LazyOutcome {
 export type SourceOutcome = ParseOutcome | LazyOutcome;
 
 /** A field map of application JSON logs: record field → dotted path in the log entry. */
-export type FieldMap = Partial<Record<'method' | 'path' | 'headers' | 'body' | 'status' | 'timestamp' | 'route' | 'query', string>>;
+export type FieldMap = Partial<
+  Record<'method' | 'path' | 'headers' | 'body' | 'status' | 'timestamp' | 'route' | 'query', string>
+>;
 
 /** What a parser knows about its input. */
 export interface ParserContext {
@@ -82,25 +84,56 @@ export function createLineParser(
       return {
         line(text, line) {
           if (isBlank(text)) return;
-          const position = { source, line };
           if (peek) {
             const head = safely(() => peek(text));
             if (head === null) return;
             if (head !== undefined) {
-              if ('malformed' in head) emit({ kind: 'malformed', position, reason: head.malformed as string });
-              else emit({ kind: 'lazy', head, position, load: () => toLoaded(safely(() => parseLine(text, position, context)), position) });
+              if ('malformed' in head)
+                emit({ kind: 'malformed', position: { source, line }, reason: head.malformed as string });
+              else emit(new LazyLine(head, text, line, context, parseLine));
               return;
             }
           }
+          const position = { source, line };
           const result = safely(() => parseLine(text, position, context));
           if (result === null) return;
-          if ('malformed' in result) emit({ kind: 'malformed', position, reason: result.malformed as string });
+          if ('malformed' in result)
+            emit({ kind: 'malformed', position, reason: result.malformed as string });
           else emit({ kind: 'record', record: { ...result, position } });
         },
         end() {},
       };
     },
   };
+}
+
+/**
+ * A peeked line: a class rather than an object literal with a closure, so the million lines the sampler
+ * passes over cost one small allocation each (plus their head).
+ */
+class LazyLine implements LazyOutcome {
+  readonly kind = 'lazy' as const;
+  constructor(
+    readonly head: RecordHead,
+    private readonly text: string,
+    private readonly line: number,
+    private readonly context: ParserContext,
+    private readonly parseLine: (
+      text: string,
+      position: SourcePosition,
+      context: ParserContext,
+    ) => LineResult,
+  ) {}
+  get position(): SourcePosition {
+    return { source: this.context.source, line: this.line };
+  }
+  load(): RequestRecord | { malformed: string } {
+    const position = this.position;
+    return toLoaded(
+      safely(() => this.parseLine(this.text, position, this.context)),
+      position,
+    );
+  }
 }
 
 function toLoaded(result: LineResult, position: SourcePosition): RequestRecord | { malformed: string } {
@@ -155,7 +188,13 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
   if (Array.isArray(input)) {
     for (const item of input) {
-      if (item && typeof item === 'object' && typeof item.name === 'string' && item.value !== undefined && item.value !== null) {
+      if (
+        item &&
+        typeof item === 'object' &&
+        typeof item.name === 'string' &&
+        item.value !== undefined &&
+        item.value !== null
+      ) {
         const name = item.name.toLowerCase();
         const value = String(item.value);
         headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
@@ -202,13 +241,23 @@ export function normalizePath(value: unknown): string | undefined {
 
 /** A status code from a log field (`"200"`, `200`, `-`), or undefined. */
 export function parseStatus(value: unknown): number | undefined {
-  const status = typeof value === 'number' ? value : typeof value === 'string' && value !== '-' ? Number(value) : Number.NaN;
+  const status =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value !== '-'
+        ? Number(value)
+        : Number.NaN;
   return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
 }
 
 /** Emits the outcome of a line parser's result (used by block parsers such as HAR and GoReplay). */
-export function emitResult(emit: (outcome: SourceOutcome) => void, result: LineResult | { malformed: string }, position: SourcePosition): void {
+export function emitResult(
+  emit: (outcome: SourceOutcome) => void,
+  result: LineResult | { malformed: string },
+  position: SourcePosition,
+): void {
   if (result === null) return;
-  if ('malformed' in result && typeof result.malformed === 'string') emit({ kind: 'malformed', position, reason: result.malformed });
+  if ('malformed' in result && typeof result.malformed === 'string')
+    emit({ kind: 'malformed', position, reason: result.malformed });
   else emit({ kind: 'record', record: { ...(result as RequestRecord), position } });
 }

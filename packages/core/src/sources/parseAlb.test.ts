@@ -28,7 +28,8 @@ describe('ALB access logs', () => {
         headers: { 'user-agent': 'curl/8.5.0' },
         timestamp: '2026-11-26T10:00:00.186Z',
         meta: {
-          targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-blue/73e2d6bc24d8a067',
+          targetGroupArn:
+            'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-blue/73e2d6bc24d8a067',
           host: 'shop.example.com',
           clientIp: '192.168.131.39',
         },

@@ -43,7 +43,20 @@ const ALB_START = /^(https?|h2|grpcs?|wss?) \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(
 // AWS field order: type time elb client:port target:port request_processing_time target_processing_time
 // response_processing_time elb_status_code target_status_code received_bytes sent_bytes "request" "user_agent"
 // ssl_cipher ssl_protocol target_group_arn "trace_id" "domain_name" ...
-const F = { type: 0, time: 1, elb: 2, client: 3, target: 4, elbStatus: 8, targetStatus: 9, request: 12, userAgent: 13, targetGroup: 16, trace: 17, domain: 18 };
+const F = {
+  type: 0,
+  time: 1,
+  elb: 2,
+  client: 3,
+  target: 4,
+  elbStatus: 8,
+  targetStatus: 9,
+  request: 12,
+  userAgent: 13,
+  targetGroup: 16,
+  trace: 17,
+  domain: 18,
+};
 
 /** The IP of `ip:port` (IPv4 or IPv6, whose address has colons too). */
 function hostOf(endpoint: string): string {
@@ -55,14 +68,17 @@ function hostOf(endpoint: string): string {
 export function parseAlbLine(text: string): RequestRecord | { malformed: string } {
   const fields = splitAlbFields(text);
   if (!fields) return { malformed: 'ALB line ends inside a quoted field (truncated?)' };
-  if (fields.length <= F.userAgent) return { malformed: `ALB line has ${fields.length} fields, expected at least 14 (truncated?)` };
+  if (fields.length <= F.userAgent)
+    return { malformed: `ALB line has ${fields.length} fields, expected at least 14 (truncated?)` };
   const request = fields[F.request] ?? '';
   // "GET https://shop.example.com:443/orders?id=1 HTTP/1.1"; a request the ALB could not parse is "- - - ".
   const firstSpace = request.indexOf(' ');
   const lastSpace = request.lastIndexOf(' ');
-  if (firstSpace < 0 || lastSpace <= firstSpace) return { malformed: 'ALB request field is not "METHOD URL PROTOCOL"' };
+  if (firstSpace < 0 || lastSpace <= firstSpace)
+    return { malformed: 'ALB request field is not "METHOD URL PROTOCOL"' };
   const method = normalizeMethod(request.slice(0, firstSpace));
-  if (!method) return { malformed: 'ALB request field has no HTTP method (the ALB could not parse the request)' };
+  if (!method)
+    return { malformed: 'ALB request field has no HTTP method (the ALB could not parse the request)' };
   const url = request.slice(firstSpace + 1, lastSpace);
   const path = normalizePath(url);
   if (!path) return { malformed: 'ALB request field has no URL' };
@@ -96,6 +112,11 @@ export function parseAlbLine(text: string): RequestRecord | { malformed: string 
  * `-` for missing values). Method and full URL with query come from the request field; the target group
  * ARN is kept in `meta.targetGroupArn` so blue can be told from green.
  */
-export const albParser = createLineParser('alb', (first) => ALB_START.test(first), (text) => parseAlbLine(text), {
-  aliases: ['elb'],
-});
+export const albParser = createLineParser(
+  'alb',
+  (first) => ALB_START.test(first),
+  (text) => parseAlbLine(text),
+  {
+    aliases: ['elb'],
+  },
+);

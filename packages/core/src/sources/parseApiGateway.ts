@@ -1,6 +1,13 @@
 import type { RequestRecord } from '../model.js';
 import { routeFromTemplate } from '../sample/inferRoute.js';
-import { createLineParser, isMalformed, normalizeMethod, normalizePath, parseJsonObject, type RecordHead } from './formatParser.js';
+import {
+  createLineParser,
+  isMalformed,
+  normalizeMethod,
+  normalizePath,
+  parseJsonObject,
+  type RecordHead,
+} from './formatParser.js';
 
 const CLF_TIME = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -32,7 +39,8 @@ function timestampOf(entry: Record<string, unknown>): string | undefined {
     return new Date(ms < 1e11 ? ms * 1000 : ms).toISOString();
   }
   const time = pick(entry, ['requestTime']);
-  if (typeof time === 'string') return parseClfTime(time) ?? (Number.isNaN(Date.parse(time)) ? undefined : new Date(time).toISOString());
+  if (typeof time === 'string')
+    return parseClfTime(time) ?? (Number.isNaN(Date.parse(time)) ? undefined : new Date(time).toISOString());
   return undefined;
 }
 
@@ -57,10 +65,12 @@ export function parseApiGatewayEntry(entry: Record<string, unknown>): RequestRec
   let path = normalizePath(pick(entry, ['path', 'rawPath', 'requestPath', 'uri']));
   if (path) path = stripStage(path, entry.stage);
   // A template without parameters is a concrete path: `GET /health` can be replayed from its route key alone.
-  if (!path && typeof template === 'string' && template.startsWith('/') && !template.includes('{')) path = template;
+  if (!path && typeof template === 'string' && template.startsWith('/') && !template.includes('{'))
+    path = template;
   if (!path) return { malformed: 'no concrete request path (log $context.path)' };
   const query = pick(entry, ['queryString', 'rawQueryString', 'query']);
-  if (typeof query === 'string' && query !== '' && !path.includes('?')) path = `${path}?${query.replace(/^\?/, '')}`;
+  if (typeof query === 'string' && query !== '' && !path.includes('?'))
+    path = `${path}?${query.replace(/^\?/, '')}`;
   const record: RequestRecord = { method, path, headers: {} };
   const userAgent = pick(entry, ['userAgent', 'user_agent']);
   if (typeof userAgent === 'string') record.headers['user-agent'] = userAgent;
@@ -76,7 +86,9 @@ export function parseApiGatewayEntry(entry: Record<string, unknown>): RequestRec
 
 /** Looks like API Gateway when it has API Gateway's variable names. */
 export function looksLikeApiGateway(entry: Record<string, unknown>): boolean {
-  return 'httpMethod' in entry || 'routeKey' in entry || 'resourcePath' in entry || 'requestTimeEpoch' in entry;
+  return (
+    'httpMethod' in entry || 'routeKey' in entry || 'resourcePath' in entry || 'requestTimeEpoch' in entry
+  );
 }
 
 const templateRoutes = new Map<string, Map<string, string>>();
@@ -97,7 +109,16 @@ function cachedRoute(method: string, template: string): string {
 }
 
 /** Keys that, when present, make the simple head (httpMethod + path) incomplete: parse such lines in full. */
-const OTHER_PATH_KEYS = ['routeKey', 'queryString', 'rawQueryString', 'query', 'rawPath', 'requestPath', 'uri', 'method'];
+const OTHER_PATH_KEYS = [
+  'routeKey',
+  'queryString',
+  'rawQueryString',
+  'query',
+  'rawPath',
+  'requestPath',
+  'uri',
+  'method',
+];
 const HEAD_KEYS = ['httpMethod', 'path', 'resourcePath', 'stage', 'status'] as const;
 
 /**
@@ -105,7 +126,9 @@ const HEAD_KEYS = ['httpMethod', 'path', 'resourcePath', 'stage', 'status'] as c
  * An access-log format is fixed per stage, so its keys come in the same order on every line; one compiled
  * expression is several times faster than `JSON.parse`. Undefined when the line is off the common REST shape.
  */
-function learnHeadPattern(text: string): { pattern: RegExp; at: Record<(typeof HEAD_KEYS)[number], number> } | undefined {
+function learnHeadPattern(
+  text: string,
+): { pattern: RegExp; at: Record<(typeof HEAD_KEYS)[number], number> } | undefined {
   const entry = parseJsonObject(text);
   if (isMalformed(entry)) return undefined;
   if (typeof entry.httpMethod !== 'string' || typeof entry.path !== 'string') return undefined;
@@ -119,7 +142,13 @@ function learnHeadPattern(text: string): { pattern: RegExp; at: Record<(typeof H
     order.push(key);
   }
   const pattern = new RegExp(`^\\{.*?${parts.join('.*?')}`);
-  return { pattern, at: Object.fromEntries(HEAD_KEYS.map((key) => [key, order.indexOf(key) + 1])) as Record<(typeof HEAD_KEYS)[number], number> };
+  return {
+    pattern,
+    at: Object.fromEntries(HEAD_KEYS.map((key) => [key, order.indexOf(key) + 1])) as Record<
+      (typeof HEAD_KEYS)[number],
+      number
+    >,
+  };
 }
 
 /** A stateful peek for one input: learns the line shape from the first line, then reads heads by regex. */

@@ -16,10 +16,28 @@ const FIELDS = ['method', 'path', 'headers', 'body', 'status', 'timestamp', 'rou
 /** Where each field is looked for when no `--map` names it: common logger shapes (pino, bunyan, ECS, OpenTelemetry). */
 const DEFAULT_PATHS: Record<(typeof FIELDS)[number], readonly string[]> = {
   method: ['method', 'req.method', 'request.method', 'http.method', 'http.request.method'],
-  path: ['path', 'url', 'req.url', 'request.url', 'request.path', 'req.path', 'http.target', 'http.url', 'url.original'],
+  path: [
+    'path',
+    'url',
+    'req.url',
+    'request.url',
+    'request.path',
+    'req.path',
+    'http.target',
+    'http.url',
+    'url.original',
+  ],
   headers: ['headers', 'req.headers', 'request.headers', 'http.request.headers'],
   body: ['body', 'req.body', 'request.body', 'http.request.body.content'],
-  status: ['status', 'statusCode', 'res.statusCode', 'response.status', 'response.statusCode', 'http.status_code', 'http.response.status_code'],
+  status: [
+    'status',
+    'statusCode',
+    'res.statusCode',
+    'response.status',
+    'response.statusCode',
+    'http.status_code',
+    'http.response.status_code',
+  ],
   timestamp: ['timestamp', 'time', '@timestamp', 'ts'],
   route: ['route', 'req.route', 'http.route'],
   query: ['query', 'req.query', 'request.query'],
@@ -50,7 +68,10 @@ export function parseFieldMap(spec: string): FieldMap {
   if (!map.method || !map.path) {
     // Method and path are the least a replay needs; the others fall back to the common shapes.
     const missing = !map.method ? 'method' : 'path';
-    throw new BgReplayError('E_USAGE', `--map ${spec}: name the ${missing} field too (e.g. ${missing}=req.${missing === 'path' ? 'url' : 'method'})`);
+    throw new BgReplayError(
+      'E_USAGE',
+      `--map ${spec}: name the ${missing} field too (e.g. ${missing}=req.${missing === 'path' ? 'url' : 'method'})`,
+    );
   }
   return map;
 }
@@ -70,7 +91,11 @@ export function getPath(value: unknown, path: string): unknown {
   return undefined;
 }
 
-function lookup(entry: Record<string, unknown>, field: (typeof FIELDS)[number], map: FieldMap | undefined): unknown {
+function lookup(
+  entry: Record<string, unknown>,
+  field: (typeof FIELDS)[number],
+  map: FieldMap | undefined,
+): unknown {
   const mapped = map?.[field];
   if (mapped) return getPath(entry, mapped);
   for (const path of DEFAULT_PATHS[field]) {
@@ -85,7 +110,8 @@ function queryString(query: unknown): string | undefined {
   if (query && typeof query === 'object' && !Array.isArray(query)) {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
-      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== null) params.append(name, String(item));
+      for (const item of Array.isArray(value) ? value : [value])
+        if (item !== undefined && item !== null) params.append(name, String(item));
     }
     return params.toString() || undefined;
   }
@@ -93,7 +119,8 @@ function queryString(query: unknown): string | undefined {
 }
 
 function timestampOf(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e11 ? value * 1000 : value).toISOString();
+  if (typeof value === 'number' && Number.isFinite(value))
+    return new Date(value < 1e11 ? value * 1000 : value).toISOString();
   if (typeof value === 'string') {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return new Date(ms).toISOString();
@@ -102,7 +129,10 @@ function timestampOf(value: unknown): string | undefined {
 }
 
 /** Turns one application log entry into a record through the field map (or the common shapes). */
-export function parseAppJsonEntry(entry: Record<string, unknown>, map?: FieldMap): RequestRecord | null | { malformed: string } {
+export function parseAppJsonEntry(
+  entry: Record<string, unknown>,
+  map?: FieldMap,
+): RequestRecord | null | { malformed: string } {
   const rawMethod = lookup(entry, 'method', map);
   const rawPath = lookup(entry, 'path', map);
   // Application logs mix request lines with others ("server started"): those are not malformed, just not requests.
@@ -125,7 +155,8 @@ export function parseAppJsonEntry(entry: Record<string, unknown>, map?: FieldMap
   const timestamp = timestampOf(lookup(entry, 'timestamp', map));
   if (timestamp) record.timestamp = timestamp;
   const route = lookup(entry, 'route', map);
-  if (typeof route === 'string' && route.startsWith('/')) record.route = `${method} ${route.replace(/\{([^}+]+)\+?\}/g, ':$1')}`;
+  if (typeof route === 'string' && route.startsWith('/'))
+    record.route = `${method} ${route.replace(/\{([^}+]+)\+?\}/g, ':$1')}`;
   return record;
 }
 

@@ -4,7 +4,8 @@ import type { ParseOutcome } from '../model.js';
 import { parseClfLine } from './parseClf.js';
 import { readRecords } from './readRecords.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
 
 async function all(name: string): Promise<ParseOutcome[]> {
   const out: ParseOutcome[] = [];
@@ -24,7 +25,8 @@ describe('common and combined log format', () => {
         timestamp: '2026-11-26T10:00:00.000Z',
         headers: {
           referer: 'https://shop.example.com/',
-          'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+          'user-agent':
+            'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
         },
       },
     });
@@ -32,7 +34,15 @@ describe('common and combined log format', () => {
 
   it('reads IPv6 clients, "-" sizes and referers, nginx \\x22 escapes; counts TLS garbage and a truncated line', async () => {
     const outcomes = await all('nginx-combined.log');
-    expect(outcomes.map((o) => o.kind)).toEqual(['record', 'record', 'record', 'malformed', 'record', 'record', 'malformed']);
+    expect(outcomes.map((o) => o.kind)).toEqual([
+      'record',
+      'record',
+      'record',
+      'malformed',
+      'record',
+      'record',
+      'malformed',
+    ]);
     const second = outcomes[1];
     if (second?.kind !== 'record') throw new Error('expected a record');
     expect(second.record.headers.referer).toBeUndefined();
@@ -46,7 +56,16 @@ describe('common and combined log format', () => {
   it('reads the common format (no referer or user agent) with an IPv6 loopback client', async () => {
     const outcomes = await all('apache-common.log');
     expect(outcomes).toMatchObject([
-      { kind: 'record', record: { method: 'GET', path: '/apache_pb.gif', status: 200, timestamp: '2026-10-10T20:55:36.000Z', headers: {} } },
+      {
+        kind: 'record',
+        record: {
+          method: 'GET',
+          path: '/apache_pb.gif',
+          status: 200,
+          timestamp: '2026-10-10T20:55:36.000Z',
+          headers: {},
+        },
+      },
       { kind: 'record', record: { path: '/index.html?sig=SECRET-SIG-789', status: 304 } },
     ]);
   });

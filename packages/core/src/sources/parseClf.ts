@@ -16,10 +16,12 @@ function unescapeField(value: string): string {
 /** Parses one common or combined log format line (nginx `$remote_addr - $remote_user [$time_local] "$request" ...`). */
 export function parseClfLine(text: string): RequestRecord | { malformed: string } {
   const m = CLF.exec(text);
-  if (!m) return { malformed: 'not a common/combined log line (host ident user [time] "request" status bytes)' };
+  if (!m)
+    return { malformed: 'not a common/combined log line (host ident user [time] "request" status bytes)' };
   const request = unescapeField(m[5] ?? '');
   const parts = request.split(' ');
-  if (parts.length < 2 || parts.length > 3) return { malformed: 'request field is not "METHOD PATH PROTOCOL"' };
+  if (parts.length < 2 || parts.length > 3)
+    return { malformed: 'request field is not "METHOD PATH PROTOCOL"' };
   const method = normalizeMethod(parts[0]);
   if (!method) return { malformed: 'request field has no HTTP method' };
   const path = normalizePath(parts[1]);
@@ -37,6 +39,11 @@ export function parseClfLine(text: string): RequestRecord | { malformed: string 
 }
 
 /** Common and combined log format (nginx, Apache): method, path with query, status, referer and user agent. */
-export const clfParser = createLineParser('clf', (first) => CLF.test(first), (text) => parseClfLine(text), {
-  aliases: ['combined', 'common', 'nginx', 'apache'],
-});
+export const clfParser = createLineParser(
+  'clf',
+  (first) => CLF.test(first),
+  (text) => parseClfLine(text),
+  {
+    aliases: ['combined', 'common', 'nginx', 'apache'],
+  },
+);

@@ -16,7 +16,11 @@ describe('GoReplay .gor', () => {
   it('reads request payloads with headers and body, and takes the status from the recorded response', async () => {
     const outcomes = await all();
     const records = outcomes.flatMap((o) => (o.kind === 'record' ? [o.record] : []));
-    expect(records.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /products/40?color=red', 'POST /orders', 'GET /health']);
+    expect(records.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /products/40?color=red',
+      'POST /orders',
+      'GET /health',
+    ]);
     expect(records[0]).toMatchObject({
       status: 200,
       timestamp: '2026-11-26T10:00:00.000Z',
@@ -24,7 +28,10 @@ describe('GoReplay .gor', () => {
       position: { line: 1 },
     });
     expect(records[0]?.body).toBeUndefined();
-    expect(records[1]).toMatchObject({ body: '{"sku":"A-1","quantity":2}', headers: { 'content-type': 'application/json' } });
+    expect(records[1]).toMatchObject({
+      body: '{"sku":"A-1","quantity":2}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(records[1]?.status).toBeUndefined();
   });
 
@@ -36,7 +43,17 @@ describe('GoReplay .gor', () => {
   });
 
   it('decodes a chunked body', () => {
-    const record = parseRawHttpRequest(['POST /a HTTP/1.1', 'Transfer-Encoding: chunked', '', '5', 'hello', '6', ' world', '0', '']);
+    const record = parseRawHttpRequest([
+      'POST /a HTTP/1.1',
+      'Transfer-Encoding: chunked',
+      '',
+      '5',
+      'hello',
+      '6',
+      ' world',
+      '0',
+      '',
+    ]);
     expect(record).toMatchObject({ body: 'hello world', headers: {} });
   });
 });

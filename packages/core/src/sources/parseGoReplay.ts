@@ -1,5 +1,11 @@
 import type { RequestRecord } from '../model.js';
-import { emitResult, type FormatParser, normalizeMethod, normalizePath, type SourceOutcome } from './formatParser.js';
+import {
+  emitResult,
+  type FormatParser,
+  normalizeMethod,
+  normalizePath,
+  type SourceOutcome,
+} from './formatParser.js';
 
 /** GoReplay's payload separator line. */
 export const GOR_SEPARATOR = '\u{1F435}\u{1F648}\u{1F649}';
@@ -30,7 +36,8 @@ function dechunk(lines: string[]): string {
 export function parseRawHttpRequest(lines: readonly string[]): RequestRecord | { malformed: string } {
   const requestLine = (lines[0] ?? '').split(' ');
   const method = normalizeMethod(requestLine[0]);
-  if (!method || requestLine.length !== 3 || !requestLine[2]?.startsWith('HTTP/')) return { malformed: 'GoReplay payload does not start with "METHOD PATH HTTP/x"' };
+  if (!method || requestLine.length !== 3 || !requestLine[2]?.startsWith('HTTP/'))
+    return { malformed: 'GoReplay payload does not start with "METHOD PATH HTTP/x"' };
   const path = normalizePath(requestLine[1]);
   if (!path) return { malformed: 'GoReplay request has no path' };
   const headers: Record<string, string> = {};
@@ -73,7 +80,10 @@ export const goReplayParser: FormatParser = {
       emitRecord(held.record, held.line);
     };
     function emitRecord(record: RequestRecord, line: number): void {
-      emit({ kind: 'record', record: { ...record, position: { source: context.source, line } } } satisfies SourceOutcome);
+      emit({
+        kind: 'record',
+        record: { ...record, position: { source: context.source, line } },
+      } satisfies SourceOutcome);
     }
     function finishBlock(): void {
       if (block.length === 0) return;
@@ -82,7 +92,11 @@ export const goReplayParser: FormatParser = {
       const lines = block;
       block = [];
       if (!header) {
-        emit({ kind: 'malformed', position, reason: 'GoReplay payload has no "type id timestamp" header line' });
+        emit({
+          kind: 'malformed',
+          position,
+          reason: 'GoReplay payload has no "type id timestamp" header line',
+        });
         return;
       }
       const [, type, id = '', nanos = ''] = header;

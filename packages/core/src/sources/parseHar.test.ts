@@ -32,7 +32,11 @@ describe('HAR 1.2', () => {
   it('reads post data with escaped quotes as the body', async () => {
     const second = (await all({ kind: 'file', path: fixture }))[1];
     expect(second).toMatchObject({
-      record: { method: 'POST', body: '{"q":"blue \\"shoes\\""}', headers: { 'content-type': 'application/json' } },
+      record: {
+        method: 'POST',
+        body: '{"q":"blue \\"shoes\\""}',
+        headers: { 'content-type': 'application/json' },
+      },
     });
   });
 
@@ -58,7 +62,8 @@ describe('HAR 1.2', () => {
   });
 
   it('reports a HAR cut off inside an entry', async () => {
-    const text = '{\n  "log": {\n    "version": "1.2",\n    "entries": [\n      {"request": {"method": "GET", "url": "http://h/a"}},\n      {"request": {"method": "GET",';
+    const text =
+      '{\n  "log": {\n    "version": "1.2",\n    "entries": [\n      {"request": {"method": "GET", "url": "http://h/a"}},\n      {"request": {"method": "GET",';
     const outcomes = await all({ kind: 'stream', name: 'cut.har', stream: Readable.from([text]) }, 'har');
     expect(outcomes).toMatchObject([
       { kind: 'record', record: { path: '/a' } },

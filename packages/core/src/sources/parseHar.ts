@@ -18,14 +18,17 @@ export function parseHarEntry(entry: unknown): RequestRecord | { malformed: stri
   if (!method) return { malformed: 'HAR request has no method' };
   const path = normalizePath(req.url);
   if (!path) return { malformed: 'HAR request has no absolute URL' };
-  const headers = normalizeHeaders(Array.isArray(req.headers) ? req.headers.filter((h) => !String(h?.name ?? '').startsWith(':')) : []);
+  const headers = normalizeHeaders(
+    Array.isArray(req.headers) ? req.headers.filter((h) => !String(h?.name ?? '').startsWith(':')) : [],
+  );
   const record: RequestRecord = { method, path, headers };
   const postData = req.postData as Record<string, unknown> | undefined;
   if (postData && typeof postData === 'object') {
     if (typeof postData.text === 'string' && postData.text !== '') record.body = postData.text;
     else if (Array.isArray(postData.params) && postData.params.length > 0) {
       const form = new URLSearchParams();
-      for (const p of postData.params) if (p && typeof p.name === 'string') form.append(p.name, String(p.value ?? ''));
+      for (const p of postData.params)
+        if (p && typeof p.name === 'string') form.append(p.name, String(p.value ?? ''));
       record.body = form.toString();
     }
     if (record.body !== undefined && typeof postData.mimeType === 'string' && postData.mimeType !== '') {
@@ -125,9 +128,18 @@ export const harParser: FormatParser = {
         if (depth > 0 && captureFrom >= 0) entry.push(text.slice(captureFrom));
       },
       end() {
-        if (depth > 0) emit({ kind: 'malformed', position: { source: context.source, line: entryLine }, reason: 'HAR ends inside an entry (truncated?)' });
+        if (depth > 0)
+          emit({
+            kind: 'malformed',
+            position: { source: context.source, line: entryLine },
+            reason: 'HAR ends inside an entry (truncated?)',
+          });
         else if (mode === 'seek' && sawContent) {
-          emit({ kind: 'malformed', position: { source: context.source, line: 1 }, reason: 'not a HAR document: no log.entries array' });
+          emit({
+            kind: 'malformed',
+            position: { source: context.source, line: 1 },
+            reason: 'not a HAR document: no log.entries array',
+          });
         }
       },
     };

@@ -1,6 +1,6 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -100,7 +100,8 @@ export async function* readLines(stream: Readable): AsyncGenerator<Line> {
 export async function openFile(path: string): Promise<Readable> {
   try {
     const info = await stat(path);
-    if (info.isDirectory()) throw new BgReplayError('E_INPUT', `log file ${path} is a directory; name a file`);
+    if (info.isDirectory())
+      throw new BgReplayError('E_INPUT', `log file ${path} is a directory; name a file`);
   } catch (error) {
     if (error instanceof BgReplayError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -108,5 +109,5 @@ export async function openFile(path: string): Promise<Readable> {
     throw new BgReplayError('E_INPUT', `cannot read log file ${path}: ${why}`, { cause: error });
   }
   // Large reads: fewer chunks, fewer batches; memory still holds one chunk at a time.
-  return createReadStream(path, { highWaterMark: 256 * 1024 });
+  return createReadStream(path, { highWaterMark: 64 * 1024 });
 }

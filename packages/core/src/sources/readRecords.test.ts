@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { chooseParser, readRecords } from './readRecords.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
 
 describe('format detection', () => {
   it.each([
@@ -18,7 +19,10 @@ describe('format detection', () => {
     ['app-pino.log', 'appjson'],
   ])('recognises %s as %s', async (name, format) => {
     const { readFile } = await import('node:fs/promises');
-    const lines = (await readFile(fixture(name), 'utf8')).split('\n').filter((l) => l.trim() !== '').slice(0, 20);
+    const lines = (await readFile(fixture(name), 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, 20);
     expect(chooseParser('auto', lines[0], lines, { source: name }).name).toBe(format);
   });
 
@@ -38,13 +42,20 @@ describe('format detection', () => {
 
   it('with a field map, takes application JSON before the other JSON formats', () => {
     const line = '{"method":"GET","path":"/a","headers":{}}';
-    expect(chooseParser('auto', line, [line], { source: 's', fieldMap: { method: 'method', path: 'path' } }).name).toBe('appjson');
+    expect(
+      chooseParser('auto', line, [line], { source: 's', fieldMap: { method: 'method', path: 'path' } }).name,
+    ).toBe('appjson');
   });
 
   it('reads gzip input recognised by its magic bytes, and CRLF line ends', async () => {
-    const text = '203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET /a HTTP/1.1" 200 1\r\n203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET /b HTTP/1.1" 200 1\r\n';
+    const text =
+      '203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET /a HTTP/1.1" 200 1\r\n203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET /b HTTP/1.1" 200 1\r\n';
     const paths: string[] = [];
-    for await (const o of readRecords({ kind: 'stream', name: 'x.gz', stream: Readable.from([gzipSync(text)]) })) {
+    for await (const o of readRecords({
+      kind: 'stream',
+      name: 'x.gz',
+      stream: Readable.from([gzipSync(text)]),
+    })) {
       if (o.kind === 'record') paths.push(o.record.path);
     }
     expect(paths).toEqual(['/a', '/b']);
@@ -54,9 +65,18 @@ describe('format detection', () => {
     const out: unknown[] = [];
     for await (const o of readRecords({ kind: 'file', path: fixture('apigw-rest.log') })) out.push(o);
     expect(out).toMatchObject([
-      { kind: 'record', record: { method: 'GET', path: '/products/40', route: 'GET /products/:id', status: 200 } },
-      { kind: 'record', record: { path: '/orders/1001', status: 500, timestamp: '2026-11-26T10:00:01.981Z' } },
-      { kind: 'record', record: { path: '/search', headers: { 'user-agent': 'Mozilla/5.0 "quoted" agent' } } },
+      {
+        kind: 'record',
+        record: { method: 'GET', path: '/products/40', route: 'GET /products/:id', status: 200 },
+      },
+      {
+        kind: 'record',
+        record: { path: '/orders/1001', status: 500, timestamp: '2026-11-26T10:00:01.981Z' },
+      },
+      {
+        kind: 'record',
+        record: { path: '/search', headers: { 'user-agent': 'Mozilla/5.0 "quoted" agent' } },
+      },
       { kind: 'malformed', position: { line: 4 }, reason: 'not valid JSON' },
     ]);
   });
@@ -65,7 +85,9 @@ describe('format detection', () => {
     const out: unknown[] = [];
     for await (const o of readRecords({ kind: 'file', path: fixture('apigw-http.log') })) out.push(o);
     expect(out).toMatchObject([
-      { record: { path: '/products/40?color=red&api_key=SECRET-HTTPAPI-KEY-vwx', route: 'GET /products/:id' } },
+      {
+        record: { path: '/products/40?color=red&api_key=SECRET-HTTPAPI-KEY-vwx', route: 'GET /products/:id' },
+      },
       { record: { path: '/health', route: 'GET /health' } },
     ]);
   });

@@ -68,7 +68,11 @@ export function chooseParser(
   const wanted = format.toLowerCase();
   if (wanted !== 'auto') {
     const parser = FORMAT_PARSERS.find((p) => p.name === wanted || p.aliases?.includes(wanted));
-    if (!parser) throw new BgReplayError('E_USAGE', `unknown --format ${format}; use one of ${formatNames().join(', ')}`);
+    if (!parser)
+      throw new BgReplayError(
+        'E_USAGE',
+        `unknown --format ${format}; use one of ${formatNames().join(', ')}`,
+      );
     return parser;
   }
   if (first === undefined) return jsonlParser;
@@ -112,7 +116,10 @@ async function peekHead(
  * Streams outcomes of one input in batches (one per read chunk or CloudWatch page). Lazy outcomes are left
  * lazy: the caller decides which ones deserve a full parse.
  */
-export async function* readOutcomeBatches(input: LogInput, options: ReadOptions = {}): AsyncGenerator<SourceOutcome[]> {
+export async function* readOutcomeBatches(
+  input: LogInput,
+  options: ReadOptions = {},
+): AsyncGenerator<SourceOutcome[]> {
   const format = options.format ?? 'auto';
   if (input.kind === 'records') {
     let batch: SourceOutcome[] = [];
@@ -132,9 +139,17 @@ export async function* readOutcomeBatches(input: LogInput, options: ReadOptions 
   }
   if (input.kind === 'cloudwatch') {
     if (!options.cloudwatch) {
-      throw new BgReplayError('E_USAGE', `cloudwatch://${input.logGroup} needs a time window: pass --since 30m or --start/--end`);
+      throw new BgReplayError(
+        'E_USAGE',
+        `cloudwatch://${input.logGroup} needs a time window: pass --since 30m or --start/--end`,
+      );
     }
-    yield* parseMessages(readCloudWatch(input.logGroup, options.cloudwatch), `cloudwatch://${input.logGroup}`, format, options.fieldMap);
+    yield* parseMessages(
+      readCloudWatch(input.logGroup, options.cloudwatch),
+      `cloudwatch://${input.logGroup}`,
+      format,
+      options.fieldMap,
+    );
     return;
   }
   const name = input.kind === 'file' ? input.path : input.name;
@@ -215,7 +230,8 @@ async function* parseMessages(
 export function materialize(outcome: SourceOutcome): ParseOutcome {
   if (outcome.kind !== 'lazy') return outcome;
   const loaded = outcome.load();
-  if ('malformed' in loaded && typeof loaded.malformed === 'string') return { kind: 'malformed', position: outcome.position, reason: loaded.malformed };
+  if ('malformed' in loaded && typeof loaded.malformed === 'string')
+    return { kind: 'malformed', position: outcome.position, reason: loaded.malformed };
   return { kind: 'record', record: loaded as RequestRecord };
 }
 

@@ -51,7 +51,10 @@ export async function expandGlob(pattern: string, cwd: string): Promise<string[]
  * @example
  * logInputOf('logs/*.log.gz', { cwd: process.cwd() }) // { kind: 'glob', pattern: 'logs/*.log.gz', cwd }
  */
-export function logInputOf(spec: string, context: { cwd: string; stdin?: Readable | NodeJS.ReadableStream }): LogInput {
+export function logInputOf(
+  spec: string,
+  context: { cwd: string; stdin?: Readable | NodeJS.ReadableStream },
+): LogInput {
   if (spec === '-') {
     if (!context.stdin) throw new BgReplayError('E_USAGE', '--logs -: no standard input to read');
     return { kind: 'stream', name: 'stdin', stream: context.stdin as Readable };
@@ -65,7 +68,8 @@ export function logInputOf(spec: string, context: { cwd: string; stdin?: Readabl
 /** The files a glob input names, as file inputs; a pattern that matches nothing is an input error. */
 export async function expandGlobInput(input: { pattern: string; cwd: string }): Promise<LogInput[]> {
   const files = await expandGlob(input.pattern, input.cwd);
-  if (files.length === 0) throw new BgReplayError('E_INPUT', `--logs ${input.pattern}: no file matches this pattern`);
+  if (files.length === 0)
+    throw new BgReplayError('E_INPUT', `--logs ${input.pattern}: no file matches this pattern`);
   return files.map((path) => ({ kind: 'file', path }));
 }
 

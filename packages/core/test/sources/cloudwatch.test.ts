@@ -9,7 +9,14 @@ const GROUP = 'API-Gateway-Execution-Logs_a1b2c3/prod';
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
 function apigwLine(path: string, status = 200): string {
-  return JSON.stringify({ requestId: `r-${path}`, httpMethod: 'GET', resourcePath: path.replace(/\/\d+$/, '/{id}'), path: `/prod${path}`, stage: 'prod', status: String(status) });
+  return JSON.stringify({
+    requestId: `r-${path}`,
+    httpMethod: 'GET',
+    resourcePath: path.replace(/\/\d+$/, '/{id}'),
+    path: `/prod${path}`,
+    stage: 'prod',
+    status: String(status),
+  });
 }
 
 interface Call {
@@ -19,7 +26,14 @@ interface Call {
 }
 
 /** A loopback CloudWatch Logs endpoint speaking JSON 1.1; `reply` answers each call by operation. */
-async function stubLogs(reply: (operation: string, body: Record<string, unknown>, calls: Call[]) => { status?: number; body: unknown }, clock: () => number) {
+async function stubLogs(
+  reply: (
+    operation: string,
+    body: Record<string, unknown>,
+    calls: Call[],
+  ) => { status?: number; body: unknown },
+  clock: () => number,
+) {
   const calls: Call[] = [];
   const server = await startServer((req, res, raw) => {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -71,8 +85,17 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
         throttled = true;
         return { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
       }
-      const pages: Record<string, { events: Array<{ message: string; timestamp: number }>; nextToken?: string }> = {
-        start: { events: [{ message: apigwLine('/orders/1'), timestamp: NOW - 1000 }, { message: apigwLine('/orders/2'), timestamp: NOW - 900 }], nextToken: 'p2' },
+      const pages: Record<
+        string,
+        { events: Array<{ message: string; timestamp: number }>; nextToken?: string }
+      > = {
+        start: {
+          events: [
+            { message: apigwLine('/orders/1'), timestamp: NOW - 1000 },
+            { message: apigwLine('/orders/2'), timestamp: NOW - 900 },
+          ],
+          nextToken: 'p2',
+        },
         p2: { events: [], nextToken: 'p3' },
         p3: { events: [], nextToken: 'p4' },
         p4: { events: [{ message: apigwLine('/health', 503), timestamp: NOW - 10 }] },
@@ -82,7 +105,13 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
     server = stub.server;
     const collected = await collectSample({
       logs: [{ kind: 'cloudwatch', logGroup: GROUP }],
-      cloudwatch: { since: '30m', filterPattern: '{ $.status = * }', streamPrefix: 'prod', strategy: 'filter', sleep: time.sleep },
+      cloudwatch: {
+        since: '30m',
+        filterPattern: '{ $.status = * }',
+        streamPrefix: 'prod',
+        strategy: 'filter',
+        sleep: time.sleep,
+      },
       clients: { cloudwatchLogs: stub.client },
       now: time.now,
     });
@@ -104,7 +133,10 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
 
   it('fails with E_SOURCE naming the group when throttling does not stop', async () => {
     const time = fakeTime();
-    const stub = await stubLogs(() => ({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } }), time.clock);
+    const stub = await stubLogs(
+      () => ({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } }),
+      time.clock,
+    );
     server = stub.server;
     const run = collectSample({
       logs: [{ kind: 'cloudwatch', logGroup: GROUP }],
@@ -113,13 +145,21 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
       now: time.now,
     });
     await expect(run).rejects.toThrow(BgReplayError);
-    await expect(run).rejects.toThrow(/cloudwatch:\/\/API-Gateway-Execution-Logs_a1b2c3\/prod: FilterLogEvents failed with ThrottlingException.*still throttled after 8 retries/);
+    await expect(run).rejects.toThrow(
+      /cloudwatch:\/\/API-Gateway-Execution-Logs_a1b2c3\/prod: FilterLogEvents failed with ThrottlingException.*still throttled after 8 retries/,
+    );
     expect(stub.calls).toHaveLength(9);
   });
 
   it('names the log group and the region hint when the group does not exist', async () => {
     const time = fakeTime();
-    const stub = await stubLogs(() => ({ status: 400, body: { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' } }), time.clock);
+    const stub = await stubLogs(
+      () => ({
+        status: 400,
+        body: { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' },
+      }),
+      time.clock,
+    );
     server = stub.server;
     await expect(
       collectSample({
@@ -128,7 +168,9 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
         clients: { cloudwatchLogs: stub.client },
         now: time.now,
       }),
-    ).rejects.toThrow(/cloudwatch:\/\/missing: FilterLogEvents failed with ResourceNotFoundException.*check the log group name and --region/);
+    ).rejects.toThrow(
+      /cloudwatch:\/\/missing: FilterLogEvents failed with ResourceNotFoundException.*check the log group name and --region/,
+    );
   });
 });
 
@@ -149,12 +191,19 @@ describe('CloudWatch Logs through Logs Insights', () => {
       }
       expect(operation).toBe('GetQueryResults');
       const query = queries.get(body.queryId as string);
-      if (!query) return { status: 400, body: { __type: 'InvalidParameterException', message: 'no such query' } };
+      if (!query)
+        return { status: 400, body: { __type: 'InvalidParameterException', message: 'no such query' } };
       query.polls += 1;
       if (query.polls === 1) return { body: { status: 'Scheduled', results: [] } };
       if (query.polls === 2) return { body: { status: 'Running', results: [] } };
       const whole = query.end - query.start > 4000;
-      if (whole) return { body: { status: 'Complete', results: Array.from({ length: 10_000 }, (_, i) => row(apigwLine(`/bulk/${i}`))) } };
+      if (whole)
+        return {
+          body: {
+            status: 'Complete',
+            results: Array.from({ length: 10_000 }, (_, i) => row(apigwLine(`/bulk/${i}`))),
+          },
+        };
       const half = query.start === Math.floor((NOW - 2 * 3_600_000) / 1000) ? 'first' : 'second';
       return { body: { status: 'Complete', results: [1, 2, 3].map((i) => row(apigwLine(`/${half}/${i}`))) } };
     }, time.clock);
@@ -178,14 +227,26 @@ describe('CloudWatch Logs through Logs Insights', () => {
     expect(starts[0]?.limit).toBe(10_000);
     // The 10,000 rows of the full window are discarded: its halves are read instead.
     expect(collected.counts.read).toBe(6);
-    expect(collected.records.map((r) => r.record.path).sort()).toEqual(['/first/1', '/first/2', '/first/3', '/second/1', '/second/2', '/second/3']);
+    expect(collected.records.map((r) => r.record.path).sort()).toEqual([
+      '/first/1',
+      '/first/2',
+      '/first/3',
+      '/second/1',
+      '/second/2',
+      '/second/3',
+    ]);
     expect(time.sleeps.filter((ms) => ms === 1000).length).toBeGreaterThanOrEqual(6);
   });
 
   it('fails with E_SOURCE when a query ends Failed', async () => {
     const time = fakeTime();
-    const stub = await stubLogs((operation) =>
-      operation === 'StartQuery' ? { body: { queryId: 'q1' } } : { body: { status: 'Failed', results: [] } }, time.clock);
+    const stub = await stubLogs(
+      (operation) =>
+        operation === 'StartQuery'
+          ? { body: { queryId: 'q1' } }
+          : { body: { status: 'Failed', results: [] } },
+      time.clock,
+    );
     server = stub.server;
     await expect(
       collectSample({
@@ -206,6 +267,8 @@ describe('CloudWatch Logs through Logs Insights', () => {
   });
 
   it('asks for a window when a cloudwatch:// log has none', async () => {
-    await expect(collectSample({ logs: [{ kind: 'cloudwatch', logGroup: GROUP }] })).rejects.toThrow(/needs a window: pass --since 30m/);
+    await expect(collectSample({ logs: [{ kind: 'cloudwatch', logGroup: GROUP }] })).rejects.toThrow(
+      /needs a window: pass --since 30m/,
+    );
   });
 });

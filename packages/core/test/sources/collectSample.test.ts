@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { collectSample } from '../../src/sources/collectSample.js';
 import { resolveLogInputs } from '../../src/sources/resolveLogInputs.js';
 
-const clf = (path: string, status = 200) => `203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET ${path} HTTP/1.1" ${status} 10 "-" "curl/8"`;
+const clf = (path: string, status = 200) =>
+  `203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET ${path} HTTP/1.1" ${status} 10 "-" "curl/8"`;
 
 function records(lines: string[]) {
   return { kind: 'stream' as const, name: 'access.log', stream: Readable.from([`${lines.join('\n')}\n`]) };
@@ -15,7 +16,12 @@ function records(lines: string[]) {
 
 describe('collectSample', () => {
   it('dedupes identical requests, counting them as filtered', async () => {
-    const lines = [...Array.from({ length: 50 }, () => clf('/health')), clf('/orders/1'), clf('/orders/1'), clf('/orders/2')];
+    const lines = [
+      ...Array.from({ length: 50 }, () => clf('/health')),
+      clf('/orders/1'),
+      clf('/orders/1'),
+      clf('/orders/2'),
+    ];
     const collected = await collectSample({ logs: [records(lines)], dedupe: true, minPerRoute: 5 });
     expect(collected.records.map((r) => r.record.path).sort()).toEqual(['/health', '/orders/1', '/orders/2']);
     expect(collected.skippedBy.duplicate).toBe(50);
@@ -39,7 +45,9 @@ describe('collectSample', () => {
     expect(collected.skippedBy).toMatchObject({ liveStatus: 1, exclude: 1 });
     expect(collected.records.filter((r) => r.route === 'GET /products/:id')).toHaveLength(7);
     const shards = await Promise.all(
-      [1, 2].map((index) => collectSample({ logs: [records(lines)], shard: { index, total: 2 }, sample: 1000, minPerRoute: 1 })),
+      [1, 2].map((index) =>
+        collectSample({ logs: [records(lines)], shard: { index, total: 2 }, sample: 1000, minPerRoute: 1 }),
+      ),
     );
     expect(shards.map((s) => s.counts.sampled).reduce((a, b) => a + b)).toBe(lines.length);
     expect(shards[0]?.skippedBy.shard).toBe(shards[1]?.counts.sampled);
@@ -59,11 +67,18 @@ describe('collectSample', () => {
     await writeFile(join(dir, 'b.log.gz'), gzipSync(`${clf('/b')}\n`));
     await writeFile(join(dir, 'c.txt'), 'not a log\n');
     const inputs = await resolveLogInputs(['*.log.gz'], { cwd: dir });
-    expect(inputs.map((i) => (i.kind === 'file' ? i.path : ''))).toEqual([join(dir, 'a.log.gz'), join(dir, 'b.log.gz')]);
+    expect(inputs.map((i) => (i.kind === 'file' ? i.path : ''))).toEqual([
+      join(dir, 'a.log.gz'),
+      join(dir, 'b.log.gz'),
+    ]);
     const collected = await collectSample({ logs: inputs, minPerRoute: 1 });
     expect(collected.records.map((r) => r.record.path).sort()).toEqual(['/a', '/b']);
-    await expect(resolveLogInputs(['*.nothing'], { cwd: dir })).rejects.toThrow(/--logs \*\.nothing: no file matches this pattern/);
-    expect(await resolveLogInputs(['cloudwatch://my/group', '-'], { cwd: dir, stdin: Readable.from([]) })).toMatchObject([
+    await expect(resolveLogInputs(['*.nothing'], { cwd: dir })).rejects.toThrow(
+      /--logs \*\.nothing: no file matches this pattern/,
+    );
+    expect(
+      await resolveLogInputs(['cloudwatch://my/group', '-'], { cwd: dir, stdin: Readable.from([]) }),
+    ).toMatchObject([
       { kind: 'cloudwatch', logGroup: 'my/group' },
       { kind: 'stream', name: 'stdin' },
     ]);

@@ -4,11 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSample } from '../../src/sources/collectSample.js';
 import { validate } from '../../src/validate.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../../../fixtures/logs/${name}`, import.meta.url));
 
 // Every fixture plants values starting with SECRET- in headers (Authorization, Cookie, X-Api-Key) and query
 // parameters (token, access_token, api_key, sig).
-const FORMATS = ['alb-access.log', 'nginx-combined.log', 'apache-common.log', 'browser.har', 'capture.gor', 'app-pino.log', 'apigw-http.log'];
+const FORMATS = [
+  'alb-access.log',
+  'nginx-combined.log',
+  'apache-common.log',
+  'browser.har',
+  'capture.gor',
+  'app-pino.log',
+  'apigw-http.log',
+];
 const INJECTED = 'Bearer INJECTED-CREDENTIAL-for-replay';
 
 let live: TestServer;
@@ -16,8 +25,15 @@ let candidate: TestServer;
 
 beforeAll(async () => {
   // Both sides echo what they received, so a leaked secret would surface in the diff samples of the report.
-  const echo = (side: string) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) =>
-    sendJson(res, 200, { side, url: req.url, headers: req.headers, body }, { 'x-request-url': req.url ?? '' });
+  const echo =
+    (side: string) =>
+    (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) =>
+      sendJson(
+        res,
+        200,
+        { side, url: req.url, headers: req.headers, body },
+        { 'x-request-url': req.url ?? '' },
+      );
   live = await startServer(echo('live'));
   candidate = await startServer(echo('candidate'));
 });
@@ -63,6 +79,7 @@ describe('secrets planted in every format', () => {
     });
     const passed = collected.records.filter((r) => JSON.stringify(r.record).includes('SECRET-'));
     expect(passed.length).toBeGreaterThan(0);
-    for (const { record } of collected.records) expect(JSON.stringify(collected.privacy.redactRecord(record))).not.toContain('SECRET-');
+    for (const { record } of collected.records)
+      expect(JSON.stringify(collected.privacy.redactRecord(record))).not.toContain('SECRET-');
   });
 });

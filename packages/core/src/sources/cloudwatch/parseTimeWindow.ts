@@ -37,7 +37,10 @@ export function parseTimePoint(text: string | number | Date, flag: string, now: 
   if (/^\d+(\.\d+)?\s*[smhdw]/.test(trimmed)) return now() - parseDuration(trimmed, flag);
   const ms = Date.parse(trimmed);
   if (Number.isNaN(ms)) {
-    throw new BgReplayError('E_USAGE', `${flag} ${text}: expected an ISO time (2026-11-26T10:00:00Z), epoch milliseconds or a duration ago (2h)`);
+    throw new BgReplayError(
+      'E_USAGE',
+      `${flag} ${text}: expected an ISO time (2026-11-26T10:00:00Z), epoch milliseconds or a duration ago (2h)`,
+    );
   }
   return ms;
 }
@@ -54,7 +57,11 @@ export function resolveTimeWindow(
   let startTime: number;
   if (options.since !== undefined) startTime = endTime - parseDuration(options.since);
   else if (options.start !== undefined) startTime = parseTimePoint(options.start, '--start', now);
-  else throw new BgReplayError('E_USAGE', 'a cloudwatch:// log needs a window: pass --since 30m or --start <time> [--end <time>]');
+  else
+    throw new BgReplayError(
+      'E_USAGE',
+      'a cloudwatch:// log needs a window: pass --since 30m or --start <time> [--end <time>]',
+    );
   if (startTime >= endTime) throw new BgReplayError('E_USAGE', '--start must be before --end');
   return { startTime, endTime };
 }

@@ -40,17 +40,22 @@ export interface CloudWatchOptions {
 const HOUR = 3_600_000;
 
 /** Which strategy `auto` picks for a window: Insights scans long windows fast; FilterLogEvents keeps filter-pattern syntax. */
-export function chooseStrategy(options: Pick<CloudWatchOptions, 'strategy' | 'filterPattern' | 'startTime' | 'endTime'>): 'filter' | 'insights' {
+export function chooseStrategy(
+  options: Pick<CloudWatchOptions, 'strategy' | 'filterPattern' | 'startTime' | 'endTime'>,
+): 'filter' | 'insights' {
   if (options.strategy === 'filter' || options.strategy === 'insights') return options.strategy;
   return !options.filterPattern && options.endTime - options.startTime > HOUR ? 'insights' : 'filter';
 }
 
-interface Call {
-  <T>(operation: string, send: () => Promise<T>): Promise<T>;
-}
+type Call = <T>(operation: string, send: () => Promise<T>) => Promise<T>;
 
 /** Paces requests to `rps` and retries throttled ones with exponential back-off. */
-function createCaller(logGroup: string, options: CloudWatchOptions, sleep: (ms: number) => Promise<void>, now: () => number): Call {
+function createCaller(
+  logGroup: string,
+  options: CloudWatchOptions,
+  sleep: (ms: number) => Promise<void>,
+  now: () => number,
+): Call {
   const gap = 1000 / Math.max(0.1, options.maxRequestsPerSecond ?? 5);
   const maxRetries = options.maxThrottleRetries ?? 8;
   const logger = options.logger ?? silentLogger;
@@ -79,26 +84,46 @@ function createCaller(logGroup: string, options: CloudWatchOptions, sleep: (ms: 
   };
 }
 
-function sourceError(operation: string, logGroup: string, options: CloudWatchOptions, error: unknown, attempts: number): BgReplayError {
+function sourceError(
+  operation: string,
+  logGroup: string,
+  options: CloudWatchOptions,
+  error: unknown,
+  attempts: number,
+): BgReplayError {
   const name = (error as { name?: string }).name ?? 'Error';
   const message = (error as Error).message ?? String(error);
   const where = `cloudwatch://${logGroup}${options.region ? ` (${options.region})` : ''}`;
   let hint = '';
   if (name === 'ResourceNotFoundException') hint = ': check the log group name and --region';
   else if (name === 'AccessDeniedException') hint = `: the credentials need logs:${operation}`;
-  else if (name === 'ThrottlingException' || name === 'LimitExceededException') hint = `: still throttled after ${attempts} retries; narrow the window or try later`;
-  else if (/credential/i.test(name) || /credential/i.test(message)) hint = ': no AWS credentials found (environment, profile or role)';
-  return new BgReplayError('E_SOURCE', `${where}: ${operation} failed with ${name}: ${message}${hint}`, { cause: error });
+  else if (name === 'ThrottlingException' || name === 'LimitExceededException')
+    hint = `: still throttled after ${attempts} retries; narrow the window or try later`;
+  else if (/credential/i.test(name) || /credential/i.test(message))
+    hint = ': no AWS credentials found (environment, profile or role)';
+  return new BgReplayError('E_SOURCE', `${where}: ${operation} failed with ${name}: ${message}${hint}`, {
+    cause: error,
+  });
 }
 
 /** Reads the messages of a log group page by page (FilterLogEvents or Logs Insights); memory holds one page. */
-export async function* readCloudWatch(logGroup: string, options: CloudWatchOptions): AsyncGenerator<string[]> {
+export async function* readCloudWatch(
+  logGroup: string,
+  options: CloudWatchOptions,
+): AsyncGenerator<string[]> {
   if (!(options.endTime > options.startTime)) {
-    throw new BgReplayError('E_USAGE', `cloudwatch://${logGroup}: the window ends before it starts; check --since or --start/--end`);
+    throw new BgReplayError(
+      'E_USAGE',
+      `cloudwatch://${logGroup}: the window ends before it starts; check --since or --start/--end`,
+    );
   }
   const sdk = await import('@aws-sdk/client-cloudwatch-logs');
   const client: CloudWatchLogsLike =
-    options.client ?? new sdk.CloudWatchLogsClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+    options.client ??
+    new sdk.CloudWatchLogsClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    });
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const call = createCaller(logGroup, options, sleep, now);
@@ -118,7 +143,8 @@ export async function* readCloudWatch(logGroup: string, options: CloudWatchOptio
         ),
       );
       const messages: string[] = [];
-      for (const event of page.events ?? []) if (typeof event.message === 'string') messages.push(event.message);
+      for (const event of page.events ?? [])
+        if (typeof event.message === 'string') messages.push(event.message);
       if (messages.length > 0) yield messages;
       // An empty page with a token is not the end: CloudWatch pages by scanned volume, not by matches.
       nextToken = page.nextToken;
@@ -132,12 +158,23 @@ export async function* readCloudWatch(logGroup: string, options: CloudWatchOptio
 
   async function runQuery(start: number, end: number): Promise<{ status: string; rows: ResultField[][] }> {
     const started = await call('StartQuery', () =>
-      client.send(new sdk.StartQueryCommand({ logGroupName: logGroup, startTime: start, endTime: end, queryString, limit })),
+      client.send(
+        new sdk.StartQueryCommand({
+          logGroupName: logGroup,
+          startTime: start,
+          endTime: end,
+          queryString,
+          limit,
+        }),
+      ),
     );
     const queryId = started.queryId;
-    if (!queryId) throw new BgReplayError('E_SOURCE', `cloudwatch://${logGroup}: StartQuery returned no queryId`);
+    if (!queryId)
+      throw new BgReplayError('E_SOURCE', `cloudwatch://${logGroup}: StartQuery returned no queryId`);
     for (;;) {
-      const result = await call('GetQueryResults', () => client.send(new sdk.GetQueryResultsCommand({ queryId })));
+      const result = await call('GetQueryResults', () =>
+        client.send(new sdk.GetQueryResultsCommand({ queryId })),
+      );
       const status = result.status ?? 'Unknown';
       if (status === 'Complete' || status === 'Failed' || status === 'Cancelled' || status === 'Timeout') {
         return { status, rows: result.results ?? [] };
@@ -157,9 +194,13 @@ export async function* readCloudWatch(logGroup: string, options: CloudWatchOptio
       return;
     }
     if (status === 'Failed' || status === 'Cancelled' || status === 'Timeout') {
-      throw new BgReplayError('E_SOURCE', `cloudwatch://${logGroup}: Logs Insights query ended ${status} for ${new Date(start * 1000).toISOString()}..${new Date(end * 1000).toISOString()}`);
+      throw new BgReplayError(
+        'E_SOURCE',
+        `cloudwatch://${logGroup}: Logs Insights query ended ${status} for ${new Date(start * 1000).toISOString()}..${new Date(end * 1000).toISOString()}`,
+      );
     }
-    if (rows.length >= limit) logger.warn('insights window still full at one second; some events were not read', { logGroup, start });
+    if (rows.length >= limit)
+      logger.warn('insights window still full at one second; some events were not read', { logGroup, start });
     const messages: string[] = [];
     for (const row of rows) {
       const message = row.find((f) => f.field === '@message')?.value;
@@ -176,7 +217,10 @@ function escapeRegex(text: string): string {
 }
 
 /** The Logs Insights query of a read: messages in time order, optionally narrowed by stream prefix and a literal. */
-export function insightsQuery(options: Pick<CloudWatchOptions, 'streamPrefix' | 'filterPattern'>, limit = 10_000): string {
+export function insightsQuery(
+  options: Pick<CloudWatchOptions, 'streamPrefix' | 'filterPattern'>,
+  limit = 10_000,
+): string {
   const parts = ['fields @timestamp, @message, @logStream'];
   if (options.streamPrefix) parts.push(`filter @logStream like /^${escapeRegex(options.streamPrefix)}/`);
   if (options.filterPattern) parts.push(`filter @message like ${JSON.stringify(options.filterPattern)}`);

@@ -1,0 +1,73 @@
+import { silentLogger } from '@bg-replay/core';
+import { describe, expect, it } from 'vitest';
+import { createWorld, loadOrders } from '../test/world.js';
+import { createPresetHookStep, describeAction } from './createPresetHookStep.js';
+
+const context = (extra: Record<string, unknown> = {}) => ({
+  deployment: { deploymentId: 'd-XYZ', computePlatform: 'ECS', lifecycleEvents: ['AfterAllowTraffic'] },
+  continuation: undefined,
+  deadline: Date.parse('2026-11-26T11:00:00Z'),
+  logger: silentLogger,
+  ...extra,
+});
+
+describe('createPresetHookStep', () => {
+  it('maps done to Succeeded and hands the actions to onActions', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const seen: string[] = [];
+    const step = createPresetHookStep(config, 'AfterAllowTraffic', {
+      clients: fake.clients,
+      now: fake.now,
+      sleep: fake.sleep,
+      onActions: (actions) => seen.push(...actions.map(describeAction)),
+    });
+    const result = await step(context());
+    expect(result).toMatchObject({ status: 'Succeeded' });
+    expect(seen[0]).toBe('✓ flip-active-stack b: PutParameter ssm:/shop/orders/active-stack');
+    expect(fake.state.params.get('/shop/orders/active-stack')).toBe('b');
+  });
+
+  it('returns continue with the preset state when the deadline is near, and resumes from it', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const step = createPresetHookStep(config, 'AfterAllowTraffic', {
+      clients: fake.clients,
+      now: fake.now,
+      sleep: fake.sleep,
+      reserveMs: 0,
+    });
+    const first = await step(context({ deadline: fake.now() + 1 }));
+    expect(first).toMatchObject({ status: 'continue', state: { v: 1, runId: 'd-XYZ', target: 'b' } });
+    const state = first.status === 'continue' ? first.state : undefined;
+    const second = await step(context({ continuation: state }));
+    expect(second).toMatchObject({ status: 'Succeeded' });
+  });
+
+  it('fails without a call when the deployment is of the other platform or the AppSpec wires another event', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const step = createPresetHookStep(config, 'AfterAllowTraffic', { clients: fake.clients });
+    const lambda = await step(context({ deployment: { deploymentId: 'd-1', computePlatform: 'Lambda' } }));
+    expect(lambda).toEqual({
+      status: 'Failed',
+      reason: 'the deployment is Lambda but the stacks config (service orders) is for ecs',
+    });
+    const wrong = await step(
+      context({
+        deployment: { deploymentId: 'd-1', computePlatform: 'ECS', lifecycleEvents: ['BeforeInstall'] },
+      }),
+    );
+    expect(wrong).toMatchObject({
+      status: 'Failed',
+      reason: expect.stringMatching(/names it under BeforeInstall/),
+    });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('throws a configuration error for a hook the platform has no preset for (the runtime reports Failed)', async () => {
+    const config = await loadOrders();
+    const step = createPresetHookStep(config, 'BeforeAllowTraffic', { clients: createWorld(config).clients });
+    await expect(step(context())).rejects.toThrow(/stacks config is for ecs/);
+  });
+});
