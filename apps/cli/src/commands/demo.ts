@@ -24,7 +24,7 @@ export const demoCommand = defineCommand({
       const code = exitCodeOf(report);
       writeLine(
         io.stdout,
-        '\nThe demo is meant to fail: green adds a field on purpose (hidden by a rule) and also has a bug (an order total that became a string).',
+        '\nThe demo is meant to fail: green 1.5.0 adds a field on purpose (allowed by the minor-bump policy, found from the x-service-version header) and also has a bug (an order total that became a string).',
       );
       return args['strict-exit'] ? code : 0;
     } finally {

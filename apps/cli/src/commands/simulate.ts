@@ -38,6 +38,8 @@ export interface SimulateTargets {
   candidate: string;
   logFile: string;
   rulesFile?: string;
+  /** Response header naming each side's version, for the semver policy. */
+  versionHeader?: string;
   close(): Promise<void>;
 }
 
@@ -195,6 +197,7 @@ async function demoTargets(): Promise<SimulateTargets> {
     candidate: demo.candidate,
     logFile: demo.logFile,
     rulesFile: demo.rulesFile,
+    versionHeader: demo.versionHeader,
     close: () => demo.close(),
   };
 }
@@ -361,6 +364,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             live: targets.live,
             candidate,
             ...(targets.rulesFile ? { rules: targets.rulesFile } : {}),
+            ...(targets.versionHeader ? { versionHeader: targets.versionHeader } : {}),
             rps: 0,
             // Blue against blue matches everywhere, but the demo's ~100 logged requests cannot show a 99% match
             // rate at 95% confidence (that takes ~380 per route): the verdict is inconclusive, not fail.
