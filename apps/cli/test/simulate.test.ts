@@ -41,7 +41,7 @@ describe('bg-replay simulate (injected targets)', () => {
     const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), ['simulate']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines.some((l) => /AfterAllowTestTraffic\s+→ CodeDeployHook_bg_replay_validate/.test(l))).toBe(
+    expect(lines.some((l) => /AfterAllowTestTraffic\s+→ CodeDeployHook_validate/.test(l))).toBe(
       true,
     );
     expect(lines.some((l) => /reported Succeeded/.test(l))).toBe(true);
@@ -69,7 +69,7 @@ describe('bg-replay simulate (injected targets)', () => {
       '--platform',
       'Lambda',
     ]);
-    expect(r.stdout).toMatch(/BeforeAllowTraffic\s+→ CodeDeployHook_bg_replay_validate/);
+    expect(r.stdout).toMatch(/BeforeAllowTraffic\s+→ CodeDeployHook_validate/);
     expect(r.stdout).toContain('shift the alias to the target version');
   });
 });
@@ -175,7 +175,7 @@ describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/BeforeInstall\s+→/);
-    expect(r.stdout).toMatch(/AfterAllowTestTraffic\s+→ CodeDeployHook_bg_replay_validate/);
+    expect(r.stdout).toMatch(/AfterAllowTestTraffic\s+→ CodeDeployHook_validate/);
   });
 
   it('refuses --candidate-good with targets of your own', async () => {

@@ -52,46 +52,45 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-function route(req: IncomingMessage, res: ServerResponse, variant: Variant): void {
-  const url = new URL(req.url ?? '/', 'http://demo');
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+const notFound = (what: string): Answer => ({ status: 404, body: { error: `no such ${what}` } });
+
+/** What the service answers to one request: a pure function of method, URL and version. */
+function answer(method: string | undefined, rawUrl: string, variant: Variant): Answer {
+  const url = new URL(rawUrl, 'http://demo');
   const parts = url.pathname.split('/').filter(Boolean);
-  if (req.method !== 'GET' && req.method !== 'HEAD')
-    return send(res, 405, { error: 'method not allowed' }, variant);
-  if (url.pathname === '/health')
-    return send(
-      res,
-      200,
-      { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() },
-      variant,
-    );
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'method not allowed' } };
+  if (url.pathname === '/health') {
+    return { status: 200, body: { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() } };
+  }
   if (parts[0] === 'products' && parts.length === 1) {
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
     const items = products.slice((page - 1) * 10, page * 10).map((p) => productView(p, variant));
-    return send(res, 200, { page, items, generatedAt: new Date().toISOString() }, variant);
+    return { status: 200, body: { page, items, generatedAt: new Date().toISOString() } };
   }
   if (parts[0] === 'products' && parts.length === 2) {
     const product = products.find((p) => String(p.id) === parts[1]);
-    return product
-      ? send(res, 200, productView(product, variant), variant)
-      : send(res, 404, { error: 'no such product' }, variant);
+    return product ? { status: 200, body: productView(product, variant) } : notFound('product');
   }
   if (parts[0] === 'orders' && parts.length === 2) {
     const order = orders.find((o) => String(o.id) === parts[1]);
-    return order
-      ? send(res, 200, orderView(order, variant), variant)
-      : send(res, 404, { error: 'no such order' }, variant);
+    return order ? { status: 200, body: orderView(order, variant) } : notFound('order');
   }
   if (parts[0] === 'stores' && parts.length === 2) {
     const store = stores.find((s) => s.id === parts[1]);
-    return store ? send(res, 200, store, variant) : send(res, 404, { error: 'no such store' }, variant);
+    return store ? { status: 200, body: store } : notFound('store');
   }
   if (url.pathname === '/search') {
     const q = (url.searchParams.get('q') ?? '').toLowerCase();
     // The search index answers in no particular order, in both versions: noise that an arrayKey rule absorbs.
     const hits = shuffle(products.filter((p) => p.name.includes(q)).map((p) => productView(p, variant)));
-    return send(res, 200, { q, count: hits.length, items: hits }, variant);
+    return { status: 200, body: { q, count: hits.length, items: hits } };
   }
-  send(res, 404, { error: 'not found' }, variant);
+  return { status: 404, body: { error: 'not found' } };
 }
 
 /**
@@ -103,7 +102,10 @@ function route(req: IncomingMessage, res: ServerResponse, variant: Variant): voi
 export function createDemoService(variant: Variant): Server {
   return createServer((req, res) => {
     req.resume();
-    req.on('end', () => route(req, res, variant));
+    req.on('end', () => {
+      const { status, body } = answer(req.method, req.url ?? '/', variant);
+      send(res, status, body, variant);
+    });
   });
 }
 

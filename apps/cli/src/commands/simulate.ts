@@ -377,7 +377,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           ? createJsonLogger({ write: (line) => writeLine(io.stderr, line) })
           : silentLogger;
         const validation: LifecycleHookSpec = {
-          functionName: 'CodeDeployHook_bg_replay_validate',
+          functionName: 'CodeDeployHook_validate',
           step: createValidationHook(config, deps.validate ? { validate: deps.validate } : {}),
           handlerOptions: { name: 'validate', reserveMs: 1000 },
         };
