@@ -10,19 +10,19 @@ import { toolVersion } from './version.js';
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.pass;
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('bg-replay')
     .usage('$0 <command> [options]\n\nReplay real traffic against live and candidate, diff the answers, and decide.')
     .version(toolVersion)
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'Name a command: see the list above.')
+    .demandCommand(1, 'name a command (bg-replay --help lists them)')
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .epilogue('Exit codes: 0 pass, 1 fail (or inconclusive), 2 usage, configuration or input error.')
+    // Throwing stops yargs: a usage error must never fall through to the command's handler.
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
+      throw new BgReplayError('E_USAGE', (message ?? 'invalid usage (bg-replay --help)').split('\n').join('; '));
     })
     .exitProcess(false);
   // Only the command being run is imported; the others are listed by name for --help.
@@ -44,7 +44,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
-      if (output) writeLine(usageError ? io.stderr : io.stdout, output.trimEnd());
+      if (output) writeLine(io.stdout, output.trimEnd());
     });
   } catch (error) {
     if (isUserError(error)) {
@@ -52,11 +52,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
     writeLine(io.stderr, `bg-replay: internal error: ${(error as Error)?.stack ?? String(error)}`);
-    return EXIT.usage;
-  }
-  if (usageError) {
-    if (!/Name a command/.test(usageError)) writeLine(io.stderr, `bg-replay: ${usageError}`);
-    else writeLine(io.stderr, `bg-replay: ${usageError} (try bg-replay --help)`);
     return EXIT.usage;
   }
   return exitCode;

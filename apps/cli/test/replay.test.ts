@@ -70,6 +70,15 @@ describe('bg-replay replay (the built bin)', () => {
     expect(result.stderr).toMatch(/ignroe/);
   });
 
+  it('exits 2 before replaying anything when a report path cannot be written', async () => {
+    const result = await run([
+      'replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', demo.live, '--report-html', '/dev/null/run.html',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^bg-replay: --report-html \/dev\/null\/run\.html: cannot write there/);
+    expect(result.stdout).toBe('');
+  });
+
   it('exits 2 when a required flag is missing, and 0 for --help', async () => {
     const missing = await run(['replay', '--logs', demo.logFile]);
     expect(missing.code).toBe(2);

@@ -1,7 +1,7 @@
 import { startDemoServices } from '@bg-replay/demo';
 import { defineCommand } from '../command.js';
 import { writeLine } from '../io.js';
-import { writeReports } from '../flags/reportFlags.js';
+import { checkReportTargets, writeReports } from '../flags/reportFlags.js';
 import { exitCodeOf, runValidation } from './replay.js';
 
 export const demoCommand = defineCommand({
@@ -12,6 +12,7 @@ export const demoCommand = defineCommand({
       .option('report-json', { type: 'string', default: '.bg-replay/demo-report.json', describe: 'Where to write the report' })
       .option('strict-exit', { type: 'boolean', default: false, describe: 'Exit with the verdict (1 on fail) instead of 0' }),
   async run(args, io) {
+    await checkReportTargets(args, io);
     const demo = await startDemoServices();
     writeLine(io.stdout, `blue (live, 1.4.2) on ${demo.live}; green (candidate, 1.5.0) on ${demo.candidate}`);
     writeLine(io.stdout, `replaying ${demo.logFile} with rules ${demo.rulesFile}\n`);

@@ -2,7 +2,7 @@ import { type Report, validate, type ValidateOptions } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
 import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
-import { withReportFlags, writeReports } from '../flags/reportFlags.js';
+import { checkReportTargets, withReportFlags, writeReports } from '../flags/reportFlags.js';
 import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
 import { verdictOptionsFrom, withVerdictFlags } from '../flags/verdictFlags.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -46,6 +46,7 @@ export const replayCommand = defineCommand({
         'with rules and a JSON report',
       ),
   async run(args, io) {
+    await checkReportTargets(args, io);
     const report = await runValidation(
       {
         ...sourceOptionsFrom(args, io),

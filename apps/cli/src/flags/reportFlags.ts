@@ -1,4 +1,5 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { BgReplayError, type Report, renderHtml, renderJunit, renderMarkdown } from '@bg-replay/core';
 import type { Argv } from 'yargs';
@@ -102,15 +103,42 @@ export async function writeReportFiles(
   return written;
 }
 
-/** Prints the console summary and writes every report file the `--report-*` flags asked for. */
-export async function writeReports(report: Report, args: ReportArgs, io: CliIo): Promise<void> {
-  writeLine(io.stdout, renderSummary(report, { columns: io.stdout.columns }));
+/** The report files the `--report-*` flags ask for. */
+export function reportTargetsOf(args: ReportArgs): ReportTargets {
   const targets: ReportTargets = {};
   if (args['report-json']) targets.json = { path: args['report-json'], flag: '--report-json' };
   if (args['report-junit']) targets.junit = { path: args['report-junit'], flag: '--report-junit' };
   if (args['report-md']) targets.md = { path: args['report-md'], flag: '--report-md' };
   if (args['report-html']) targets.html = { path: args['report-html'], flag: '--report-html' };
-  const written = await writeReportFiles(report, targets, io, {
+  return targets;
+}
+
+/**
+ * Checks before a run that every report file can be written (its folder exists or can be made, is
+ * writable, and the path is not a folder), so a typo in a path fails in a second, not after a long replay.
+ */
+export async function checkReportTargets(args: ReportArgs, io: CliIo): Promise<void> {
+  for (const target of Object.values(reportTargetsOf(args))) {
+    const path = resolve(io.cwd, target.path);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await access(dirname(path), constants.W_OK);
+      if ((await stat(path).catch(() => undefined))?.isDirectory()) {
+        throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      }
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new BgReplayError('E_USAGE', `${target.flag} ${target.path}: cannot write there (${why}); name a writable file`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+/** Prints the console summary and writes every report file the `--report-*` flags asked for. */
+export async function writeReports(report: Report, args: ReportArgs, io: CliIo): Promise<void> {
+  writeLine(io.stdout, renderSummary(report, { columns: io.stdout.columns }));
+  const written = await writeReportFiles(report, reportTargetsOf(args), io, {
     allowInconclusive: args['allow-inconclusive'] ?? false,
   });
   for (const path of written) writeLine(io.stdout, `report: ${path}`);
