@@ -6,6 +6,7 @@ import type { Privacy } from '../safety/privacy.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
+import { interleaveByRoute } from './interleaveByRoute.js';
 import { createRateLimiter } from './createRateLimiter.js';
 import { sendRequest } from './sendRequest.js';
 
@@ -99,7 +100,7 @@ export async function replayRecords(
       dispatcher: deps.dispatcher,
     });
   await Promise.all(
-    records.map(({ record, route }) =>
+    interleaveByRoute(records).map(({ record, route }) =>
       limit(async () => {
         if (deps.signal?.aborted || breaker.open) return;
         await limiter.take();
