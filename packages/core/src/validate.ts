@@ -139,9 +139,11 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
     }
     if (stoppedBecause) {
-      // Production looked unhealthy: the comparison says nothing about the candidate, so it cannot pass.
+      // Production looked unhealthy: the comparison says nothing about the candidate, so it cannot pass. Live's
+      // 5xx bodies differ from the candidate's answers in every way (status, removed fields), so only the
+      // candidate's own failures, measured where live was fine, still make it a fail.
       verdict.reasons.push({ code: 'live-unhealthy', message: stoppedBecause });
-      if (verdict.verdict !== 'fail' || verdict.reasons.every((r) => r.code === 'match-rate' || r.code === 'live-unhealthy')) {
+      if (!verdict.reasons.some((r) => r.code === 'candidate-unreachable' || r.code === 'candidate-5xx')) {
         verdict.verdict = 'inconclusive';
       }
     }

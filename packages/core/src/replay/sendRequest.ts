@@ -75,7 +75,11 @@ async function readCapped(
   };
   if (!decoder) {
     for await (const chunk of body) {
-      if (!push(Buffer.from(chunk))) break;
+      // Undici yields Buffers already: wrap without copying (a copy would double the garbage per body).
+      const buffer = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (!push(buffer)) break;
     }
   } else {
     const feed = (async () => {

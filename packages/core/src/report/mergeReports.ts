@@ -38,6 +38,8 @@ export function tallyOfReport(report: Report): Tally {
       probed: r.probed ?? 0,
       errors: { ...r.errors },
       critical: { ...r.critical },
+      errorCodes: { live: { ...r.errorCodes?.live }, candidate: { ...r.errorCodes?.candidate } },
+      truncated: { live: r.truncated?.live ?? 0, candidate: r.truncated?.candidate ?? 0 },
       sketches: r.sketches
         ? structuredClone(r.sketches)
         : { live: createSketch(), candidate: createSketch() },

@@ -67,6 +67,10 @@ const reportSchema = z.looseObject({
       seen: count,
       errors: z.looseObject({ live: count, candidate: count }),
       critical: z.looseObject({ candidate5xx: count, candidateErrors: count, breaking: count }),
+      errorCodes: z
+        .looseObject({ live: z.record(z.string(), count), candidate: z.record(z.string(), count) })
+        .optional(),
+      truncated: z.looseObject({ live: count, candidate: count }).optional(),
       probed: count.optional(),
       sketches: sketches.optional(),
     }),

@@ -1,5 +1,5 @@
 import type { DiffSummary } from '../diff/diffSummary.js';
-import type { DifferenceKind, Verdict } from '../model.js';
+import type { DifferenceKind, TransportErrorCode, Verdict } from '../model.js';
 import type { LatencySketch } from '../verdict/latencySketch.js';
 
 /** Why a verdict is what it is; `code` is stable, `message` is for a person. */
@@ -33,6 +33,13 @@ export interface RouteSummary {
   errors: { live: number; candidate: number };
   /** `breaking`: counted (not allowed by a rule or policy) `removed`/`type` differences. */
   critical: { candidate5xx: number; candidateErrors: number; breaking: number };
+  /** `errors` broken down by transport error code (`timeout`, `connection-reset`, ...), per side. Absent in reports before it existed. */
+  errorCodes?: {
+    live: Partial<Record<TransportErrorCode, number>>;
+    candidate: Partial<Record<TransportErrorCode, number>>;
+  };
+  /** Answers whose body was cut at `maxBodyBytes`, per side: they were compared only up to the cap. Absent in reports before it existed. */
+  truncated?: { live: number; candidate: number };
   /** Records also sent to live a second time (noise probe). */
   probed?: number;
   /** Exact latency state of this route, for merging shards and drawing charts. */

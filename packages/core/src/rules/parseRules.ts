@@ -43,7 +43,16 @@ export function parseRules(text: string, file: string): Rule[] {
       `${file}:${line}: invalid YAML/JSON: ${syntax.message.split('\n')[0]}`,
     );
   }
-  const parsed = rulesFileSchema.safeParse(document.toJS());
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // yaml resolves aliases here: a dangling alias or an alias bomb throws a ReferenceError.
+    throw new BgReplayError('E_RULES', `${file}: invalid YAML: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const parsed = rulesFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
     // An unknown field is reported on its own line, not on the line of the object that holds it.

@@ -36,6 +36,10 @@ export const DEFAULT_SECRET_QUERY_PARAMS: readonly string[] = [
 
 export const REDACTED = '[redacted]';
 
+/** Body field names whose values are never shown in a report (the diff engine redacts the same names). */
+export const SECRET_FIELD =
+  /pass(?:word|wd)|secret|token|api[-_]?key|authorization|credential|private[-_]?key|session[-_]?key/i;
+
 export interface PrivacyOptions {
   /** Secret header names (default `DEFAULT_SECRET_HEADERS`; replaces it). */
   secretHeaders?: readonly string[];
@@ -93,6 +97,18 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       remember(decodeURIComponent(value.replace(/\+/g, ' ')));
     } catch {}
   };
+  /** A secret header's value, and the parts of it that a service may echo on their own. */
+  const rememberHeader = (value: string) => {
+    remember(value);
+    // A bearer token is also remembered without its scheme, and each cookie by its value, so they are
+    // scrubbed wherever they show up (a service may echo one parsed cookie).
+    const space = value.indexOf(' ');
+    if (space > 0) remember(value.slice(space + 1));
+    for (const part of value.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) remember(part.slice(eq + 1).trim());
+    }
+  };
   const redactText = (text: string) => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -133,13 +149,17 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
       const kept: Record<string, string> = {};
       for (const [name, value] of Object.entries(record.headers)) {
         if (isSecretHeader(name)) {
-          remember(value);
-          // A bearer token is also remembered without its scheme, so it is scrubbed wherever it shows up.
-          const space = value.indexOf(' ');
-          if (space > 0) remember(value.slice(space + 1));
+          rememberHeader(value);
           if (!isAllowed(name)) continue;
         }
-        kept[name] = value;
+        // A referring URL carries the query of another request: its secret parameters go like the path's.
+        kept[name] =
+          name.toLowerCase() === 'referer'
+            ? rewriteQuery(value, (rawName, rawValue, param) => {
+                rememberEncoded(rawValue);
+                return isAllowed(param) ? `${rawName}=${rawValue}` : undefined;
+              })
+            : value;
       }
       const path = rewriteQuery(record.path, (rawName, rawValue, name) => {
         rememberEncoded(rawValue);
@@ -150,8 +170,16 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     redactRecord(record) {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(record.headers)) {
-        if (isSecretHeader(name)) remember(value);
-        else headers[name] = redactText(value);
+        if (isSecretHeader(name)) rememberHeader(value);
+        else
+          headers[name] = redactText(
+            name.toLowerCase() === 'referer'
+              ? rewriteQuery(value, (_rawName, rawValue) => {
+                  rememberEncoded(rawValue);
+                  return undefined;
+                })
+              : value,
+          );
       }
       const path = rewriteQuery(record.path, (_rawName, rawValue) => {
         rememberEncoded(rawValue);

@@ -1,6 +1,7 @@
 import { aggregatePointer } from '../diff/pointer.js';
-import type { Difference, Exchange, JudgedDifference, RequestRecord } from '../model.js';
+import type { Difference, Exchange, JudgedDifference, RequestRecord, TransportErrorCode } from '../model.js';
 import type { DifferenceSample, FieldSummary, RouteSummary } from '../report/reportTypes.js';
+import { REDACTED, SECRET_FIELD } from '../safety/privacy.js';
 import { stableHash } from '../sample/random.js';
 import { addToSketch, createSketch, type LatencySketch, mergeSketches } from './latencySketch.js';
 
@@ -51,6 +52,8 @@ export function emptyRoute(route: string, seen = 0): RouteTally {
     probed: 0,
     errors: { live: 0, candidate: 0 },
     critical: { candidate5xx: 0, candidateErrors: 0, breaking: 0 },
+    errorCodes: { live: {}, candidate: {} },
+    truncated: { live: 0, candidate: 0 },
     sketches: { live: createSketch(), candidate: createSketch() },
   };
 }
@@ -99,6 +102,13 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     for (const difference of outcome.probe.differences)
       fieldTally(tally, outcome.route, difference).noise += 1;
   }
+  route.errorCodes ??= { live: {}, candidate: {} };
+  route.truncated ??= { live: 0, candidate: 0 };
+  for (const side of ['live', 'candidate'] as const) {
+    const exchange = outcome[side];
+    if (!exchange.ok) countIn(route.errorCodes[side], exchange.code, 1);
+    else if (exchange.truncated) route.truncated[side] += 1;
+  }
   if (!live.ok) {
     route.errors.live += 1;
     if (!candidate.ok) route.errors.candidate += 1;
@@ -135,15 +145,42 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
   else route.differed += 1;
 }
 
+function countIn<K extends string>(counts: Partial<Record<K, number>>, key: K, n: number): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
 function sampleOf(outcome: RecordOutcome, difference: JudgedDifference): DifferenceSample {
   const sample: DifferenceSample = {
     method: outcome.record.method,
     path: outcome.record.path,
     pointer: difference.pointer,
   };
-  if (difference.live !== undefined) sample.live = difference.live;
-  if (difference.candidate !== undefined) sample.candidate = difference.candidate;
+  if (difference.live !== undefined) sample.live = sampleValue(difference.live);
+  if (difference.candidate !== undefined) sample.candidate = sampleValue(difference.candidate);
   return sample;
+}
+
+/** Longest text of a sample value kept in a report; an added or removed subtree can be a whole body. */
+const MAX_SAMPLE_CHARS = 2000;
+
+const clipText = (text: string) =>
+  text.length > MAX_SAMPLE_CHARS ? `${text.slice(0, MAX_SAMPLE_CHARS)}…` : text;
+
+/**
+ * A difference's value as a report shows it: secret-looking fields inside an added, removed or retyped
+ * subtree redacted (the diff redacts only the field a difference is at), and large values clipped to text.
+ */
+function sampleValue(value: unknown): unknown {
+  if (typeof value === 'string') return clipText(value);
+  if (value === null || typeof value !== 'object') return value;
+  let text: string;
+  try {
+    text = JSON.stringify(value, (key, v) => (key !== '' && SECRET_FIELD.test(key) ? REDACTED : v));
+  } catch {
+    // Nested deeper than the stack allows (JSON.parse accepts 100 000 brackets; stringify does not).
+    return '[value nested too deeply to show]';
+  }
+  return text.length > MAX_SAMPLE_CHARS ? clipText(text) : JSON.parse(text);
 }
 
 const sampleOrder = (s: DifferenceSample) => stableHash(`${s.method} ${s.path} ${s.pointer}`);
@@ -173,6 +210,13 @@ function addRoute(into: RouteTally, from: RouteTally): void {
   into.critical.candidate5xx += from.critical.candidate5xx;
   into.critical.candidateErrors += from.critical.candidateErrors;
   into.critical.breaking += from.critical.breaking;
+  into.errorCodes ??= { live: {}, candidate: {} };
+  into.truncated ??= { live: 0, candidate: 0 };
+  for (const side of ['live', 'candidate'] as const) {
+    for (const [code, n] of Object.entries(from.errorCodes?.[side] ?? {}))
+      countIn(into.errorCodes[side], code as TransportErrorCode, n as number);
+    into.truncated[side] += from.truncated?.[side] ?? 0;
+  }
   into.sketches = {
     live: mergeSketches(into.sketches.live, from.sketches.live),
     candidate: mergeSketches(into.sketches.candidate, from.sketches.candidate),
