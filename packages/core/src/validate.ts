@@ -76,6 +76,7 @@ function checkOptions(options: ValidateOptions): void {
   inRange('concurrency', options.concurrency, 1, 10000, true);
   inRange('timeout', options.timeoutMs, 1, 3_600_000, true);
   inRange('rps', options.rps, 0, 1e9);
+  inRange('retries', options.retries, 0, 10, true);
   inRange('max-body', options.maxBodyBytes, 1, 2 ** 31, true);
   inRange('live-error-breaker', options.liveErrorBreaker, 0.01, 1);
   inRange('retry-until', options.retryUntilMs, 0, 86_400_000);

@@ -106,6 +106,38 @@ describe('validate against two real servers', () => {
     expect(liveDown.reasons.some((r) => r.code === 'live-unhealthy')).toBe(true);
   });
 
+  it('retries a GET whose connection was reset before any answer, and never a timeout', async () => {
+    let n = 0;
+    const handler = shop((id) => id * 1.5);
+    const flaky = await startServer((req, res, body) => {
+      n += 1;
+      if (n % 2 === 1) return req.socket.destroy(); // every other connection is reset
+      return handler(req, res, body);
+    });
+    const retried = await validate({ ...base(), live: live.url, candidate: flaky.url, concurrency: 1 });
+    expect(retried.verdict).toBe('pass');
+    expect(retried.counts.errors.candidate).toBe(0);
+    expect(n).toBe(110); // 55 records, each answered on its second attempt
+    n = 0;
+    const once = await validate({ ...base(), live: live.url, candidate: flaky.url, concurrency: 1, retries: 0 });
+    await flaky.close();
+    expect(once.verdict).toBe('fail');
+    expect(once.counts.errors.candidate).toBe(28);
+  });
+
+  it('does not compare a record live answered with 5xx, unless candidate did too', async () => {
+    const failing = await startServer((req, res) => {
+      if (req.url?.startsWith('/health')) return sendJson(res, 503, { error: 'down' });
+      return sendJson(res, 200, { id: 1 });
+    });
+    const report = await validate({ ...base(), live: failing.url, candidate: same.url, liveErrorBreaker: 1 });
+    await failing.close();
+    const health = report.routes.find((r) => r.route === 'GET /health');
+    expect(health).toMatchObject({ compared: 0, errors: { live: 25, candidate: 0 } });
+    expect(health?.errorCodes?.live).toEqual({ 'status-5xx': 25 });
+    expect(report.fields.some((f) => f.route === 'GET /health')).toBe(false);
+  });
+
   it('hides differences with an ignore rule and reports the hits', async () => {
     const rules = join(dir, 'rules.yaml');
     await writeFile(rules, 'rules:\n  - id: price-text\n    pointer: /price\n    ignore: true\n  - id: never\n    pointer: /nothing\n    ignore: true\n');

@@ -19,6 +19,12 @@ export function withReplayFlags<T>(yargs: Argv<T>) {
     .option('concurrency', { type: 'number', default: 16, describe: 'Records in flight at once', group: 'Replay:' })
     .option('rps', { type: 'number', default: 50, describe: 'Records started per second at most (0 = no cap)', group: 'Replay:' })
     .option('timeout', { type: 'number', default: 5000, describe: 'Per-request timeout in ms', group: 'Replay:' })
+    .option('retries', {
+      type: 'number',
+      default: 1,
+      describe: 'Retries of a GET/HEAD/OPTIONS whose connection failed before an answer (never timeouts)',
+      group: 'Replay:',
+    })
     .option('max-body', { type: 'number', default: 5 * 1024 * 1024, describe: 'Bodies are cut at this many decoded bytes', group: 'Replay:' })
     .option('live-error-breaker', {
       type: 'number',
@@ -35,6 +41,7 @@ type ReplayArgs = {
   rps: number;
   timeout: number;
   'max-body': number;
+  retries: number;
   'live-error-breaker': number;
 };
 
@@ -47,6 +54,7 @@ export function replayOptionsFrom(args: ReplayArgs): ReplayOptions {
     rps: args.rps,
     timeoutMs: args.timeout,
     maxBodyBytes: args['max-body'],
+    retries: args.retries,
     liveErrorBreaker: args['live-error-breaker'],
   };
 }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Comparer } from '../diff/createComparer.js';
-import type { Exchange, RequestRecord } from '../model.js';
+import type { Exchange, RequestRecord, TransportErrorCode } from '../model.js';
 import type { Privacy } from '../safety/privacy.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
@@ -26,6 +26,11 @@ export interface ReplayOptions {
   maxBodyBytes?: number;
   /** Share of live 5xx/errors among its recent answers that stops the replay (default 0.5; 1 = never stop). */
   liveErrorBreaker?: number;
+  /**
+   * Retries of a request that failed in transport (reset, refused, DNS) before it reached the service, for
+   * GET, HEAD and OPTIONS only (default 1). Timeouts and answers, 5xx included, are never retried.
+   */
+  retries?: number;
 }
 
 /** What the replay did: the outcomes, and why it stopped early if it did. */
@@ -36,6 +41,8 @@ export interface ReplayResult {
 
 export interface ReplayDeps {
   dispatcher?: Dispatcher;
+  /** Waits between retries (tests inject an instant one). */
+  sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -52,6 +59,11 @@ const HOP_BY_HOP = new Set([
   'proxy-connection',
   'user-agent',
 ]);
+
+/** Only safe methods are retried: a retried write could apply twice. */
+const RETRIABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Faults where the request never reached the service; a timeout may have, and would double the wait. */
+const RETRIABLE_ERRORS = new Set<TransportErrorCode>(['connection-reset', 'connection-refused', 'dns']);
 
 /** Joins a base URL (which may carry a path prefix such as an API Gateway stage) and a record's path. */
 export function targetUrl(base: string, path: string): string {
@@ -88,17 +100,29 @@ export async function replayRecords(
   const limiter = createRateLimiter(options.rps ?? 50);
   const outcomes: RecordOutcome[] = [];
   let done = 0;
-  const send = (base: string, record: RequestRecord): Promise<Exchange> =>
-    sendRequest({
-      method: record.method,
-      url: targetUrl(base, record.path),
-      headers: requestHeaders(record),
-      body:
-        record.body === undefined ? undefined : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8'),
-      timeoutMs: options.timeoutMs ?? 5000,
-      maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
-      dispatcher: deps.dispatcher,
-    });
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const send = async (base: string, record: RequestRecord): Promise<Exchange> => {
+    const attempt = () =>
+      sendRequest({
+        method: record.method,
+        url: targetUrl(base, record.path),
+        headers: requestHeaders(record),
+        body:
+          record.body === undefined
+            ? undefined
+            : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8'),
+        timeoutMs: options.timeoutMs ?? 5000,
+        maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
+        dispatcher: deps.dispatcher,
+      });
+    let answer = await attempt();
+    const retries = RETRIABLE_METHODS.has(record.method) ? (options.retries ?? 1) : 0;
+    for (let n = 0; n < retries && !answer.ok && RETRIABLE_ERRORS.has(answer.code); n += 1) {
+      await sleep(50 * 2 ** n);
+      answer = await attempt();
+    }
+    return answer;
+  };
   await Promise.all(
     interleaveByRoute(records).map(({ record, route }) =>
       limit(async () => {

@@ -33,9 +33,12 @@ export interface RouteSummary {
   errors: { live: number; candidate: number };
   /** `breaking`: counted (not allowed by a rule or policy) `removed`/`type` differences. */
   critical: { candidate5xx: number; candidateErrors: number; breaking: number };
-  /** `errors` broken down by transport error code (`timeout`, `connection-reset`, ...), per side. Absent in reports before it existed. */
+  /**
+   * `errors` broken down by transport error code (`timeout`, `connection-reset`, ...), per side; live's
+   * `status-5xx` counts records not compared because live itself answered 5xx. Absent in reports before it existed.
+   */
   errorCodes?: {
-    live: Partial<Record<TransportErrorCode, number>>;
+    live: Partial<Record<TransportErrorCode | 'status-5xx', number>>;
     candidate: Partial<Record<TransportErrorCode, number>>;
   };
   /** Answers whose body was cut at `maxBodyBytes`, per side: they were compared only up to the cap. Absent in reports before it existed. */

@@ -81,8 +81,8 @@ function fieldTally(tally: Tally, route: string, difference: Difference): FieldT
 }
 
 /**
- * Adds one outcome to the tallies. A record is compared when live answered; it matches when candidate
- * answered too and no difference counts.
+ * Adds one outcome to the tallies. A record is compared when live answered without a 5xx (or both sides
+ * answered 5xx); it matches when candidate answered too and no difference counts.
  */
 export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
   const route = routeTally(tally, outcome.route);
@@ -109,7 +109,11 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     if (!exchange.ok) countIn(route.errorCodes[side], exchange.code, 1);
     else if (exchange.truncated) route.truncated[side] += 1;
   }
-  if (!live.ok) {
+  // Live's own 5xx is no reference: unless candidate failed the same way, the record is not compared
+  // (a field missing from live's error page is not the candidate's breaking change).
+  const liveBroken = live.ok && live.status >= 500 && !(candidate.ok && candidate.status >= 500);
+  if (liveBroken) countIn(route.errorCodes.live, 'status-5xx', 1);
+  if (!live.ok || liveBroken) {
     route.errors.live += 1;
     if (!candidate.ok) route.errors.candidate += 1;
     return;
