@@ -36,12 +36,13 @@ export function quantilesOf(sketch: LatencySketch): Quantiles {
 }
 
 /** Strips user:password from a URL so a report never carries it. */
-function safeUrl(url: string): string {
+/** A base URL as a report may show it: no user:password, secret query parameters redacted. */
+function safeUrl(url: string, privacy: Privacy): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
-    return parsed.toString();
+    return `${parsed.origin}${privacy.redactPath(`${parsed.pathname}${parsed.search}`)}`;
   } catch {
     return url;
   }
@@ -81,7 +82,7 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
     ...(input.attempts ? { attempts: input.attempts } : {}),
     ...(input.mergedFrom !== undefined ? { mergedFrom: input.mergedFrom } : {}),
     ...(input.label ? { label: input.label } : {}),
-    targets: { live: safeUrl(input.targets.live), candidate: safeUrl(input.targets.candidate) },
+    targets: { live: safeUrl(input.targets.live, privacy), candidate: safeUrl(input.targets.candidate, privacy) },
     counts: input.counts,
     malformed: input.malformed,
     routes: input.verdict.routes,
