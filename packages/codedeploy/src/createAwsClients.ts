@@ -21,7 +21,8 @@ export interface AwsClients {
 
 /**
  * Builds the CodeDeploy and Lambda clients with one region/endpoint/credentials setting, so callers that
- * do not depend on the SDK (the CLI) can point them at a loopback stand-in.
+ * do not depend on the SDK (the CLI) can point them at a loopback stand-in. Each is constructed when first
+ * read; `destroy` closes the ones that were.
  *
  * @example
  * const aws = createAwsClients({ region: 'eu-west-1' });
@@ -34,14 +35,27 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   };
-  const codedeploy = new CodeDeployClient(config);
-  const lambda = new LambdaClient(config);
+  // Each client is built on first use: `wait` never touches Lambda, so it never pays for that client.
+  let codedeploy: CodeDeployClient | undefined;
+  let lambda: LambdaClient | undefined;
   return {
-    codedeploy,
-    lambda,
+    get codedeploy() {
+      codedeploy ??= new CodeDeployClient(config);
+      return codedeploy;
+    },
+    set codedeploy(client) {
+      codedeploy = client;
+    },
+    get lambda() {
+      lambda ??= new LambdaClient(config);
+      return lambda;
+    },
+    set lambda(client) {
+      lambda = client;
+    },
     destroy: () => {
-      codedeploy.destroy();
-      lambda.destroy();
+      codedeploy?.destroy();
+      lambda?.destroy();
     },
   };
 }

@@ -3,7 +3,7 @@ import {
   type CodeDeployClient,
   CreateDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import { BgReplayError } from '@bg-replay/core';
+import { BgReplayError, classifyAwsError, toAwsBgReplayError } from '@bg-replay/core';
 import { errorMessage, errorName } from './_time.js';
 import { type BuiltAppSpec, buildAppSpec, type EcsAppSpecInput, type LambdaAppSpecInput } from './appSpec.js';
 
@@ -28,7 +28,8 @@ export interface CreatedDeployment {
 /**
  * Starts a deployment with an AppSpec passed inline:
  * `revision: { revisionType: 'AppSpecContent', appSpecContent: { content, sha256 } }`.
- * Errors CodeDeploy raises for the caller's input become `BgReplayError` (`E_INPUT`).
+ * Errors CodeDeploy raises for the caller's input become `BgReplayError` (`E_INPUT`); credentials and
+ * permissions `E_CONFIG`; throttling and server errors `E_SOURCE`, each naming the call and the remedy.
  *
  * @example
  * const { deploymentId } = await createDeployment({
@@ -58,15 +59,24 @@ export async function createDeployment(options: CreateDeploymentOptions): Promis
     if (!out.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
     return { deploymentId: out.deploymentId, appSpec };
   } catch (error) {
-    const name = errorName(error) ?? '';
+    const target = `${options.applicationName}/${options.deploymentGroupName}`;
+    const kind = classifyAwsError(error);
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-    if (status >= 400 && status < 500) {
+    if (kind === 'other' && status >= 400 && status < 500) {
       throw new BgReplayError(
         'E_INPUT',
-        `CreateDeployment for ${options.applicationName}/${options.deploymentGroupName} was refused: ${name}: ${errorMessage(error)}`,
+        `CreateDeployment for ${target} was refused: ${errorName(error) ?? 'error'}: ${errorMessage(error)}`,
         { cause: error },
       );
     }
-    throw error;
+    // Credentials, permissions, a missing application or group, throttling that outlasted the SDK's retries
+    // (a throttled CreateDeployment was not run), server errors: one line with the remedy, never a raw SDK error.
+    throw toAwsBgReplayError(error, {
+      // Without credentials or through a network error nothing reached CodeDeploy: it did not refuse.
+      prefix: `CreateDeployment for ${target} ${kind === 'no-credentials' || kind === 'transient' ? 'failed' : 'was refused'}: `,
+      action: 'codedeploy:CreateDeployment',
+      resource: `deployment group ${target}`,
+      notFound: `the application, deployment group or deployment configuration does not exist here: check --application, --deployment-group, --deployment-config and --region`,
+    });
   }
 }

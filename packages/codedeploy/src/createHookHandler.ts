@@ -5,7 +5,15 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Logger } from '@bg-replay/core';
+import {
+  type AwsErrorKind,
+  BgReplayError,
+  classifyAwsError,
+  describeAwsError,
+  isAwsError,
+  type Logger,
+  retryAwsCall,
+} from '@bg-replay/core';
 import { z } from 'zod';
 import { errorMessage, errorName, realNow, realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
@@ -76,9 +84,24 @@ export interface HookHandlerOptions {
   resolveContext?: boolean;
   /** Name in log lines. */
   name?: string;
-  /** Attempts at `PutLifecycleEventHookExecutionStatus` before giving up. Default 3. */
+  /**
+   * Attempts at `PutLifecycleEventHookExecutionStatus` when it is throttled or fails transiently, with
+   * back-off, as long as the Lambda has time left. Default 5. Denied or expired credentials are not retried.
+   */
   reportAttempts?: number;
 }
+
+/** Report failures that no retry can fix: the runtime says so in its log and stops. */
+const FINAL_REPORT_ERRORS = new Set<AwsErrorKind>([
+  'access-denied',
+  'expired-credentials',
+  'invalid-credentials',
+  'no-credentials',
+  'not-found',
+]);
+
+/** Who needs a missing permission, in the reasons the hook reports. */
+const HOOK_PRINCIPAL = "the hook function's execution role";
 
 /** What one invocation did; also the handler's resolved value (Lambda ignores it for async invokes). */
 export interface HookOutcome {
@@ -87,6 +110,11 @@ export interface HookOutcome {
   reason?: string;
   /** True when CodeDeploy had already recorded a status (a duplicate invocation). */
   alreadyCompleted?: boolean;
+  /**
+   * False when the status could not be reported because retrying cannot help (permission denied, expired
+   * credentials, the deployment no longer exists): logged as an error; CodeDeploy fails the hook at its timeout.
+   */
+  reported?: boolean;
   invocation: number;
 }
 
@@ -134,7 +162,7 @@ export function createHookHandler<S = unknown>(
   const maxTotalMs = options.maxTotalMs ?? 55 * 60_000;
   const maxInvocations = options.maxInvocations ?? 20;
   const maxPayloadBytes = options.maxPayloadBytes ?? 256_000;
-  const reportAttempts = Math.max(1, options.reportAttempts ?? 3);
+  const reportAttempts = Math.max(1, options.reportAttempts ?? 5);
 
   return async function handler(rawEvent, lambdaContext) {
     const invokedAt = now();
@@ -203,6 +231,8 @@ export function createHookHandler<S = unknown>(
                 lifecycleEvent: options.lifecycleEvent,
                 codedeploy,
                 ...(options.clients?.s3 ? { s3: options.clients.s3 } : {}),
+                sleep: (ms) => sleep(ms, abort.signal),
+                principal: HOOK_PRINCIPAL,
               }).catch((error: unknown) => {
                 throw new Error(`cannot resolve the deployment context: ${errorMessage(error)}`, {
                   cause: error,
@@ -262,8 +292,8 @@ export function createHookHandler<S = unknown>(
       }
     } catch (error) {
       status = 'Failed';
-      reason = errorMessage(error);
-      log.error('hook failed', { error });
+      reason = reasonOf(error);
+      log.error('hook failed', { error, reason });
     }
     // Every path reaches this point: the catch above takes every throw and rejection, and the logger
     // cannot throw (see withFields), so the report below is never skipped.
@@ -274,8 +304,8 @@ export function createHookHandler<S = unknown>(
         return { status: 'Continued', invocation };
       } catch (error) {
         status = 'Failed';
-        reason = `cannot continue the hook in a new invocation: ${errorMessage(error)}`;
-        log.error('continuation failed', { error });
+        reason = `cannot continue the hook in a new invocation: ${reasonOf(error, { action: 'lambda:InvokeFunction' })}`;
+        log.error('continuation failed', { error, reason });
       }
     }
     return await report(status, reason);
@@ -299,12 +329,28 @@ export function createHookHandler<S = unknown>(
       }
       const functionName = lambdaContext?.invokedFunctionArn ?? lambdaContext?.functionName;
       if (!functionName) throw new Error('the Lambda context has no function name to invoke');
-      await lambda.send(
-        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
+      // A throttled Invoke was not run: retrying cannot start the continuation twice.
+      await retryAwsCall(
+        () =>
+          lambda.send(
+            new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
+          ),
+        {
+          sleep: (ms) => sleep(ms),
+          attempts: 4,
+          baseDelayMs: 250,
+          now,
+          deadline: invokedAt + safeRemaining(lambdaContext) - 1000,
+          onRetry: (error, attempt, delayMs) =>
+            log.warn('continuing failed; retrying', { attempt, delayMs, error: errorName(error) }),
+        },
       );
     }
 
     async function report(finalStatus: HookStatus, why: string | undefined): Promise<HookOutcome> {
+      const done = { status: finalStatus, ...(why ? { reason: why } : {}), invocation };
+      // Retries must end before the Lambda does, or the log would not say why nothing was reported.
+      const reportDeadline = invokedAt + safeRemaining(lambdaContext) - 500;
       for (let attempt = 1; ; attempt++) {
         try {
           await codedeploy.send(
@@ -319,28 +365,56 @@ export function createHookHandler<S = unknown>(
             ...(why ? { reason: why } : {}),
             elapsedMs: now() - invokedAt,
           });
-          return { status: finalStatus, ...(why ? { reason: why } : {}), invocation };
+          return done;
         } catch (error) {
           if (errorName(error) === 'LifecycleEventAlreadyCompletedException') {
             log.info('hook already reported by an earlier invocation', { status: finalStatus });
-            return {
+            return { ...done, alreadyCompleted: true };
+          }
+          const delay = 200 * 2 ** (attempt - 1);
+          const retryable = !FINAL_REPORT_ERRORS.has(classifyAwsError(error));
+          if (!retryable || attempt >= reportAttempts || now() + delay >= reportDeadline) {
+            const problem = describeAwsError(error, {
+              action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+              resource: `deployment ${deploymentId}, hook execution ${executionId}`,
+              principal: HOOK_PRINCIPAL,
+              ...(attempt > 1 ? { attempts: attempt } : {}),
+              notFound:
+                'the deployment or hook execution no longer exists (deleted or stopped): nothing to report to',
+            });
+            log.error(`CANNOT REPORT ${finalStatus} TO CODEDEPLOY: ${problem}`, {
               status: finalStatus,
               ...(why ? { reason: why } : {}),
-              alreadyCompleted: true,
-              invocation,
-            };
+              attempts: attempt,
+              errorKind: classifyAwsError(error),
+              error,
+            });
+            // A retryable failure is thrown so that Lambda's asynchronous retry tries again (a duplicate then
+            // reports or finds it completed). Retrying cannot fix a denied call or a deleted deployment, and
+            // would only run the step again: resolve, having said so loudly.
+            if (retryable)
+              throw new BgReplayError('E_SOURCE', `cannot report ${finalStatus}: ${problem}`, {
+                cause: error,
+              });
+            return { ...done, reported: false };
           }
-          if (attempt >= reportAttempts) {
-            log.error('cannot report the hook status', { status: finalStatus, error });
-            // Throwing lets Lambda's asynchronous retry try again; a duplicate then reports or finds it completed.
-            throw error;
-          }
-          log.warn('reporting the hook status failed; retrying', { attempt, error });
-          await sleep(200 * 2 ** (attempt - 1));
+          log.warn('reporting the hook status failed; retrying', {
+            attempt,
+            delayMs: delay,
+            error: errorName(error),
+          });
+          await sleep(delay);
         }
       }
     }
   };
+}
+
+/** The reason reported for a thrown error: AWS errors described with the permission or remedy. */
+function reasonOf(error: unknown, call: { action?: string } = {}): string {
+  if (error instanceof BgReplayError) return error.message;
+  if (isAwsError(error)) return describeAwsError(error, { ...call, principal: HOOK_PRINCIPAL });
+  return errorMessage(error);
 }
 
 function safeRemaining(context: LambdaContextLike | undefined): number {

@@ -1,7 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BgReplayError, validate as coreValidate, type Logger } from '@bg-replay/core';
-import { errorMessage } from './_time.js';
+import { BgReplayError, validate as coreValidate, describeAwsError, type Logger } from '@bg-replay/core';
 import { formatIssues } from './_zod.js';
 import type { HookStep } from './createHookHandler.js';
 import { type ValidationHookConfig, validationHookConfigSchema } from './validationHookConfig.js';
@@ -9,8 +8,13 @@ import { type ValidationHookConfig, validationHookConfigSchema } from './validat
 /** The subset of core's `ValidateOptions` the hook passes. */
 export interface ValidationRunOptions {
   logs: Array<{ kind: 'file'; path: string } | { kind: 'cloudwatch'; logGroup: string }>;
-  /** Window and filter of `cloudwatch` inputs. */
-  cloudwatch?: { since?: string; filterPattern?: string; streamPrefix?: string };
+  /** Window and filter of `cloudwatch` inputs; `sleep` paces and backs off the CloudWatch calls. */
+  cloudwatch?: {
+    since?: string;
+    filterPattern?: string;
+    streamPrefix?: string;
+    sleep?: (ms: number) => Promise<void>;
+  };
   format?: string;
   live: string;
   candidate: string;
@@ -60,6 +64,8 @@ export interface ValidationHookDeps {
   cloudwatchLogs?: CloudWatchLogsClient;
   /** Directory a relative `rules` path is resolved against. */
   baseDir?: string;
+  /** Pause used for CloudWatch pacing and throttling back-off (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -115,6 +121,7 @@ export function createValidationHook(
               since: cfg.since ?? DEFAULT_SINCE,
               ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
               ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
+              ...(deps.sleep ? { sleep: deps.sleep } : {}),
             },
           }),
       live: cfg.live,
@@ -170,7 +177,11 @@ export function createValidationHook(
         logger.error('cannot write the report to S3', {
           bucket: cfg.report.s3.bucket,
           key,
-          error: errorMessage(error),
+          error: describeAwsError(error, {
+            action: 's3:PutObject',
+            resource: `s3://${cfg.report.s3.bucket}/${key}`,
+            principal: "the hook function's execution role",
+          }),
         });
       }
     }

@@ -6,7 +6,8 @@ import {
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BgReplayError } from '@bg-replay/core';
+import { BgReplayError, isAwsError, retryAwsCall, toAwsBgReplayError } from '@bg-replay/core';
+import { realSleep } from './_time.js';
 import {
   type AppSpec,
   type EcsServiceProperties,
@@ -47,6 +48,39 @@ export interface ResolveDeploymentContextOptions {
   codedeploy: CodeDeployClient;
   /** Only needed when the revision is an AppSpec file in S3. */
   s3?: S3Client;
+  /** Pause between retries of a throttled call (tests inject one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts per call when AWS throttles or fails transiently. Default 4. */
+  attempts?: number;
+  /** Who needs a missing permission, in error messages. Default: the IAM role or user running bg-replay. */
+  principal?: string;
+}
+
+/** Sends one call with retries on throttling; any failure becomes a `BgReplayError` naming the call and the remedy. */
+async function call<T>(
+  options: ResolveDeploymentContextOptions,
+  action: string,
+  resource: string,
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await retryAwsCall(send, {
+      sleep: options.sleep ?? realSleep,
+      attempts: options.attempts ?? 4,
+      baseDelayMs: 250,
+    });
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    throw toAwsBgReplayError(error, {
+      action,
+      resource,
+      ...(options.principal ? { principal: options.principal } : {}),
+      notFound:
+        action === 'codedeploy:GetDeployment'
+          ? `no such deployment (deleted, or in another account or region): check the deployment id and the region`
+          : undefined,
+    });
+  }
 }
 
 /**
@@ -62,7 +96,9 @@ export async function resolveDeploymentContext(
   options: ResolveDeploymentContextOptions,
 ): Promise<DeploymentContext> {
   const { deploymentId, codedeploy } = options;
-  const got = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+  const got = await call(options, 'codedeploy:GetDeployment', `deployment ${deploymentId}`, () =>
+    codedeploy.send(new GetDeploymentCommand({ deploymentId })),
+  );
   const deployment = got.deploymentInfo;
   if (!deployment)
     throw new BgReplayError('E_INPUT', `GetDeployment returned no deploymentInfo for ${deploymentId}`);
@@ -101,20 +137,27 @@ async function readAppSpecContent(
   if (inline) return inline;
   if (!revision) return undefined;
   if (deployment.applicationName && revision.revisionType !== 'S3') {
-    const got = await options.codedeploy.send(
-      new GetApplicationRevisionCommand({ applicationName: deployment.applicationName, revision }),
+    const applicationName = deployment.applicationName;
+    const got = await call(
+      options,
+      'codedeploy:GetApplicationRevision',
+      `the revision of application ${applicationName}`,
+      () => options.codedeploy.send(new GetApplicationRevisionCommand({ applicationName, revision })),
     );
     const fromRevision = inlineContent(got.revision);
     if (fromRevision) return fromRevision;
   }
   const s3 = revision.s3Location;
   if (revision.revisionType === 'S3' && s3?.bucket && s3.key && options.s3) {
-    const object = await options.s3.send(
-      new GetObjectCommand({
-        Bucket: s3.bucket,
-        Key: s3.key,
-        ...(s3.version ? { VersionId: s3.version } : {}),
-      }),
+    const client = options.s3;
+    const object = await call(options, 's3:GetObject', `s3://${s3.bucket}/${s3.key}`, () =>
+      client.send(
+        new GetObjectCommand({
+          Bucket: s3.bucket,
+          Key: s3.key,
+          ...(s3.version ? { VersionId: s3.version } : {}),
+        }),
+      ),
     );
     return object.Body ? await object.Body.transformToString('utf8') : undefined;
   }

@@ -1,6 +1,12 @@
 import { type CodeDeployClient, type DeploymentInfo, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { BgReplayError } from '@bg-replay/core';
-import { errorMessage, errorName, realNow, realSleep } from './_time.js';
+import {
+  annotateAwsCall,
+  awsErrorName,
+  classifyAwsError,
+  isAwsError,
+  toAwsBgReplayError,
+} from '@bg-replay/core';
+import { errorMessage, realNow, realSleep } from './_time.js';
 import type { NowFn, SleepFn } from './types.js';
 
 /** Progress reported while waiting. */
@@ -53,22 +59,22 @@ export interface WaitForDeploymentOptions {
   rollbackGraceMs?: number;
   onEvent?: (event: WaitEvent) => void;
   signal?: AbortSignal;
+  /**
+   * Polls in a row that may fail with throttling or a server/network error before the wait gives up with
+   * an error (it cannot see the deployment). Default 8 (several minutes of back-off with the default delays).
+   */
+  maxFailedPolls?: number;
 }
 
 const FINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
-const RETRYABLE = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'InternalFailure',
-]);
 
 /**
  * Polls `GetDeployment` with exponential backoff (and longer on throttling) until the deployment is final.
  * `Succeeded` → `ok: true`. `Failed`/`Stopped` → `ok: false` with the error information, after waiting for
  * the rollback deployment (`rollbackInfo.rollbackDeploymentId`) to finish. A timeout is a result with a reason.
- * Throws `BgReplayError` only for mistakes: an unknown deployment id, missing permissions.
+ * Throws `BgReplayError` when it cannot see the deployment: an unknown or deleted deployment (`E_INPUT`),
+ * missing, expired or denied credentials (`E_CONFIG`, not retried), or throttling and server errors that
+ * outlast `maxFailedPolls` polls or the timeout (`E_SOURCE`). Each message names the call and the remedy.
  *
  * @example
  * const result = await waitForDeployment({ deploymentId: 'd-ABC123', codedeploy: new CodeDeployClient({}) });
@@ -81,6 +87,7 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
   const initialDelayMs = options.initialDelayMs ?? 5_000;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const rollbackGraceMs = options.rollbackGraceMs ?? 60_000;
+  const maxFailedPolls = Math.max(1, options.maxFailedPolls ?? 8);
   const emit = options.onEvent ?? (() => {});
   const started = now();
   const deadline = started + timeoutMs;
@@ -95,6 +102,7 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
     let delay = initialDelayMs;
     let lastStatus: string | undefined;
     let info: DeploymentInfo | undefined;
+    let failedPolls = 0;
     for (;;) {
       if (options.signal?.aborted) return { info, timedOut: true };
       try {
@@ -107,36 +115,40 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
         }
         if (stop(info)) return { info, timedOut: false };
       } catch (error) {
-        const name = errorName(error) ?? '';
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-        if (
-          name === 'DeploymentDoesNotExistException' ||
-          name === 'InvalidDeploymentIdException' ||
-          name === 'DeploymentIdRequiredException'
-        ) {
-          throw new BgReplayError(
-            'E_INPUT',
-            `deployment ${deploymentId} was not found (${name}): check --deployment-id and --region`,
-            { cause: error },
-          );
-        }
-        const transient = RETRYABLE.has(name) || status >= 500 || status === 429 || status === 0;
-        if (!transient) {
-          throw new BgReplayError(
-            'E_CONFIG',
-            `GetDeployment ${deploymentId} failed: ${name || 'error'}: ${errorMessage(error)}`,
-            { cause: error },
-          );
+        // An error that is not from AWS at all (a socket error without a code) is treated as transient.
+        const kind = isAwsError(error) ? classifyAwsError(error) : 'transient';
+        const call = {
+          action: 'codedeploy:GetDeployment',
+          resource: `deployment ${deploymentId}`,
+          notFound: `it was deleted, or is in another account or region: check --deployment-id and --region`,
+        };
+        if (kind === 'not-found')
+          throw toAwsBgReplayError(error, { ...call, prefix: `deployment ${deploymentId} was not found: ` });
+        if (kind !== 'throttled' && kind !== 'transient') throw toAwsBgReplayError(error, call);
+        failedPolls++;
+        if (failedPolls >= maxFailedPolls || deadline - now() <= 0) {
+          throw toAwsBgReplayError(annotateAwsCall(error, { attempts: failedPolls }), {
+            ...call,
+            remedies: {
+              throttled: `AWS throttled ${failedPolls} polls in a row, so the deployment's status is unknown: check it in the console, and retry later or lower the rate of other CodeDeploy calls in this account and region`,
+              transient: `${failedPolls} polls in a row failed, so the deployment's status is unknown: check it in the console and retry later`,
+            },
+          });
         }
         // Throttled or transient: back off harder before the next poll.
         delay = Math.min(maxDelayMs, Math.max(delay * 2, initialDelayMs));
         emit({
           type: 'retry',
           deploymentId,
-          error: `${name || 'error'}: ${errorMessage(error)}`,
+          error: `${awsErrorName(error) ?? 'error'}: ${errorMessage(error)}`,
           delayMs: delay,
         });
+        const left = deadline - now();
+        await sleep(Math.max(0, Math.min(delay, left)), options.signal);
+        delay = Math.min(maxDelayMs, Math.round(delay * 1.5));
+        continue;
       }
+      failedPolls = 0;
       const left = deadline - now();
       if (left <= 0) return { info, timedOut: true };
       await sleep(Math.min(delay, left), options.signal);

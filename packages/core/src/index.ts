@@ -85,3 +85,4 @@ export { detachRecord } from './sources/detachRecord.js';
 export { createRecordFilter, parseShard, parseStatusFilter, type RecordFilterOptions } from './sample/createRecordFilter.js';
 export { stableHash53, requestKey } from './sample/random.js';
 export { resolveInjectedHeaders, type Privacy, type PrivacyOptions } from './safety/privacy.js';
+export { annotateAwsCall, awsCallOf, awsErrorCode, awsErrorName, classifyAwsError, commandName, describeAwsError, isAwsError, isRetryableAwsError, resourceOfInput, retryAwsCall, toAwsBgReplayError, withAwsCallNames, type AwsCallInfo, type AwsErrorKind, type DescribeAwsErrorOptions, type RetryAwsCallOptions } from './awsErrors.js';

@@ -111,8 +111,8 @@ describe('validate against two real servers', () => {
     const handler = shop((id) => id * 1.5);
     const flaky = await startServer((req, res, body) => {
       n += 1;
-      if (n % 2 === 1) return req.socket.destroy(); // every other connection is reset
-      return handler(req, res, body);
+      if (n % 2 === 1) req.socket.destroy(); // every other connection is reset
+      else handler(req, res, body);
     });
     const retried = await validate({ ...base(), live: live.url, candidate: flaky.url, concurrency: 1 });
     expect(retried.verdict).toBe('pass');

@@ -1,3 +1,11 @@
+import {
+  annotateAwsCall,
+  classifyAwsError,
+  describeAwsError,
+  isAwsError,
+  toAwsBgReplayError,
+} from '@bg-replay/core';
+import { HOOK_PRINCIPAL } from './awsErrors.js';
 import type { Action, StepContext, StepKind, StepOutcome } from './model.js';
 import type { StackId } from './stacksConfig.js';
 
@@ -43,6 +51,39 @@ export interface DriveOptions {
   deadline?: number;
   /** Time kept before the deadline for the caller to report. */
   reserveMs?: number;
+  /** Attempts of a step while AWS throttles one of its calls (back-off 1 s, 2 s, 4 s...). Default 5. */
+  awsAttempts?: number;
+}
+
+/**
+ * Runs a step, running it again after a pause while AWS throttles one of its calls (every step is
+ * check-then-act, so a re-run is safe; the SDK has already retried server errors). A failed AWS call is
+ * thrown as a `BgReplayError` naming the step, the AWS error, the IAM action, the resource and the remedy.
+ */
+async function runStep(step: HookStep, ctx: StepContext, options: DriveOptions): Promise<StepOutcome> {
+  const attempts = Math.max(1, options.awsAttempts ?? 5);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step.run(ctx);
+    } catch (error) {
+      if (!isAwsError(error)) throw error;
+      const delay = Math.min(16_000, 1000 * 2 ** (attempt - 1));
+      const late =
+        options.deadline !== undefined && ctx.now() + delay + (options.reserveMs ?? 0) >= options.deadline;
+      if (classifyAwsError(error) === 'throttled' && attempt < attempts && !late) {
+        ctx.logger.warn('AWS throttled a call; running the step again', {
+          step: step.id,
+          attempt,
+          delayMs: delay,
+          error: describeAwsError(error, { principal: HOOK_PRINCIPAL }),
+        });
+        await options.sleep(delay);
+        continue;
+      }
+      if (attempt > 1) annotateAwsCall(error, { attempts: attempt });
+      throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: `${step.id}: ` });
+    }
+  }
 }
 
 /**
@@ -70,7 +111,7 @@ export async function driveSteps(
     let stepActions: Action[] = [];
     let outcome: StepOutcome;
     for (;;) {
-      outcome = await step.run(ctx);
+      outcome = await runStep(step, ctx, options);
       // Keep what was done on every pass, but only the latest "nothing to do yet" notes.
       stepActions = [...stepActions.filter((a) => a.done), ...outcome.actions];
       for (const action of outcome.actions)

@@ -1,6 +1,15 @@
-import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
+import {
+  BgReplayError,
+  classifyAwsError,
+  isAwsError,
+  type Logger,
+  retryAwsCall,
+  silentLogger,
+  toAwsBgReplayError,
+} from '@bg-replay/core';
 import type { Dispatcher } from 'undici';
 import { flipActiveStack, resolveTargetStack } from './activeStack.js';
+import { HOOK_PRINCIPAL, withCallNames } from './awsErrors.js';
 import { raiseCapacity, restoreCapacity } from './capacity.js';
 import { type DriveResult, driveSteps, type HookStep, type PlannedStep } from './driveSteps.js';
 import { setEventSourceEnabled } from './eventSources.js';
@@ -260,10 +269,12 @@ export interface HookRunResult {
 }
 
 function createContext(config: StacksConfig, deps: HookDeps, runId: string): StepContext {
-  const base = deps.store ?? createSsmStateStore(deps.clients.ssm, stateParameterPrefix(config));
+  // Errors of every call then name their IAM action and resource (see describeAwsError).
+  const clients = withCallNames(deps.clients);
+  const base = deps.store ?? createSsmStateStore(clients.ssm, stateParameterPrefix(config));
   const ctx: StepContext = {
     config,
-    clients: deps.clients,
+    clients,
     store: deps.dryRun ? createDryRunStore(base) : base,
     runId: runId.replace(/[^A-Za-z0-9_.-]/g, '-'),
     dryRun: deps.dryRun ?? false,
@@ -294,6 +305,24 @@ function createDryRunStore(store: StateStore): StateStore {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * {@link resolveTargetStack} with retries while SSM throttles (it reads, or writes once if absent); a failed
+ * AWS call becomes a `BgReplayError` naming the parameter and the remedy.
+ */
+async function targetStackOf(ctx: StepContext, sleep: (ms: number) => Promise<void>): Promise<StackId> {
+  try {
+    return await retryAwsCall(() => resolveTargetStack(ctx), {
+      sleep,
+      attempts: 5,
+      baseDelayMs: 1000,
+      retryable: (error) => classifyAwsError(error) === 'throttled',
+    });
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: 'cannot find the target stack: ' });
+  }
+}
+
 function requireRunId(runId: string | undefined, hook: HookName): string {
   if (!runId) {
     throw new BgReplayError(
@@ -314,7 +343,7 @@ function requireRunId(runId: string | undefined, hook: HookName): string {
  */
 export async function runHook(config: StacksConfig, hook: HookName, deps: HookDeps): Promise<HookRunResult> {
   const ctx = createContext(config, deps, requireRunId(deps.runId, hook));
-  const target = deps.targetStack ?? (await resolveTargetStack(ctx));
+  const target = deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? defaultSleep));
   const steps = buildHookSteps(config, hook, target);
   const result = await driveSteps(steps, ctx, {
     pollMs: config.waits.pollSeconds * 1000,
@@ -383,7 +412,8 @@ export function createPresetStep(config: StacksConfig, hook: HookName, deps: Hoo
     const previous = parseState(state);
     const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
-    const target = previous?.target ?? deps.targetStack ?? (await resolveTargetStack(ctx));
+    const target =
+      previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? defaultSleep));
     const steps = buildHookSteps(config, hook, target);
     const result: DriveResult = await driveSteps(steps, ctx, {
       from: previous?.index ?? 0,

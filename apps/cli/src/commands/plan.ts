@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BgReplayError } from '@bg-replay/core';
+import { awsErrorCode, BgReplayError, describeAwsError } from '@bg-replay/core';
 import {
   createHookClients,
   type HookName,
@@ -137,9 +137,15 @@ async function readActiveFromSsm(
     return await readActiveStack(ssm, parameter);
   } catch (error) {
     if (error instanceof BgReplayError) throw error;
+    // One line: the AWS error, the call, what to fix, and the way around SSM.
+    const where = `${region}${args.endpoint ? ` at ${args.endpoint}` : ''}`;
     throw new BgReplayError(
-      'E_INPUT',
-      `cannot read the active stack from SSM parameter ${parameter}${args.endpoint ? ` at ${args.endpoint}` : ''}: ${(error as Error).message}; check credentials and --region, or pass --active a|b`,
+      awsErrorCode(error),
+      `cannot read the active stack from SSM (${where}): ${describeAwsError(error, {
+        action: 'ssm:GetParameter',
+        resource: `parameter ${parameter}`,
+        notFound: `check --region (and the parameter name in activeStack.parameter)`,
+      })}; or name the live stack with --active a|b`,
       { cause: error },
     );
   } finally {

@@ -1,4 +1,5 @@
 import type { CloudWatchLogsClient, ResultField } from '@aws-sdk/client-cloudwatch-logs';
+import { awsErrorCode, awsErrorName, classifyAwsError, describeAwsError } from '../../awsErrors.js';
 import { BgReplayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
@@ -49,7 +50,10 @@ export function chooseStrategy(
 
 type Call = <T>(operation: string, send: () => Promise<T>) => Promise<T>;
 
-/** Paces requests to `rps` and retries throttled ones with exponential back-off. */
+/** Retries of a 5xx or network error (throttling has its own, larger budget). */
+const TRANSIENT_RETRIES = 3;
+
+/** Paces requests to `rps` and retries throttled (and transient) ones with exponential back-off. */
 function createCaller(
   logGroup: string,
   options: CloudWatchOptions,
@@ -71,10 +75,21 @@ function createCaller(
       try {
         return await send();
       } catch (error) {
-        const name = (error as { name?: string }).name ?? '';
-        if ((name === 'ThrottlingException' || name === 'LimitExceededException') && attempt < maxRetries) {
+        const kind = classifyAwsError(error);
+        const budget =
+          kind === 'throttled'
+            ? maxRetries
+            : kind === 'transient'
+              ? Math.min(maxRetries, TRANSIENT_RETRIES)
+              : 0;
+        if (attempt < budget) {
           const delay = Math.min(500 * 2 ** attempt, 30_000);
-          logger.warn('cloudwatch throttled', { operation, logGroup, retryInMs: delay });
+          logger.warn(kind === 'throttled' ? 'cloudwatch throttled' : 'cloudwatch call failed; retrying', {
+            operation,
+            logGroup,
+            error: awsErrorName(error),
+            retryInMs: delay,
+          });
           await sleep(delay);
           continue;
         }
@@ -84,26 +99,37 @@ function createCaller(
   };
 }
 
+/**
+ * One line naming the URL, the operation, the AWS error and what to do, e.g.
+ * `cloudwatch://api (eu-west-1): FilterLogEvents failed with AccessDeniedException on logs:FilterLogEvents
+ * for log group api: grant the IAM role or user running bg-replay logs:FilterLogEvents on log group api`.
+ */
 function sourceError(
   operation: string,
   logGroup: string,
   options: CloudWatchOptions,
   error: unknown,
-  attempts: number,
+  retries: number,
 ): BgReplayError {
-  const name = (error as { name?: string }).name ?? 'Error';
-  const message = (error as Error).message ?? String(error);
   const where = `cloudwatch://${logGroup}${options.region ? ` (${options.region})` : ''}`;
-  let hint = '';
-  if (name === 'ResourceNotFoundException') hint = ': check the log group name and --region';
-  else if (name === 'AccessDeniedException') hint = `: the credentials need logs:${operation}`;
-  else if (name === 'ThrottlingException' || name === 'LimitExceededException')
-    hint = `: still throttled after ${attempts} retries; narrow the window or try later`;
-  else if (/credential/i.test(name) || /credential/i.test(message))
-    hint = ': no AWS credentials found (environment, profile or role)';
-  return new BgReplayError('E_SOURCE', `${where}: ${operation} failed with ${name}: ${message}${hint}`, {
-    cause: error,
+  const description = describeAwsError(error, {
+    action: `logs:${operation}`,
+    resource: `log group ${logGroup}`,
+    attempts: retries + 1,
+    remedies: {
+      'not-found': `the log group does not exist (deleted, or in another account or region): check the log group name and --region`,
+      throttled: `still throttled after ${retries} retries; narrow the time window, or try later${operation === 'FilterLogEvents' ? ' (FilterLogEvents allows 5 requests per second per account and region)' : ''}`,
+      transient: `still failing after ${retries} retries; try later`,
+    },
   });
+  const code = awsErrorCode(error);
+  return new BgReplayError(
+    code === 'E_INPUT' ? 'E_SOURCE' : code,
+    `${where}: ${operation} failed with ${description}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Reads the messages of a log group page by page (FilterLogEvents or Logs Insights); memory holds one page. */

@@ -1,0 +1,230 @@
+/**
+ * AWS faults in every call of every preset hook: the step the hook runtime runs must end in an outcome it
+ * can report (here: a `BgReplayError` whose message the runtime reports as the Failed reason), naming the
+ * AWS error, the IAM action, the resource and what to do. Throttling is ridden out with back-off first.
+ */
+import { BgReplayError, commandName, silentLogger } from '@bg-replay/core';
+import { MockAgent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPresetHookStep, type HookClients, type HookName, type StacksConfig } from '../src/index.js';
+import { awsError, type FakeAws } from './fakeAws.js';
+import { createWorld, loadCatalog, loadOrders } from './world.js';
+
+const ROLE = "the hook's execution role";
+
+/** IAM prefix of each client, as a policy names it. */
+const PREFIX: Record<keyof HookClients, string> = {
+  ssm: 'ssm',
+  autoScaling: 'application-autoscaling',
+  eventBridge: 'events',
+  lambda: 'lambda',
+  sns: 'sns',
+  sqs: 'sqs',
+  dynamodb: 'dynamodb',
+  rds: 'rds',
+  ecs: 'ecs',
+};
+/** Operations whose IAM action has another name. */
+const IAM: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+
+/**
+ * The fake account's clients, each `send` first asking `fault` whether this call fails (by IAM action),
+ * and recording the IAM action of every call.
+ */
+function faultyClients(
+  fake: FakeAws,
+  fault: (action: string, nth: number) => Error | undefined,
+): { clients: HookClients; actions: string[] } {
+  const actions: string[] = [];
+  const clients: Record<string, unknown> = {};
+  for (const [key, client] of Object.entries(fake.clients)) {
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    clients[key] = {
+      config: client.config,
+      destroy: () => {},
+      send: async (command: unknown) => {
+        const raw = `${PREFIX[key as keyof HookClients]}:${commandName(command)}`;
+        const action = IAM[raw] ?? raw;
+        actions.push(action);
+        const error = fault(action, actions.filter((a) => a === action).length);
+        if (error) throw error;
+        return send(command);
+      },
+    };
+  }
+  return { clients: clients as unknown as HookClients, actions };
+}
+
+const agents: MockAgent[] = [];
+afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.close();
+});
+
+/** Readiness URLs of the orders stacks answer 200. */
+function readyAgent(): MockAgent {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  agents.push(agent);
+  for (const stack of ['a', 'b'])
+    agent
+      .get(`https://orders-${stack}.internal.example.com`)
+      .intercept({ path: '/ready', method: 'GET' })
+      .reply(200, 'ok')
+      .persist();
+  return agent;
+}
+
+interface Case {
+  service: 'orders' | 'catalog';
+  hook: HookName;
+}
+const CASES: Case[] = [
+  { service: 'orders', hook: 'BeforeInstall' },
+  { service: 'orders', hook: 'AfterInstall' },
+  { service: 'orders', hook: 'AfterAllowTraffic' },
+  { service: 'catalog', hook: 'BeforeAllowTraffic' },
+  { service: 'catalog', hook: 'AfterAllowTraffic' },
+];
+
+async function runPreset(
+  { service, hook }: Case,
+  fault: (action: string, nth: number) => Error | undefined = () => undefined,
+) {
+  const config: StacksConfig = service === 'orders' ? await loadOrders() : await loadCatalog();
+  const fake = createWorld(config, 'a');
+  fake.state.onPublish = () => {
+    const table = fake.state.tables.get('catalog-products-b');
+    if (table) table.items = 50;
+  };
+  const { clients, actions } = faultyClients(fake, fault);
+  const sleeps: number[] = [];
+  const step = createPresetHookStep(config, hook, {
+    clients,
+    now: fake.now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      await fake.sleep(ms);
+    },
+    dispatcher: readyAgent(),
+  });
+  const run = step({
+    deployment: {
+      deploymentId: 'd-FAULT0001',
+      computePlatform: config.platform === 'ecs' ? 'ECS' : 'Lambda',
+      lifecycleEvents: [hook],
+    },
+    continuation: undefined,
+    deadline: fake.now() + 3_600_000,
+    logger: silentLogger,
+  });
+  const outcome = await run.then(
+    (result) => ({ result, error: undefined }),
+    (error: unknown) => ({ result: undefined, error }),
+  );
+  return { ...outcome, actions, sleeps, fake };
+}
+
+/** Every distinct IAM action a successful run of the hook calls. */
+async function actionsOf(c: Case): Promise<string[]> {
+  const { result, actions } = await runPreset(c);
+  expect(result?.status).toBe('Succeeded');
+  return [...new Set(actions)];
+}
+
+describe.each(CASES)('preset $hook ($service)', (c) => {
+  it('calls AWS at all (the fault cases below cover each of these actions)', async () => {
+    const actions = await actionsOf(c);
+    expect(actions.length).toBeGreaterThan(2);
+    expect(actions).toContain('ssm:GetParameter');
+  });
+
+  it('AccessDeniedException on each of its calls: fails at once, naming the action, the resource and the permission to grant', async () => {
+    for (const action of await actionsOf(c)) {
+      const denied = awsError(
+        'AccessDeniedException',
+        `User: arn:aws:sts::123456789012:assumed-role/hook/x is not authorized to perform: ${action}`,
+      );
+      const { error, actions } = await runPreset(c, (a) => (a === action ? denied : undefined));
+      expect(error, action).toBeInstanceOf(BgReplayError);
+      const message = (error as BgReplayError).message;
+      expect((error as BgReplayError).code).toBe('E_CONFIG');
+      expect(message, action).toMatch(
+        new RegExp(
+          `AccessDeniedException on ${action} for \\S+: grant ${ROLE} ${action} on \\S+ \\(AWS: User: `,
+        ),
+      );
+      // The message starts with where it happened: the step id, or the target stack lookup.
+      expect(message, action).toMatch(
+        /^(cannot find the target stack|[a-z-]+:[ab]:\S+): AccessDeniedException/,
+      );
+      expect(message).not.toContain('\n');
+      expect(actions.filter((a) => a === action)).toHaveLength(1);
+    }
+  });
+
+  it('ExpiredTokenException on each of its calls: fails at once, saying to refresh the credentials', async () => {
+    for (const action of await actionsOf(c)) {
+      const { error } = await runPreset(c, (a) =>
+        a === action
+          ? awsError('ExpiredTokenException', 'The security token included in the request is expired')
+          : undefined,
+      );
+      expect((error as BgReplayError).message, action).toMatch(
+        new RegExp(
+          `ExpiredTokenException on ${action} for \\S+: the AWS credentials have expired: refresh them`,
+        ),
+      );
+    }
+  });
+
+  it('ThrottlingException on every call of each action: retried with back-off, then a clear failure', async () => {
+    for (const action of await actionsOf(c)) {
+      const { error, actions, sleeps } = await runPreset(c, (a) =>
+        a === action ? awsError('ThrottlingException', 'Rate exceeded') : undefined,
+      );
+      const message = (error as BgReplayError).message;
+      expect(message, action).toMatch(
+        new RegExp(
+          `ThrottlingException on ${action} for \\S+: AWS is still throttling the calls after 5 attempts: retry later`,
+        ),
+      );
+      expect(actions.filter((a) => a === action)).toHaveLength(5);
+      expect(sleeps.filter((ms) => ms <= 8000).slice(-4)).toEqual([1000, 2000, 4000, 8000]);
+    }
+  });
+
+  it('TooManyRequestsException twice on each action: ridden out, the hook succeeds', async () => {
+    for (const action of await actionsOf(c)) {
+      const { result, error } = await runPreset(c, (a, nth) =>
+        a === action && nth <= 2 ? awsError('TooManyRequestsException', 'Rate exceeded') : undefined,
+      );
+      expect(error, action).toBeUndefined();
+      expect(result?.status, action).toBe('Succeeded');
+    }
+  });
+});
+
+describe('credentials and missing resources', () => {
+  it('no credentials at all (CredentialsProviderError): the first call fails with what to set', async () => {
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    const { error } = await runPreset({ service: 'orders', hook: 'AfterAllowTraffic' }, () => noCredentials);
+    expect((error as BgReplayError).code).toBe('E_CONFIG');
+    expect((error as BgReplayError).message).toMatch(
+      /^cannot find the target stack: CredentialsProviderError on ssm:GetParameter for \S+: no AWS credentials were found: set AWS_PROFILE/,
+    );
+  });
+
+  it('an EventBridge rule that was deleted: ResourceNotFoundException names the rule and says to check it', async () => {
+    const { error } = await runPreset({ service: 'orders', hook: 'AfterInstall' }, (a) =>
+      a === 'events:DescribeRule'
+        ? awsError('ResourceNotFoundException', 'Rule orders-nightly-reconcile-b does not exist')
+        : undefined,
+    );
+    expect((error as BgReplayError).code).toBe('E_INPUT');
+    expect((error as BgReplayError).message).toBe(
+      'enable-event-source:b:events:default/orders-nightly-reconcile-b: ResourceNotFoundException on events:DescribeRule for orders-nightly-reconcile-b: orders-nightly-reconcile-b does not exist (deleted, or in another account or region): check the name and the region',
+    );
+  });
+});
