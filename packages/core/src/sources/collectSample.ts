@@ -42,6 +42,8 @@ export interface CloudWatchSourceOptions {
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   pollIntervalMs?: number;
+  /** How long one Logs Insights query may run before it is stopped (default 15 min). */
+  queryTimeoutMs?: number;
   maxRequestsPerSecond?: number;
   insightsRowLimit?: number;
 }
@@ -138,6 +140,7 @@ function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefine
     sleep: cw.sleep,
     now: options.now ? clock : undefined,
     pollIntervalMs: cw.pollIntervalMs,
+    queryTimeoutMs: cw.queryTimeoutMs,
     maxRequestsPerSecond: cw.maxRequestsPerSecond,
     insightsRowLimit: cw.insightsRowLimit,
     logger: options.logger,

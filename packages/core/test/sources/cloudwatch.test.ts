@@ -258,6 +258,29 @@ describe('CloudWatch Logs through Logs Insights', () => {
     ).rejects.toThrow(/Logs Insights query ended Failed/);
   });
 
+  it('stops a query that stays Running past its time and says what to do', async () => {
+    const time = fakeTime();
+    const stub = await stubLogs(
+      (operation) =>
+        operation === 'StartQuery' ? { body: { queryId: 'q1' } } : { body: { status: 'Running', results: [] } },
+      time.clock,
+    );
+    server = stub.server;
+    await expect(
+      collectSample({
+        logs: [{ kind: 'cloudwatch', logGroup: GROUP }],
+        cloudwatch: { since: '1h', strategy: 'insights', sleep: time.sleep, pollIntervalMs: 1000, queryTimeoutMs: 5000 },
+        clients: { cloudwatchLogs: stub.client },
+        now: time.now,
+      }),
+    ).rejects.toThrow(/still running after 5 s and was stopped; narrow the window/);
+    expect(stub.calls.map((c) => c.target.replace('Logs_20140328.', ''))).toEqual([
+      'StartQuery',
+      ...Array(5).fill('GetQueryResults'),
+      'StopQuery',
+    ]);
+  });
+
   it('auto picks Insights for long windows without a filter pattern, FilterLogEvents otherwise', () => {
     const base = { startTime: 0, endTime: 2 * 3_600_000 };
     expect(chooseStrategy({ ...base, strategy: 'auto' })).toBe('insights');

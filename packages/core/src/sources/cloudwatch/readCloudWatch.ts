@@ -30,6 +30,8 @@ export interface CloudWatchOptions {
   maxThrottleRetries?: number;
   /** Interval between GetQueryResults polls, ms (default 1000). */
   pollIntervalMs?: number;
+  /** How long one Logs Insights query may stay Scheduled/Running before it is stopped (default 15 min). */
+  queryTimeoutMs?: number;
   /** Rows Logs Insights returns at most per query (default 10,000); a full window is split in halves. */
   insightsRowLimit?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -197,7 +199,9 @@ export async function* readCloudWatch(
     const queryId = started.queryId;
     if (!queryId)
       throw new BgReplayError('E_SOURCE', `cloudwatch://${logGroup}: StartQuery returned no queryId`);
-    for (;;) {
+    // CloudWatch itself stops a query only after an hour; a hook cannot wait that long for one window.
+    const maxPolls = Math.max(1, Math.ceil((options.queryTimeoutMs ?? 15 * 60_000) / pollMs));
+    for (let poll = 0; poll < maxPolls; poll += 1) {
       const result = await call('GetQueryResults', () =>
         client.send(new sdk.GetQueryResultsCommand({ queryId })),
       );
@@ -207,6 +211,11 @@ export async function* readCloudWatch(
       }
       await sleep(pollMs);
     }
+    await client.send(new sdk.StopQueryCommand({ queryId })).catch(() => undefined);
+    throw new BgReplayError(
+      'E_SOURCE',
+      `cloudwatch://${logGroup}: a Logs Insights query was still running after ${Math.round((maxPolls * pollMs) / 1000)} s and was stopped; narrow the window (--since) or use --cloudwatch-strategy filter`,
+    );
   }
 
   // Insights has no pagination: a window that hits the row cap (or times out) is split in halves, recursively.
