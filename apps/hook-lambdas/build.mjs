@@ -5,7 +5,7 @@
 // versions the tests ran, is immune to runtime SDK updates, and esbuild keeps only the commands used.
 // Pass --external-sdk to leave @aws-sdk/* to the runtime (smaller zip, runtime-managed versions).
 import { execFileSync } from 'node:child_process';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -25,12 +25,34 @@ export const HOOKS = {
   after_allow_traffic: 'src/afterAllowTraffic.ts', // ECS and Lambda
 };
 
+/**
+ * zod's classic API re-exports every locale (`z.locales.*`, ~260 KiB of a ~450 KiB zod); the hooks only ever
+ * use the default English messages. The locale index is replaced by one that keeps `en` and makes every other
+ * locale a function that says it is not bundled, so a cold start does not parse 60 unused translations.
+ */
+export const onlyEnglishZodLocales = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = [...source.matchAll(/export \{ default as (\w+) \} from/g)].map((m) => m[1]);
+      const lines = names.map((name) =>
+        name === 'en'
+          ? 'export { default as en } from "./en.js";'
+          : `export const ${name} = () => { throw new Error("zod locale ${name} is not bundled in this hook"); };`,
+      );
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 /** Target for the import time a bundle adds to a cold start, over a bare `node -e 0`. */
 export const IMPORT_BUDGET_MS = 150;
 
 /**
  * @param {{ outdir?: string, externalSdk?: boolean, measure?: boolean, only?: string[], log?: (line: string) => void }} [options]
- * @returns {Promise<Array<{ name: string, file: string, bytes: number, importMs?: number, addedMs?: number }>>}
+ * @returns {Promise<Array<{ name: string, file: string, bytes: number, startupBytes: number, importMs?: number, addedMs?: number }>>}
+ *   `bytes` is index.mjs alone; `startupBytes` adds the chunks it imports statically (what a cold start parses).
  */
 export async function buildHooks(options = {}) {
   const outdir = options.outdir ?? join(here, 'dist');
@@ -45,9 +67,14 @@ export async function buildHooks(options = {}) {
     if (only && !only.has(name)) continue;
     const functionName = `CodeDeployHook_${name}`;
     const file = join(outdir, functionName, 'index.mjs');
-    await build({
-      entryPoints: [join(here, entry)],
-      outfile: file,
+    const built = await build({
+      entryPoints: { index: join(here, entry) },
+      outdir: join(outdir, functionName),
+      outExtension: { '.js': '.mjs' },
+      // Modules only reached through `import()` (credential providers other than the environment's, STS/SSO
+      // clients, CloudWatch Logs, ...) go to chunks next to index.mjs: a cold start does not parse them.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -61,10 +88,12 @@ export async function buildHooks(options = {}) {
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
+      plugins: [onlyEnglishZodLocales],
+      metafile: true,
       logLevel: 'warning',
     });
     const { size } = await stat(file);
-    const result = { name: functionName, file, bytes: size };
+    const result = { name: functionName, file, bytes: size, startupBytes: startupBytes(built.metafile) };
     // With an external SDK the bundle only imports inside the Lambda runtime, which provides @aws-sdk/*.
     if (baselineMs !== undefined) {
       result.importMs = measureImport(file);
@@ -75,9 +104,25 @@ export async function buildHooks(options = {}) {
       result.importMs === undefined
         ? '  (import not timed: SDK external)'
         : `  cold import ${result.importMs.toFixed(0)} ms, +${result.addedMs.toFixed(0)} ms over node -e 0${result.addedMs > IMPORT_BUDGET_MS ? ` (over the ${IMPORT_BUDGET_MS} ms target)` : ''}`;
-    log(`${functionName.padEnd(36)} ${(size / 1024).toFixed(0).padStart(5)} KiB${timing}`);
+    log(
+      `${functionName.padEnd(36)} ${(result.startupBytes / 1024).toFixed(0).padStart(5)} KiB loaded at import${timing}`,
+    );
   }
   return results;
+}
+
+/** Bytes of index.mjs and of the chunks it imports statically, transitively (chunks behind `import()` excluded). */
+function startupBytes(metafile) {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'));
+  const seen = new Set();
+  const visit = (path) => {
+    if (seen.has(path) || !outputs[path]) return;
+    seen.add(path);
+    for (const i of outputs[path].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  return [...seen].reduce((sum, path) => sum + outputs[path].bytes, 0);
 }
 
 const RUNS = 3;

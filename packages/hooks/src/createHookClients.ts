@@ -17,7 +17,8 @@ export interface HookClientOptions {
 }
 
 /**
- * One SDK v3 client per service the steps use, all with the same options.
+ * One SDK v3 client per service the steps use, all with the same options. Each client is built on first
+ * use (a lazy getter): a hook that never touches RDS or SNS does not pay for constructing them at cold start.
  *
  * @example
  * const clients = createHookClients({ region: 'eu-west-1' });
@@ -29,15 +30,37 @@ export function createHookClients(options: HookClientOptions = {}): Required<Hoo
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
-  return {
-    ssm: new SSMClient(config),
-    autoScaling: new ApplicationAutoScalingClient(config),
-    eventBridge: new EventBridgeClient(config),
-    lambda: new LambdaClient(config),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
-    dynamodb: new DynamoDBClient(config),
-    rds: new RDSClient(config),
-    ecs: new ECSClient(config),
+  const factories: { [K in keyof Required<HookClients>]: () => Required<HookClients>[K] } = {
+    ssm: () => new SSMClient(config),
+    autoScaling: () => new ApplicationAutoScalingClient(config),
+    eventBridge: () => new EventBridgeClient(config),
+    lambda: () => new LambdaClient(config),
+    sns: () => new SNSClient(config),
+    sqs: () => new SQSClient(config),
+    dynamodb: () => new DynamoDBClient(config),
+    rds: () => new RDSClient(config),
+    ecs: () => new ECSClient(config),
   };
+  const clients = {} as Required<HookClients>;
+  for (const key of Object.keys(factories) as Array<keyof Required<HookClients>>) {
+    Object.defineProperty(clients, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const client = factories[key]();
+        // Replace the getter by the client itself: later reads are plain property reads.
+        Object.defineProperty(clients, key, {
+          value: client,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        return client;
+      },
+      set(value) {
+        Object.defineProperty(clients, key, { value, enumerable: true, writable: true, configurable: true });
+      },
+    });
+  }
+  return clients;
 }

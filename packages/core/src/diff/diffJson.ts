@@ -39,6 +39,16 @@ export interface DiffJsonOptions {
 const SECRET_FIELD =
   /pass(?:word|wd)|secret|token|api[-_]?key|authorization|credential|private[-_]?key|session[-_]?key/i;
 const REDACTED = '[redacted]';
+/** Field names already tested against SECRET_FIELD: a document repeats few names many times. */
+const secretFields = new Map<string, boolean>();
+function isSecretField(field: string): boolean {
+  let secret = secretFields.get(field);
+  if (secret === undefined) {
+    secret = SECRET_FIELD.test(field);
+    if (secretFields.size < 10_000) secretFields.set(field, secret);
+  }
+  return secret;
+}
 
 type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'undefined';
 
@@ -54,6 +64,25 @@ const has = (object: object, key: string) => Object.hasOwn(object, key);
 function fieldOf(path: readonly string[], arrayDepths: readonly boolean[]): string | undefined {
   for (let i = path.length - 1; i >= 0; i -= 1) if (!arrayDepths[i]) return path[i];
   return undefined;
+}
+
+/** Array index segments, made once: a diff enters thousands of elements and most report nothing. */
+const INDEX_SEGMENTS: string[] = [];
+function indexSegment(i: number): string {
+  if (i >= 4096) return String(i);
+  let segment = INDEX_SEGMENTS[i];
+  if (segment === undefined) {
+    segment = String(i);
+    INDEX_SEGMENTS[i] = segment;
+  }
+  return segment;
+}
+
+/** A value usable as a key of a keyed array: a Map compares these by SameValueZero, as `scalarKey` would. */
+function isScalar(value: unknown): value is string | number | boolean | null {
+  if (value === null) return true;
+  const t = typeof value;
+  return t === 'string' || t === 'number' || t === 'boolean';
 }
 
 function scalarKey(value: unknown): string | undefined {
@@ -89,13 +118,22 @@ export function diffJson(
   const redact = options.redact !== false;
   const now = options.now ?? Date.now();
 
-  const report = (kind: DifferenceKind, a: unknown, b: unknown, pointer = joinPointer(path)) => {
-    const difference: Difference = { route, pointer, kind };
+  const report = (kind: DifferenceKind, a: unknown, b: unknown) => {
+    const pointer = joinPointer(path);
     const field = redact ? fieldOf(path, arrayDepths) : undefined;
-    const secret = field !== undefined && SECRET_FIELD.test(field);
-    if (a !== undefined) difference.live = secret ? REDACTED : a;
-    if (b !== undefined) difference.candidate = secret ? REDACTED : b;
-    out.push(difference);
+    const secret = field !== undefined && isSecretField(field);
+    const live = secret ? REDACTED : a;
+    const candidate = secret ? REDACTED : b;
+    // One literal per shape (same key order as ever): objects built whole are cheaper to copy and judge.
+    out.push(
+      a === undefined
+        ? b === undefined
+          ? { route, pointer, kind }
+          : { route, pointer, kind, candidate }
+        : b === undefined
+          ? { route, pointer, kind, live }
+          : { route, pointer, kind, live, candidate },
+    );
   };
   const enter = (segment: string, isIndex: boolean) => {
     path.push(segment);
@@ -137,15 +175,40 @@ export function diffJson(
   };
 
   const walkObject = (a: Record<string, unknown>, b: Record<string, unknown>) => {
-    for (const key in a) {
-      if (!has(a, key)) continue;
-      enter(key, false);
-      if (has(b, key)) walk(a[key], b[key]);
-      else report('removed', a[key], undefined);
+    const keysA = Object.keys(a);
+    const keysB = Object.keys(b);
+    let same = keysA.length === keysB.length;
+    for (let i = 0; same && i < keysA.length; i += 1) same = keysA[i] === keysB[i];
+    if (same) {
+      // The usual case: both objects have the same keys in the same order; no key can be missing.
+      for (let i = 0; i < keysA.length; i += 1) {
+        const key = keysA[i] as string;
+        const va = a[key];
+        const vb = b[key];
+        if (va === vb) continue;
+        enter(key, false);
+        walk(va, vb);
+        leave();
+      }
+      return;
+    }
+    for (let i = 0; i < keysA.length; i += 1) {
+      const key = keysA[i] as string;
+      const va = a[key];
+      if (has(b, key)) {
+        const vb = b[key];
+        if (va === vb) continue;
+        enter(key, false);
+        walk(va, vb);
+      } else {
+        enter(key, false);
+        report('removed', va, undefined);
+      }
       leave();
     }
-    for (const key in b) {
-      if (!has(b, key) || has(a, key)) continue;
+    for (let j = 0; j < keysB.length; j += 1) {
+      const key = keysB[j] as string;
+      if (has(a, key)) continue;
       enter(key, false);
       report('added', undefined, b[key]);
       leave();
@@ -156,62 +219,85 @@ export function diffJson(
     const common = Math.min(a.length, b.length);
     for (let i = 0; i < common; i += 1) {
       if (a[i] === b[i]) continue;
-      enter(String(i), true);
+      enter(indexSegment(i), true);
       walk(a[i], b[i]);
       leave();
     }
     for (let i = common; i < b.length; i += 1) {
-      enter(String(i), true);
+      enter(indexSegment(i), true);
       report('added', undefined, b[i]);
       leave();
     }
     // Descending, so the differences applied in order as a JSON Patch remove the right elements.
     for (let i = a.length - 1; i >= common; i -= 1) {
-      enter(String(i), true);
+      enter(indexSegment(i), true);
       report('removed', a[i], undefined);
       leave();
     }
   };
 
-  /** Indexes elements by key; undefined when an element is not an object, lacks a scalar key, or repeats one. */
-  const indexByKey = (items: unknown[], key: string): Map<string, number> | undefined => {
-    const index = new Map<string, number>();
-    for (let i = 0; i < items.length; i += 1) {
-      const item = items[i];
+  /**
+   * Matches elements by key: live's element i pairs with candidate's `match[i]` (-1: removed). Undefined when
+   * an element is not an object, lacks a scalar key, or a key repeats on either side.
+   */
+  const matchByKey = (a: unknown[], b: unknown[], key: string) => {
+    const indexB = new Map<unknown, number>();
+    for (let j = 0; j < b.length; j += 1) {
+      const item = b[j];
       if (kindOf(item) !== 'object') return undefined;
-      const k = scalarKey((item as Record<string, unknown>)[key]);
-      if (k === undefined || index.has(k)) return undefined;
-      index.set(k, i);
+      const k = (item as Record<string, unknown>)[key];
+      if (!isScalar(k) || indexB.has(k)) return undefined;
+      indexB.set(k, j);
     }
-    return index;
+    const match = new Int32Array(a.length);
+    const taken = new Uint8Array(b.length);
+    let unmatched: Set<unknown> | undefined;
+    for (let i = 0; i < a.length; i += 1) {
+      const item = a[i];
+      if (kindOf(item) !== 'object') return undefined;
+      const k = (item as Record<string, unknown>)[key];
+      if (!isScalar(k)) return undefined;
+      const j = indexB.get(k);
+      if (j === undefined) {
+        unmatched ??= new Set();
+        if (unmatched.has(k)) return undefined;
+        unmatched.add(k);
+        match[i] = -1;
+      } else {
+        if (taken[j] === 1) return undefined;
+        taken[j] = 1;
+        match[i] = j;
+      }
+    }
+    return { match, taken };
   };
 
   const walkKeyed = (a: unknown[], b: unknown[], key: string): boolean => {
-    const ia = indexByKey(a, key);
-    const ib = ia && indexByKey(b, key);
-    if (!ia || !ib) return false;
+    const matched = matchByKey(a, b, key);
+    if (!matched) return false;
+    const { match, taken } = matched;
     const removedAt: number[] = [];
-    for (const [k, i] of ia) {
-      const j = ib.get(k);
-      if (j === undefined) {
+    for (let i = 0; i < a.length; i += 1) {
+      const j = match[i] as number;
+      if (j < 0) {
         removedAt.push(i);
         continue;
       }
       if (a[i] === b[j]) continue;
       // Differences inside a matched element are reported at live's index.
-      enter(String(i), true);
+      enter(indexSegment(i), true);
       walk(a[i], b[j]);
       leave();
     }
-    for (const [k, j] of ib) {
-      if (ia.has(k)) continue;
-      enter(String(j), true);
+    for (let j = 0; j < b.length; j += 1) {
+      if (taken[j] === 1) continue;
+      enter(indexSegment(j), true);
       report('added', undefined, b[j]);
       leave();
     }
     for (let n = removedAt.length - 1; n >= 0; n -= 1) {
       const i = removedAt[n] as number;
-      enter(String(i), true);
+      enter(indexSegment(i), true);
       report('removed', a[i], undefined);
       leave();
     }
@@ -237,13 +323,13 @@ export function diffJson(
     }
     const addedAt = [...pending.values()].flat().sort((x, y) => x - y);
     for (const j of addedAt) {
-      enter(String(j), true);
+      enter(indexSegment(j), true);
       report('added', undefined, b[j]);
       leave();
     }
     for (let n = removedAt.length - 1; n >= 0; n -= 1) {
       const i = removedAt[n] as number;
-      enter(String(i), true);
+      enter(indexSegment(i), true);
       report('removed', a[i], undefined);
       leave();
     }

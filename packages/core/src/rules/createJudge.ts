@@ -63,29 +63,26 @@ export function createJudge(rules: readonly Rule[]): Judge {
     .filter((rule) => !isShapingRule(rule))
     .map((rule) => ({
       rule,
+      kinds: rule.kinds ? new Set<string>(rule.kinds) : undefined,
       pointer: compileSegmentsPattern(rule.pointer),
-      route: rule.route ? compileRoutePattern(rule.route) : () => true,
+      pointerText: compilePointerRegExp(rule.pointer),
+      route: rule.route ? memoRoute(compileRoutePattern(rule.route)) : () => true,
+      applies: rule.when ? memoVersions(rule) : () => true,
     }));
   const counts: Record<string, number> = Object.fromEntries(rules.map((r) => [r.id, 0]));
-  // The pointer is split once per difference, not once per rule.
-  const matches = (entry: (typeof compiled)[number], difference: Difference, segments: () => string[]) =>
-    (!entry.rule.kinds || entry.rule.kinds.includes(difference.kind)) &&
+  // A pointer without `~` has no escaped segment: it is matched as text, without splitting it. Otherwise it is
+  // split once per difference, not once per rule (see `Segments`).
+  const matches = (entry: (typeof compiled)[number], difference: Difference, segments: Segments) =>
+    (!entry.kinds || entry.kinds.has(difference.kind)) &&
     entry.route(difference.route) &&
-    entry.pointer(segments());
-  const lazySegments = (pointer: string) => {
-    let segments: string[] | undefined;
-    return () => {
-      segments ??= splitPointer(pointer);
-      return segments;
-    };
-  };
+    (segments.escaped ? entry.pointer(segments.get()) : entry.pointerText.test(difference.pointer));
   return {
     judge(difference, context = {}) {
       const relation = context.relation ?? relateVersions(context.versions ?? {});
-      const segments = lazySegments(difference.pointer);
+      const segments = new Segments(difference.pointer);
       for (const entry of compiled) {
         const { rule } = entry;
-        if (!matches(entry, difference, segments) || !ruleApplies(rule, context.versions)) continue;
+        if (!matches(entry, difference, segments) || !entry.applies(context.versions)) continue;
         if (rule.ignore) {
           counts[rule.id] = (counts[rule.id] ?? 0) + 1;
           return { counted: false, by: 'rule', ruleId: rule.id };
@@ -101,12 +98,67 @@ export function createJudge(rules: readonly Rule[]): Judge {
       return { counted: true };
     },
     isIgnored(difference) {
-      const segments = lazySegments(difference.pointer);
+      const segments = new Segments(difference.pointer);
       return compiled.some((entry) => entry.rule.ignore === true && matches(entry, difference, segments));
     },
     countHit(ruleId) {
       counts[ruleId] = (counts[ruleId] ?? 0) + 1;
     },
     hits: () => ({ ...counts }),
+  };
+}
+
+/** A difference's pointer, split into segments only when it has escapes (or no leading `/`) and a rule needs them. */
+class Segments {
+  readonly escaped: boolean;
+  private segments: string[] | undefined;
+  constructor(private readonly pointer: string) {
+    this.escaped = pointer.includes('~') || (pointer !== '' && pointer.charCodeAt(0) !== 47);
+  }
+  get(): string[] {
+    this.segments ??= splitPointer(this.pointer);
+    return this.segments;
+  }
+}
+
+/**
+ * A pointer pattern as a regular expression over pointers without escapes (`/**\/price` →
+ * `^(?:/[^/]*)*\/price$`): the same matches as the segment matcher, without splitting the pointer.
+ */
+function compilePointerRegExp(pattern: string): RegExp {
+  const parts = splitPointer(pattern).map((part) => {
+    if (part === '**') return '(?:/[^/]*)*';
+    if (part === '*') return '/[^/]*';
+    // A literal with `/` or `~` never matches a pointer without escapes: its escaped form has a `~`.
+    const escaped = part.replace(/~/g, '~0').replace(/\//g, '~1');
+    return `/${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+  });
+  return new RegExp(`^${parts.join('')}$`);
+}
+
+/** Caches a route matcher's answers: a run has few routes and many differences per route. */
+function memoRoute(match: (route: string) => boolean): (route: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (route) => {
+    let matched = cache.get(route);
+    if (matched === undefined) {
+      matched = match(route);
+      if (cache.size < 10_000) cache.set(route, matched);
+    }
+    return matched;
+  };
+}
+
+/** Caches `ruleApplies` per pair of versions (a run sees few). */
+function memoVersions(rule: Rule): (versions: VersionPair | undefined) => boolean {
+  const cache = new Map<string, boolean>();
+  return (versions) => {
+    const key = `${versions?.live ?? '\u0000'}\u0001${versions?.candidate ?? '\u0000'}`;
+    let applies = cache.get(key);
+    if (applies === undefined) {
+      applies = ruleApplies(rule, versions);
+      if (cache.size < 1000) cache.set(key, applies);
+    }
+    return applies;
   };
 }
