@@ -17,6 +17,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const quick = process.env.BENCH_QUICK === '1';
+// BENCH_ONLY=P1,P5 runs only those figures (P3 and P4 come together).
+const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim().toUpperCase());
+const want = (...ids) => !only || ids.some((id) => only.includes(id));
 const results = [];
 
 function stats(values) {
@@ -232,14 +235,14 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem()
 console.log(`bg-replay bench on ${machine}; median of ${ROUNDS} rounds (min–max)\n`);
 const servers = await startServers();
 try {
-  await p1(servers);
-  for (const row of await benchDiff(ROUNDS)) record(row.id, row.name, row, row.target, row.detail);
-  await p5(servers);
+  if (want('P1')) await p1(servers);
+  if (want('P2')) for (const row of await benchDiff(ROUNDS)) record(row.id, row.name, row, row.target, row.detail);
+  if (want('P5')) await p5(servers);
 } finally {
   servers.close();
 }
-await p3p4();
-await p6();
+if (want('P3', 'P4')) await p3p4();
+if (want('P6')) await p6();
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(
   join(root, 'bench-results/bench.json'),

@@ -79,8 +79,12 @@ export function requestHeaders(record: RequestRecord): Record<string, string> {
 }
 
 /** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
+const NO_BODY = new Uint8Array(0);
+
 function withoutBody(exchange: Exchange): Exchange {
-  return exchange.ok ? { ...exchange, body: new Uint8Array(0) } : exchange;
+  // The answer is ours and already compared: dropping its body in place spares a copy per record.
+  if (exchange.ok) exchange.body = NO_BODY;
+  return exchange;
 }
 
 /**
@@ -101,7 +105,9 @@ export async function replayRecords(
   const outcomes: RecordOutcome[] = [];
   let done = 0;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const send = async (base: string, record: RequestRecord): Promise<Exchange> => {
+  // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
+  const send = async (side: 'live' | 'candidate', record: RequestRecord): Promise<Exchange> => {
+    const base = side === 'live' ? options.live : options.candidate;
     const attempt = () =>
       sendRequest({
         method: record.method,
@@ -114,10 +120,13 @@ export async function replayRecords(
         timeoutMs: options.timeoutMs ?? 5000,
         maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
         dispatcher: deps.dispatcher,
+      }).then((answer) => {
+        if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
+        return answer;
       });
     let answer = await attempt();
     const retries = RETRIABLE_METHODS.has(record.method) ? (options.retries ?? 1) : 0;
-    for (let n = 0; n < retries && !answer.ok && RETRIABLE_ERRORS.has(answer.code); n += 1) {
+    for (let n = 0; n < retries && !answer.ok && RETRIABLE_ERRORS.has(answer.code) && !breaker.open; n += 1) {
       await sleep(50 * 2 ** n);
       answer = await attempt();
     }
@@ -131,11 +140,10 @@ export async function replayRecords(
         if (deps.signal?.aborted || breaker.open) return;
         const probe = comparer.wantsProbe(record, route);
         const [live, candidate, liveAgain] = await Promise.all([
-          send(options.live, record),
-          send(options.candidate, record),
-          probe ? send(options.live, record) : undefined,
+          send('live', record),
+          send('candidate', record),
+          probe ? send('live', record) : undefined,
         ]);
-        breaker.observe(live.ok && live.status < 500);
         let compared: ReturnType<Comparer['compare']> = { differences: [] };
         if (live.ok && candidate.ok) {
           try {
