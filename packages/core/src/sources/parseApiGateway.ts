@@ -50,7 +50,8 @@ function stripStage(path: string, stage: unknown): string {
   if (typeof stage === 'string' && stage !== '' && stage !== '$default') {
     const prefix = `/${stage}`;
     if (path === prefix) return '/';
-    if (path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) return path.slice(prefix.length);
+    if (path.startsWith(`${prefix}/`)) return path.slice(prefix.length);
+    if (path.startsWith(`${prefix}?`)) return `/${path.slice(prefix.length)}`;
   }
   return path;
 }
@@ -235,7 +236,8 @@ export function createApiGatewayPeek(): (text: string) => RecordHead | undefined
       if (stagePrefix !== undefined && path.startsWith(stagePrefix)) {
         const next = path.charCodeAt(stagePrefix.length);
         if (Number.isNaN(next)) path = '/';
-        else if (next === 47 || next === 63 /* ? */) path = path.slice(stagePrefix.length);
+        else if (next === 47 /* / */) path = path.slice(stagePrefix.length);
+        else if (next === 63 /* ? */) path = `/${path.slice(stagePrefix.length)}`;
       }
     }
     const head: RecordHead = { method, path };
