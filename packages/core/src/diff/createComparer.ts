@@ -364,7 +364,10 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
           isVersionField(difference) && relation !== 'same' && relation !== 'unknown'
             ? { counted: false, by: 'policy', policy: 'version-field' }
             : judge.judge(difference, { versions, relation });
-        return { ...difference, disposition };
+        // The difference is fresh from diffPair: judging it in place spares a copy per difference.
+        const judgedDifference = difference as JudgedDifference;
+        judgedDifference.disposition = disposition;
+        return judgedDifference;
       });
       if (!liveAgain) return { differences: judged };
 

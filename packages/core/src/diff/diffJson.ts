@@ -1,6 +1,7 @@
 import type { Difference, DifferenceKind } from '../model.js';
 import type { NormalizerName, Normalizers } from './normalizers.js';
 import { joinPointer } from './pointer.js';
+import { SECRET_FIELD } from '../safety/privacy.js';
 
 /** How one array is compared: by a key field of its objects, as a multiset of scalars, or (absent) by position. */
 export interface ArrayShape {
@@ -36,8 +37,6 @@ export interface DiffJsonOptions {
   redact?: boolean;
 }
 
-const SECRET_FIELD =
-  /pass(?:word|wd)|secret|token|api[-_]?key|authorization|credential|private[-_]?key|session[-_]?key/i;
 const REDACTED = '[redacted]';
 /** Field names already tested against SECRET_FIELD: a document repeats few names many times. */
 const secretFields = new Map<string, boolean>();
