@@ -2,7 +2,6 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { request } from 'undici';
 import { guardDestructive } from './activeStack.js';
 import { describeError } from './awsErrors.js';
 import type { StepContext, StepOutcome } from './model.js';
@@ -142,6 +141,8 @@ export async function checkReadiness(ctx: StepContext, stack: StackId): Promise<
   if (readiness.type === 'http') {
     const timeout = readiness.timeoutSeconds * 1000;
     try {
+      // Loaded on first use: undici is half a megabyte a hook bundle would otherwise parse at every cold start.
+      const { request } = await import('undici');
       const res = await request(readiness.url, {
         method: 'GET',
         headersTimeout: timeout,
