@@ -4,19 +4,11 @@ import {
   type EcsAppSpecInput,
   type LambdaAppSpecInput,
   type LifecycleEventName,
-  waitForDeployment,
 } from '@bg-replay/codedeploy';
 import { BgReplayError } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
-import {
-  awsClientsFrom,
-  finishWait,
-  parseDuration,
-  printWaitEvent,
-  withAwsFlags,
-  withWaitFlags,
-} from './wait.js';
+import { awsClientsFrom, waitAndReport, waitTimingFrom, withAwsFlags, withWaitFlags } from './wait.js';
 
 interface DeployArgs {
   'task-definition'?: string;
@@ -143,8 +135,7 @@ export const deployCommand = defineCommand({
     const missing = (['application', 'deployment-group'] as const).filter((f) => !args[f]);
     if (missing.length)
       throw new BgReplayError('E_USAGE', `missing ${missing.map((f) => `--${f}`).join(', ')}`);
-    const timeoutMs = parseDuration(args.timeout, '--timeout');
-    const initialDelayMs = parseDuration(args['poll-interval'], '--poll-interval');
+    const timing = waitTimingFrom(args);
     const aws = awsClientsFrom(args, io);
     try {
       const { deploymentId } = await createDeployment({
@@ -157,15 +148,7 @@ export const deployCommand = defineCommand({
       });
       writeLine(io.stdout, deploymentId);
       if (!args.wait) return EXIT.pass;
-      const result = await waitForDeployment({
-        deploymentId,
-        codedeploy: aws.codedeploy,
-        timeoutMs,
-        initialDelayMs,
-        maxDelayMs: Math.max(initialDelayMs, 30_000),
-        onEvent: (e) => printWaitEvent(io, e),
-      });
-      return finishWait(io, result, args.json);
+      return await waitAndReport(io, aws.codedeploy, deploymentId, timing, args.json);
     } finally {
       aws.destroy();
     }

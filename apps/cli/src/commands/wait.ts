@@ -148,8 +148,34 @@ export function printWaitEvent(io: CliIo, event: WaitEvent): void {
   }
 }
 
+/** How long and how often a wait polls, from `--timeout` and `--poll-interval` (checked before any call). */
+export function waitTimingFrom(args: { timeout: string; 'poll-interval': string }) {
+  return {
+    timeoutMs: parseDuration(args.timeout, '--timeout'),
+    initialDelayMs: parseDuration(args['poll-interval'], '--poll-interval'),
+  };
+}
+
+/** Waits for a deployment (and its rollback), printing progress, then the result; resolves to the exit code. */
+export async function waitAndReport(
+  io: CliIo,
+  codedeploy: Parameters<typeof waitForDeployment>[0]['codedeploy'],
+  deploymentId: string,
+  timing: ReturnType<typeof waitTimingFrom>,
+  json: boolean,
+): Promise<number> {
+  const result = await waitForDeployment({
+    deploymentId,
+    codedeploy,
+    ...timing,
+    maxDelayMs: Math.max(timing.initialDelayMs, 30_000),
+    onEvent: (e) => printWaitEvent(io, e),
+  });
+  return finishWait(io, result, json);
+}
+
 /** Prints the final result and maps it to an exit code. */
-export function finishWait(io: CliIo, result: WaitResult, json: boolean): number {
+function finishWait(io: CliIo, result: WaitResult, json: boolean): number {
   if (json) writeLine(io.stdout, JSON.stringify(result, null, 2));
   else {
     writeLine(io.stdout, result.reason);
@@ -205,20 +231,11 @@ export const waitCommand = defineCommand({
         'E_USAGE',
         'name the deployment: --deployment-id <id> or --deployment-id-from <file>',
       );
-    const timeoutMs = parseDuration(args.timeout, '--timeout');
-    const initialDelayMs = parseDuration(args['poll-interval'], '--poll-interval');
+    const timing = waitTimingFrom(args);
     // One SDK attempt per poll: the wait's own backoff handles throttling and reports it.
     const aws = awsClientsFrom(args, io, 1);
     try {
-      const result = await waitForDeployment({
-        deploymentId,
-        codedeploy: aws.codedeploy,
-        timeoutMs,
-        initialDelayMs,
-        maxDelayMs: Math.max(initialDelayMs, 30_000),
-        onEvent: (e) => printWaitEvent(io, e),
-      });
-      return finishWait(io, result, args.json);
+      return await waitAndReport(io, aws.codedeploy, deploymentId, timing, args.json);
     } finally {
       aws.destroy();
     }
