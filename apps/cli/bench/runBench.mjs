@@ -236,7 +236,8 @@ console.log(`bg-replay bench on ${machine}; median of ${ROUNDS} rounds (min–ma
 const servers = await startServers();
 try {
   if (want('P1')) await p1(servers);
-  if (want('P2')) for (const row of await benchDiff(ROUNDS)) record(row.id, row.name, row, row.target, row.detail);
+  if (want('P2'))
+    for (const row of await benchDiff(ROUNDS)) record(row.id, row.name, row, row.target, row.detail);
   if (want('P5')) await p5(servers);
 } finally {
   servers.close();

@@ -4,7 +4,13 @@ import { createServer } from 'node:http';
 
 const body = JSON.stringify({
   id: 1,
-  items: Array.from({ length: 16 }, (_, i) => ({ id: i, name: `item ${i}`, price: i * 1.25, tags: ['a', 'b'], stock: i % 7 })),
+  items: Array.from({ length: 16 }, (_, i) => ({
+    id: i,
+    name: `item ${i}`,
+    price: i * 1.25,
+    tags: ['a', 'b'],
+    stock: i % 7,
+  })),
   meta: { page: 1, total: 16, currency: 'EUR' },
 });
 const counts = { live: [], candidate: [] };
@@ -16,7 +22,9 @@ function serve(side) {
     res.end(body);
   });
   server.keepAliveTimeout = 10_000;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)),
+  );
 }
 const [live, candidate] = await Promise.all([serve('live'), serve('candidate')]);
 process.stdout.write(`${JSON.stringify({ live, candidate, bytes: Buffer.byteLength(body) })}\n`);

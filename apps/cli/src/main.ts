@@ -1,7 +1,7 @@
 import { BgReplayError, isUserError } from '@bg-replay/core/errors';
 import yargs from 'yargs';
 import { commandEntries } from './commands/index.js';
-import { EXIT, type CliIo, writeLine } from './io.js';
+import { type CliIo, EXIT, writeLine } from './io.js';
 import { toolVersion } from './version.js';
 
 /**
@@ -12,7 +12,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.pass;
   const parser = yargs(argv)
     .scriptName('bg-replay')
-    .usage('$0 <command> [options]\n\nReplay real traffic against live and candidate, diff the answers, and decide.')
+    .usage(
+      '$0 <command> [options]\n\nReplay real traffic against live and candidate, diff the answers, and decide.',
+    )
     .version(toolVersion)
     .strict()
     .recommendCommands()
@@ -22,7 +24,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Throwing stops yargs: a usage error must never fall through to the command's handler.
     .fail((message, error) => {
       if (error) throw error;
-      throw new BgReplayError('E_USAGE', (message ?? 'invalid usage (bg-replay --help)').split('\n').join('; '));
+      throw new BgReplayError(
+        'E_USAGE',
+        (message ?? 'invalid usage (bg-replay --help)').split('\n').join('; '),
+      );
     })
     .exitProcess(false);
   // Only the command being run is imported; the others are listed by name for --help.

@@ -29,8 +29,19 @@ describe('bg-replay replay (the built bin)', () => {
   it('exits 0 and writes the JSON report when candidate answers like live', async () => {
     const out = join(dir, 'pass.json');
     const result = await run([
-      'replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', demo.live,
-      '--rules', demo.rulesFile, '--rps', '0', '--report-json', out,
+      'replay',
+      '--logs',
+      demo.logFile,
+      '--live',
+      demo.live,
+      '--candidate',
+      demo.live,
+      '--rules',
+      demo.rulesFile,
+      '--rps',
+      '0',
+      '--report-json',
+      out,
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -41,29 +52,65 @@ describe('bg-replay replay (the built bin)', () => {
   });
 
   it('exits 1 on a failing candidate and names the breaking pointer', async () => {
-    const result = await run(['replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', demo.candidate, '--rules', demo.rulesFile, '--rps', '0']);
+    const result = await run([
+      'replay',
+      '--logs',
+      demo.logFile,
+      '--live',
+      demo.live,
+      '--candidate',
+      demo.candidate,
+      '--rules',
+      demo.rulesFile,
+      '--rps',
+      '0',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/GET \/orders\/:id\s+\/total\s+type/);
     expect(result.stdout).toMatch(/verdict: FAIL/);
   });
 
   it('exits 2 with a one-line message for an unknown flag', async () => {
-    const result = await run(['replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', demo.live, '--nope']);
+    const result = await run([
+      'replay',
+      '--logs',
+      demo.logFile,
+      '--live',
+      demo.live,
+      '--candidate',
+      demo.live,
+      '--nope',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/nope/);
   });
 
   it('exits 2 naming a missing log file', async () => {
-    const result = await run(['replay', '--logs', 'missing.log', '--live', demo.live, '--candidate', demo.live], dir);
+    const result = await run(
+      ['replay', '--logs', 'missing.log', '--live', demo.live, '--candidate', demo.live],
+      dir,
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe(`bg-replay: cannot read log file ${join(dir, 'missing.log')}: no such file`);
+    expect(result.stderr.trim()).toBe(
+      `bg-replay: cannot read log file ${join(dir, 'missing.log')}: no such file`,
+    );
   });
 
   it('exits 2 naming the file and line of a broken rules file', async () => {
     const rules = join(dir, 'rules.yaml');
     await writeFile(rules, 'rules:\n  - id: x\n    pointer: /a\n    ignroe: true\n');
-    const result = await run(['replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', demo.live, '--rules', rules]);
+    const result = await run([
+      'replay',
+      '--logs',
+      demo.logFile,
+      '--live',
+      demo.live,
+      '--candidate',
+      demo.live,
+      '--rules',
+      rules,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(`${rules}:4`);
@@ -72,10 +119,20 @@ describe('bg-replay replay (the built bin)', () => {
 
   it('exits 2 before replaying anything when a report path cannot be written', async () => {
     const result = await run([
-      'replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', demo.live, '--report-html', '/dev/null/run.html',
+      'replay',
+      '--logs',
+      demo.logFile,
+      '--live',
+      demo.live,
+      '--candidate',
+      demo.live,
+      '--report-html',
+      '/dev/null/run.html',
     ]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^bg-replay: --report-html \/dev\/null\/run\.html: cannot write there/);
+    expect(result.stderr.trim()).toMatch(
+      /^bg-replay: --report-html \/dev\/null\/run\.html: cannot write there/,
+    );
     expect(result.stdout).toBe('');
   });
 
@@ -90,7 +147,7 @@ describe('bg-replay replay (the built bin)', () => {
 });
 
 describe('bg-replay demo', () => {
-  it('runs the embedded demo, catches green\'s bug and exits 0', async () => {
+  it("runs the embedded demo, catches green's bug and exits 0", async () => {
     const result = await run(['demo', '--report-json', join(dir, 'demo.json')]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/verdict: FAIL/);

@@ -41,9 +41,7 @@ describe('bg-replay simulate (injected targets)', () => {
     const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), ['simulate']);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines.some((l) => /AfterAllowTestTraffic\s+→ CodeDeployHook_validate/.test(l))).toBe(
-      true,
-    );
+    expect(lines.some((l) => /AfterAllowTestTraffic\s+→ CodeDeployHook_validate/.test(l))).toBe(true);
     expect(lines.some((l) => /reported Succeeded/.test(l))).toBe(true);
     expect(lines.some((l) => /deployment Succeeded/.test(l))).toBe(true);
     expect(closed).toBe(1);

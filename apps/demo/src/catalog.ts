@@ -38,7 +38,12 @@ export const orders: Order[] = Array.from({ length: 60 }, (_, i) => ({
   status: (['open', 'shipped', 'delivered'] as const)[i % 3] ?? 'open',
   lines: Array.from({ length: 1 + (i % 4) }, (_, j) => {
     const product = products[(i * 3 + j * 7) % products.length] as Product;
-    return { sku: `SKU-${product.id}-${j}`, productId: product.id, quantity: 1 + ((i + j) % 3), unitPrice: product.price };
+    return {
+      sku: `SKU-${product.id}-${j}`,
+      productId: product.id,
+      quantity: 1 + ((i + j) % 3),
+      unitPrice: product.price,
+    };
   }),
   createdAt: new Date(Date.UTC(2026, 10, 1 + (i % 25), 9 + (i % 8), (i * 7) % 60)).toISOString(),
 }));

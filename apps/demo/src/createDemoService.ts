@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Order, orders, type Product, products, stores } from './catalog.js';
 
@@ -65,7 +65,10 @@ function answer(method: string | undefined, rawUrl: string, variant: Variant): A
   const parts = url.pathname.split('/').filter(Boolean);
   if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: 'method not allowed' } };
   if (url.pathname === '/health') {
-    return { status: 200, body: { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() } };
+    return {
+      status: 200,
+      body: { status: 'ok', version: VERSIONS[variant], checkedAt: new Date().toISOString() },
+    };
   }
   if (parts[0] === 'products' && parts.length === 1) {
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);

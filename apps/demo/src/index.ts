@@ -1,2 +1,9 @@
-export { createDemoService, startDemoServices, demoFixtures, VERSIONS, type DemoServices, type Variant } from './createDemoService.js';
-export { products, orders, stores } from './catalog.js';
+export { orders, products, stores } from './catalog.js';
+export {
+  createDemoService,
+  type DemoServices,
+  demoFixtures,
+  startDemoServices,
+  type Variant,
+  VERSIONS,
+} from './createDemoService.js';

@@ -10,7 +10,11 @@ afterAll(() => demo.close());
 
 async function get(base: string, path: string) {
   const response = await request(`${base}${path}`);
-  return { status: response.statusCode, headers: response.headers, body: (await response.body.json()) as Record<string, unknown> };
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: (await response.body.json()) as Record<string, unknown>,
+  };
 }
 
 describe('the demo services', () => {
@@ -32,7 +36,9 @@ describe('the demo services', () => {
     const green = await get(demo.candidate, '/orders/1003');
     expect(typeof blue.body.total).toBe('number');
     expect(green.body.total).toBe((blue.body.total as number).toFixed(2));
-    expect((await get(demo.candidate, '/orders/1000')).body.total).toBe((await get(demo.live, '/orders/1000')).body.total);
+    expect((await get(demo.candidate, '/orders/1000')).body.total).toBe(
+      (await get(demo.live, '/orders/1000')).body.total,
+    );
   });
 
   it('answer with volatile request ids, as real services do', async () => {

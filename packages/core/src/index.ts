@@ -1,88 +1,216 @@
+export {
+  type AwsCallInfo,
+  type AwsErrorKind,
+  annotateAwsCall,
+  awsCallOf,
+  awsErrorCode,
+  awsErrorName,
+  classifyAwsError,
+  commandName,
+  type DescribeAwsErrorOptions,
+  describeAwsError,
+  isAwsError,
+  isRetryableAwsError,
+  type RetryAwsCallOptions,
+  resourceOfInput,
+  retryAwsCall,
+  toAwsBgReplayError,
+  withAwsCallNames,
+} from './awsErrors.js';
+export type { ComparerContext } from './diff/createComparer.js';
+export {
+  type Comparer,
+  type ComparisonInput,
+  createComparer,
+  type DiffStageOptions,
+} from './diff/createComparer.js';
+export { createShaper, type ShapeOptions } from './diff/createShaper.js';
+export type { ArrayShape, DiffJsonOptions, DiffShape, ToleranceShape } from './diff/diffJson.js';
+export {
+  DEFAULT_COMPARED_HEADERS,
+  type DiffOptions,
+  diffBodies,
+  diffHeaders,
+  diffJson,
+  diffResponses,
+  type PreparedBody,
+  parseJsonBody,
+  prepareBody,
+} from './diff/diffResponses.js';
+export type {
+  DiffSummary,
+  NoisePointerSummary,
+  NoiseReorderSummary,
+  NoiseRouteSummary,
+  NoiseSummary,
+  SideVersionSummary,
+  VersionSource,
+  VersionsSummary,
+} from './diff/diffSummary.js';
+export { fetchVersion, type VersionDiscovery, versionFromResponse } from './diff/discoverVersions.js';
+export {
+  createNormalizers,
+  DEFAULT_TIMESTAMP_WINDOW_MS,
+  isIdField,
+  isIdLike,
+  NORMALIZER_NAMES,
+  type NormalizerName,
+  type Normalizers,
+  timestampOf,
+  VOLATILE_HEADERS,
+} from './diff/normalizers.js';
+export { aggregatePointer, joinPointer, splitPointer, valueAtPointer } from './diff/pointer.js';
+export { type PatchOperation, toJsonPatch } from './diff/toJsonPatch.js';
 export { BgReplayError, type BgReplayErrorCode, isUserError } from './errors.js';
 export { type Logger, silentLogger } from './logger.js';
 export type * from './model.js';
-export { VERSION, USER_AGENT } from './version.js';
-export { validate, type ValidateOptions } from './validate.js';
-export { replayRecords, targetUrl, type ReplayOptions } from './replay/replayRecords.js';
-export { collectSample, DEFAULT_SAMPLE, type SourceOptions, type CollectedSample } from './sources/collectSample.js';
-export { createComparer, type Comparer, type ComparisonInput, type DiffStageOptions } from './diff/createComparer.js';
-export type { DiffSummary } from './diff/diffSummary.js';
-export { judgeRun } from './verdict/judgeRun.js';
-export type { RecordOutcome } from './verdict/aggregate.js';
-export type * from './report/reportTypes.js';
-export { type LogInput, readRecords, formatNames, FORMAT_PARSERS } from './sources/readRecords.js';
-export { readLines } from './sources/readLines.js';
-export { inferRoute, routeFromTemplate, routeOf } from './sample/inferRoute.js';
-export { createSampler, type SamplerOptions } from './sample/createSampler.js';
-export { createRandom, stableHash } from './sample/random.js';
-export { createPrivacy, SAFE_METHODS, DEFAULT_SECRET_HEADERS, DEFAULT_SECRET_QUERY_PARAMS } from './safety/privacy.js';
-export { sendRequest } from './replay/sendRequest.js';
-export { createRateLimiter } from './replay/createRateLimiter.js';
-export { diffResponses, diffJson } from './diff/diffResponses.js';
-export { aggregatePointer } from './diff/pointer.js';
-export { parseRules, loadRules } from './rules/parseRules.js';
-export type { Rule } from './rules/ruleSchema.js';
-export { createJudge } from './rules/createJudge.js';
-export { computeVerdict } from './verdict/computeVerdict.js';
-export { quantile, createSketch, addToSketch, mergeSketches, type LatencySketch } from './verdict/latencySketch.js';
-export { inverseNormalCdf, zForConfidence, wilsonInterval, wilsonLowerBound, recordsNeeded } from './verdict/wilson.js';
-export { checkVerdictOptions, checkLatencyBudget, DEFAULT_CONFIDENCE, type VerdictOptions, type VerdictResult } from './verdict/computeVerdict.js';
-export { createTally, addOutcome, mergeTallies, keepSamples, type Tally, type RouteTally, type FieldTally } from './verdict/aggregate.js';
-export { bucketRange } from './verdict/latencySketch.js';
-export { tuneThresholds, DEFAULT_TUNE_THRESHOLDS, DEFAULT_TUNE_MIN_SAMPLES, type TuneRun, type TuneOptions, type TuneResult, type TuneCell, type RouteDistribution, type RunLabel } from './verdict/tuneThresholds.js';
-export { buildReport, redactReport, type ReportInput } from './report/buildReport.js';
-export { mergeReports, tallyOfReport, type MergeOptions } from './report/mergeReports.js';
-export { parseReport } from './report/parseReport.js';
-export { renderJunit, type JunitOptions } from './report/renderJunit.js';
-export { renderMarkdown, type MarkdownOptions } from './report/renderMarkdown.js';
-export { renderHtml, latencyChart, type HtmlOptions } from './report/renderHtml.js';
-export { sideBySide, type SideBySideRow } from './report/sideBySide.js';
-export { diffBodies, diffHeaders, prepareBody, parseJsonBody, DEFAULT_COMPARED_HEADERS, type DiffOptions, type PreparedBody } from './diff/diffResponses.js';
-export type { DiffJsonOptions, DiffShape, ArrayShape, ToleranceShape } from './diff/diffJson.js';
-export type { ComparerContext } from './diff/createComparer.js';
-export type { VersionsSummary, SideVersionSummary, VersionSource, NoiseSummary, NoiseRouteSummary, NoisePointerSummary, NoiseReorderSummary } from './diff/diffSummary.js';
-export { createShaper, type ShapeOptions } from './diff/createShaper.js';
-export { toJsonPatch, type PatchOperation } from './diff/toJsonPatch.js';
-export { createNormalizers, isIdField, isIdLike, timestampOf, NORMALIZER_NAMES, VOLATILE_HEADERS, DEFAULT_TIMESTAMP_WINDOW_MS, type NormalizerName, type Normalizers } from './diff/normalizers.js';
-export { fetchVersion, versionFromResponse, type VersionDiscovery } from './diff/discoverVersions.js';
-export { splitPointer, joinPointer, valueAtPointer } from './diff/pointer.js';
-export { compilePointerPattern, compileSegmentsPattern, compileRoutePattern } from './rules/matchPointer.js';
-export { ruleSchema, rulesFileSchema, rulesJsonSchema, type RulesFile } from './rules/ruleSchema.js';
-export { relateVersions, policyFor, parseVersion, satisfiesRange, type VersionRelation, type VersionPair, type PolicyName } from './rules/semverPolicy.js';
-export { isShapingRule, ruleApplies, type Judge, type JudgeContext } from './rules/createJudge.js';
-export { formatRulesFile } from './rules/formatRules.js';
-export { isRealDifference, DEFAULT_NOISE_THRESHOLDS, type NoiseThresholds, type NoiseCounts } from './noise/isRealDifference.js';
 export { applyNoiseProbe, type NoiseProbeSettings } from './noise/applyNoiseProbe.js';
 export { detectReorders, type Reorder } from './noise/detectReorders.js';
+export {
+  DEFAULT_NOISE_THRESHOLDS,
+  isRealDifference,
+  type NoiseCounts,
+  type NoiseThresholds,
+} from './noise/isRealDifference.js';
 export { learnNoiseRules } from './noise/learnNoiseRules.js';
-export { resolveLogInputs, expandGlob, logInputOf } from './sources/resolveLogInputs.js';
-export { readOutcomeBatches, chooseParser, materialize, type ReadOptions } from './sources/readRecords.js';
-export { readLineBatches, type LineBatch } from './sources/readLines.js';
+export { createRateLimiter } from './replay/createRateLimiter.js';
+export { type ReplayOptions, replayRecords, targetUrl } from './replay/replayRecords.js';
+export { sendRequest } from './replay/sendRequest.js';
+export { buildReport, type ReportInput, redactReport } from './report/buildReport.js';
+export { type MergeOptions, mergeReports, tallyOfReport } from './report/mergeReports.js';
+export { parseReport } from './report/parseReport.js';
+export { type HtmlOptions, latencyChart, renderHtml } from './report/renderHtml.js';
+export { type JunitOptions, renderJunit } from './report/renderJunit.js';
+export { type MarkdownOptions, renderMarkdown } from './report/renderMarkdown.js';
+export type * from './report/reportTypes.js';
+export { type SideBySideRow, sideBySide } from './report/sideBySide.js';
 export {
-  createLineParser,
-  type FormatParser,
-  type FieldMap,
-  type RecordHead,
-  type SourceOutcome,
-  type ParserContext,
-} from './sources/formatParser.js';
-export { parseFieldMap } from './sources/parseAppJson.js';
-export { parseAlbLine } from './sources/parseAlb.js';
-export { parseClfLine } from './sources/parseClf.js';
-export { parseHarEntry } from './sources/parseHar.js';
-export { parseRawHttpRequest, GOR_SEPARATOR } from './sources/parseGoReplay.js';
+  createJudge,
+  isShapingRule,
+  type Judge,
+  type JudgeContext,
+  ruleApplies,
+} from './rules/createJudge.js';
+export { formatRulesFile } from './rules/formatRules.js';
+export { compilePointerPattern, compileRoutePattern, compileSegmentsPattern } from './rules/matchPointer.js';
+export { loadRules, parseRules } from './rules/parseRules.js';
+export type { Rule } from './rules/ruleSchema.js';
+export { type RulesFile, ruleSchema, rulesFileSchema, rulesJsonSchema } from './rules/ruleSchema.js';
 export {
-  readCloudWatch,
+  type PolicyName,
+  parseVersion,
+  policyFor,
+  relateVersions,
+  satisfiesRange,
+  type VersionPair,
+  type VersionRelation,
+} from './rules/semverPolicy.js';
+export {
+  createPrivacy,
+  DEFAULT_SECRET_HEADERS,
+  DEFAULT_SECRET_QUERY_PARAMS,
+  type Privacy,
+  type PrivacyOptions,
+  resolveInjectedHeaders,
+  SAFE_METHODS,
+} from './safety/privacy.js';
+export {
+  createRecordFilter,
+  parseShard,
+  parseStatusFilter,
+  type RecordFilterOptions,
+} from './sample/createRecordFilter.js';
+export { createSampler, type SamplerOptions } from './sample/createSampler.js';
+export { inferRoute, routeFromTemplate, routeOf } from './sample/inferRoute.js';
+export { createRandom, requestKey, stableHash, stableHash53 } from './sample/random.js';
+export { parseDuration, parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
+export {
+  type CloudWatchLogsLike,
+  type CloudWatchOptions,
+  type CloudWatchStrategy,
   chooseStrategy,
   insightsQuery,
-  type CloudWatchOptions,
-  type CloudWatchLogsLike,
-  type CloudWatchStrategy,
+  readCloudWatch,
 } from './sources/cloudwatch/readCloudWatch.js';
-export { parseDuration, parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
-export { createSourcePrivacy, type CloudWatchSourceOptions, type SkippedBy } from './sources/collectSample.js';
+export {
+  type CloudWatchSourceOptions,
+  type CollectedSample,
+  collectSample,
+  createSourcePrivacy,
+  DEFAULT_SAMPLE,
+  type SkippedBy,
+  type SourceOptions,
+} from './sources/collectSample.js';
 export { detachRecord } from './sources/detachRecord.js';
-export { createRecordFilter, parseShard, parseStatusFilter, type RecordFilterOptions } from './sample/createRecordFilter.js';
-export { stableHash53, requestKey } from './sample/random.js';
-export { resolveInjectedHeaders, type Privacy, type PrivacyOptions } from './safety/privacy.js';
-export { annotateAwsCall, awsCallOf, awsErrorCode, awsErrorName, classifyAwsError, commandName, describeAwsError, isAwsError, isRetryableAwsError, resourceOfInput, retryAwsCall, toAwsBgReplayError, withAwsCallNames, type AwsCallInfo, type AwsErrorKind, type DescribeAwsErrorOptions, type RetryAwsCallOptions } from './awsErrors.js';
+export {
+  createLineParser,
+  type FieldMap,
+  type FormatParser,
+  type ParserContext,
+  type RecordHead,
+  type SourceOutcome,
+} from './sources/formatParser.js';
+export { parseAlbLine } from './sources/parseAlb.js';
+export { parseFieldMap } from './sources/parseAppJson.js';
+export { parseClfLine } from './sources/parseClf.js';
+export { GOR_SEPARATOR, parseRawHttpRequest } from './sources/parseGoReplay.js';
+export { parseHarEntry } from './sources/parseHar.js';
+export { type LineBatch, readLineBatches, readLines } from './sources/readLines.js';
+export {
+  chooseParser,
+  FORMAT_PARSERS,
+  formatNames,
+  type LogInput,
+  materialize,
+  type ReadOptions,
+  readOutcomeBatches,
+  readRecords,
+} from './sources/readRecords.js';
+export { expandGlob, logInputOf, resolveLogInputs } from './sources/resolveLogInputs.js';
+export { type ValidateOptions, validate } from './validate.js';
+export type { RecordOutcome } from './verdict/aggregate.js';
+export {
+  addOutcome,
+  createTally,
+  type FieldTally,
+  keepSamples,
+  mergeTallies,
+  type RouteTally,
+  type Tally,
+} from './verdict/aggregate.js';
+export {
+  checkLatencyBudget,
+  checkVerdictOptions,
+  computeVerdict,
+  DEFAULT_CONFIDENCE,
+  type VerdictOptions,
+  type VerdictResult,
+} from './verdict/computeVerdict.js';
+export { judgeRun } from './verdict/judgeRun.js';
+export {
+  addToSketch,
+  bucketRange,
+  createSketch,
+  type LatencySketch,
+  mergeSketches,
+  quantile,
+} from './verdict/latencySketch.js';
+export {
+  DEFAULT_TUNE_MIN_SAMPLES,
+  DEFAULT_TUNE_THRESHOLDS,
+  type RouteDistribution,
+  type RunLabel,
+  type TuneCell,
+  type TuneOptions,
+  type TuneResult,
+  type TuneRun,
+  tuneThresholds,
+} from './verdict/tuneThresholds.js';
+export {
+  inverseNormalCdf,
+  recordsNeeded,
+  wilsonInterval,
+  wilsonLowerBound,
+  zForConfidence,
+} from './verdict/wilson.js';
+export { USER_AGENT, VERSION } from './version.js';

@@ -2,11 +2,10 @@ import { createComparer, type DiffStageOptions } from './diff/createComparer.js'
 import { BgReplayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
-import { buildReport } from './report/buildReport.js';
-import type { Report } from './report/reportTypes.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
+import { buildReport } from './report/buildReport.js';
+import type { Attempt, Report } from './report/reportTypes.js';
 import { collectSample, type SourceOptions } from './sources/collectSample.js';
-import type { Attempt } from './report/reportTypes.js';
 import { checkVerdictOptions, DEFAULT_CONFIDENCE } from './verdict/computeVerdict.js';
 import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
 
@@ -14,7 +13,11 @@ import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
  * Options of one validation run, grouped by stage (each group is defined beside its stage); every field
  * but `logs`, `live` and `candidate` has a safe default.
  */
-export interface ValidateOptions extends SourceOptions, ReplayOptions, DiffStageOptions, Partial<VerdictOptions> {
+export interface ValidateOptions
+  extends SourceOptions,
+    ReplayOptions,
+    DiffStageOptions,
+    Partial<VerdictOptions> {
   /** Undici dispatcher for both targets (tests inject a MockAgent). */
   dispatcher?: ReplayDeps['dispatcher'];
   logger?: Logger;
@@ -55,7 +58,10 @@ function checkOptions(options: ValidateOptions): void {
     try {
       url = new URL(value);
     } catch {
-      throw new BgReplayError('E_USAGE', `--${side} ${value} is not a URL; give a base URL like http://127.0.0.1:8080`);
+      throw new BgReplayError(
+        'E_USAGE',
+        `--${side} ${value} is not a URL; give a base URL like http://127.0.0.1:8080`,
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new BgReplayError('E_USAGE', `--${side} ${value} must be an http:// or https:// URL`);
@@ -117,18 +123,25 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   // Retry until pass: the same sample is replayed again, each attempt with a fresh comparer so rule hits
   // and noise counts are those of the attempt the verdict comes from.
   const sleep = options.sleep ?? sleepFor;
-  const deadline = options.retryUntilMs === undefined ? undefined : startedAt.getTime() + options.retryUntilMs;
+  const deadline =
+    options.retryUntilMs === undefined ? undefined : startedAt.getTime() + options.retryUntilMs;
   const intervalMs = options.retryIntervalMs ?? 30_000;
   const attempts: Attempt[] = [];
   let judged: ReturnType<typeof judgeRun>;
   for (let attempt = 1; ; attempt += 1) {
     const attemptStart = now();
     if (attempt > 1) comparer = await createComparer(options);
-    const { outcomes, stoppedBecause } = await replayRecords(collected.records, options, comparer, collected.privacy, {
-      dispatcher: options.dispatcher,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
+    const { outcomes, stoppedBecause } = await replayRecords(
+      collected.records,
+      options,
+      comparer,
+      collected.privacy,
+      {
+        dispatcher: options.dispatcher,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      },
+    );
     comparer.finish(outcomes);
     judged = judgeRun(outcomes, collected.seenPerRoute, verdictOptions);
     const { verdict } = judged;
@@ -159,7 +172,8 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       matched: judged.counts.matched,
       reasons: verdict.reasons.map((r) => r.code),
     });
-    if (verdict.verdict === 'pass' || deadline === undefined || options.signal?.aborted || stoppedBecause) break;
+    if (verdict.verdict === 'pass' || deadline === undefined || options.signal?.aborted || stoppedBecause)
+      break;
     if (now().getTime() + intervalMs > deadline) {
       verdict.reasons.push({
         code: 'retries-exhausted',
@@ -167,7 +181,12 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       });
       break;
     }
-    logger.info('retrying', { attempt, verdict: verdict.verdict, matchRate: verdict.matchRate, inMs: intervalMs });
+    logger.info('retrying', {
+      attempt,
+      verdict: verdict.verdict,
+      matchRate: verdict.matchRate,
+      inMs: intervalMs,
+    });
     await sleep(intervalMs, options.signal);
     if (options.signal?.aborted) break;
   }

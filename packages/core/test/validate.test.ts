@@ -20,7 +20,13 @@ function shop(priceOf: (id: number) => unknown): Handler {
 }
 
 function apigwLine(method: string, path: string, resourcePath: string): string {
-  return JSON.stringify({ httpMethod: method, path, resourcePath, status: '200', requestTime: '26/Nov/2026:10:00:00 +0000' });
+  return JSON.stringify({
+    httpMethod: method,
+    path,
+    resourcePath,
+    status: '200',
+    requestTime: '26/Nov/2026:10:00:00 +0000',
+  });
 }
 
 let dir: string;
@@ -34,7 +40,10 @@ beforeAll(async () => {
   const lines: string[] = [];
   for (let i = 1; i <= 30; i += 1) lines.push(apigwLine('GET', `/products/${i}`, '/products/{id}'));
   for (let i = 0; i < 25; i += 1) lines.push(apigwLine('GET', '/health', '/health'));
-  lines.push(apigwLine('POST', '/products', '/products'), apigwLine('DELETE', '/products/3', '/products/{id}'));
+  lines.push(
+    apigwLine('POST', '/products', '/products'),
+    apigwLine('DELETE', '/products/3', '/products/{id}'),
+  );
   lines.push('{"httpMethod": "GET", "path": "/trunc', 'not json at all');
   logFile = join(dir, 'access.log');
   await writeFile(logFile, `${lines.join('\n')}\n`);
@@ -48,7 +57,12 @@ afterAll(async () => {
   await Promise.all([live.close(), same.close(), broken.close()]);
 });
 
-const base = () => ({ logs: [{ kind: 'file' as const, path: logFile }], sample: 100, rps: 0, threshold: 0.8 });
+const base = () => ({
+  logs: [{ kind: 'file' as const, path: logFile }],
+  sample: 100,
+  rps: 0,
+  threshold: 0.8,
+});
 
 describe('validate against two real servers', () => {
   it('passes when the candidate answers like live, and counts what it skipped', async () => {
@@ -111,7 +125,8 @@ describe('validate against two real servers', () => {
     const handler = shop((id) => id * 1.5);
     const flaky = await startServer((req, res, body) => {
       n += 1;
-      if (n % 2 === 1) req.socket.destroy(); // every other connection is reset
+      if (n % 2 === 1)
+        req.socket.destroy(); // every other connection is reset
       else handler(req, res, body);
     });
     const retried = await validate({ ...base(), live: live.url, candidate: flaky.url, concurrency: 1 });
@@ -119,7 +134,13 @@ describe('validate against two real servers', () => {
     expect(retried.counts.errors.candidate).toBe(0);
     expect(n).toBe(110); // 55 records, each answered on its second attempt
     n = 0;
-    const once = await validate({ ...base(), live: live.url, candidate: flaky.url, concurrency: 1, retries: 0 });
+    const once = await validate({
+      ...base(),
+      live: live.url,
+      candidate: flaky.url,
+      concurrency: 1,
+      retries: 0,
+    });
     await flaky.close();
     expect(once.verdict).toBe('fail');
     expect(once.counts.errors.candidate).toBe(28);
@@ -140,7 +161,10 @@ describe('validate against two real servers', () => {
 
   it('hides differences with an ignore rule and reports the hits', async () => {
     const rules = join(dir, 'rules.yaml');
-    await writeFile(rules, 'rules:\n  - id: price-text\n    pointer: /price\n    ignore: true\n  - id: never\n    pointer: /nothing\n    ignore: true\n');
+    await writeFile(
+      rules,
+      'rules:\n  - id: price-text\n    pointer: /price\n    ignore: true\n  - id: never\n    pointer: /nothing\n    ignore: true\n',
+    );
     const report = await validate({ ...base(), live: live.url, candidate: broken.url, rules });
     expect(report.verdict).toBe('pass');
     expect(report.rules.hits['price-text']).toBe(15);
@@ -150,11 +174,18 @@ describe('validate against two real servers', () => {
   it('rejects a bad URL, a missing log and a broken rules file as user errors naming them', async () => {
     await expect(validate({ ...base(), live: 'nope', candidate: same.url })).rejects.toThrow(/--live nope/);
     await expect(
-      validate({ ...base(), logs: [{ kind: 'file', path: join(dir, 'missing.log') }], live: live.url, candidate: same.url }),
+      validate({
+        ...base(),
+        logs: [{ kind: 'file', path: join(dir, 'missing.log') }],
+        live: live.url,
+        candidate: same.url,
+      }),
     ).rejects.toThrow(/missing\.log: no such file/);
     const rules = join(dir, 'broken.yaml');
     await writeFile(rules, 'rules:\n  - id: a\n    pointer: price\n');
-    const error = await validate({ ...base(), live: live.url, candidate: same.url, rules }).catch((e: unknown) => e);
+    const error = await validate({ ...base(), live: live.url, candidate: same.url, rules }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BgReplayError);
     expect((error as BgReplayError).message).toMatch(/broken\.yaml:3: .*pointer/);
   });

@@ -1,10 +1,14 @@
-export { startServer, sendJson, type TestServer } from './startServer.js';
-export { fakeLambdaContext, type FakeLambdaContext, type FakeLambdaContextOptions } from './fakeLambdaContext.js';
 export {
-  startFaultServer,
+  type FakeLambdaContext,
+  type FakeLambdaContextOptions,
+  fakeLambdaContext,
+} from './fakeLambdaContext.js';
+export {
   createGzipBomb,
-  faults,
-  type FaultServer,
-  type FaultHandler,
   type FaultContext,
+  type FaultHandler,
+  type FaultServer,
+  faults,
+  startFaultServer,
 } from './faultServer.js';
+export { sendJson, startServer, type TestServer } from './startServer.js';

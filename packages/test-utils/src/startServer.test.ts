@@ -9,7 +9,9 @@ describe('startServer', () => {
     const response = await request(`${server.url}/a?b=1`, { method: 'POST', body: 'hello' });
     expect(response.statusCode).toBe(201);
     expect(await response.body.json()).toEqual({ echo: 'hello' });
-    expect(server.requests).toEqual([expect.objectContaining({ method: 'POST', url: '/a?b=1', body: 'hello' })]);
+    expect(server.requests).toEqual([
+      expect.objectContaining({ method: 'POST', url: '/a?b=1', body: 'hello' }),
+    ]);
     await server.close();
   });
 });

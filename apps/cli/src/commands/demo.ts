@@ -1,7 +1,7 @@
 import { startDemoServices } from '@bg-replay/demo';
 import { defineCommand } from '../command.js';
-import { writeLine } from '../io.js';
 import { checkReportTargets, writeReports } from '../flags/reportFlags.js';
+import { writeLine } from '../io.js';
 import { exitCodeOf, runValidation } from './replay.js';
 
 export const demoCommand = defineCommand({
@@ -9,8 +9,16 @@ export const demoCommand = defineCommand({
   describe: 'Run the embedded demo: a blue and a green service on loopback, replayed from a real-format log',
   builder: (yargs) =>
     yargs
-      .option('report-json', { type: 'string', default: '.bg-replay/demo-report.json', describe: 'Where to write the report' })
-      .option('strict-exit', { type: 'boolean', default: false, describe: 'Exit with the verdict (1 on fail) instead of 0' }),
+      .option('report-json', {
+        type: 'string',
+        default: '.bg-replay/demo-report.json',
+        describe: 'Where to write the report',
+      })
+      .option('strict-exit', {
+        type: 'boolean',
+        default: false,
+        describe: 'Exit with the verdict (1 on fail) instead of 0',
+      }),
   async run(args, io) {
     await checkReportTargets(args, io);
     const demo = await startDemoServices();
@@ -18,7 +26,14 @@ export const demoCommand = defineCommand({
     writeLine(io.stdout, `replaying ${demo.logFile} with rules ${demo.rulesFile}\n`);
     try {
       const report = await runValidation(
-        { logs: [{ kind: 'file', path: demo.logFile }], live: demo.live, candidate: demo.candidate, rules: demo.rulesFile, versionHeader: demo.versionHeader, rps: 0 },
+        {
+          logs: [{ kind: 'file', path: demo.logFile }],
+          live: demo.live,
+          candidate: demo.candidate,
+          rules: demo.rulesFile,
+          versionHeader: demo.versionHeader,
+          rps: 0,
+        },
         io,
       );
       await writeReports(report, args, io);

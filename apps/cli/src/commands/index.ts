@@ -19,12 +19,14 @@ export const commandEntries: CommandEntry[] = [
   },
   {
     name: 'sample',
-    describe: 'Write the sample a replay would use as JSONL, with a summary of what was read, skipped and chosen',
+    describe:
+      'Write the sample a replay would use as JSONL, with a summary of what was read, skipped and chosen',
     load: async () => (await import('./sample.js')).sampleCommand,
   },
   {
     name: 'demo',
-    describe: 'Run the embedded demo: a blue and a green service on loopback, replayed from a real-format log',
+    describe:
+      'Run the embedded demo: a blue and a green service on loopback, replayed from a real-format log',
     load: async () => (await import('./demo.js')).demoCommand,
   },
   {
@@ -44,12 +46,14 @@ export const commandEntries: CommandEntry[] = [
   },
   {
     name: 'learn-noise',
-    describe: 'Replay with the noise probe and write the noisy pointers it learned as a rules file, for review',
+    describe:
+      'Replay with the noise probe and write the noisy pointers it learned as a rules file, for review',
     load: async () => (await import('./learnNoise.js')).learnNoiseCommand,
   },
   {
     name: 'simulate',
-    describe: "Run a blue/green deployment's lifecycle hooks locally against a CodeDeploy stand-in and print the timeline",
+    describe:
+      "Run a blue/green deployment's lifecycle hooks locally against a CodeDeploy stand-in and print the timeline",
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
   {

@@ -1,4 +1,4 @@
-import { type Report, validate, type ValidateOptions } from '@bg-replay/core';
+import { type Report, type ValidateOptions, validate } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
 import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
@@ -15,7 +15,11 @@ export async function runValidation(options: ValidateOptions, io: CliIo): Promis
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   try {
-    return await validate({ ...options, signal: controller.signal, onProgress: (d, t) => progress.update(d, t) });
+    return await validate({
+      ...options,
+      signal: controller.signal,
+      onProgress: (d, t) => progress.update(d, t),
+    });
   } finally {
     process.off('SIGINT', onSignal);
     progress.end();

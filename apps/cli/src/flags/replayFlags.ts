@@ -16,20 +16,40 @@ export function withReplayFlags<T>(yargs: Argv<T>) {
       describe: 'Base URL of the candidate (test listener or next stage)',
       group: 'Targets:',
     })
-    .option('concurrency', { type: 'number', default: 16, describe: 'Records in flight at once', group: 'Replay:' })
-    .option('rps', { type: 'number', default: 50, describe: 'Records started per second at most (0 = no cap)', group: 'Replay:' })
-    .option('timeout', { type: 'number', default: 5000, describe: 'Per-request timeout in ms', group: 'Replay:' })
+    .option('concurrency', {
+      type: 'number',
+      default: 16,
+      describe: 'Records in flight at once',
+      group: 'Replay:',
+    })
+    .option('rps', {
+      type: 'number',
+      default: 50,
+      describe: 'Records started per second at most (0 = no cap)',
+      group: 'Replay:',
+    })
+    .option('timeout', {
+      type: 'number',
+      default: 5000,
+      describe: 'Per-request timeout in ms',
+      group: 'Replay:',
+    })
     .option('retries', {
       type: 'number',
       default: 1,
       describe: 'Retries of a GET/HEAD/OPTIONS whose connection failed before an answer (never timeouts)',
       group: 'Replay:',
     })
-    .option('max-body', { type: 'number', default: 5 * 1024 * 1024, describe: 'Bodies are cut at this many decoded bytes', group: 'Replay:' })
+    .option('max-body', {
+      type: 'number',
+      default: 5 * 1024 * 1024,
+      describe: 'Bodies are cut at this many decoded bytes',
+      group: 'Replay:',
+    })
     .option('live-error-breaker', {
       type: 'number',
       default: 0.5,
-      describe: 'Stop when this share of live\'s recent answers are 5xx or errors (1 = never)',
+      describe: "Stop when this share of live's recent answers are 5xx or errors (1 = never)",
       group: 'Replay:',
     });
 }

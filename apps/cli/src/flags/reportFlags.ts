@@ -128,9 +128,13 @@ export async function checkReportTargets(args: ReportArgs, io: CliIo): Promise<v
       }
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new BgReplayError('E_USAGE', `${target.flag} ${target.path}: cannot write there (${why}); name a writable file`, {
-        cause: error,
-      });
+      throw new BgReplayError(
+        'E_USAGE',
+        `${target.flag} ${target.path}: cannot write there (${why}); name a writable file`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 import {
-  DEFAULT_SAMPLE,
   BgReplayError,
   type CloudWatchStrategy,
+  DEFAULT_SAMPLE,
   logInputOf,
   parseFieldMap,
   parseShard,
@@ -79,7 +79,12 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
       describe: 'CloudWatch: endpoint URL (tests, VPC endpoints)',
       group: 'CloudWatch:',
     })
-    .option('sample', { type: 'number', default: DEFAULT_SAMPLE, describe: 'Records to pick', group: 'Sampling:' })
+    .option('sample', {
+      type: 'number',
+      default: DEFAULT_SAMPLE,
+      describe: 'Records to pick',
+      group: 'Sampling:',
+    })
     .option('seed', {
       type: 'number',
       default: 1,

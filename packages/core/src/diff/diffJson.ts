@@ -1,7 +1,7 @@
 import type { Difference, DifferenceKind } from '../model.js';
+import { SECRET_FIELD } from '../safety/privacy.js';
 import type { NormalizerName, Normalizers } from './normalizers.js';
 import { joinPointer } from './pointer.js';
-import { SECRET_FIELD } from '../safety/privacy.js';
 
 /** How one array is compared: by a key field of its objects, as a multiset of scalars, or (absent) by position. */
 export interface ArrayShape {

@@ -6,8 +6,8 @@ import type { Privacy } from '../safety/privacy.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
-import { interleaveByRoute } from './interleaveByRoute.js';
 import { createRateLimiter } from './createRateLimiter.js';
+import { interleaveByRoute } from './interleaveByRoute.js';
 import { sendRequest } from './sendRequest.js';
 
 /** Options of the replay stage. */
@@ -73,7 +73,8 @@ export function targetUrl(base: string, path: string): string {
 /** Headers sent for a record: its own (already stripped of secrets) minus hop-by-hop ones, plus our User-Agent. */
 export function requestHeaders(record: RequestRecord): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  for (const [name, value] of Object.entries(record.headers))
+    if (!HOP_BY_HOP.has(name)) headers[name] = value;
   headers['user-agent'] = USER_AGENT;
   return headers;
 }
@@ -147,16 +148,30 @@ export async function replayRecords(
         let compared: ReturnType<Comparer['compare']> = { differences: [] };
         if (live.ok && candidate.ok) {
           try {
-            compared = comparer.compare({ record, route, live, candidate, liveAgain: liveAgain?.ok ? liveAgain : undefined });
+            compared = comparer.compare({
+              record,
+              route,
+              live,
+              candidate,
+              liveAgain: liveAgain?.ok ? liveAgain : undefined,
+            });
           } catch (error) {
             // A bug in a comparison must not lose the run: the record counts as differing, with the cause.
             const message = `comparison failed: ${(error as Error)?.message ?? String(error)}`;
-            compared = { differences: [{ route, pointer: '', kind: 'changed', live: message, disposition: { counted: true } }] };
+            compared = {
+              differences: [
+                { route, pointer: '', kind: 'changed', live: message, disposition: { counted: true } },
+              ],
+            };
           }
         }
         const outcome: RecordOutcome = {
           route,
-          record: { ...record, path: privacy.redactPath(record.path), headers: privacy.redactHeaders(record.headers) },
+          record: {
+            ...record,
+            path: privacy.redactPath(record.path),
+            headers: privacy.redactHeaders(record.headers),
+          },
           live: withoutBody(live),
           candidate: withoutBody(candidate),
           differences: compared.differences,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { type Dispatcher, errors as undiciErrors, request } from 'undici';
+import { type Dispatcher, request, errors as undiciErrors } from 'undici';
 import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
 
 export interface SendOptions {
@@ -152,10 +152,16 @@ export async function sendRequest(options: SendOptions): Promise<Exchange> {
     const encoding = headers['content-encoding'];
     let decoded: { body: Uint8Array; truncated: boolean };
     try {
-      decoded = await readCapped(response.body, encoding, options.maxBodyBytes, started + options.timeoutMs * 2);
+      decoded = await readCapped(
+        response.body,
+        encoding,
+        options.maxBodyBytes,
+        started + options.timeoutMs * 2,
+      );
     } catch (error) {
       const classified = classify(error);
-      const decodeFault = /incorrect header|invalid|unexpected end|Z_/i.test(classified.message) && classified.code === 'other';
+      const decodeFault =
+        /incorrect header|invalid|unexpected end|Z_/i.test(classified.message) && classified.code === 'other';
       return fail(decodeFault ? 'decode' : classified.code, classified.message, started);
     }
     return {

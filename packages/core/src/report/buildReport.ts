@@ -82,7 +82,10 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
     ...(input.attempts ? { attempts: input.attempts } : {}),
     ...(input.mergedFrom !== undefined ? { mergedFrom: input.mergedFrom } : {}),
     ...(input.label ? { label: input.label } : {}),
-    targets: { live: safeUrl(input.targets.live, privacy), candidate: safeUrl(input.targets.candidate, privacy) },
+    targets: {
+      live: safeUrl(input.targets.live, privacy),
+      candidate: safeUrl(input.targets.candidate, privacy),
+    },
     counts: input.counts,
     malformed: input.malformed,
     routes: input.verdict.routes,

@@ -83,8 +83,8 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     (options.secretQueryParams ?? DEFAULT_SECRET_QUERY_PARAMS).map((n) => n.toLowerCase()),
   );
   const secrets = new Set<string>();
-  const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const secretParamPattern = new RegExp(`(?:^|&)(?:${[...params].map(escape).join('|')})(?:=|&|$)`, 'i');
+  const escapeRegex = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const secretParamPattern = new RegExp(`(?:^|&)(?:${[...params].map(escapeRegex).join('|')})(?:=|&|$)`, 'i');
   const isSecretHeader = (name: string) => headers.has(name.toLowerCase());
   const isSecretQueryParam = (name: string) => params.has(name.toLowerCase());
   const isAllowed = (name: string) => allow.has(name.toLowerCase());

@@ -262,14 +262,22 @@ describe('CloudWatch Logs through Logs Insights', () => {
     const time = fakeTime();
     const stub = await stubLogs(
       (operation) =>
-        operation === 'StartQuery' ? { body: { queryId: 'q1' } } : { body: { status: 'Running', results: [] } },
+        operation === 'StartQuery'
+          ? { body: { queryId: 'q1' } }
+          : { body: { status: 'Running', results: [] } },
       time.clock,
     );
     server = stub.server;
     await expect(
       collectSample({
         logs: [{ kind: 'cloudwatch', logGroup: GROUP }],
-        cloudwatch: { since: '1h', strategy: 'insights', sleep: time.sleep, pollIntervalMs: 1000, queryTimeoutMs: 5000 },
+        cloudwatch: {
+          since: '1h',
+          strategy: 'insights',
+          sleep: time.sleep,
+          pollIntervalMs: 1000,
+          queryTimeoutMs: 5000,
+        },
         clients: { cloudwatchLogs: stub.client },
         now: time.now,
       }),
