@@ -95,9 +95,27 @@ export function renderSummary(
   }
   const hidden = Object.entries(report.rules.hits).filter(([, n]) => n > 0);
   if (hidden.length > 0)
-    out.push('', `rules: ${hidden.map(([id, n]) => `${clean(id)} hid ${n}`).join(', ')}`);
+    out.push('', `rule hits: ${hidden.map(([id, n]) => `${clean(id)} ${n}`).join(', ')}`);
   if (report.rules.unused.length > 0)
     out.push(`rules that matched nothing: ${report.rules.unused.map(clean).join(', ')}`);
+  const versions = report.versions as
+    | { live?: { version?: string }; candidate?: { version?: string }; relation?: string }
+    | undefined;
+  if (versions?.live?.version || versions?.candidate?.version) {
+    out.push(
+      `versions: live ${clean(versions.live?.version ?? '?')}, candidate ${clean(versions.candidate?.version ?? '?')} (${clean(versions.relation ?? 'unknown')})`,
+    );
+  }
+  // What the semver policy and the noise probe hid, summed over every pointer.
+  const hiddenBy = new Map<string, number>();
+  for (const field of report.fields) {
+    for (const [by, n] of Object.entries(field.hidden)) {
+      if (!by.startsWith('rule:')) hiddenBy.set(by, (hiddenBy.get(by) ?? 0) + n);
+    }
+  }
+  if (hiddenBy.size > 0) {
+    out.push(`also hidden: ${[...hiddenBy].map(([by, n]) => `${clean(by)} ${n}`).join(', ')}`);
+  }
   const { live, candidate } = report.latency;
   if (live.p50 !== null && candidate.p50 !== null) {
     out.push(
