@@ -1,6 +1,8 @@
 /** Waits as needed so calls to `take` start no faster than `perSecond` on average. */
 export interface RateLimiter {
   take(): Promise<void>;
+  /** True when there is no cap, so callers may skip `take` altogether. */
+  readonly unlimited: boolean;
 }
 
 /**
@@ -18,10 +20,11 @@ export function createRateLimiter(
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   },
 ): RateLimiter {
-  if (!(perSecond > 0) || !Number.isFinite(perSecond)) return { take: async () => {} };
+  if (!(perSecond > 0) || !Number.isFinite(perSecond)) return { take: async () => {}, unlimited: true };
   const interval = 1000 / perSecond;
   let next = clock.now();
   return {
+    unlimited: false,
     async take() {
       const now = clock.now();
       const at = Math.max(now, next);

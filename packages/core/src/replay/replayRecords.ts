@@ -79,6 +79,22 @@ export function requestHeaders(record: RequestRecord): Record<string, string> {
   return headers;
 }
 
+/** What is sent for a record, the same to both sides. */
+interface PreparedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+}
+
+function prepareRequest(record: RequestRecord): PreparedRequest {
+  const body =
+    record.body === undefined
+      ? undefined
+      : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+  return { method: record.method, path: record.path, headers: requestHeaders(record), body };
+}
+
 /** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
 const NO_BODY = new Uint8Array(0);
 
@@ -106,27 +122,27 @@ export async function replayRecords(
   const outcomes: RecordOutcome[] = [];
   let done = 0;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
-  const send = async (side: 'live' | 'candidate', record: RequestRecord): Promise<Exchange> => {
-    const base = side === 'live' ? options.live : options.candidate;
-    const attempt = () =>
-      sendRequest({
-        method: record.method,
-        url: targetUrl(base, record.path),
-        headers: requestHeaders(record),
-        body:
-          record.body === undefined
-            ? undefined
-            : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8'),
-        timeoutMs: options.timeoutMs ?? 5000,
-        maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
+  const send = async (side: 'live' | 'candidate', request: PreparedRequest): Promise<Exchange> => {
+    const url = targetUrl(side === 'live' ? options.live : options.candidate, request.path);
+    const attempt = async () => {
+      const { method, headers, body } = request;
+      const answer = await sendRequest({
+        method,
+        url,
+        headers,
+        body,
+        timeoutMs,
+        maxBodyBytes,
         dispatcher: deps.dispatcher,
-      }).then((answer) => {
-        if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
-        return answer;
       });
+      if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
+      return answer;
+    };
     let answer = await attempt();
-    const retries = RETRIABLE_METHODS.has(record.method) ? (options.retries ?? 1) : 0;
+    const retries = RETRIABLE_METHODS.has(request.method) ? (options.retries ?? 1) : 0;
     for (let n = 0; n < retries && !answer.ok && RETRIABLE_ERRORS.has(answer.code) && !breaker.open; n += 1) {
       await sleep(50 * 2 ** n);
       answer = await attempt();
@@ -137,14 +153,12 @@ export async function replayRecords(
     interleaveByRoute(records).map(({ record, route }) =>
       limit(async () => {
         if (deps.signal?.aborted || breaker.open) return;
-        await limiter.take();
+        if (!limiter.unlimited) await limiter.take();
         if (deps.signal?.aborted || breaker.open) return;
-        const probe = comparer.wantsProbe(record, route);
-        const [live, candidate, liveAgain] = await Promise.all([
-          send('live', record),
-          send('candidate', record),
-          probe ? send('live', record) : undefined,
-        ]);
+        const request = prepareRequest(record);
+        const [live, candidate, liveAgain] = comparer.wantsProbe(record, route)
+          ? await Promise.all([send('live', request), send('candidate', request), send('live', request)])
+          : [...(await Promise.all([send('live', request), send('candidate', request)])), undefined];
         let compared: ReturnType<Comparer['compare']> = { differences: [] };
         if (live.ok && candidate.ok) {
           try {
