@@ -63,6 +63,16 @@ describe('applyNoiseProbe', () => {
     ).toEqual(['/at false', '/items/0/x true', '/at false', '/at false', '/at false', '/items/3/x true']);
   });
 
+  it('never hides a removal or a type change at a noisy pointer: those are breaking', () => {
+    const outcomes = [outcome(['/at'], ['/at']), outcome(['/at'], ['/at']), outcome(['/at'], ['/at'])];
+    for (const o of outcomes) (o.differences[0] as JudgedDifference).kind = 'removed';
+    const typed = outcome(['/at'], ['/at']);
+    (typed.differences[0] as JudgedDifference).kind = 'type';
+    outcomes.push(typed);
+    applyNoiseProbe(outcomes, settings);
+    expect(outcomes.map((o) => o.differences[0]?.disposition)).toEqual(Array(4).fill({ counted: true }));
+  });
+
   it('leaves differences counted and says so when the probe saw too few records', () => {
     const outcomes = [outcome(['/at'], ['/at']), outcome(['/at'], ['/at']), outcome(['/at'])];
     const summary = applyNoiseProbe(outcomes, settings);
