@@ -153,13 +153,11 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
     }
     if (stoppedBecause) {
-      // Production looked unhealthy: the comparison says nothing about the candidate, so it cannot pass. Live's
-      // 5xx bodies differ from the candidate's answers in every way (status, removed fields), so only the
-      // candidate's own failures, measured where live was fine, still make it a fail.
+      // Production looked unhealthy and the replay stopped early: what was compared is too little to pass on.
+      // A failure stays a failure: records where live answered 5xx were never compared, so the evidence left
+      // against the candidate is sound.
       verdict.reasons.push({ code: 'live-unhealthy', message: stoppedBecause });
-      if (!verdict.reasons.some((r) => r.code === 'candidate-unreachable' || r.code === 'candidate-5xx')) {
-        verdict.verdict = 'inconclusive';
-      }
+      if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
     }
     attempts.push({
       attempt,
