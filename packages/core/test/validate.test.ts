@@ -159,6 +159,29 @@ describe('validate against two real servers', () => {
     expect(report.fields.some((f) => f.route === 'GET /health')).toBe(false);
   });
 
+  it('stops on abort, keeps what finished, and does not blame the candidate for requests cut short', async () => {
+    const slow = await startServer((req, res, body) => {
+      setTimeout(() => shop((id) => id * 1.5)(req, res, body), 30);
+    });
+    const controller = new AbortController();
+    const report = await validate({
+      ...base(),
+      live: live.url,
+      candidate: slow.url,
+      concurrency: 4,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 10) controller.abort();
+      },
+    });
+    await slow.close();
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.counts.compared).toBeGreaterThanOrEqual(10);
+    expect(report.counts.compared).toBeLessThan(55);
+    expect(report.counts.errors.candidate).toBe(0);
+    expect(report.reasons.map((r) => r.code)).toContain('aborted');
+  });
+
   it('hides differences with an ignore rule and reports the hits', async () => {
     const rules = join(dir, 'rules.yaml');
     await writeFile(

@@ -123,7 +123,8 @@ export function applyNoiseProbe(
       for (const difference of outcome.differences) {
         // A removal or a type change is breaking (DESIGN.md §3): live differing from itself at that pointer
         // does not explain the candidate dropping or retyping it, so noise never hides one.
-        if (!difference.disposition.counted || difference.kind === 'removed' || difference.kind === 'type') continue;
+        if (!difference.disposition.counted || difference.kind === 'removed' || difference.kind === 'type')
+          continue;
         const entry = noiseKeys.get(`${outcome.route}\u0000${aggregatePointer(difference.pointer)}`);
         if (!entry) continue;
         difference.disposition = { counted: false, by: 'noise' };

@@ -137,6 +137,7 @@ export async function replayRecords(
         timeoutMs,
         maxBodyBytes,
         dispatcher: deps.dispatcher,
+        signal: deps.signal,
       });
       if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
       return answer;
@@ -144,6 +145,7 @@ export async function replayRecords(
     let answer = await attempt();
     const retries = RETRIABLE_METHODS.has(request.method) ? (options.retries ?? 1) : 0;
     for (let n = 0; n < retries && !answer.ok && RETRIABLE_ERRORS.has(answer.code) && !breaker.open; n += 1) {
+      if (deps.signal?.aborted) break;
       await sleep(50 * 2 ** n);
       answer = await attempt();
     }
@@ -159,6 +161,8 @@ export async function replayRecords(
         const [live, candidate, liveAgain] = comparer.wantsProbe(record, route)
           ? await Promise.all([send('live', request), send('candidate', request), send('live', request)])
           : [...(await Promise.all([send('live', request), send('candidate', request)])), undefined];
+        // An answer cut short by the abort says nothing about either side: the record is left out.
+        if (deps.signal?.aborted) return;
         let compared: ReturnType<Comparer['compare']> = { differences: [] };
         if (live.ok && candidate.ok) {
           try {

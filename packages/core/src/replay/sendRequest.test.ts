@@ -32,6 +32,23 @@ describe('sendRequest', () => {
     expect(answer.ok && answer.body.length).toBe(1024);
   });
 
+  it('classifies a corrupt gzip body as a decode fault and releases the connection at once', async () => {
+    let socketClosed: Promise<void> = Promise.resolve();
+    const server = await startServer((req, res) => {
+      socketClosed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.write(Buffer.alloc(64 * 1024, 0x42)); // not gzip, and the response never ends
+    });
+    const answer = await sendRequest({ ...opts, url: server.url, timeoutMs: 10_000 });
+    expect(answer).toMatchObject({ ok: false, code: 'decode' });
+    const closed = await Promise.race([
+      socketClosed.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 2000)),
+    ]);
+    await server.close();
+    expect(closed).toBe(true);
+  });
+
   it('reports a refused connection and a timeout as data', async () => {
     const server = await startServer(() => {
       /* never answers */

@@ -94,13 +94,14 @@ async function readCapped(
       checkDeadline();
     }
   } else {
+    let consumed = false;
     const feed = (async () => {
       try {
         for await (const chunk of body) {
-          if (truncated) break;
+          if (truncated || decoder.destroyed) break;
           checkDeadline();
-          if (!decoder.write(chunk)) {
-            // Resume on drain, or stop when the reader has destroyed the decoder at the cap.
+          if (!decoder.write(chunk) && !decoder.destroyed) {
+            // Resume on drain, or stop when the reader has destroyed the decoder (cap reached, bad data).
             await new Promise<void>((resolve) => {
               const done = () => {
                 decoder.off('drain', done);
@@ -111,18 +112,23 @@ async function readCapped(
               decoder.once('close', done);
             });
           }
-          if (decoder.destroyed) break;
         }
+        consumed = !truncated && !decoder.destroyed;
         if (!decoder.destroyed) decoder.end();
       } catch (error) {
         decoder.destroy(error as Error);
       }
     })();
-    for await (const chunk of decoder) {
-      if (!push(chunk as Buffer)) break;
+    try {
+      for await (const chunk of decoder) {
+        if (!push(chunk as Buffer)) break;
+      }
+    } finally {
+      // Whatever ended the read (the cap, a corrupt stream, the deadline), the socket is released.
+      decoder.destroy();
+      if (!consumed) body.destroy?.();
+      await feed;
     }
-    decoder.destroy();
-    await feed;
   }
   if (truncated) body.destroy?.();
   return { body: Buffer.concat(chunks), truncated };

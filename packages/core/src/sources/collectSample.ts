@@ -52,6 +52,8 @@ export interface CloudWatchSourceOptions {
 export interface SourceOptions {
   /** Where the records come from (files, streams, in-memory records, CloudWatch log groups). */
   logs: LogInput[];
+  /** Aborting stops reading; the sample is chosen from what was read. */
+  signal?: AbortSignal;
   /** Log format, or `auto` to detect it from the first lines (default). */
   format?: string;
   /** Field map of application JSON logs: `{ method: 'req.method', path: 'req.url' }`. */
@@ -131,6 +133,7 @@ function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefine
   const clock = options.now ? () => (options.now as () => Date)().getTime() : Date.now;
   return {
     ...resolveTimeWindow(cw, clock),
+    signal: options.signal,
     filterPattern: cw.filterPattern,
     streamPrefix: cw.streamPrefix,
     strategy: cw.strategy,
@@ -196,6 +199,7 @@ export async function collectSample(
   };
   for (const input of options.logs) {
     for await (const batch of readOutcomeBatches(input, readOptions)) {
+      if (options.signal?.aborted) break;
       for (const outcome of batch) {
         counts.read += 1;
         if (outcome.kind === 'malformed') {

@@ -35,6 +35,8 @@ export interface CloudWatchOptions {
   /** Rows Logs Insights returns at most per query (default 10,000); a full window is split in halves. */
   insightsRowLimit?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Aborting stops reading between pages and polls (a running query is stopped); what was read is kept. */
+  signal?: AbortSignal;
   /** Clock in ms, for pacing. */
   now?: () => number;
   logger?: Logger;
@@ -146,12 +148,28 @@ export async function* readCloudWatch(
     );
   }
   const sdk = await import('@aws-sdk/client-cloudwatch-logs');
-  const client: CloudWatchLogsLike =
-    options.client ??
-    new sdk.CloudWatchLogsClient({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    });
+  if (options.client) {
+    yield* readWith(options.client, sdk, logGroup, options);
+    return;
+  }
+  // A client of our own is ours to close: its sockets would otherwise outlive the read.
+  const own = new sdk.CloudWatchLogsClient({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+  try {
+    yield* readWith(own, sdk, logGroup, options);
+  } finally {
+    own.destroy();
+  }
+}
+
+async function* readWith(
+  client: CloudWatchLogsLike,
+  sdk: typeof import('@aws-sdk/client-cloudwatch-logs'),
+  logGroup: string,
+  options: CloudWatchOptions,
+): AsyncGenerator<string[]> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const call = createCaller(logGroup, options, sleep, now);
@@ -176,7 +194,7 @@ export async function* readCloudWatch(
       if (messages.length > 0) yield messages;
       // An empty page with a token is not the end: CloudWatch pages by scanned volume, not by matches.
       nextToken = page.nextToken;
-    } while (nextToken);
+    } while (nextToken && !options.signal?.aborted);
     return;
   }
   const limit = options.insightsRowLimit ?? 10_000;
@@ -202,6 +220,10 @@ export async function* readCloudWatch(
     // CloudWatch itself stops a query only after an hour; a hook cannot wait that long for one window.
     const maxPolls = Math.max(1, Math.ceil((options.queryTimeoutMs ?? 15 * 60_000) / pollMs));
     for (let poll = 0; poll < maxPolls; poll += 1) {
+      if (options.signal?.aborted) {
+        await client.send(new sdk.StopQueryCommand({ queryId })).catch(() => undefined);
+        return { status: 'Aborted', rows: [] };
+      }
       const result = await call('GetQueryResults', () =>
         client.send(new sdk.GetQueryResultsCommand({ queryId })),
       );
@@ -220,7 +242,9 @@ export async function* readCloudWatch(
 
   // Insights has no pagination: a window that hits the row cap (or times out) is split in halves, recursively.
   async function* window(start: number, end: number): AsyncGenerator<string[]> {
+    if (options.signal?.aborted) return;
     const { status, rows } = await runQuery(start, end);
+    if (status === 'Aborted') return;
     const full = rows.length >= limit || status === 'Timeout';
     if (full && end > start) {
       const mid = Math.floor((start + end) / 2);
