@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Comparer } from '../diff/createComparer.js';
@@ -122,6 +123,14 @@ export async function replayRecords(
   const outcomes: RecordOutcome[] = [];
   let done = 0;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // Every request in flight listens to the abort: one run-wide signal that may carry that many listeners,
+  // so the caller's signal keeps a single one (and Node no longer warns of a leak).
+  const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  const forward = () => run.abort(deps.signal?.reason);
+  if (deps.signal?.aborted) forward();
+  else deps.signal?.addEventListener('abort', forward, { once: true });
+  const signal = deps.signal ? run.signal : undefined;
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
@@ -137,7 +146,7 @@ export async function replayRecords(
         timeoutMs,
         maxBodyBytes,
         dispatcher: deps.dispatcher,
-        signal: deps.signal,
+        signal,
       });
       if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
       return answer;
@@ -201,5 +210,6 @@ export async function replayRecords(
       }),
     ),
   );
+  deps.signal?.removeEventListener('abort', forward);
   return breaker.reason ? { outcomes, stoppedBecause: breaker.reason } : { outcomes };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRecordFilter, parseShard, parseStatusFilter } from './createRecordFilter.js';
+import { createRecordFilter, createShardCheck, parseShard, parseStatusFilter } from './createRecordFilter.js';
 
 const get = (path: string, status?: number) => ({ method: 'GET', path, status });
 
@@ -32,12 +32,13 @@ describe('createRecordFilter', () => {
     expect(() => parseStatusFilter('ok')).toThrow(/--live-status ok: expected status classes or codes/);
   });
 
-  it('splits records into disjoint shards that cover them all', () => {
-    const filters = [1, 2, 3].map((index) => createRecordFilter({ shard: { index, total: 3 } }));
+  it('splits records and malformed lines into disjoint shards that cover them all', () => {
+    const shards = [1, 2, 3].map((index) => createShardCheck({ index, total: 3 }));
     for (let i = 0; i < 300; i += 1) {
-      const kept = filters.filter((f) => f?.('GET /a/:id', get(`/a/${i}`)) === undefined);
-      expect(kept).toHaveLength(1);
+      expect(shards.filter((mine) => mine?.(get(`/a/${i}`))).length).toBe(1);
+      expect(shards.filter((mine) => mine?.({ source: 'access.log', line: i })).length).toBe(1);
     }
+    expect(createShardCheck({ index: 1, total: 1 })).toBeUndefined();
     expect(parseShard('2/4')).toEqual({ index: 2, total: 4 });
     expect(() => parseShard('0/4')).toThrow(/--shard 0\/4: expected i\/N with 1 <= i <= N/);
     expect(() => parseShard('5/4')).toThrow(/--shard/);

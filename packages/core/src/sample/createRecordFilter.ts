@@ -15,7 +15,7 @@ export interface RecordFilterOptions {
 }
 
 /** Why a record was filtered out (a key of `CollectedSample.skippedBy`). */
-export type FilterReason = 'include' | 'exclude' | 'liveStatus' | 'shard';
+export type FilterReason = 'include' | 'exclude' | 'liveStatus';
 
 /** The fields a filter looks at. */
 export interface FilterSubject {
@@ -122,14 +122,32 @@ export function createRecordFilter(
       `--shard ${shard.index}/${shard.total}: expected i/N with 1 <= i <= N`,
     );
   }
-  if (include.length === 0 && exclude.length === 0 && !status && (!shard || shard.total === 1))
-    return undefined;
+  if (include.length === 0 && exclude.length === 0 && !status) return undefined;
   return (route, subject) => {
     if (status && subject.status !== undefined && !status(subject.status)) return 'liveStatus';
     if (include.length > 0 && !include.some((match) => match(route, subject))) return 'include';
     if (exclude.some((match) => match(route, subject))) return 'exclude';
-    if (shard && shard.total > 1 && stableHash(requestKey(subject)) % shard.total !== shard.index - 1)
-      return 'shard';
     return undefined;
+  };
+}
+
+/**
+ * Which lines belong to shard `index` of `total`: a record by a stable hash of method, path and body, a
+ * malformed line by its file and line number. Each line belongs to exactly one shard, so the counts of N
+ * shards add up to those of one run. Undefined when there is no sharding.
+ *
+ * @example
+ * const mine = createShardCheck({ index: 2, total: 4 });
+ * mine?.({ method: 'GET', path: '/a' }) // true for about a quarter of records
+ */
+export function createShardCheck(
+  shard: { index: number; total: number } | undefined,
+):
+  | ((line: { method: string; path: string; body?: string } | { source: string; line: number }) => boolean)
+  | undefined {
+  if (!shard || shard.total === 1) return undefined;
+  return (line) => {
+    const key = 'method' in line ? requestKey(line) : `${line.source}:${line.line}`;
+    return stableHash(key) % shard.total === shard.index - 1;
   };
 }

@@ -8,7 +8,7 @@ import {
   type Privacy,
   SAFE_METHODS,
 } from '../safety/privacy.js';
-import { createRecordFilter, type FilterReason } from '../sample/createRecordFilter.js';
+import { createRecordFilter, createShardCheck, type FilterReason } from '../sample/createRecordFilter.js';
 import { createSampler } from '../sample/createSampler.js';
 import { inferRoute, routeOf } from '../sample/inferRoute.js';
 import { requestKey, stableHash53 } from '../sample/random.js';
@@ -99,7 +99,11 @@ export interface SourceOptions {
 }
 
 /** Why records were filtered out before sampling (they add up to `counts.skipped.filtered`). */
-export type SkippedBy = Record<FilterReason | 'duplicate', number>;
+/**
+ * Why records were skipped: every reason but `shard` adds up to `counts.skipped.filtered`; `shard` counts the
+ * lines left to the other shards, which this run neither reads as its own nor counts.
+ */
+export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard', number>;
 
 /** What the source stages hand to the replay. */
 export interface CollectedSample {
@@ -107,7 +111,7 @@ export interface CollectedSample {
   records: Array<{ record: RequestRecord; route: string }>;
   seenPerRoute: Map<string, number>;
   counts: Pick<Report['counts'], 'read' | 'sampled' | 'skipped'>;
-  /** The reasons behind `counts.skipped.filtered`. */
+  /** The reasons behind `counts.skipped.filtered`, and the lines left to other shards. */
   skippedBy: SkippedBy;
   malformed: Report['malformed'];
   /** The run's privacy policy, which has learned the secrets it stripped and the injected values. */
@@ -171,6 +175,7 @@ export async function collectSample(
   const skippedBy: SkippedBy = { include: 0, exclude: 0, liveStatus: 0, shard: 0, duplicate: 0 };
   const malformed: Report['malformed'] = [];
   const filter = createRecordFilter(options);
+  const inShard = createShardCheck(options.shard);
   const dedupe = options.dedupe === true;
   let failure: Report['malformed'][number] | undefined;
   const sampler = createSampler<SourceOutcome>({
@@ -201,12 +206,21 @@ export async function collectSample(
     for await (const batch of readOutcomeBatches(input, readOptions)) {
       if (options.signal?.aborted) break;
       for (const outcome of batch) {
-        counts.read += 1;
-        if (outcome.kind === 'malformed') {
-          noteMalformed({ ...outcome.position, reason: outcome.reason });
+        const subject =
+          outcome.kind === 'malformed' ? undefined : outcome.kind === 'lazy' ? outcome.head : outcome.record;
+        // A line of another shard is that shard's to count, so merged counts equal one run's.
+        if (
+          inShard &&
+          !inShard(subject ?? (outcome as { position: { source: string; line: number } }).position)
+        ) {
+          skippedBy.shard += 1;
           continue;
         }
-        const subject = outcome.kind === 'lazy' ? outcome.head : outcome.record;
+        counts.read += 1;
+        if (outcome.kind === 'malformed' || !subject) {
+          if (outcome.kind === 'malformed') noteMalformed({ ...outcome.position, reason: outcome.reason });
+          continue;
+        }
         if (!allowMethods.has(subject.method)) {
           counts.skipped.unsafeMethod += 1;
           continue;

@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/model.js';
@@ -82,6 +85,49 @@ describe('validate on shards, then merge', () => {
       const merged = mergeReports(parts);
       expect(decided(merged)).toEqual(decided(single));
       expect(merged.sketches.live.count).toBe(92);
+    }
+  });
+
+  it('with --shard i/N over one log (malformed and unsafe lines included), merges to the counts of one run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-replay-shards-'));
+    const log = join(dir, 'records.jsonl');
+    const lines = all.map((r) => JSON.stringify({ method: r.method, path: r.path, route: r.route }));
+    for (let i = 0; i < 9; i += 1) {
+      lines.splice(
+        i * 10,
+        0,
+        i % 2 ? '{"method": "GET", "path": "/cut' : JSON.stringify({ method: 'POST', path: `/orders/${i}` }),
+      );
+    }
+    await writeFile(log, `${lines.join('\n')}\n`);
+    const fromLog = (shard?: { index: number; total: number }) =>
+      validate({
+        logs: [{ kind: 'file', path: log }],
+        live: live.url,
+        candidate: candidate.url,
+        rps: 0,
+        sample: 1000,
+        threshold: 0.8,
+        minSamples: 3,
+        ...(shard ? { shard } : {}),
+      });
+    const single = await fromLog();
+    expect(single.counts).toMatchObject({
+      read: 101,
+      compared: 92,
+      skipped: { malformed: 4, unsafeMethod: 5, filtered: 0 },
+    });
+    for (const n of [3, 7]) {
+      const parts = [];
+      for (let index = 1; index <= n; index += 1) {
+        parts.push({ source: `shard-${index}`, report: await fromLog({ index, total: n }) });
+      }
+      const merged = mergeReports(parts);
+      expect(merged.counts).toEqual(single.counts);
+      expect(merged.verdict).toBe(single.verdict);
+      expect(merged.malformed.map((m) => m.line).sort((a, b) => a - b)).toEqual(
+        single.malformed.map((m) => m.line),
+      );
     }
   });
 });
