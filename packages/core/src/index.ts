@@ -61,7 +61,7 @@ export {
 } from './diff/normalizers.js';
 export { aggregatePointer, joinPointer, splitPointer, valueAtPointer } from './diff/pointer.js';
 export { type PatchOperation, toJsonPatch } from './diff/toJsonPatch.js';
-export { BgReplayError, type BgReplayErrorCode, isUserError } from './errors.js';
+export { BgReplayError, type BgReplayErrorCode, checkRange, isUserError } from './errors.js';
 export { type Logger, silentLogger } from './logger.js';
 export type * from './model.js';
 export { applyNoiseProbe, type NoiseProbeSettings } from './noise/applyNoiseProbe.js';

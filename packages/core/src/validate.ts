@@ -1,5 +1,5 @@
 import { createComparer, type DiffStageOptions } from './diff/createComparer.js';
-import { BgReplayError } from './errors.js';
+import { BgReplayError, checkRange } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
@@ -67,26 +67,16 @@ function checkOptions(options: ValidateOptions): void {
       throw new BgReplayError('E_USAGE', `--${side} ${value} must be an http:// or https:// URL`);
     }
   }
-  const inRange = (name: string, v: number | undefined, min: number, max: number, integer = false) => {
-    if (v === undefined) return;
-    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-      throw new BgReplayError(
-        'E_USAGE',
-        `--${name} ${v} is out of range: expected ${integer ? 'an integer ' : 'a number '}${min}..${max}`,
-      );
-    }
-  };
-  inRange('threshold', options.threshold, 0, 1);
-  inRange('min-samples', options.minSamples, 0, 1e9, true);
-  inRange('sample', options.sample, 1, 1e9, true);
-  inRange('concurrency', options.concurrency, 1, 10000, true);
-  inRange('timeout', options.timeoutMs, 1, 3_600_000, true);
-  inRange('rps', options.rps, 0, 1e9);
-  inRange('retries', options.retries, 0, 10, true);
-  inRange('max-body', options.maxBodyBytes, 1, 2 ** 31, true);
-  inRange('live-error-breaker', options.liveErrorBreaker, 0.01, 1);
-  inRange('retry-until', options.retryUntilMs, 0, 86_400_000);
-  inRange('retry-interval', options.retryIntervalMs, 0, 86_400_000);
+  checkRange('threshold', options.threshold, 0, 1);
+  checkRange('min-samples', options.minSamples, 0, 1e9, true);
+  checkRange('concurrency', options.concurrency, 1, 10000, true);
+  checkRange('timeout', options.timeoutMs, 1, 3_600_000, true);
+  checkRange('rps', options.rps, 0, 1e9);
+  checkRange('retries', options.retries, 0, 10, true);
+  checkRange('max-body', options.maxBodyBytes, 1, 2 ** 31, true);
+  checkRange('live-error-breaker', options.liveErrorBreaker, 0.01, 1);
+  checkRange('retry-until', options.retryUntilMs, 0, 86_400_000);
+  checkRange('retry-interval', options.retryIntervalMs, 0, 86_400_000);
   checkVerdictOptions(options);
   if (options.logs.length === 0) throw new BgReplayError('E_USAGE', 'no log given: pass --logs <file|->');
 }

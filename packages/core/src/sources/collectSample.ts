@@ -1,3 +1,4 @@
+import { checkRange } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RequestRecord } from '../model.js';
 import type { Report } from '../report/reportTypes.js';
@@ -174,6 +175,10 @@ export async function collectSample(
   };
   const skippedBy: SkippedBy = { include: 0, exclude: 0, liveStatus: 0, shard: 0, duplicate: 0 };
   const malformed: Report['malformed'] = [];
+  checkRange('sample', options.sample, 1, 1e9, true);
+  checkRange('seed', options.seed, -(2 ** 31), 2 ** 32, true);
+  checkRange('min-per-route', options.minPerRoute, 0, 1e9, true);
+  checkRange('max-per-route', options.maxPerRoute, 1, 1e9, true);
   const filter = createRecordFilter(options);
   const inShard = createShardCheck(options.shard);
   const dedupe = options.dedupe === true;

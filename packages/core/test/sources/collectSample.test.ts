@@ -53,6 +53,16 @@ describe('collectSample', () => {
     expect(shards[0]?.skippedBy.shard).toBe(shards[1]?.counts.sampled);
   });
 
+  it('rejects a sample size, seed or per-route bound that is not a sensible number, naming the flag', async () => {
+    const logs = () => [records([clf('/a')])];
+    await expect(collectSample({ logs: logs(), sample: Number.NaN })).rejects.toThrow(
+      /^--sample is not a number/,
+    );
+    await expect(collectSample({ logs: logs(), sample: 0 })).rejects.toThrow(/^--sample 0 is out of range/);
+    await expect(collectSample({ logs: logs(), seed: 1.5 })).rejects.toThrow(/^--seed 1.5 is out of range/);
+    await expect(collectSample({ logs: logs(), maxPerRoute: 0 })).rejects.toThrow(/^--max-per-route 0/);
+  });
+
   it('gives the same sample for the same seed', async () => {
     const lines = Array.from({ length: 500 }, (_, i) => clf(`/products/${i}`));
     const pick = async (seed: number) =>
