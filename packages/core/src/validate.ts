@@ -5,7 +5,7 @@ import { silentLogger } from './logger.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { Attempt, Report } from './report/reportTypes.js';
-import { collectSample, type SourceOptions } from './sources/collectSample.js';
+import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
 import { checkVerdictOptions, DEFAULT_CONFIDENCE } from './verdict/computeVerdict.js';
 import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
 
@@ -106,8 +106,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     ...(options.latencyBudget ? { latencyBudget: options.latencyBudget } : {}),
   };
 
-  let comparer = await createComparer(options);
-  const collected = await collectSample({ ...options, minSamples: verdictOptions.minSamples });
+  // One privacy policy for the run: what the sources strip, the diff redacts in answers too.
+  const privacy = createSourcePrivacy(options);
+  let comparer = await createComparer({ ...options, privacy });
+  const collected = await collectSample({ ...options, privacy, minSamples: verdictOptions.minSamples });
   logger.info('sampled', { ...collected.counts, routes: collected.seenPerRoute.size });
 
   // Retry until pass: the same sample is replayed again, each attempt with a fresh comparer so rule hits
@@ -120,7 +122,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   let judged: ReturnType<typeof judgeRun>;
   for (let attempt = 1; ; attempt += 1) {
     const attemptStart = now();
-    if (attempt > 1) comparer = await createComparer(options);
+    if (attempt > 1) comparer = await createComparer({ ...options, privacy });
     const { outcomes, stoppedBecause } = await replayRecords(
       collected.records,
       options,

@@ -182,6 +182,36 @@ describe('validate against two real servers', () => {
     expect(report.reasons.map((r) => r.code)).toContain('aborted');
   });
 
+  it("redacts secrets in the response headers it reports: the run's secret headers and tokens in URLs", async () => {
+    const answering = (side: string) =>
+      startServer((_req, res) =>
+        sendJson(
+          res,
+          200,
+          { ok: true },
+          {
+            location: `/cb?access_token=tok-${side}-0123456789&page=2`,
+            'x-session': `sess-${side}-0123456789`,
+          },
+        ),
+      );
+    const [a, b] = await Promise.all([answering('live'), answering('next')]);
+    const report = await validate({
+      ...base(),
+      live: a.url,
+      candidate: b.url,
+      compareHeaders: ['location', 'x-session'],
+      secretHeaders: ['x-session'],
+    });
+    await Promise.all([a.close(), b.close()]);
+    const text = JSON.stringify(report);
+    expect(report.fields.map((f) => f.pointer)).toEqual(
+      expect.arrayContaining(['/headers/location', '/headers/x-session']),
+    );
+    expect(text).not.toMatch(/tok-(live|next)|sess-(live|next)/);
+    expect(text).toContain('/cb?access_token=[redacted]&page=2');
+  });
+
   it('hides differences with an ignore rule and reports the hits', async () => {
     const rules = join(dir, 'rules.yaml');
     await writeFile(

@@ -13,6 +13,7 @@ import {
   type VersionPair,
   type VersionRelation,
 } from '../rules/semverPolicy.js';
+import type { Privacy } from '../safety/privacy.js';
 import { stableHash } from '../sample/random.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { createShaper } from './createShaper.js';
@@ -21,6 +22,7 @@ import {
   DEFAULT_COMPARED_HEADERS,
   diffBodies,
   diffHeaders,
+  headerRedactor,
   type PreparedBody,
   prepareBody,
 } from './diffResponses.js';
@@ -79,6 +81,8 @@ export interface ComparerContext {
   candidate?: string;
   timeoutMs?: number;
   now?: () => Date;
+  /** The run's privacy policy: which response headers are secret, which query parameters to redact. */
+  privacy?: Privacy;
 }
 
 /** The answers to one record that the comparer sees. `liveAgain` is present when the record was probed. */
@@ -288,7 +292,14 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
     if (a.status !== b.status)
       differences.push({ route, pointer: '/status', kind: 'status', live: a.status, candidate: b.status });
     differences.push(
-      ...diffHeaders(a.headers, b.headers, headers, route, (n, x, y) => normalizers.equalHeaders(n, x, y)),
+      ...diffHeaders(
+        a.headers,
+        b.headers,
+        headers,
+        route,
+        (n, x, y) => normalizers.equalHeaders(n, x, y),
+        options.privacy ? headerRedactor(options.privacy) : undefined,
+      ),
     );
     differences.push(...diffBodies(bodyA, bodyB, route, json));
     return differences;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Difference, ExchangeResponse } from '../model.js';
-import { DEFAULT_SECRET_HEADERS } from '../safety/privacy.js';
+import { DEFAULT_SECRET_HEADERS, type Privacy, REDACTED } from '../safety/privacy.js';
 import { type DiffJsonOptions, diffJson } from './diffJson.js';
 
 export { diffJson };
@@ -107,6 +107,26 @@ export function diffBodies(
   return [{ route, pointer: '', kind: 'changed', live: clip(live.text), candidate: clip(candidate.text) }];
 }
 
+/** Headers whose value is a URL, whose query may carry a token (`Location: /cb?access_token=…`). */
+const URL_HEADERS = new Set(['location', 'content-location', 'link', 'refresh']);
+
+/** Redacts a header value for a report: secret headers whole, URL headers in their secret query parameters. */
+export type HeaderRedactor = (name: string, value: string) => string;
+
+const defaultRedactor: HeaderRedactor = (name, value) => (secretHeaders.has(name) ? REDACTED : value);
+
+/**
+ * The header redactor of a run's privacy policy: its secret headers (the user's included) hidden whole, and
+ * secret query parameters redacted inside URL-valued headers.
+ *
+ * @example
+ * headerRedactor(createPrivacy())('location', '/cb?access_token=abc') // '/cb?access_token=[redacted]'
+ */
+export function headerRedactor(privacy: Privacy): HeaderRedactor {
+  return (name, value) =>
+    privacy.isSecretHeader(name) ? REDACTED : URL_HEADERS.has(name) ? privacy.redactPath(value) : value;
+}
+
 /** Differences of the chosen headers; secret headers are compared but their values never reported. */
 export function diffHeaders(
   live: Record<string, string>,
@@ -114,6 +134,7 @@ export function diffHeaders(
   names: readonly string[],
   route: string,
   equal: (name: string, live: string, candidate: string) => boolean = () => false,
+  redact: HeaderRedactor = defaultRedactor,
 ): Difference[] {
   const differences: Difference[] = [];
   for (const raw of names) {
@@ -128,9 +149,8 @@ export function diffHeaders(
       pointer: `/headers/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
       kind,
     };
-    const secret = secretHeaders.has(name);
-    if (a !== undefined) difference.live = secret ? '[redacted]' : a;
-    if (b !== undefined) difference.candidate = secret ? '[redacted]' : b;
+    if (a !== undefined) difference.live = redact(name, a);
+    if (b !== undefined) difference.candidate = redact(name, b);
     differences.push(difference);
   }
   return differences;

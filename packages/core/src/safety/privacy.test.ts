@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrivacy, REDACTED, resolveInjectedHeaders } from './privacy.js';
+import { createPrivacy, REDACTED, redactBodyFields, resolveInjectedHeaders } from './privacy.js';
 
 describe('createPrivacy', () => {
   it('strips secret headers and query parameters, and remembers their values for reports', () => {
@@ -40,5 +40,43 @@ describe('createPrivacy', () => {
       /--header Authorization: environment variable TOKEN is not set/,
     );
     expect(() => resolveInjectedHeaders(['no colon'], {})).toThrow(/expected 'Name: env:VARIABLE'/);
+  });
+});
+
+describe('redactBodyFields', () => {
+  it('redacts secret-looking fields of JSON bodies at any depth, and of form bodies', () => {
+    expect(
+      redactBodyFields(
+        '{"user":"ann","password":"hunter2","nested":{"list":[{"apiKey":"k1"}]}}',
+        () => false,
+      ),
+    ).toBe('{"user":"ann","password":"[redacted]","nested":{"list":[{"apiKey":"[redacted]"}]}}');
+    expect(redactBodyFields('user=ann&passwd=hunter2&sig=abc', (n) => n === 'sig')).toBe(
+      'user=ann&passwd=[redacted]&sig=[redacted]',
+    );
+  });
+
+  it('leaves other bodies as they are', () => {
+    expect(redactBodyFields('hello password world', () => false)).toBe('hello password world');
+    expect(redactBodyFields('{"broken": ', () => false)).toBe('{"broken": ');
+  });
+
+  it('keeps a secret POST body field out of a saved sample record', () => {
+    const privacy = createPrivacy();
+    const saved = privacy.redactRecord({
+      method: 'POST',
+      path: '/login',
+      headers: { 'content-type': 'application/json' },
+      body: '{"user":"ann","password":"hunter2secret"}',
+    });
+    expect(saved.body).toBe('{"user":"ann","password":"[redacted]"}');
+  });
+});
+
+describe('remembering an injected header', () => {
+  it('scrubs the bare token too, since a service may echo it without its scheme', () => {
+    const privacy = createPrivacy();
+    privacy.remember('Bearer supersecrettoken123', 'header');
+    expect(privacy.redactText('echo: supersecrettoken123!')).toBe(`echo: ${REDACTED}!`);
   });
 });

@@ -40,6 +40,42 @@ export const REDACTED = '[redacted]';
 export const SECRET_FIELD =
   /pass(?:word|wd)|secret|token|api[-_]?key|authorization|credential|private[-_]?key|session[-_]?key/i;
 
+/**
+ * A request body with the values of secret-looking fields replaced by `[redacted]`: JSON (any depth) and
+ * form-encoded bodies; anything else is returned as it is. For reports and sample files, never for replay.
+ *
+ * @example
+ * redactBodyFields('{"user":"ann","password":"hunter2"}', () => false) // '{"user":"ann","password":"[redacted]"}'
+ */
+export function redactBodyFields(body: string, isSecretParam: (name: string) => boolean): string {
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.stringify(JSON.parse(body), (key, value) =>
+        key !== '' && SECRET_FIELD.test(key) && value !== null && typeof value !== 'object'
+          ? REDACTED
+          : value,
+      );
+    } catch {
+      return body;
+    }
+  }
+  if (/^[^=&\s]+=[^&]*(&[^=&\s]+=[^&]*)*$/.test(body)) {
+    return body
+      .split('&')
+      .map((pair) => {
+        const raw = pair.slice(0, pair.indexOf('='));
+        let name = raw;
+        try {
+          name = decodeURIComponent(raw.replace(/\+/g, ' '));
+        } catch {}
+        return SECRET_FIELD.test(name) || isSecretParam(name) ? `${raw}=${REDACTED}` : pair;
+      })
+      .join('&');
+  }
+  return body;
+}
+
 export interface PrivacyOptions {
   /** Secret header names (default `DEFAULT_SECRET_HEADERS`; replaces it). */
   secretHeaders?: readonly string[];
@@ -63,8 +99,11 @@ export interface Privacy {
   redactHeaders(headers: Record<string, string>): Record<string, string>;
   /** Replaces every secret value seen so far in `text` (values registered with `remember`). */
   redactText(text: string): string;
-  /** Registers a secret value (from a log or an injected header) so it is scrubbed from any text. */
-  remember(value: string): void;
+  /**
+   * Registers a secret value so it is scrubbed from any text. A header value (`kind: 'header'`) is also
+   * remembered by its parts a service may echo alone: a bearer token without its scheme, each cookie's value.
+   */
+  remember(value: string, kind?: 'header'): void;
 }
 
 /**
@@ -149,7 +188,7 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   return {
     isSecretHeader,
     isSecretQueryParam,
-    remember,
+    remember: (value, kind) => (kind === 'header' ? rememberHeader(value) : remember(value)),
     stripRecord(record) {
       const kept: Record<string, string> = {};
       for (const [name, value] of Object.entries(record.headers)) {
@@ -191,7 +230,9 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
         return undefined;
       });
       const out: RequestRecord = { ...record, path: redactText(path), headers };
-      if (record.body !== undefined) out.body = redactText(record.body);
+      if (record.body !== undefined && record.bodyEncoding !== 'base64') {
+        out.body = redactText(redactBodyFields(record.body, isSecretQueryParam));
+      }
       if (record.meta)
         out.meta = Object.fromEntries(Object.entries(record.meta).map(([k, v]) => [k, redactText(v)]));
       return out;

@@ -55,6 +55,8 @@ export interface SourceOptions {
   logs: LogInput[];
   /** Aborting stops reading; the sample is chosen from what was read. */
   signal?: AbortSignal;
+  /** The run's privacy policy, when the caller shares it with other stages (default: built from the options). */
+  privacy?: Privacy;
   /** Log format, or `auto` to detect it from the first lines (default). */
   format?: string;
   /** Field map of application JSON logs: `{ method: 'req.method', path: 'req.url' }`. */
@@ -166,7 +168,7 @@ function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefine
 export async function collectSample(
   options: SourceOptions & { minSamples?: number },
 ): Promise<CollectedSample> {
-  const privacy = createSourcePrivacy(options);
+  const privacy = options.privacy ?? createSourcePrivacy(options);
   const allowMethods = new Set((options.allowMethods ?? SAFE_METHODS).map((m) => m.toUpperCase()));
   const counts: CollectedSample['counts'] = {
     read: 0,
@@ -253,7 +255,7 @@ export async function collectSample(
   const { records, seenPerRoute } = sampler.result();
   counts.sampled = records.length;
   const injected = options.headers ?? {};
-  for (const value of Object.values(injected)) privacy.remember(value);
+  for (const value of Object.values(injected)) privacy.remember(value, 'header');
   const chosen = records.map((record) => {
     const stripped = privacy.stripRecord(record);
     for (const [name, value] of Object.entries(injected)) stripped.headers[name.toLowerCase()] = value;
