@@ -25,7 +25,7 @@ export function withReplayFlags<T>(yargs: Argv<T>) {
     .option('rps', {
       type: 'number',
       default: 50,
-      describe: 'Records started per second at most (0 = no cap)',
+      describe: 'Requests per second live receives at most, probes and retries included (0 = no cap)',
       group: 'Replay:',
     })
     .option('timeout', {

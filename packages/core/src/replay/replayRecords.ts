@@ -19,7 +19,7 @@ export interface ReplayOptions {
   candidate: string;
   /** Records in flight at once (default 16). */
   concurrency?: number;
-  /** Records started per second at most, protecting live (default 50; 0 = no cap). */
+  /** Requests per second live receives at most, probes and retries included (default 50; 0 = no cap). */
   rps?: number;
   /** Per-request timeout in milliseconds (default 5000). */
   timeoutMs?: number;
@@ -156,6 +156,7 @@ export async function replayRecords(
     for (let n = 0; n < retries && !answer.ok && RETRIABLE_ERRORS.has(answer.code) && !breaker.open; n += 1) {
       if (deps.signal?.aborted) break;
       await sleep(50 * 2 ** n);
+      if (side === 'live' && !limiter.unlimited) await limiter.take();
       answer = await attempt();
     }
     return answer;
@@ -164,10 +165,15 @@ export async function replayRecords(
     interleaveByRoute(records).map(({ record, route }) =>
       limit(async () => {
         if (deps.signal?.aborted || breaker.open) return;
-        if (!limiter.unlimited) await limiter.take();
+        // --rps caps what live receives: a probed record costs live two requests, a retry one more.
+        const probe = comparer.wantsProbe(record, route);
+        if (!limiter.unlimited) {
+          await limiter.take();
+          if (probe) await limiter.take();
+        }
         if (deps.signal?.aborted || breaker.open) return;
         const request = prepareRequest(record);
-        const [live, candidate, liveAgain] = comparer.wantsProbe(record, route)
+        const [live, candidate, liveAgain] = probe
           ? await Promise.all([send('live', request), send('candidate', request), send('live', request)])
           : [...(await Promise.all([send('live', request), send('candidate', request)])), undefined];
         // An answer cut short by the abort says nothing about either side: the record is left out.
