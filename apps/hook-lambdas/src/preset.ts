@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { createHookHandler, type HookHandlerOptions } from '@bg-replay/codedeploy';
+import { createHookHandler, type HookHandlerOptions, memoizeLoad } from '@bg-replay/codedeploy';
 import { BgReplayError } from '@bg-replay/core';
 import {
   createHookClients,
@@ -110,9 +110,10 @@ export function createPresetHandler(options: PresetHandlerOptions) {
       // Set explicitly: SQS otherwise sends to the queue URL's host instead of AWS_ENDPOINT_URL.
       ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
     });
+  // A failed load is reported as Failed by the step, and tried again on the next invocation.
   const config =
-    options.config ?? loadPresetStacksConfig({ env, baseDir: options.baseDir, ssm: clients.ssm });
-  Promise.resolve(config).catch(() => {}); // reported as Failed by the step, never an unhandled rejection
+    options.config ??
+    memoizeLoad(() => loadPresetStacksConfig({ env, baseDir: options.baseDir, ssm: clients.ssm }));
   return createHookHandler(createPresetHookStep(config, hook, { ...options.preset, clients }), {
     name: PRESET_FUNCTION_SUFFIX[hook],
     ...options.handler,

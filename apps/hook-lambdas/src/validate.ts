@@ -5,6 +5,7 @@ import {
   createValidationHook,
   type HookHandlerOptions,
   loadValidationHookConfig,
+  memoizeLoad,
   type ValidationHookDeps,
 } from '@bg-replay/codedeploy';
 
@@ -20,7 +21,7 @@ export interface ValidateHandlerOptions {
 }
 
 /**
- * The ready-made validation hook: configuration is loaded once at cold start (bundled file, SSM parameter
+ * The ready-made validation hook: configuration is loaded at cold start and kept once loaded (bundled file, SSM parameter
  * named by BG_REPLAY_CONFIG_SSM_PARAMETER, BG_REPLAY_* variables); a bad configuration is reported as
  * `Failed` with the message on every invocation instead of hanging the deployment.
  *
@@ -28,12 +29,10 @@ export interface ValidateHandlerOptions {
  * export const handler = createValidateHandler({ env: process.env, baseDir: __dirname });
  */
 export function createValidateHandler(options: ValidateHandlerOptions) {
-  const config = loadValidationHookConfig({
-    env: options.env,
-    baseDir: options.baseDir,
-    optionalFiles: CONFIG_FILES,
-  });
-  config.catch(() => {}); // surfaced by the step as a Failed report, never as an unhandled rejection
+  // A failed load is reported as Failed by the step, and tried again on the next invocation.
+  const config = memoizeLoad(() =>
+    loadValidationHookConfig({ env: options.env, baseDir: options.baseDir, optionalFiles: CONFIG_FILES }),
+  );
   return createHookHandler(createValidationHook(config, { baseDir: options.baseDir, ...options.deps }), {
     name: 'validate',
     ...options.handler,

@@ -1,6 +1,12 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BgReplayError, validate as coreValidate, describeAwsError, type Logger } from '@bg-replay/core';
+import {
+  BgReplayError,
+  validate as coreValidate,
+  describeAwsError,
+  type Logger,
+  safeUrl,
+} from '@bg-replay/core';
 import { formatIssues } from './_zod.js';
 import type { HookStep } from './createHookHandler.js';
 import { type ValidationHookConfig, validationHookConfigSchema } from './validationHookConfig.js';
@@ -144,8 +150,8 @@ export function createValidationHook(
       signal,
     };
     logger.info('validation started', {
-      live: cfg.live,
-      candidate: cfg.candidate,
+      live: safeUrl(cfg.live),
+      candidate: safeUrl(cfg.candidate),
       source: cfg.logFile ?? `cloudwatch:${cfg.logGroup}`,
     });
     const report = await validate(options);

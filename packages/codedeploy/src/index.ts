@@ -40,6 +40,7 @@ export {
   type ValidationReportLike,
   type ValidationRunOptions,
 } from './createValidationHook.js';
+export { memoizeLoad } from './memoizeLoad.js';
 export {
   type DeploymentContext,
   type ResolveDeploymentContextOptions,

@@ -76,7 +76,7 @@ export { learnNoiseRules } from './noise/learnNoiseRules.js';
 export { createRateLimiter } from './replay/createRateLimiter.js';
 export { type ReplayOptions, replayRecords, targetUrl } from './replay/replayRecords.js';
 export { sendRequest } from './replay/sendRequest.js';
-export { buildReport, type ReportInput, redactReport } from './report/buildReport.js';
+export { buildReport, type ReportInput, redactReport, safeUrl } from './report/buildReport.js';
 export { type MergeOptions, mergeReports, tallyOfReport } from './report/mergeReports.js';
 export { parseReport } from './report/parseReport.js';
 export { type HtmlOptions, latencyChart, renderHtml } from './report/renderHtml.js';

@@ -150,10 +150,15 @@ export function printWaitEvent(io: CliIo, event: WaitEvent): void {
 
 /** How long and how often a wait polls, from `--timeout` and `--poll-interval` (checked before any call). */
 export function waitTimingFrom(args: { timeout: string; 'poll-interval': string }) {
-  return {
-    timeoutMs: parseDuration(args.timeout, '--timeout'),
-    initialDelayMs: parseDuration(args['poll-interval'], '--poll-interval'),
-  };
+  const initialDelayMs = parseDuration(args['poll-interval'], '--poll-interval');
+  // A zero interval would poll GetDeployment in a tight loop.
+  if (initialDelayMs <= 0) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `--poll-interval ${args['poll-interval']}: give a positive interval, e.g. 5s`,
+    );
+  }
+  return { timeoutMs: parseDuration(args.timeout, '--timeout'), initialDelayMs };
 }
 
 /** Waits for a deployment (and its rollback), printing progress, then the result; resolves to the exit code. */

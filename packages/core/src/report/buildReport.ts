@@ -1,5 +1,5 @@
 import type { DiffSummary } from '../diff/diffSummary.js';
-import type { Privacy } from '../safety/privacy.js';
+import { createPrivacy, type Privacy } from '../safety/privacy.js';
 import type { Tally } from '../verdict/aggregate.js';
 import type { VerdictResult } from '../verdict/computeVerdict.js';
 import { DEFAULT_CONFIDENCE } from '../verdict/computeVerdict.js';
@@ -36,8 +36,13 @@ export function quantilesOf(sketch: LatencySketch): Quantiles {
 }
 
 /** Strips user:password from a URL so a report never carries it. */
-/** A base URL as a report may show it: no user:password, secret query parameters redacted. */
-function safeUrl(url: string, privacy: Privacy): string {
+/**
+ * A base URL as a report or a log line may show it: no user:password, secret query parameters redacted.
+ *
+ * @example
+ * safeUrl('https://u:p@api.example.com/prod?api_key=k') // 'https://api.example.com/prod?api_key=[redacted]'
+ */
+export function safeUrl(url: string, privacy: Privacy = createPrivacy()): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
