@@ -73,6 +73,7 @@ export {
   type NoiseThresholds,
 } from './noise/isRealDifference.js';
 export { learnNoiseRules } from './noise/learnNoiseRules.js';
+export { parseDuration } from './parseDuration.js';
 export { createRateLimiter } from './replay/createRateLimiter.js';
 export { type ReplayOptions, replayRecords, targetUrl } from './replay/replayRecords.js';
 export { sendRequest } from './replay/sendRequest.js';
@@ -123,7 +124,7 @@ export {
 export { createSampler, type SamplerOptions } from './sample/createSampler.js';
 export { inferRoute, routeFromTemplate, routeOf } from './sample/inferRoute.js';
 export { createRandom, requestKey, stableHash, stableHash53 } from './sample/random.js';
-export { parseDuration, parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
+export { parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
 export {
   type CloudWatchLogsLike,
   type CloudWatchOptions,

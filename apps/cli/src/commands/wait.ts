@@ -8,7 +8,7 @@ import {
   type WaitResult,
   waitForDeployment,
 } from '@bg-replay/codedeploy';
-import { BgReplayError } from '@bg-replay/core';
+import { BgReplayError, parseDuration } from '@bg-replay/core';
 import type { Argv } from 'yargs';
 import { defineCommand } from '../command.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
@@ -53,16 +53,6 @@ export function awsClientsFrom(
     ...(useFake ? { credentials: { ...FAKE_CREDENTIALS } } : {}),
     ...(maxAttempts ? { maxAttempts } : {}),
   });
-}
-
-/** Parses `90s`, `30m`, `1h`, `250ms`, or a bare number of seconds. */
-export function parseDuration(value: string | number, flag: string): number {
-  const text = String(value).trim();
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text);
-  if (!m) throw new BgReplayError('E_USAGE', `${flag} ${text} is not a duration; use e.g. 90s, 30m or 1h`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BgReplayError, type VerdictOptions } from '@bg-replay/core';
+import { BgReplayError, parseDuration, type VerdictOptions } from '@bg-replay/core';
 import type { Argv } from 'yargs';
 
 /** Flags of the verdict: threshold, evidence, critical budgets, retries. */
@@ -57,30 +57,6 @@ type VerdictArgs = {
   'retry-interval'?: string | undefined;
 };
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * Parses a duration flag (`90s`, `10m`, `1h30m`, `500ms`; a bare number is seconds) into milliseconds.
- *
- * @example
- * parseDurationFlag('10m', '--retry-until') // 600000
- */
-export function parseDurationFlag(value: string, flag: string): number {
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let end = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    total += Number(m[1]) * (UNITS[m[2] as string] as number);
-    end = re.lastIndex;
-  }
-  if (end === 0 || end !== text.length) {
-    throw new BgReplayError('E_USAGE', `${flag} ${value}: expected a duration like 30s, 10m, 1h or 1m30s`);
-  }
-  return Math.round(total);
-}
-
 /**
  * Parses `--latency-budget p95=1.5,p50=1.3` into ratios per quantile.
  *
@@ -119,8 +95,8 @@ export function verdictOptionsFrom(
   if (args['latency-budget'] !== undefined)
     options.latencyBudget = parseLatencyBudget(args['latency-budget']);
   if (args['retry-until'] !== undefined) {
-    options.retryUntilMs = parseDurationFlag(args['retry-until'], '--retry-until');
-    options.retryIntervalMs = parseDurationFlag(args['retry-interval'] ?? '30s', '--retry-interval');
+    options.retryUntilMs = parseDuration(args['retry-until'], '--retry-until');
+    options.retryIntervalMs = parseDuration(args['retry-interval'] ?? '30s', '--retry-interval');
   }
   return options;
 }

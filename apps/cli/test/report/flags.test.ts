@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationFlag, parseLatencyBudget, verdictOptionsFrom } from '../../src/flags/verdictFlags.js';
+import { parseLatencyBudget, verdictOptionsFrom } from '../../src/flags/verdictFlags.js';
 
 describe('verdict flags', () => {
-  it('parses durations with units, combined units and bare seconds', () => {
-    expect(parseDurationFlag('10m', '--retry-until')).toBe(600_000);
-    expect(parseDurationFlag('30s', '--retry-interval')).toBe(30_000);
-    expect(parseDurationFlag('1h30m', '--retry-until')).toBe(5_400_000);
-    expect(parseDurationFlag('250ms', '--retry-interval')).toBe(250);
-    expect(parseDurationFlag('45', '--retry-interval')).toBe(45_000);
-    expect(() => parseDurationFlag('10 minutes', '--retry-until')).toThrow(
-      /--retry-until 10 minutes: expected a duration like 30s/,
-    );
-  });
-
   it('parses a latency budget and names the part at fault', () => {
     expect(parseLatencyBudget('p95=1.5,p50=1.3')).toEqual({ p95: 1.5, p50: 1.3 });
     expect(() => parseLatencyBudget('p90=1.5')).toThrow(/"p90=1.5" is not <quantile>=<ratio>/);

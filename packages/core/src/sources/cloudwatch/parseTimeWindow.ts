@@ -1,27 +1,5 @@
 import { BgReplayError } from '../../errors.js';
-
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/**
- * Parses a duration such as `30m`, `2h`, `1d`, `90s` (or `1h30m`) into milliseconds.
- *
- * @example
- * parseDuration('30m') // 1800000
- */
-export function parseDuration(text: string, flag = '--since'): number {
-  const trimmed = text.trim();
-  const re = /(\d+(?:\.\d+)?)\s*([smhdw])/gy;
-  let total = 0;
-  let matched = 0;
-  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
-    total += Number(m[1]) * (UNITS[m[2] as string] as number);
-    matched = re.lastIndex;
-  }
-  if (matched === 0 || matched !== trimmed.length || total <= 0) {
-    throw new BgReplayError('E_USAGE', `${flag} ${text}: expected a duration like 30m, 2h, 1d or 90s`);
-  }
-  return total;
-}
+import { parseDuration } from '../../parseDuration.js';
 
 /**
  * Parses a point in time: ISO-8601, epoch milliseconds, or a duration ago (`2h` = two hours before now).
@@ -55,8 +33,12 @@ export function resolveTimeWindow(
   }
   const endTime = options.end === undefined ? now() : parseTimePoint(options.end, '--end', now);
   let startTime: number;
-  if (options.since !== undefined) startTime = endTime - parseDuration(options.since);
-  else if (options.start !== undefined) startTime = parseTimePoint(options.start, '--start', now);
+  if (options.since !== undefined) {
+    const since = parseDuration(options.since, '--since');
+    if (since <= 0)
+      throw new BgReplayError('E_USAGE', `--since ${options.since}: give a window longer than 0, e.g. 30m`);
+    startTime = endTime - since;
+  } else if (options.start !== undefined) startTime = parseTimePoint(options.start, '--start', now);
   else
     throw new BgReplayError(
       'E_USAGE',
