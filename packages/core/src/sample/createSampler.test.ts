@@ -64,3 +64,29 @@ describe('createSampler', () => {
     expect(sampler.result().seenPerRoute.get('GET /x')).toBe(1);
   });
 });
+
+describe('createSampler memory', () => {
+  it('holds at most four times the sample plus each route’s minimum, however long the log', () => {
+    const sampler = createSampler({ size: 100, seed: 1, minPerRoute: 2 });
+    let peak = 0;
+    for (let i = 0; i < 200_000; i += 1) {
+      sampler.offer({ method: 'GET', path: `/r${i % 500}/${i}`, headers: {} }, `GET /r${i % 500}/:id`);
+      peak = Math.max(peak, sampler.held());
+    }
+    expect(peak).toBeLessThanOrEqual(4 * 100 + 2 * 500 + 1);
+    const { records, seenPerRoute } = sampler.result();
+    expect(records).toHaveLength(1000); // every route's minimum of 2 outweighs the size of 100
+    expect(new Set(records.map((r) => r.path.split('/')[1])).size).toBe(500);
+    expect(seenPerRoute.get('GET /r7/:id')).toBe(400);
+  });
+
+  it('shares one stratum among routes past maxRoutes, so routes that never repeat cannot grow memory', () => {
+    const sampler = createSampler({ size: 50, seed: 1, minPerRoute: 1, maxRoutes: 100 });
+    for (let i = 0; i < 50_000; i += 1)
+      sampler.offer({ method: 'GET', path: `/p/${i}`, headers: {} }, `GET /p/${i}`);
+    expect(sampler.held()).toBeLessThanOrEqual(4 * 50 + 101);
+    const { records, seenPerRoute } = sampler.result();
+    expect(seenPerRoute.size).toBe(100);
+    expect(records.length).toBeGreaterThanOrEqual(50);
+  });
+});

@@ -11,6 +11,11 @@ export interface SamplerOptions<C = RequestRecord> {
   /** Optional cap per route. */
   maxPerRoute?: number;
   /**
+   * Routes stratified on their own (default 10,000); later new routes share one stratum, so a log whose
+   * paths never repeat cannot grow memory route by route.
+   */
+  maxRoutes?: number;
+  /**
    * Turns an offered candidate into the record to keep; called only when the reservoir takes it, so a
    * caller can offer cheap handles and parse (and copy) in full only what is kept. `undefined` = unusable.
    */
@@ -28,10 +33,17 @@ export interface Sampler<C = RequestRecord> {
   offer(candidate: C, route: string, key?: number): OfferResult;
   /** The chosen records, grouped by route in first-seen order, and how many each route had. */
   result(): { records: RequestRecord[]; seenPerRoute: Map<string, number> };
+  /** Records held right now: at most four times the sample size plus each route's minimum. */
+  held(): number;
 }
+
+/** Key of the stratum shared by the routes past `maxRoutes`. */
+const OTHER_ROUTES = '\u0000other routes';
 
 interface Stratum {
   seen: number;
+  /** How many records this reservoir may hold; halved when the sampler as a whole holds too many. */
+  capacity: number;
   reservoir: RequestRecord[];
   /** Keys of the reservoir's records (with `--dedupe`), parallel to it, and their counts. */
   keys: Array<number | undefined>;
@@ -51,35 +63,69 @@ interface Stratum {
 export function createSampler<C = RequestRecord>(options: SamplerOptions<C>): Sampler<C> {
   const random = createRandom(options.seed);
   const capacity = Math.max(1, Math.min(options.size, options.maxPerRoute ?? Number.POSITIVE_INFINITY));
+  const maxRoutes = options.maxRoutes ?? 10_000;
   const materialize = options.materialize ?? ((candidate: C) => candidate as unknown as RequestRecord);
   const strata = new Map<string, Stratum>();
+  // Memory bound: what the sample can use (four times its size) plus each route's guaranteed minimum.
+  const budget = () => 4 * options.size + options.minPerRoute * strata.size;
+  let held = 0;
+  const forget = (stratum: Stratum, at: number) => {
+    const old = stratum.keys[at];
+    if (old !== undefined && stratum.keyCounts) {
+      const left = (stratum.keyCounts.get(old) ?? 1) - 1;
+      if (left === 0) stratum.keyCounts.delete(old);
+      else stratum.keyCounts.set(old, left);
+    }
+  };
   const take = (stratum: Stratum, record: RequestRecord, key: number | undefined, at: number) => {
+    if (at === stratum.reservoir.length) held += 1;
+    else forget(stratum, at);
     if (key !== undefined) {
       stratum.keyCounts ??= new Map();
-      const old = stratum.keys[at];
-      if (old !== undefined) {
-        const left = (stratum.keyCounts.get(old) ?? 1) - 1;
-        if (left === 0) stratum.keyCounts.delete(old);
-        else stratum.keyCounts.set(old, left);
-      }
       stratum.keyCounts.set(key, (stratum.keyCounts.get(key) ?? 0) + 1);
     }
     stratum.reservoir[at] = record;
     stratum.keys[at] = key;
   };
+  // Halves the largest reservoir by a seeded uniform eviction: a uniform subset of a uniform sample is still
+  // uniform, and Algorithm R goes on with the smaller capacity.
+  const shrink = () => {
+    let largest: Stratum | undefined;
+    for (const stratum of strata.values()) {
+      if (!largest || stratum.reservoir.length > largest.reservoir.length) largest = stratum;
+    }
+    if (!largest) return;
+    const target = Math.max(options.minPerRoute, 1, Math.floor(largest.reservoir.length / 2));
+    if (target >= largest.reservoir.length) return;
+    while (largest.reservoir.length > target) {
+      const at = Math.floor(random() * largest.reservoir.length);
+      forget(largest, at);
+      const last = largest.reservoir.length - 1;
+      largest.reservoir[at] = largest.reservoir[last] as RequestRecord;
+      largest.keys[at] = largest.keys[last];
+      largest.reservoir.pop();
+      largest.keys.pop();
+      held -= 1;
+    }
+    largest.capacity = target;
+  };
   return {
     offer(candidate, route, key) {
       let stratum = strata.get(route);
       if (!stratum) {
-        stratum = { seen: 0, reservoir: [], keys: [] };
-        strata.set(route, stratum);
+        const stratumKey = strata.size >= maxRoutes ? OTHER_ROUTES : route;
+        stratum = strata.get(stratumKey);
+        if (!stratum) {
+          stratum = { seen: 0, capacity, reservoir: [], keys: [] };
+          strata.set(stratumKey, stratum);
+        }
       }
       if (key !== undefined && stratum.keyCounts?.has(key)) return 'duplicate';
       stratum.seen += 1;
       let at = stratum.reservoir.length;
-      if (at >= capacity) {
+      if (at >= stratum.capacity) {
         at = Math.floor(random() * stratum.seen);
-        if (at >= capacity) return 'passed';
+        if (at >= stratum.capacity) return 'passed';
       }
       const record = materialize(candidate);
       if (record === undefined) {
@@ -87,15 +133,18 @@ export function createSampler<C = RequestRecord>(options: SamplerOptions<C>): Sa
         return 'failed';
       }
       take(stratum, record, key, at);
+      if (held > budget()) shrink();
       return 'kept';
     },
+    held: () => held,
     result() {
       const allocation = allocate(strata, options);
       const records: RequestRecord[] = [];
       const seenPerRoute = new Map<string, number>();
       for (const [route, stratum] of strata) {
         if (stratum.seen === 0) continue;
-        seenPerRoute.set(route, stratum.seen);
+        // The shared stratum of routes past `maxRoutes` is no route: its records keep their own.
+        if (route !== OTHER_ROUTES) seenPerRoute.set(route, stratum.seen);
         const count = allocation.get(route) ?? 0;
         const reservoir = [...stratum.reservoir];
         // A seeded partial shuffle picks `count` records uniformly from the reservoir.

@@ -35,6 +35,10 @@ async function maybeGunzip(stream: Readable): Promise<Readable> {
   return joined;
 }
 
+/** Longest line held whole (64 Mi characters); a longer one is cut to its first 64 KiB. */
+const MAX_LINE_CHARS = 64 * 1024 * 1024;
+const KEPT_OF_LONG_LINE = 64 * 1024;
+
 /** A batch of consecutive lines: `lines[0]` is line number `first` (1-based). */
 export interface LineBatch {
   lines: string[];
@@ -48,11 +52,17 @@ export interface LineBatch {
  * @example
  * for await (const { lines, first } of readLineBatches(createReadStream('access.log'))) count += lines.length;
  */
-export async function* readLineBatches(stream: Readable): AsyncGenerator<LineBatch> {
+export async function* readLineBatches(
+  stream: Readable,
+  limits: { maxLineChars?: number; keptOfLongLine?: number } = {},
+): AsyncGenerator<LineBatch> {
+  const maxLine = limits.maxLineChars ?? MAX_LINE_CHARS;
+  const kept = limits.keptOfLongLine ?? KEPT_OF_LONG_LINE;
   const input = await maybeGunzip(stream);
   const decoder = new StringDecoder('utf8');
   // Pieces of a line longer than a chunk, joined once its end arrives (no quadratic concatenation).
   let pending: string[] = [];
+  let pendingLength = 0;
   let next = 1;
   // ASCII chunks (most logs) skip the decoder's bookkeeping; the UTF-8 decoder is used while a chunk may end
   // inside a multi-byte character.
@@ -67,11 +77,18 @@ export async function* readLineBatches(stream: Readable): AsyncGenerator<LineBat
     }
     const end = decoded.lastIndexOf('\n');
     if (end < 0) {
-      if (decoded !== '') pending.push(decoded);
+      // A line longer than any log line (a minified dump, binary data) is not held whole: its head is kept,
+      // so its parser counts it as malformed, and memory stays bounded.
+      if (pendingLength < maxLine && decoded !== '') {
+        pending.push(decoded);
+        pendingLength += decoded.length;
+      }
       continue;
     }
-    const text = pending.length > 0 ? pending.join('') + decoded.slice(0, end) : decoded.slice(0, end);
+    const head = pendingLength >= maxLine ? pending.join('').slice(0, kept) : pending.join('');
+    const text = pending.length > 0 ? head + decoded.slice(0, end) : decoded.slice(0, end);
     pending = end + 1 < decoded.length ? [decoded.slice(end + 1)] : [];
+    pendingLength = pending[0]?.length ?? 0;
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i += 1) {
       const line = lines[i] as string;
