@@ -1,6 +1,5 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { BgReplayError } from '@bg-replay/core';
-import { awsErrorName } from './awsErrors.js';
+import { awsErrorName, BgReplayError } from '@bg-replay/core';
 import type { Action, StepContext, StepOutcome } from './model.js';
 import { otherStack, type StackId, stackResourceKeys } from './stacksConfig.js';
 

@@ -4,7 +4,7 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { awsErrorName } from './awsErrors.js';
+import { awsErrorName } from '@bg-replay/core';
 
 /**
  * Where steps remember what they did, so a re-run finds the work done: the original minimum capacity,

@@ -6,8 +6,8 @@ import {
   DescribeDBInstancesCommand,
 } from '@aws-sdk/client-rds';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import { awsErrorName } from '@bg-replay/core';
 import { guardDestructive } from './activeStack.js';
-import { awsErrorName } from './awsErrors.js';
 import type { Action, StepContext, StepOutcome } from './model.js';
 import { requireClient } from './requireClient.js';
 import { databaseKey, queueKey, type StackId } from './stacksConfig.js';
