@@ -125,6 +125,23 @@ describe('createHookHandler', () => {
       ],
       ['the step never settles before the Lambda timeout', () => new Promise(() => {}), 200],
     ];
+    it('cancels its deadline timer when the step throws, so nothing is left pending', async () => {
+      const signals: AbortSignal[] = [];
+      const sleep = (ms: number, signal?: AbortSignal) => {
+        if (signal) signals.push(signal);
+        return quickSleep(ms, signal);
+      };
+      const handler = createHookHandler(
+        async () => {
+          throw new Error('boom');
+        },
+        { ...env.options, sleep },
+      );
+      await handler(EVENT, ctx());
+      expect(signals.length).toBeGreaterThan(0);
+      expect(signals.every((s) => s.aborted)).toBe(true);
+    });
+
     for (const [name, step, timeoutMs] of paths) {
       it(`reports Failed when ${name}`, async () => {
         const outcome = await createHookHandler(step, env.options)(EVENT, ctx(timeoutMs ?? 60_000));

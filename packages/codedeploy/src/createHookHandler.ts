@@ -265,8 +265,13 @@ export function createHookHandler<S = unknown>(
       const timer = sleep(Math.max(0, deadline - now()), timerStop.signal).then(
         (): typeof TIMEOUT => TIMEOUT,
       );
-      const result = await Promise.race([work, timer]);
-      timerStop.abort();
+      let result: Awaited<typeof work> | typeof TIMEOUT;
+      try {
+        result = await Promise.race([work, timer]);
+      } finally {
+        // Also when the step threw: a pending deadline timer would keep the process (or harness) alive.
+        timerStop.abort();
+      }
 
       if (result === TIMEOUT) {
         abort.abort(new Error('hook deadline reached'));
