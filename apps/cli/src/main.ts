@@ -1,14 +1,36 @@
 import { BgReplayError, isUserError } from '@bg-replay/core/errors';
-import yargs from 'yargs';
+import yargs, { type MiddlewareFunction } from 'yargs';
 import { commandEntries } from './commands/index.js';
 import { type CliIo, EXIT, writeLine } from './io.js';
 import { toolVersion } from './version.js';
 
 /**
+ * A flag given twice keeps its last value, as in most CLIs; array flags such as --logs still collect every
+ * value. yargs would otherwise hand an array to code that expects one string.
+ */
+function keepLastOfRepeatedFlags(
+  args: Record<string, unknown>,
+  instance: { getOptions(): { array: string[] } },
+): void {
+  const arrays = new Set(instance.getOptions().array);
+  for (const [key, value] of Object.entries(args)) {
+    if (key !== '_' && Array.isArray(value) && !arrays.has(key)) args[key] = value.at(-1);
+  }
+}
+
+/**
  * Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code:
  * 0 pass, 1 fail or inconclusive, 2 usage, configuration or input error.
  */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(rawArgv: string[], io: CliIo): Promise<number> {
+  // yargs reads a lone `-` as a positional argument; after a flag (`--logs -`, stdin) it is the flag's value.
+  const argv: string[] = [];
+  for (const arg of rawArgv) {
+    const previous = argv.at(-1);
+    if (arg === '-' && previous !== undefined && /^--[^=]+$/.test(previous))
+      argv[argv.length - 1] = `${previous}=-`;
+    else argv.push(arg);
+  }
   let exitCode: number = EXIT.pass;
   const parser = yargs(argv)
     .scriptName('bg-replay')
@@ -16,6 +38,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       '$0 <command> [options]\n\nReplay real traffic against live and candidate, diff the answers, and decide.',
     )
     .version(toolVersion)
+    // A flag given twice keeps its last value; array flags such as --logs still collect every value.
+    .middleware(keepLastOfRepeatedFlags as unknown as MiddlewareFunction, true)
     .strict()
     .recommendCommands()
     .demandCommand(1, 'name a command (bg-replay --help lists them)')

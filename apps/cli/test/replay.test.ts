@@ -146,6 +146,27 @@ describe('bg-replay replay (the built bin)', () => {
   });
 });
 
+describe('bg-replay sample (the built bin)', () => {
+  it('reads a log from stdin with --logs -, and keeps the last value of a flag given twice', async () => {
+    const out = join(dir, 'from-stdin.jsonl');
+    const log = (await readFile(demo.logFile, 'utf8')).split('\n').slice(0, 300).join('\n');
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [bin, 'sample', '--logs', '-', '--sample', '7', '--out', join(dir, 'ignored.jsonl'), '--out', out],
+        { timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+      );
+      child.stdin?.end(log);
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ method: 'GET' });
+  });
+});
+
 describe('bg-replay demo', () => {
   it("runs the embedded demo, catches green's bug and exits 0", async () => {
     const result = await run(['demo', '--report-json', join(dir, 'demo.json')]);
