@@ -80,7 +80,15 @@ describe('JUnit XML', () => {
     expect(orders?.failure?.['#text']).toMatch(
       /top differences:\n {2}\/total {2}type ×12\n {6}e\.g\. GET \/orders\/\d+: live [\d.]+ {2}candidate "[\d.]+"/,
     );
-    expect(doc.testsuites.failures).toBe('3');
+    // The run and GET /orders/:id fail; GET /health matched all 12 but is too small to show 90% alone, which
+    // does not block the run, so its case passes with the shortfall noted.
+    expect(doc.testsuites.failures).toBe('2');
+    const health = cases.find((c) => c.name === 'GET /health') as {
+      failure?: unknown;
+      'system-out'?: string;
+    };
+    expect(health.failure).toBeUndefined();
+    expect(health['system-out']).toMatch(/lower bound/);
   });
 
   it('reports inconclusive routes as failures unless inconclusive is allowed, then as skipped', () => {
