@@ -197,7 +197,9 @@ export function createValidationHook(
       logger.warn('verdict inconclusive, allowed by allowInconclusive');
       return { status: 'Succeeded' };
     }
-    const why = report.reasons
+    // The reasons that decided come first; a route only too small to judge alone does not decide a run.
+    const decisive = report.reasons.filter((r) => !(r.code === 'low-confidence' && r.route !== undefined));
+    const why = (decisive.length > 0 ? decisive : report.reasons)
       .slice(0, 3)
       .map((r) => r.message)
       .join('; ');
