@@ -6,6 +6,7 @@ import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
 import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
 import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
 import { EXIT, writeLine } from '../io.js';
+import { checkWritableFile } from '../writeReportFile.js';
 import { runValidation } from './replay.js';
 
 /**
@@ -36,6 +37,7 @@ export const learnNoiseCommand = defineCommand({
         'learn what the current rules miss',
       ),
   async run(args, io) {
+    await checkWritableFile(io.cwd, args.out, '--out');
     const diffOptions = diffOptionsFrom(args, io);
     const report = await runValidation(
       {

@@ -2,6 +2,7 @@ import { defineCommand } from '../command.js';
 import { type ReportTargets, writeReportFiles } from '../flags/reportFlags.js';
 import { EXIT, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
+import { checkWritableFile } from '../writeReportFile.js';
 import { readReportFile } from './readReportFile.js';
 import { exitCodeOf } from './replay.js';
 
@@ -37,12 +38,13 @@ export const reportCommand = defineCommand({
       ),
   async run(args, io) {
     const { report } = await readReportFile(io, args.run);
-    if (!args.quiet) writeLine(io.stdout, renderSummary(report, { columns: io.stdout.columns }));
     const targets: ReportTargets = {};
     if (args.json) targets.json = { path: args.json, flag: '--json' };
     if (args.junit) targets.junit = { path: args.junit, flag: '--junit' };
     if (args.md) targets.md = { path: args.md, flag: '--md' };
     if (args.html) targets.html = { path: args.html, flag: '--html' };
+    for (const target of Object.values(targets)) await checkWritableFile(io.cwd, target.path, target.flag);
+    if (!args.quiet) writeLine(io.stdout, renderSummary(report, { columns: io.stdout.columns }));
     for (const path of await writeReportFiles(report, targets, io, {
       allowInconclusive: args['allow-inconclusive'],
     })) {

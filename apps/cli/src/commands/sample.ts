@@ -2,7 +2,7 @@ import { type CollectedSample, collectSample, type RequestRecord } from '@bg-rep
 import { defineCommand } from '../command.js';
 import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
-import { writeReportFile } from '../writeReportFile.js';
+import { checkWritableFile, writeReportFile } from '../writeReportFile.js';
 
 /** The record as the tool's own JSONL carries it (what `--format jsonl` reads back). */
 function toJsonl(record: RequestRecord, route: string): string {
@@ -78,6 +78,7 @@ export const sampleCommand = defineCommand({
         'from CloudWatch Logs',
       ),
   async run(args, io: CliIo) {
+    if (args.out) await checkWritableFile(io.cwd, args.out, '--out');
     const collected = await collectSample(sourceOptionsFrom(args, io));
     const jsonl = collected.records
       .map(({ record, route }) => toJsonl(collected.privacy.redactRecord(record), route))

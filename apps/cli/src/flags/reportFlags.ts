@@ -1,11 +1,10 @@
-import { constants } from 'node:fs';
-import { access, appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { BgReplayError, type Report, renderHtml, renderJunit, renderMarkdown } from '@bg-replay/core';
 import type { Argv } from 'yargs';
 import { type CliIo, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
-import { writeReportFile } from '../writeReportFile.js';
+import { checkWritableFile, writeReportFile } from '../writeReportFile.js';
 
 /** Flags that choose the report files; any combination may be written by one run. */
 export function withReportFlags<T>(yargs: Argv<T>) {
@@ -118,25 +117,8 @@ export function reportTargetsOf(args: ReportArgs): ReportTargets {
  * writable, and the path is not a folder), so a typo in a path fails in a second, not after a long replay.
  */
 export async function checkReportTargets(args: ReportArgs, io: CliIo): Promise<void> {
-  for (const target of Object.values(reportTargetsOf(args))) {
-    const path = resolve(io.cwd, target.path);
-    try {
-      await mkdir(dirname(path), { recursive: true });
-      await access(dirname(path), constants.W_OK);
-      if ((await stat(path).catch(() => undefined))?.isDirectory()) {
-        throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      }
-    } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new BgReplayError(
-        'E_USAGE',
-        `${target.flag} ${target.path}: cannot write there (${why}); name a writable file`,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
+  for (const target of Object.values(reportTargetsOf(args)))
+    await checkWritableFile(io.cwd, target.path, target.flag);
 }
 
 /** Prints the console summary and writes every report file the `--report-*` flags asked for. */
