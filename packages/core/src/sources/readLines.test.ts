@@ -6,7 +6,7 @@ import { readLineBatches, readLines } from './readLines.js';
 async function all(stream: Readable, limits?: Parameters<typeof readLineBatches>[1]) {
   const out: Array<{ text: string; line: number }> = [];
   for await (const { lines, first } of readLineBatches(stream, limits)) {
-    lines.forEach((text, i) => out.push({ text, line: first + i }));
+    for (const [i, text] of lines.entries()) out.push({ text, line: first + i });
   }
   return out;
 }
