@@ -197,6 +197,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     collected.privacy,
     comparer.summary(),
   );
+  if (options.shard && options.shard.total > 1) report.shard = { ...options.shard };
   logger.info('verdict', { verdict: report.verdict, matchRate: report.matchRate });
   return report;
 }

@@ -59,10 +59,34 @@ export interface MergeOptions extends Partial<VerdictOptions> {
   now?: () => Date;
 }
 
+/**
+ * Shards must be of one split (the same N), each at most once; returns the shard numbers not given, which
+ * keep the merge from passing. Parts without shard identity (whole runs split by hand) are not checked.
+ */
+function checkShards(parts: readonly { source: string; report: Report }[]): number[] {
+  const sharded = parts.filter((p) => p.report.shard);
+  if (sharded.length === 0) return [];
+  const total = agreed(sharded, 'shard count', (r) => r.shard?.total, false) as number;
+  const seen = new Map<number, string>();
+  for (const part of sharded) {
+    const index = part.report.shard?.index as number;
+    const other = seen.get(index);
+    if (other) {
+      throw new BgReplayError(
+        'E_INPUT',
+        `${part.source}: shard ${index}/${total} is also ${other}; give each shard once`,
+      );
+    }
+    seen.set(index, part.source);
+  }
+  return Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
+}
+
 function agreed<T>(
   parts: readonly { source: string; report: Report }[],
   name: string,
   pick: (r: Report) => T,
+  decidable = true,
 ): T {
   const first = parts[0] as { source: string; report: Report };
   const value = pick(first.report);
@@ -70,7 +94,7 @@ function agreed<T>(
     if (JSON.stringify(pick(part.report)) !== JSON.stringify(value)) {
       throw new BgReplayError(
         'E_INPUT',
-        `${part.source}: ${name} ${JSON.stringify(pick(part.report))} differs from ${first.source} (${JSON.stringify(value)}); merge parts of one run, or give --${name} to decide`,
+        `${part.source}: ${name} ${JSON.stringify(pick(part.report))} differs from ${first.source} (${JSON.stringify(value)}); merge parts of one run${decidable ? `, or give --${name} to decide` : ''}`,
       );
     }
   }
@@ -102,7 +126,8 @@ export function mergeReports(
   const latencyBudget =
     options.latencyBudget ?? agreed(parts, 'latency-budget', (r) => r.latencyBudget ?? null);
   if (latencyBudget) verdictOptions.latencyBudget = latencyBudget;
-  const targets = agreed(parts, 'targets', (r) => r.targets);
+  const targets = agreed(parts, 'targets', (r) => r.targets, false);
+  const missingShards = checkShards(parts);
 
   const reports = parts.map((p) => p.report);
   const tally = mergeTallies(reports.map(tallyOfReport));
@@ -115,6 +140,13 @@ export function mergeReports(
     const stopped = reports.filter((r) => r.reasons.some((reason) => reason.code === code)).length;
     if (stopped === 0) continue;
     verdict.reasons.push({ code, message: `${stopped} of ${reports.length} parts ${what}` });
+    if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
+  }
+  if (missingShards.length > 0) {
+    verdict.reasons.push({
+      code: 'missing-shards',
+      message: `shard(s) ${missingShards.join(', ')} of ${parts[0]?.report.shard?.total} were not given: the merge covers part of the log`,
+    });
     if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
   }
 

@@ -23,6 +23,7 @@ const quantiles = z.looseObject({
 const reportSchema = z.looseObject({
   schemaVersion: z.literal(1),
   tool: z.looseObject({ name: z.literal('bg-replay'), version: z.string() }),
+  shard: z.object({ index: z.number().int().positive(), total: z.number().int().positive() }).optional(),
   startedAt: z.string(),
   durationMs: z.number().nonnegative(),
   verdict,

@@ -107,6 +107,8 @@ export interface LatencyCheck {
 
 /** The JSON report: a public contract. New fields may be added; existing ones keep their meaning. */
 export interface Report extends DiffSummary {
+  /** Which part of a sharded run this is (`--shard i/N`); absent for a whole run and for a merge. */
+  shard?: { index: number; total: number };
   schemaVersion: 1;
   tool: { name: 'bg-replay'; version: string };
   startedAt: string;

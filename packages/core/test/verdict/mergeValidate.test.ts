@@ -128,6 +128,17 @@ describe('validate on shards, then merge', () => {
       expect(merged.malformed.map((m) => m.line).sort((a, b) => a - b)).toEqual(
         single.malformed.map((m) => m.line),
       );
+      expect(merged.shard).toBeUndefined();
+      if (n === 3) {
+        expect(parts[0]?.report.shard).toEqual({ index: 1, total: 3 });
+        const first = parts[0] as (typeof parts)[number];
+        expect(() => mergeReports([first, { ...first, source: 'copy.json' }])).toThrow(
+          /copy\.json: shard 1\/3 is also shard-1; give each shard once/,
+        );
+        const partial = mergeReports(parts.slice(0, 2));
+        expect(partial.reasons).toContainEqual(expect.objectContaining({ code: 'missing-shards' }));
+        expect(partial.verdict).not.toBe('pass');
+      }
     }
   });
 });
