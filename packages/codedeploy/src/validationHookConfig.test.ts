@@ -38,6 +38,20 @@ describe('loadValidationHookConfig', () => {
     });
   });
 
+  it("lets a later source choose another log source: a log file replaces the file's log group", async () => {
+    const baseDir = await dir({
+      'bg-replay.config.yaml':
+        'logGroup: /ecs/shop\nlive: http://alb.internal\ncandidate: http://alb.internal:8080\n',
+    });
+    const config = await loadValidationHookConfig({
+      baseDir,
+      optionalFiles: ['bg-replay.config.yaml'],
+      env: { BG_REPLAY_LOG_FILE: '/tmp/access.log' },
+    });
+    expect(config.logFile).toBe('/tmp/access.log');
+    expect(config.logGroup).toBeUndefined();
+  });
+
   it('reads an SSM parameter named by BG_REPLAY_CONFIG_SSM_PARAMETER', async () => {
     const ssm = new SSMClient({ region: 'us-east-1' });
     const mock = mockClient(ssm);

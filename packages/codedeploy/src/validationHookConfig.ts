@@ -166,6 +166,9 @@ export async function loadValidationHookConfig(
         for (const sub of Object.keys(value)) origin[`report.${sub}`] = where;
       } else {
         merged[key] = value;
+        // The log source is one choice: a later source naming a file replaces an earlier log group, and back.
+        if (key === 'logFile' && !('logGroup' in values)) delete merged.logGroup;
+        if (key === 'logGroup' && !('logFile' in values)) delete merged.logFile;
       }
       origin[key] = where;
     }
