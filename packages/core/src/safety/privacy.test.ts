@@ -80,3 +80,17 @@ describe('remembering an injected header', () => {
     expect(privacy.redactText('echo: supersecrettoken123!')).toBe(`echo: ${REDACTED}!`);
   });
 });
+
+describe('resolveInjectedHeaders', () => {
+  it('refuses a credential typed on the command line, and takes other literal headers', () => {
+    expect(() => resolveInjectedHeaders(['Authorization: Bearer abc123'], {})).toThrow(
+      /^--header Authorization: a credential is read from the environment/,
+    );
+    expect(
+      resolveInjectedHeaders(['X-Tenant: acme', 'Authorization: env:T'], { T: 'Bearer t0k3n-value' }),
+    ).toEqual({
+      'x-tenant': 'acme',
+      authorization: 'Bearer t0k3n-value',
+    });
+  });
+});

@@ -284,6 +284,12 @@ export function resolveInjectedHeaders(
         );
       }
       value = found;
+    } else if (DEFAULT_SECRET_HEADERS.includes(name.toLowerCase())) {
+      // A credential typed on the command line lands in shell history and process lists.
+      throw new BgReplayError(
+        'E_USAGE',
+        `--header ${name}: a credential is read from the environment, never given on the command line: --header '${name}: env:VARIABLE'`,
+      );
     }
     headers[name.toLowerCase()] = value;
   }

@@ -1,4 +1,4 @@
-import { checkRange } from '../errors.js';
+import { BgReplayError, checkRange } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RequestRecord } from '../model.js';
 import type { Report } from '../report/reportTypes.js';
@@ -181,6 +181,18 @@ export async function collectSample(
   checkRange('seed', options.seed, -(2 ** 31), 2 ** 32, true);
   checkRange('min-per-route', options.minPerRoute, 0, 1e9, true);
   checkRange('max-per-route', options.maxPerRoute, 1, 1e9, true);
+  if (options.allowMethods && !options.allowMethods.every((m) => /^[A-Za-z]{3,10}$/.test(m))) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `--allow-methods ${options.allowMethods.join(',')}: expected HTTP methods, e.g. GET,HEAD,OPTIONS`,
+    );
+  }
+  if (options.allowMethods?.length === 0) {
+    throw new BgReplayError(
+      'E_USAGE',
+      '--allow-methods is empty: name the methods to replay, e.g. GET,HEAD,OPTIONS',
+    );
+  }
   const filter = createRecordFilter(options);
   const inShard = createShardCheck(options.shard);
   const dedupe = options.dedupe === true;

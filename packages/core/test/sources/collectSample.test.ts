@@ -61,6 +61,12 @@ describe('collectSample', () => {
     await expect(collectSample({ logs: logs(), sample: 0 })).rejects.toThrow(/^--sample 0 is out of range/);
     await expect(collectSample({ logs: logs(), seed: 1.5 })).rejects.toThrow(/^--seed 1.5 is out of range/);
     await expect(collectSample({ logs: logs(), maxPerRoute: 0 })).rejects.toThrow(/^--max-per-route 0/);
+    await expect(collectSample({ logs: logs(), allowMethods: [] })).rejects.toThrow(
+      /^--allow-methods is empty/,
+    );
+    await expect(collectSample({ logs: logs(), allowMethods: ['GET', 'FOO BAR'] })).rejects.toThrow(
+      /^--allow-methods GET,FOO BAR: expected HTTP methods/,
+    );
   });
 
   it('gives the same sample for the same seed', async () => {
