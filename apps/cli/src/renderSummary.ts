@@ -56,9 +56,11 @@ export function renderSummary(
 ): string {
   const columns = Math.min(160, Math.max(60, options.columns ?? 100));
   const { counts } = report;
+  // An interrupted or stopped run replayed fewer records than it sampled.
+  const replayed = report.routes.reduce((sum, r) => sum + r.total, 0);
   const out: string[] = [];
   out.push(
-    `read ${counts.read} lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe method, ${counts.skipped.filtered} filtered; replayed ${counts.sampled}${report.mergedFrom ? ` (merged from ${report.mergedFrom} shards)` : ''}`,
+    `read ${counts.read} lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe method, ${counts.skipped.filtered} filtered; replayed ${replayed}${replayed < counts.sampled ? ` of ${counts.sampled} sampled` : ''}${report.mergedFrom ? ` (merged from ${report.mergedFrom} shards)` : ''}`,
   );
   out.push('');
   const rows = [['route', 'seen', 'replayed', 'matched', 'rate', 'lower', 'critical', 'verdict']];
@@ -98,12 +100,15 @@ export function renderSummary(
     out.push('', `rule hits: ${hidden.map(([id, n]) => `${clean(id)} ${n}`).join(', ')}`);
   if (report.rules.unused.length > 0)
     out.push(`rules that matched nothing: ${report.rules.unused.map(clean).join(', ')}`);
+  type SideVersion = { version?: string; error?: string };
   const versions = report.versions as
-    | { live?: { version?: string }; candidate?: { version?: string }; relation?: string }
+    | { live?: SideVersion; candidate?: SideVersion; relation?: string }
     | undefined;
-  if (versions?.live?.version || versions?.candidate?.version) {
+  if (versions?.live || versions?.candidate) {
+    const side = (v: SideVersion | undefined) =>
+      clean(v?.version ?? (v?.error ? `unknown (${v.error})` : '?'));
     out.push(
-      `versions: live ${clean(versions.live?.version ?? '?')}, candidate ${clean(versions.candidate?.version ?? '?')} (${clean(versions.relation ?? 'unknown')})`,
+      `versions: live ${side(versions.live)}, candidate ${side(versions.candidate)} (${clean(versions.relation ?? 'unknown')}${versions.relation === 'unknown' ? ': no semver policy applies' : ''})`,
     );
   }
   // What the semver policy and the noise probe hid, summed over every pointer.

@@ -55,7 +55,15 @@ export function appSpecInputFrom(args: DeployArgs): EcsAppSpecInput | LambdaAppS
         'E_USAGE',
         `--hook ${entry} must look like AfterAllowTestTraffic=CodeDeployHook_validate`,
       );
-    hooks[m[1] as LifecycleEventName] = m[2];
+    const event = m[1] as LifecycleEventName;
+    // An AppSpec runs one function per lifecycle event: a second one would silently replace the first.
+    if (hooks[event]) {
+      throw new BgReplayError(
+        'E_USAGE',
+        `--hook ${event} is given twice (${hooks[event]}, ${m[2]}); an AppSpec runs one function per event`,
+      );
+    }
+    hooks[event] = m[2];
   }
   if (isEcs) {
     const port = Number(args['container-port']);

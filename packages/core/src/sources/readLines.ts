@@ -35,8 +35,8 @@ async function maybeGunzip(stream: Readable): Promise<Readable> {
   return joined;
 }
 
-/** Longest line held whole (64 Mi characters); a longer one is cut to its first 64 KiB. */
-const MAX_LINE_CHARS = 64 * 1024 * 1024;
+/** Longest line held whole (16 Mi characters); a longer one is cut to its first 64 KiB. */
+const MAX_LINE_CHARS = 16 * 1024 * 1024;
 const KEPT_OF_LONG_LINE = 64 * 1024;
 
 /** A batch of consecutive lines: `lines[0]` is line number `first` (1-based). */
@@ -85,8 +85,14 @@ export async function* readLineBatches(
       }
       continue;
     }
-    const head = pendingLength >= maxLine ? pending.join('').slice(0, kept) : pending.join('');
-    const text = pending.length > 0 ? head + decoded.slice(0, end) : decoded.slice(0, end);
+    // An overlong line keeps only its head, without its end, so no parser mistakes what is left for a whole
+    // line; the lines after it in this chunk are read as usual.
+    const text =
+      pendingLength >= maxLine
+        ? `${pending.join('').slice(0, kept)}${decoded.slice(decoded.indexOf('\n'), end)}`
+        : pending.length > 0
+          ? pending.join('') + decoded.slice(0, end)
+          : decoded.slice(0, end);
     pending = end + 1 < decoded.length ? [decoded.slice(end + 1)] : [];
     pendingLength = pending[0]?.length ?? 0;
     const lines = text.split('\n');
