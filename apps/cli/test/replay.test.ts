@@ -17,6 +17,10 @@ function run(args: string[], cwd?: string): Promise<{ code: number; stdout: stri
 }
 
 let demo: DemoServices;
+
+/** `bg-replay replay` of the demo log from live to `candidate`, with more flags. */
+const replay = (candidate: string, ...more: string[]) =>
+  run(['replay', '--logs', demo.logFile, '--live', demo.live, '--candidate', candidate, ...more]);
 let dir: string;
 
 beforeAll(async () => {
@@ -28,21 +32,7 @@ afterAll(() => demo.close());
 describe('bg-replay replay (the built bin)', () => {
   it('exits 0 and writes the JSON report when candidate answers like live', async () => {
     const out = join(dir, 'pass.json');
-    const result = await run([
-      'replay',
-      '--logs',
-      demo.logFile,
-      '--live',
-      demo.live,
-      '--candidate',
-      demo.live,
-      '--rules',
-      demo.rulesFile,
-      '--rps',
-      '0',
-      '--report-json',
-      out,
-    ]);
+    const result = await replay(demo.live, '--rules', demo.rulesFile, '--rps', '0', '--report-json', out);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/verdict: PASS/);
@@ -52,35 +42,14 @@ describe('bg-replay replay (the built bin)', () => {
   });
 
   it('exits 1 on a failing candidate and names the breaking pointer', async () => {
-    const result = await run([
-      'replay',
-      '--logs',
-      demo.logFile,
-      '--live',
-      demo.live,
-      '--candidate',
-      demo.candidate,
-      '--rules',
-      demo.rulesFile,
-      '--rps',
-      '0',
-    ]);
+    const result = await replay(demo.candidate, '--rules', demo.rulesFile, '--rps', '0');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/GET \/orders\/:id\s+\/total\s+type/);
     expect(result.stdout).toMatch(/verdict: FAIL/);
   });
 
   it('exits 2 with a one-line message for an unknown flag', async () => {
-    const result = await run([
-      'replay',
-      '--logs',
-      demo.logFile,
-      '--live',
-      demo.live,
-      '--candidate',
-      demo.live,
-      '--nope',
-    ]);
+    const result = await replay(demo.live, '--nope');
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/nope/);
@@ -100,17 +69,7 @@ describe('bg-replay replay (the built bin)', () => {
   it('exits 2 naming the file and line of a broken rules file', async () => {
     const rules = join(dir, 'rules.yaml');
     await writeFile(rules, 'rules:\n  - id: x\n    pointer: /a\n    ignroe: true\n');
-    const result = await run([
-      'replay',
-      '--logs',
-      demo.logFile,
-      '--live',
-      demo.live,
-      '--candidate',
-      demo.live,
-      '--rules',
-      rules,
-    ]);
+    const result = await replay(demo.live, '--rules', rules);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(`${rules}:4`);
@@ -118,17 +77,7 @@ describe('bg-replay replay (the built bin)', () => {
   });
 
   it('exits 2 before replaying anything when a report path cannot be written', async () => {
-    const result = await run([
-      'replay',
-      '--logs',
-      demo.logFile,
-      '--live',
-      demo.live,
-      '--candidate',
-      demo.live,
-      '--report-html',
-      '/dev/null/run.html',
-    ]);
+    const result = await replay(demo.live, '--report-html', '/dev/null/run.html');
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toMatch(
       /^bg-replay: --report-html \/dev\/null\/run\.html: cannot write there/,
