@@ -214,6 +214,20 @@ export function diffJson(
     }
   };
 
+  /** An element added or removed as a whole, reported at its own index. */
+  const reportElement = (index: number, kind: 'added' | 'removed', live: unknown, candidate: unknown) => {
+    enter(indexSegment(index), true);
+    report(kind, live, candidate);
+    leave();
+  };
+  /** Removed elements, last first, so the reported operations apply in order as RFC 6902 removes. */
+  const reportRemoved = (a: unknown[], removedAt: number[]) => {
+    for (let n = removedAt.length - 1; n >= 0; n -= 1) {
+      const i = removedAt[n] as number;
+      reportElement(i, 'removed', a[i], undefined);
+    }
+  };
+
   const walkPositional = (a: unknown[], b: unknown[]) => {
     const common = Math.min(a.length, b.length);
     for (let i = 0; i < common; i += 1) {
@@ -222,17 +236,9 @@ export function diffJson(
       walk(a[i], b[i]);
       leave();
     }
-    for (let i = common; i < b.length; i += 1) {
-      enter(indexSegment(i), true);
-      report('added', undefined, b[i]);
-      leave();
-    }
+    for (let i = common; i < b.length; i += 1) reportElement(i, 'added', undefined, b[i]);
     // Descending, so the differences applied in order as a JSON Patch remove the right elements.
-    for (let i = a.length - 1; i >= common; i -= 1) {
-      enter(indexSegment(i), true);
-      report('removed', a[i], undefined);
-      leave();
-    }
+    for (let i = a.length - 1; i >= common; i -= 1) reportElement(i, 'removed', a[i], undefined);
   };
 
   /**
@@ -290,16 +296,9 @@ export function diffJson(
     }
     for (let j = 0; j < b.length; j += 1) {
       if (taken[j] === 1) continue;
-      enter(indexSegment(j), true);
-      report('added', undefined, b[j]);
-      leave();
+      reportElement(j, 'added', undefined, b[j]);
     }
-    for (let n = removedAt.length - 1; n >= 0; n -= 1) {
-      const i = removedAt[n] as number;
-      enter(indexSegment(i), true);
-      report('removed', a[i], undefined);
-      leave();
-    }
+    reportRemoved(a, removedAt);
     return true;
   };
 
@@ -321,17 +320,8 @@ export function diffJson(
       else removedAt.push(i);
     }
     const addedAt = [...pending.values()].flat().sort((x, y) => x - y);
-    for (const j of addedAt) {
-      enter(indexSegment(j), true);
-      report('added', undefined, b[j]);
-      leave();
-    }
-    for (let n = removedAt.length - 1; n >= 0; n -= 1) {
-      const i = removedAt[n] as number;
-      enter(indexSegment(i), true);
-      report('removed', a[i], undefined);
-      leave();
-    }
+    for (const j of addedAt) reportElement(j, 'added', undefined, b[j]);
+    reportRemoved(a, removedAt);
     return true;
   };
 
