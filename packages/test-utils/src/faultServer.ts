@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { constants, createGzip } from 'node:zlib';
+import { listenOnLoopback } from './startServer.js';
 
 /** What a fault handler may use besides the request: timers that the server clears when it closes. */
 export interface FaultContext {
@@ -59,11 +60,8 @@ export async function startFaultServer(handler: FaultHandler): Promise<FaultServ
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (_error, socket) => socket.destroy());
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     requests,
     close: () =>
       new Promise<void>((resolve) => {
