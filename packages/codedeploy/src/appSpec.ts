@@ -98,7 +98,7 @@ export function parseAppSpec(content: string, where = 'AppSpec'): AppSpec {
     if (!allowed.includes(event as LifecycleEventName)) {
       throw new BgReplayError(
         'E_CONFIG',
-        `${where} is invalid: Hooks.${index}: ${event} is not a lifecycle event of a ${platform} deployment (expected one of ${allowed.join(', ')})`,
+        `${where} is invalid: Hooks.${index}: ${event} is not a lifecycle event of ${platform === 'ECS' ? 'an' : 'a'} ${platform} deployment (expected one of ${allowed.join(', ')})`,
       );
     }
     hooks.push({ event: event as LifecycleEventName, functionName });
@@ -185,7 +185,7 @@ export function buildAppSpec(input: EcsAppSpecInput | LambdaAppSpecInput): Built
     if (!order.includes(event as LifecycleEventName)) {
       throw new BgReplayError(
         'E_USAGE',
-        `hook ${event} is not a lifecycle event of a ${input.platform} deployment (expected one of ${order.join(', ')})`,
+        `hook ${event} is not a lifecycle event of ${input.platform === 'ECS' ? 'an' : 'a'} ${input.platform} deployment (expected one of ${order.join(', ')})`,
       );
     }
   }

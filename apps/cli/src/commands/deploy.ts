@@ -45,7 +45,7 @@ export function appSpecInputFrom(args: DeployArgs): EcsAppSpecInput | LambdaAppS
   if (missing.length)
     throw new BgReplayError(
       'E_USAGE',
-      `missing ${missing.map((f) => `--${f}`).join(', ')} for a ${isEcs ? 'ECS' : 'Lambda'} deployment`,
+      `missing ${missing.map((f) => `--${f}`).join(', ')} for ${isEcs ? 'an ECS' : 'a Lambda'} deployment`,
     );
   const hooks: Partial<Record<LifecycleEventName, string>> = {};
   for (const entry of args.hook ?? []) {

@@ -158,6 +158,9 @@ export async function* readOutcomeBatches(
   try {
     const batches = readLineBatches(stream);
     const { buffered, head } = await peekHead(batches);
+    // An empty file or stdin is almost always a mistake (wrong path, an empty pipe), not a quiet service.
+    if (head.length === 0)
+      throw new BgReplayError('E_INPUT', `${name}: no log lines to read (the input is empty)`);
     const parser = chooseParser(format, head[0], head, context);
     let out: SourceOutcome[] = [];
     const parsing = parser.open(context, (outcome) => out.push(outcome));

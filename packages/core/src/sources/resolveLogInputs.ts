@@ -61,6 +61,12 @@ export function logInputOf(
   }
   const cloudwatch = CLOUDWATCH.exec(spec);
   if (cloudwatch) return { kind: 'cloudwatch', logGroup: cloudwatch[1] as string };
+  if (/^cloudwatch:/i.test(spec)) {
+    throw new BgReplayError(
+      'E_USAGE',
+      `--logs ${spec}: name the log group, e.g. cloudwatch:///aws/apigateway/shop`,
+    );
+  }
   if (picomatch.scan(spec).isGlob) return { kind: 'glob', pattern: spec, cwd: context.cwd };
   return { kind: 'file', path: resolve(context.cwd, spec) };
 }

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { collectSample } from '../../src/sources/collectSample.js';
-import { resolveLogInputs } from '../../src/sources/resolveLogInputs.js';
+import { logInputOf, resolveLogInputs } from '../../src/sources/resolveLogInputs.js';
 
 const clf = (path: string, status = 200) =>
   `203.0.113.1 - - [26/Nov/2026:10:00:00 +0000] "GET ${path} HTTP/1.1" ${status} 10 "-" "curl/8"`;
@@ -66,6 +66,15 @@ describe('collectSample', () => {
     );
     await expect(collectSample({ logs: logs(), allowMethods: ['GET', 'FOO BAR'] })).rejects.toThrow(
       /^--allow-methods GET,FOO BAR: expected HTTP methods/,
+    );
+  });
+
+  it('calls an empty input a mistake, naming it, and a cloudwatch:// without a group too', async () => {
+    await expect(collectSample({ logs: [records([])] })).rejects.toThrow(
+      /^access\.log: no log lines to read/,
+    );
+    expect(() => logInputOf('cloudwatch://', { cwd: '/' })).toThrow(
+      /^--logs cloudwatch:\/\/: name the log group/,
     );
   });
 
