@@ -21,7 +21,7 @@ import type { DiffJsonOptions } from './diffJson.js';
 import {
   DEFAULT_COMPARED_HEADERS,
   diffBodies,
-  diffHeaders,
+  diffResponses,
   headerRedactor,
   type PreparedBody,
   prepareBody,
@@ -280,6 +280,8 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
   const isVersionField = (difference: Difference) =>
     difference.pointer === options.versionPointer || difference.pointer === versionHeaderPointer;
 
+  const redactHeader = options.privacy ? headerRedactor(options.privacy) : undefined;
+  // Bodies are prepared once per answer: live's serves both the comparison and the noise probe.
   const diffPair = (
     a: ExchangeResponse,
     b: ExchangeResponse,
@@ -287,23 +289,14 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
     bodyB: PreparedBody,
     route: string,
     json: DiffJsonOptions,
-  ): Difference[] => {
-    const differences: Difference[] = [];
-    if (a.status !== b.status)
-      differences.push({ route, pointer: '/status', kind: 'status', live: a.status, candidate: b.status });
-    differences.push(
-      ...diffHeaders(
-        a.headers,
-        b.headers,
-        headers,
-        route,
-        (n, x, y) => normalizers.equalHeaders(n, x, y),
-        options.privacy ? headerRedactor(options.privacy) : undefined,
-      ),
+  ): Difference[] =>
+    diffResponses(
+      a,
+      b,
+      route,
+      { ...json, headers, ...(redactHeader ? { redactHeader } : {}) },
+      { live: bodyA, candidate: bodyB },
     );
-    differences.push(...diffBodies(bodyA, bodyB, route, json));
-    return differences;
-  };
 
   const reorders = new Map<
     string,

@@ -18,6 +18,8 @@ export const DEFAULT_COMPARED_HEADERS: readonly string[] = [
 export interface DiffOptions extends DiffJsonOptions {
   /** Response headers compared (lower case; default {@link DEFAULT_COMPARED_HEADERS}). */
   headers?: readonly string[];
+  /** How header values are redacted in differences (default: the built-in secret headers hidden). */
+  redactHeader?: HeaderRedactor;
 }
 
 /** A response body ready to compare: parsed JSON, decoded text, or raw bytes (compared by hash). */
@@ -169,6 +171,10 @@ export function diffResponses(
   candidate: ExchangeResponse,
   route: string,
   options: DiffOptions = {},
+  bodies: { live: PreparedBody; candidate: PreparedBody } = {
+    live: prepareBody(live),
+    candidate: prepareBody(candidate),
+  },
 ): Difference[] {
   const differences: Difference[] = [];
   if (live.status !== candidate.status) {
@@ -190,8 +196,9 @@ export function diffResponses(
       options.headers ?? DEFAULT_COMPARED_HEADERS,
       route,
       equalHeaders,
+      options.redactHeader,
     ),
   );
-  differences.push(...diffBodies(prepareBody(live), prepareBody(candidate), route, options));
+  differences.push(...diffBodies(bodies.live, bodies.candidate, route, options));
   return differences;
 }
