@@ -1,15 +1,8 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { sleep } from '@bg-replay/core';
 import type { NowFn, SleepFn } from './types.js';
 
-/** Real sleep that resolves (does not reject) when aborted, so races stay simple. */
-export const realSleep: SleepFn = async (ms, signal) => {
-  if (signal?.aborted) return;
-  try {
-    await delay(Math.max(0, ms), undefined, { signal });
-  } catch {
-    // aborted: resolve early by design
-  }
-};
+/** Real sleep that resolves (does not reject) when aborted, so races stay simple: core's. */
+export const realSleep: SleepFn = sleep;
 
 export const realNow: NowFn = () => Date.now();
 

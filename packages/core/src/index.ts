@@ -124,6 +124,7 @@ export {
 export { createSampler, type SamplerOptions } from './sample/createSampler.js';
 export { inferRoute, routeFromTemplate, routeOf } from './sample/inferRoute.js';
 export { createRandom, requestKey, stableHash, stableHash53 } from './sample/random.js';
+export { sleep } from './sleep.js';
 export { parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
 export {
   type CloudWatchLogsLike,

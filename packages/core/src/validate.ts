@@ -5,6 +5,7 @@ import { silentLogger } from './logger.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { Attempt, Report } from './report/reportTypes.js';
+import { sleep as realSleep } from './sleep.js';
 import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
 import { checkVerdictOptions, DEFAULT_CONFIDENCE } from './verdict/computeVerdict.js';
 import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
@@ -36,19 +37,6 @@ export interface ValidateOptions
   retryIntervalMs?: number;
   /** Waits between attempts, for tests; rejects or returns early when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 function checkOptions(options: ValidateOptions): void {
@@ -114,7 +102,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
 
   // Retry until pass: the same sample is replayed again, each attempt with a fresh comparer so rule hits
   // and noise counts are those of the attempt the verdict comes from.
-  const sleep = options.sleep ?? sleepFor;
+  const sleep = options.sleep ?? realSleep;
   const deadline =
     options.retryUntilMs === undefined ? undefined : startedAt.getTime() + options.retryUntilMs;
   const intervalMs = options.retryIntervalMs ?? 30_000;

@@ -3,6 +3,7 @@ import {
   classifyAwsError,
   isAwsError,
   type Logger,
+  sleep as realSleep,
   retryAwsCall,
   silentLogger,
   toAwsBgReplayError,
@@ -303,8 +304,6 @@ function createDryRunStore(store: StateStore): StateStore {
   };
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * {@link resolveTargetStack} with retries while SSM throttles (it reads, or writes once if absent); a failed
  * AWS call becomes a `BgReplayError` naming the parameter and the remedy.
@@ -343,12 +342,12 @@ function requireRunId(runId: string | undefined, hook: HookName): string {
  */
 export async function runHook(config: StacksConfig, hook: HookName, deps: HookDeps): Promise<HookRunResult> {
   const ctx = createContext(config, deps, requireRunId(deps.runId, hook));
-  const target = deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? defaultSleep));
+  const target = deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? realSleep));
   const steps = buildHookSteps(config, hook, target);
   const result = await driveSteps(steps, ctx, {
     pollMs: config.waits.pollSeconds * 1000,
     timeoutMs: config.waits.timeoutSeconds * 1000,
-    sleep: deps.sleep ?? defaultSleep,
+    sleep: deps.sleep ?? realSleep,
   });
   return {
     status: result.status === 'done' ? 'done' : 'failed',
@@ -413,14 +412,14 @@ export function createPresetStep(config: StacksConfig, hook: HookName, deps: Hoo
     const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
     const target =
-      previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? defaultSleep));
+      previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? realSleep));
     const steps = buildHookSteps(config, hook, target);
     const result: DriveResult = await driveSteps(steps, ctx, {
       from: previous?.index ?? 0,
       ...(previous?.waitStartedAt !== undefined ? { waitStartedAt: previous.waitStartedAt } : {}),
       pollMs: config.waits.pollSeconds * 1000,
       timeoutMs: config.waits.timeoutSeconds * 1000,
-      sleep: deps.sleep ?? defaultSleep,
+      sleep: deps.sleep ?? realSleep,
       ...(deadline !== undefined ? { deadline } : {}),
       reserveMs: deps.reserveMs ?? 10_000,
     });

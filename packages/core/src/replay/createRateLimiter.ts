@@ -1,3 +1,5 @@
+import { sleep } from '../sleep.js';
+
 /** Waits as needed so calls to `take` start no faster than `perSecond` on average. */
 export interface RateLimiter {
   take(): Promise<void>;
@@ -17,7 +19,7 @@ export function createRateLimiter(
   perSecond: number,
   clock: { now(): number; sleep(ms: number): Promise<void> } = {
     now: () => performance.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms) => sleep(ms),
   },
 ): RateLimiter {
   if (!(perSecond > 0) || !Number.isFinite(perSecond)) return { take: async () => {}, unlimited: true };

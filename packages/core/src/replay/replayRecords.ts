@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Comparer } from '../diff/createComparer.js';
 import type { Exchange, RequestRecord, TransportErrorCode } from '../model.js';
 import type { Privacy } from '../safety/privacy.js';
+import { sleep as realSleep } from '../sleep.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
@@ -122,7 +123,7 @@ export async function replayRecords(
   const limiter = createRateLimiter(options.rps ?? 50);
   const outcomes: RecordOutcome[] = [];
   let done = 0;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? realSleep;
   // Every request in flight listens to the abort: one run-wide signal that may carry that many listeners,
   // so the caller's signal keeps a single one (and Node no longer warns of a leak).
   const run = new AbortController();

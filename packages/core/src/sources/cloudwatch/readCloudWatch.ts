@@ -3,6 +3,7 @@ import { awsErrorCode, awsErrorName, classifyAwsError, describeAwsError } from '
 import { BgReplayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
+import { sleep as realSleep } from '../../sleep.js';
 
 /** The part of `CloudWatchLogsClient` the source uses; tests inject a real client pointed at a stub endpoint. */
 export type CloudWatchLogsLike = Pick<CloudWatchLogsClient, 'send'>;
@@ -170,7 +171,7 @@ async function* readWith(
   logGroup: string,
   options: CloudWatchOptions,
 ): AsyncGenerator<string[]> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const call = createCaller(logGroup, options, sleep, now);
   if (chooseStrategy(options) === 'filter') {
