@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { createHookHandler, type HookHandlerOptions, memoizeLoad } from '@bg-replay/codedeploy';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createHookHandler, type HookHandlerOptions, memoizeLoad, readSsmText } from '@bg-replay/codedeploy';
 import { BgReplayError } from '@bg-replay/core';
 import {
   createHookClients,
@@ -45,20 +45,7 @@ export async function loadPresetStacksConfig(options: LoadPresetStacksConfigOpti
   const { env, baseDir } = options;
   const parameter = env[STACKS_ENV.ssmParameter];
   if (parameter) {
-    const ssm = options.ssm ?? new SSMClient({});
-    let text: string | undefined;
-    try {
-      const out = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-      text = out.Parameter?.Value;
-    } catch (error) {
-      throw new BgReplayError(
-        'E_CONFIG',
-        `cannot read the stacks config from SSM parameter ${parameter} (${STACKS_ENV.ssmParameter}): ${(error as Error).name ?? ''} ${(error as Error).message}`.trim(),
-        { cause: error },
-      );
-    }
-    if (!text)
-      throw new BgReplayError('E_CONFIG', `SSM parameter ${parameter} (${STACKS_ENV.ssmParameter}) is empty`);
+    const text = await readSsmText(options.ssm ?? new SSMClient({}), parameter, STACKS_ENV.ssmParameter);
     return parseStacksConfig(text, `ssm:${parameter}`);
   }
   const named = env[STACKS_ENV.file];

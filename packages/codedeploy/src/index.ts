@@ -41,6 +41,7 @@ export {
   type ValidationRunOptions,
 } from './createValidationHook.js';
 export { memoizeLoad } from './memoizeLoad.js';
+export { readSsmText } from './readSsmText.js';
 export {
   type DeploymentContext,
   type ResolveDeploymentContextOptions,

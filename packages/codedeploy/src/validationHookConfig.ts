@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { BgReplayError } from '@bg-replay/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readSsmText } from './readSsmText.js';
 
 const bool = z.preprocess((v) => {
   if (typeof v !== 'string') return v;
@@ -198,19 +199,11 @@ export async function loadValidationHookConfig(
 
   const parameter = options.ssmParameter ?? env.BG_REPLAY_CONFIG_SSM_PARAMETER;
   if (parameter) {
-    const ssm = options.ssm ?? new SSMClient({});
-    let value: string | undefined;
-    try {
-      const got = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-      value = got.Parameter?.Value;
-    } catch (error) {
-      throw new BgReplayError(
-        'E_CONFIG',
-        `cannot read SSM parameter ${parameter} (BG_REPLAY_CONFIG_SSM_PARAMETER): ${(error as Error).name}: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    if (!value) throw new BgReplayError('E_CONFIG', `SSM parameter ${parameter} is empty`);
+    const value = await readSsmText(
+      options.ssm ?? new SSMClient({}),
+      parameter,
+      'BG_REPLAY_CONFIG_SSM_PARAMETER',
+    );
     take(parseDocument(value, `SSM parameter ${parameter}`), `SSM parameter ${parameter}`);
     sources.push(`SSM parameter ${parameter}`);
   }
