@@ -9,7 +9,7 @@ export interface CliIo {
   cwd: string;
 }
 
-/** Exit codes of DESIGN.md §8. */
+/** Exit codes of docs/architecture.md. */
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
 export function writeLine(stream: Writable, text = ''): void {

@@ -9,7 +9,7 @@ export type LifecycleEventName =
 /** Compute platforms whose AppSpec names Lambda hooks. */
 export type HookPlatform = 'ECS' | 'Lambda';
 
-/** ECS hook order (DESIGN.md §6): AfterAllowTestTraffic runs only with a test listener. */
+/** ECS hook order: AfterAllowTestTraffic runs only with a test listener. */
 export const ECS_LIFECYCLE_EVENTS: readonly LifecycleEventName[] = [
   'BeforeInstall',
   'AfterInstall',

@@ -1,5 +1,5 @@
 /**
- * The data that flows through the pipeline of DESIGN.md §2:
+ * The data that flows through the pipeline of docs/architecture.md:
  * sources → safety → sample → replay → diff → rules → aggregate → verdict → report.
  * Everything here is plain data (JSON-serialisable) so a stage can be tested alone.
  */

@@ -70,7 +70,7 @@ function checkOptions(options: ValidateOptions): void {
 }
 
 /**
- * Runs the whole pipeline of DESIGN.md §2: read logs, filter unsafe methods, sample by route, replay each
+ * Runs the whole pipeline of docs/architecture.md: read logs, filter unsafe methods, sample by route, replay each
  * record against live and candidate at nearly the same moment, diff, apply rules, and decide. Resolves to
  * the report the CLI writes; never exits the process nor prints unless given a logger.
  *

@@ -8,7 +8,7 @@ import { type EventSourceConfig, eventSourceKey, type StackId } from './stacksCo
 
 /**
  * The filter policy that parks an SNS subscription: it names a message attribute no publisher sets, so no
- * message matches. The subscription itself stays (Terraform owns it; see the README on `filter_policy`).
+ * message matches. The subscription itself stays (Terraform owns it; see docs/ab-stacks.md on `filter_policy`).
  */
 export const DISABLED_FILTER_POLICY = { 'bg-replay-disabled': ['true'] } as const;
 

@@ -27,7 +27,7 @@ export function parseStacksConfig(text: string, fileName = 'stacks config'): Sta
   const lines = result.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, fileName));
   throw new BgReplayError(
     'E_CONFIG',
-    `invalid stacks config ${fileName} (see the format in the @bg-replay/hooks README):\n${lines.join('\n')}`,
+    `invalid stacks config ${fileName} (see the format in docs/ab-stacks.md):\n${lines.join('\n')}`,
   );
 }
 

@@ -26,7 +26,7 @@ export async function runValidation(options: ValidateOptions, io: CliIo): Promis
   }
 }
 
-/** Maps a verdict to the exit code of DESIGN.md §8. */
+/** Maps a verdict to the exit code of docs/architecture.md. */
 export function exitCodeOf(report: Report, allowInconclusive = false): number {
   if (report.verdict === 'pass') return EXIT.pass;
   if (report.verdict === 'inconclusive' && allowInconclusive) return EXIT.pass;

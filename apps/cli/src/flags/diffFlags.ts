@@ -3,7 +3,7 @@ import { BgReplayError, type DiffStageOptions } from '@bg-replay/core';
 import type { Argv } from 'yargs';
 import type { CliIo } from '../io.js';
 
-/** Flags of the diff, rules, versions and noise stages (DESIGN.md §2–4). */
+/** Flags of the diff, rules, versions and noise stages (docs/architecture.md). */
 export function withDiffFlags<T>(yargs: Argv<T>) {
   return yargs
     .option('rules', { type: 'string', describe: 'Rules file (YAML or JSON)', group: 'Diff:' })

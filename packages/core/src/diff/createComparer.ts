@@ -37,7 +37,7 @@ import { fetchVersion, versionFromResponse } from './discoverVersions.js';
 import { createNormalizers, DEFAULT_TIMESTAMP_WINDOW_MS, type NormalizerName } from './normalizers.js';
 import { aggregatePointer, joinPointer } from './pointer.js';
 
-/** Options of the diff and rules stages (DESIGN.md §2–4); every field has a safe default. */
+/** Options of the diff and rules stages (docs/architecture.md); every field has a safe default. */
 export interface DiffStageOptions {
   /** A rules file path (YAML or JSON), or rules already parsed. */
   rules?: string | Rule[];

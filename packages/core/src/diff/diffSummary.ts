@@ -20,7 +20,7 @@ export interface SideVersionSummary {
 export interface VersionsSummary {
   live: SideVersionSummary;
   candidate: SideVersionSummary;
-  /** Candidate's version against live's (DESIGN.md §3). */
+  /** Candidate's version against live's. */
   relation: VersionRelation;
   /** What the policy allowed without a rule, in words. */
   policy: string;

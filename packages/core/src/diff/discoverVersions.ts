@@ -4,7 +4,7 @@ import type { PreparedBody } from './diffResponses.js';
 import type { VersionSource } from './diffSummary.js';
 import { valueAtPointer } from './pointer.js';
 
-/** Where each side's version is read from (DESIGN.md §3). */
+/** Where each side's version is read from. */
 export interface VersionDiscovery {
   /** Response header carrying the version, e.g. `x-service-version`. */
   versionHeader?: string;

@@ -1,5 +1,5 @@
 /**
- * Built-in normalizers for values that differ between two calls to the same version (DESIGN.md §4). They
+ * Built-in normalizers for values that differ between two calls to the same version. They
  * are applied lazily: only where the diff finds two values that differ does it ask whether they are equal
  * once normalized, so an equal document costs nothing.
  */

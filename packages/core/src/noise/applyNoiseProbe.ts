@@ -35,7 +35,7 @@ function pointerCounts(route: RouteCounts, pointer: string): PointerCounts {
 const rate = (count: number, total: number) => (total > 0 ? count / total : 0);
 
 /**
- * Applies the noise probe to a finished run (DESIGN.md §4): per route and aggregated pointer, counts the
+ * Applies the noise probe to a finished run: per route and aggregated pointer, counts the
  * records with a counted live-vs-candidate difference (r of T) and with a live-vs-live one (n of Tp), and
  * marks the counted differences of every pointer that Diffy's rule calls noise as `{ counted: false, by: 'noise' }`.
  * A route whose probe saw fewer than `minProbed` records is not judged and says so.
@@ -121,7 +121,7 @@ export function applyNoiseProbe(
   if (noiseKeys.size > 0) {
     for (const outcome of outcomes) {
       for (const difference of outcome.differences) {
-        // A removal or a type change is breaking (DESIGN.md §3): live differing from itself at that pointer
+        // A removal or a type change is breaking: live differing from itself at that pointer
         // does not explain the candidate dropping or retyping it, so noise never hides one.
         if (!difference.disposition.counted || difference.kind === 'removed' || difference.kind === 'type')
           continue;

@@ -1,4 +1,4 @@
-/** Diffy's thresholds (DESIGN.md §4). */
+/** Diffy's thresholds. */
 export interface NoiseThresholds {
   /** |ρr − ρn| / (ρr + ρn) must exceed this (default 0.2). */
   relative: number;

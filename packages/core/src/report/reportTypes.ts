@@ -68,7 +68,7 @@ export interface FieldSummary {
   /** Differences hidden, by `rule:<id>`, `policy:<name>` or `noise`. */
   hidden: Record<string, number>;
   /**
-   * Raw live-vs-live differences at this pointer in the noise probe (n of DESIGN.md §4); with the route's
+   * Raw live-vs-live differences at this pointer in the noise probe (n of docs/architecture.md); with the route's
    * `probed` and `count + Σ hidden` (r) it lets noise be re-decided on merged counts.
    */
   noise?: number;

@@ -23,7 +23,7 @@ export interface Judge {
    * Decides whether one difference counts. Rules are tried in file order and the first that matches decides:
    * `ignore` hides whatever the versions; an allowing rule hides unless both versions are equal (there are no
    * intended changes between equal versions); `allow: false` counts, overriding the policy. Without a rule,
-   * the semver policy of DESIGN.md §3 decides.
+   * the semver policy of docs/architecture.md decides.
    */
   judge(difference: Difference, context?: JudgeContext): Disposition;
   /** True when an `ignore` rule matches; counts no hit (used for live-vs-live noise). */

@@ -16,7 +16,7 @@ type Row = [
   expected: 'counted' | string,
 ];
 
-// DESIGN.md §3: same → nothing (only ignores); patch → nothing structural; minor → `added`; major → only rules.
+// docs/architecture.md: same → nothing (only ignores); patch → nothing structural; minor → `added`; major → only rules.
 // `removed` and `type` are never allowed by policy alone; an allowing rule works except between equal versions.
 const table: Row[] = [
   ...kinds.map((k): Row => ['same', k, 'none', 'counted']),

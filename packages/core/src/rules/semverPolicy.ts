@@ -2,7 +2,7 @@ import semver from 'semver';
 import type { DifferenceKind } from '../model.js';
 
 /**
- * How candidate's version relates to live's: the rows of the policy table of DESIGN.md §3, plus `older`
+ * How candidate's version relates to live's: the rows of the policy table of docs/architecture.md, plus `older`
  * (a rollback or a downgrade) and `unknown` (a side's version is missing or not semver).
  */
 export type VersionRelation = 'same' | 'patch' | 'minor' | 'major' | 'older' | 'unknown';
@@ -50,7 +50,7 @@ export function relateVersions(versions: VersionPair): VersionRelation {
 }
 
 /**
- * The default semver policy of DESIGN.md §3: what a relation allows without a rule. Only a minor bump
+ * The default semver policy of docs/architecture.md: what a relation allows without a rule. Only a minor bump
  * allows anything (`added`); `removed` and `type` are breaking and never allowed by policy alone.
  *
  * @example

@@ -272,7 +272,7 @@ export function createApiGatewayPeek(): (text: string) => RecordHead | undefined
 
 /**
  * API Gateway access logs in JSON (REST and HTTP API variable names: `httpMethod`, `path`, `resourcePath`,
- * `routeKey`, `status`, `requestTime`, ...). No bodies and no headers but the user agent (DESIGN.md §7).
+ * `routeKey`, `status`, `requestTime`, ...). No bodies and no headers but the user agent.
  * The common REST shape is peeked, not parsed: only lines the sampler keeps pay for `JSON.parse`.
  */
 export const apiGatewayParser = createLineParser(

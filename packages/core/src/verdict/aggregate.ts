@@ -97,7 +97,7 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     addToSketch(route.sketches.candidate, candidate.latencyMs);
   }
   if (outcome.probe) {
-    // Raw live-vs-live counts per pointer, kept so noise could be re-decided on merged rates (DESIGN.md §4).
+    // Raw live-vs-live counts per pointer, kept so noise could be re-decided on merged rates.
     route.probed += 1;
     for (const difference of outcome.probe.differences)
       fieldTally(tally, outcome.route, difference).noise += 1;
