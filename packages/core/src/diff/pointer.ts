@@ -1,3 +1,5 @@
+import { escapePatternSegment } from '../rules/matchPointer.js';
+
 /** Splits an RFC 6901 pointer into unescaped segments (`/a~1b/0` → `['a/b', '0']`). */
 export function splitPointer(pointer: string): string[] {
   if (pointer === '') return [];
@@ -23,9 +25,14 @@ export function joinPointer(segments: readonly string[]): string {
  *
  * @example
  * aggregatePointer('/items/3/price') // '/items/*\/price'
+ * aggregatePointer('/**') // '/\\**' (a key named `**`)
  */
 export function aggregatePointer(pointer: string): string {
-  return pointer.replace(/\/\d+(?=\/|$)/g, '/*');
+  const folded = pointer.replace(/\/\d+(?=\/|$)/g, '/*');
+  if (!pointer.includes('*')) return folded;
+  // A key literally named `*` or `**` is escaped (`\*`, `\**`), so the aggregate stays a pattern that
+  // matches only what it counts: a learned rule on a key `**` must not become `/**`, which matches everything.
+  return joinPointer(splitPointer(pointer).map((s) => (/^\d+$/.test(s) ? '*' : escapePatternSegment(s))));
 }
 
 /**

@@ -1,6 +1,11 @@
 import { splitPointer } from '../diff/pointer.js';
 import type { Difference, Disposition } from '../model.js';
-import { compileRoutePattern, compileSegmentsPattern } from './matchPointer.js';
+import {
+  compileRoutePattern,
+  compileSegmentsPattern,
+  type PatternPart,
+  parsePointerPattern,
+} from './matchPointer.js';
 import type { Rule } from './ruleSchema.js';
 import {
   policyFor,
@@ -75,7 +80,9 @@ export function createJudge(rules: readonly Rule[]): Judge {
   const matches = (entry: (typeof compiled)[number], difference: Difference, segments: Segments) =>
     (!entry.kinds || entry.kinds.has(difference.kind)) &&
     entry.route(difference.route) &&
-    (segments.escaped ? entry.pointer(segments.get()) : entry.pointerText.test(difference.pointer));
+    (segments.escaped || !entry.pointerText
+      ? entry.pointer(segments.get())
+      : entry.pointerText.test(difference.pointer));
   return {
     judge(difference, context = {}) {
       const relation = context.relation ?? relateVersions(context.versions ?? {});
@@ -123,14 +130,18 @@ class Segments {
 
 /**
  * A pointer pattern as a regular expression over pointers without escapes (`/**\/price` →
- * `^(?:/[^/]*)*\/price$`): the same matches as the segment matcher, without splitting the pointer.
+ * `^(?:/[^/]*)*\/price$`): the same matches as the segment matcher, without splitting the pointer. Only for
+ * patterns with at most one `**`: with two or more, a failing match backtracks over every way of splitting the
+ * pointer between them (exponential in their number), so those go to the linear segment matcher instead.
  */
-function compilePointerRegExp(pattern: string): RegExp {
-  const parts = splitPointer(pattern).map((part) => {
-    if (part === '**') return '(?:/[^/]*)*';
-    if (part === '*') return '/[^/]*';
+function compilePointerRegExp(pattern: string): RegExp | undefined {
+  const parsed = parsePointerPattern(pattern);
+  if (parsed.filter((part) => part.type === 'any').length > 1) return undefined;
+  const parts = parsed.map((part: PatternPart) => {
+    if (part.type === 'any') return '(?:/[^/]*)*';
+    if (part.type === 'one') return '/[^/]*';
     // A literal with `/` or `~` never matches a pointer without escapes: its escaped form has a `~`.
-    const escaped = part.replace(/~/g, '~0').replace(/\//g, '~1');
+    const escaped = part.text.replace(/~/g, '~0').replace(/\//g, '~1');
     return `/${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
   });
   return new RegExp(`^${parts.join('')}$`);
