@@ -33,6 +33,7 @@ export {
   diffHeaders,
   diffJson,
   diffResponses,
+  equalHeaderValues,
   type PreparedBody,
   parseJsonBody,
   prepareBody,
@@ -59,6 +60,7 @@ export {
   timestampOf,
   VOLATILE_HEADERS,
 } from './diff/normalizers.js';
+export { ExactNumber } from './diff/parseJsonBody.js';
 export { aggregatePointer, joinPointer, splitPointer, valueAtPointer } from './diff/pointer.js';
 export { type PatchOperation, toJsonPatch } from './diff/toJsonPatch.js';
 export { BgReplayError, type BgReplayErrorCode, checkRange, isUserError } from './errors.js';
@@ -92,12 +94,19 @@ export {
   type JudgeContext,
   ruleApplies,
 } from './rules/createJudge.js';
+export { createRedactor, isRedactedPointer, type Redactor } from './rules/createRedactor.js';
 export { formatRulesFile } from './rules/formatRules.js';
-export { compilePointerPattern, compileRoutePattern, compileSegmentsPattern } from './rules/matchPointer.js';
+export {
+  compilePointerPattern,
+  compileRoutePattern,
+  compileSegmentsPattern,
+  escapePatternSegment,
+} from './rules/matchPointer.js';
 export { loadRules, parseRules } from './rules/parseRules.js';
 export type { Rule } from './rules/ruleSchema.js';
 export { type RulesFile, ruleSchema, rulesFileSchema, rulesJsonSchema } from './rules/ruleSchema.js';
 export {
+  isBreakingDifference,
   type PolicyName,
   parseVersion,
   policyFor,

@@ -69,7 +69,7 @@ export interface ExchangeError {
   latencyMs: number;
 }
 
-export type DifferenceKind = 'added' | 'removed' | 'changed' | 'type' | 'status' | 'header';
+export type DifferenceKind = 'added' | 'removed' | 'changed' | 'type' | 'status' | 'header' | 'truncated';
 
 /** One difference between live's and candidate's answer to the same request. */
 export interface Difference {

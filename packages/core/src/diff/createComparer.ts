@@ -5,6 +5,7 @@ import { applyNoiseProbe } from '../noise/applyNoiseProbe.js';
 import { detectReorders } from '../noise/detectReorders.js';
 import { DEFAULT_NOISE_THRESHOLDS } from '../noise/isRealDifference.js';
 import { createJudge } from '../rules/createJudge.js';
+import { createRedactor } from '../rules/createRedactor.js';
 import { loadRules } from '../rules/parseRules.js';
 import type { Rule } from '../rules/ruleSchema.js';
 import {
@@ -16,6 +17,7 @@ import {
 import type { Privacy } from '../safety/privacy.js';
 import { stableHash } from '../sample/random.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
+import { createOriginRewriter, ORIGIN_HEADERS, type OriginRewriter } from './createOriginRewriter.js';
 import { createShaper } from './createShaper.js';
 import type { DiffJsonOptions } from './diffJson.js';
 import {
@@ -41,7 +43,7 @@ import { aggregatePointer, joinPointer } from './pointer.js';
 export interface DiffStageOptions {
   /** A rules file path (YAML or JSON), or rules already parsed. */
   rules?: string | Rule[];
-  /** Response headers compared (default content-type, cache-control, location, content-language, content-disposition, access-control-allow-origin). */
+  /** Response headers compared (default {@link DEFAULT_COMPARED_HEADERS}: content type and encoding, caching, Vary, links, paging, CORS…). */
   compareHeaders?: readonly string[];
   /** Built-in normalizers, all on by default; `{ timestamps: false }` switches one off. */
   normalizers?: Partial<Record<NormalizerName, boolean>>;
@@ -83,6 +85,8 @@ export interface ComparerContext {
   now?: () => Date;
   /** The run's privacy policy: which response headers are secret, which query parameters to redact. */
   privacy?: Privacy;
+  /** Headers injected into every replayed request (checked here: a `Host` cannot be sent, see checkOptions). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The answers to one record that the comparer sees. `liveAgain` is present when the record was probed. */
@@ -117,7 +121,16 @@ const POLICY_TEXT: Record<VersionRelation, string> = {
   unknown: 'a version is unknown: no semver policy applies; rules without `when` still do',
 };
 
-function checkOptions(options: DiffStageOptions): void {
+function checkOptions(options: DiffStageOptions & ComparerContext): void {
+  const host = Object.keys(options.headers ?? {}).find((name) => name.trim().toLowerCase() === 'host');
+  if (host !== undefined) {
+    // Replay sends each side the Host of its own URL and drops any other (a logged Host names production):
+    // accepting the flag and sending something else would compare answers to requests the user did not ask for.
+    throw new BgReplayError(
+      'E_USAGE',
+      `--header ${host}: a Host header cannot be injected: each side is sent the host of its --live/--candidate URL; give the URL with the host to reach (a host-routed listener needs a DNS name or an /etc/hosts entry for it)`,
+    );
+  }
   const share = options.noiseProbe;
   if (share !== undefined && (!Number.isFinite(share) || share < 0 || share > 1)) {
     throw new BgReplayError(
@@ -209,6 +222,7 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
   checkOptions(options);
   const rules = typeof options.rules === 'string' ? await loadRules(options.rules) : (options.rules ?? []);
   const judge = createJudge(rules);
+  const redactor = createRedactor(rules);
   const shaper = createShaper(rules, options);
   const headers = (options.compareHeaders ?? DEFAULT_COMPARED_HEADERS).map((h) => h.toLowerCase());
   const normalizers = createNormalizers(
@@ -281,6 +295,42 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
     difference.pointer === options.versionPointer || difference.pointer === versionHeaderPointer;
 
   const redactHeader = options.privacy ? headerRedactor(options.privacy) : undefined;
+  const rewriters: Partial<Record<'live' | 'candidate', OriginRewriter>> = {};
+  if (options.normalizers?.origins !== false) {
+    for (const side of ['live', 'candidate'] as const) {
+      const rewriter = createOriginRewriter(options[side]);
+      if (rewriter) rewriters[side] = rewriter;
+    }
+  }
+  const countOrigins = () => {
+    normalized.origins = (normalized.origins ?? 0) + 1;
+  };
+  /** One side's answer with its own origin replaced in the URL-valued headers (a copy only when one is). */
+  const withOwnOrigin = (response: ExchangeResponse, rewriter: OriginRewriter | undefined) => {
+    if (!rewriter) return response;
+    let headers: Record<string, string> | undefined;
+    for (const name of ORIGIN_HEADERS) {
+      const value = response.headers[name];
+      if (value === undefined) continue;
+      const rewritten = rewriter.rewrite(value);
+      if (rewritten === value) continue;
+      headers ??= { ...response.headers };
+      headers[name] = rewritten;
+      countOrigins();
+    }
+    return headers ? { ...response, headers } : response;
+  };
+  /** One side's body, prepared with its own origin replaced in the text. */
+  const prepare = (response: ExchangeResponse, rewriter: OriginRewriter | undefined) =>
+    prepareBody(
+      response,
+      rewriter &&
+        ((text) => {
+          const rewritten = rewriter.rewrite(text);
+          if (rewritten !== text) countOrigins();
+          return rewritten;
+        }),
+    );
   // Bodies are prepared once per answer: live's serves both the comparison and the noise probe.
   const diffPair = (
     a: ExchangeResponse,
@@ -344,8 +394,8 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
 
     compare({ route, live, candidate, liveAgain }) {
       const now = options.now ? options.now().getTime() : Date.now();
-      const liveBody = prepareBody(live);
-      const candidateBody = prepareBody(candidate);
+      const liveBody = prepare(live, rewriters.live);
+      const candidateBody = prepare(candidate, rewriters.candidate);
       const versions: VersionPair = discovers
         ? {
             live: versionOf('live', live, liveBody, true),
@@ -354,33 +404,47 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
         : {};
       const relation = relationOf(versions);
       const shape = shaper(route, versions);
-      const differences = diffPair(live, candidate, liveBody, candidateBody, route, {
-        shape,
-        normalizers,
-        now,
-        onNormalized: (name) => {
-          normalized[name] = (normalized[name] ?? 0) + 1;
+      const differences = diffPair(
+        withOwnOrigin(live, rewriters.live),
+        withOwnOrigin(candidate, rewriters.candidate),
+        liveBody,
+        candidateBody,
+        route,
+        {
+          shape,
+          normalizers,
+          now,
+          onNormalized: (name) => {
+            normalized[name] = (normalized[name] ?? 0) + 1;
+          },
+          onShapeUsed: (ruleId) => judge.countHit(ruleId),
         },
-        onShapeUsed: (ruleId) => judge.countHit(ruleId),
-      });
+      );
       const judged = differences.map((difference): JudgedDifference => {
         const disposition: Disposition =
           isVersionField(difference) && relation !== 'same' && relation !== 'unknown'
             ? { counted: false, by: 'policy', policy: 'version-field' }
             : judge.judge(difference, { versions, relation });
         // The difference is fresh from diffPair: judging it in place spares a copy per difference.
-        const judgedDifference = difference as JudgedDifference;
+        const judgedDifference = redactor.redact(difference) as JudgedDifference;
         judgedDifference.disposition = disposition;
         return judgedDifference;
       });
       if (!liveAgain) return { differences: judged };
 
-      const againBody = prepareBody(liveAgain);
+      const againBody = prepare(liveAgain, rewriters.live);
       const againVersions = { live: versions.live, candidate: versions.live };
       const probeJson: DiffJsonOptions = { shape: shaper(route, againVersions), normalizers, now };
-      const noise = diffPair(live, liveAgain, liveBody, againBody, route, probeJson).filter(
-        (d) => !judge.isIgnored(d),
-      );
+      const noise = diffPair(
+        withOwnOrigin(live, rewriters.live),
+        withOwnOrigin(liveAgain, rewriters.live),
+        liveBody,
+        againBody,
+        route,
+        probeJson,
+      )
+        .filter((d) => !judge.isIgnored(d))
+        .map((d) => redactor.redact(d));
       if (
         liveBody.kind === 'json' &&
         againBody.kind === 'json' &&

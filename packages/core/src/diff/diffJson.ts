@@ -1,6 +1,7 @@
 import type { Difference, DifferenceKind } from '../model.js';
 import { SECRET_FIELD } from '../safety/privacy.js';
 import type { NormalizerName, Normalizers } from './normalizers.js';
+import { ExactNumber } from './parseJsonBody.js';
 import { joinPointer } from './pointer.js';
 
 /** How one array is compared: by a key field of its objects, as a multiset of scalars, or (absent) by position. */
@@ -54,8 +55,19 @@ type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'und
 function kindOf(value: unknown): Kind {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  return typeof value as Kind;
+  const t = typeof value;
+  // A number a double cannot hold, kept as its text by the lossless parse (see parseJsonBody).
+  if (t === 'object' && value instanceof ExactNumber) return 'number';
+  return t as Kind;
 }
+
+/** Two numbers, either kept exact: equal only when their decimal values are (a plain number never equals one). */
+function equalExact(a: unknown, b: unknown): boolean {
+  return a instanceof ExactNumber && b instanceof ExactNumber && a.canonical === b.canonical;
+}
+
+/** A reported value: an exact number as its source text (a report is JSON, and a double would round it). */
+const reported = (value: unknown) => (value instanceof ExactNumber ? value.text : value);
 
 const has = (object: object, key: string) => Object.hasOwn(object, key);
 
@@ -89,6 +101,7 @@ function scalarKey(value: unknown): string | undefined {
   const t = typeof value;
   if (t === 'string') return `s${value as string}`;
   if (t === 'number' || t === 'boolean') return `${t[0]}${String(value)}`;
+  if (value instanceof ExactNumber) return `x${value.canonical}`;
   return undefined;
 }
 
@@ -121,8 +134,8 @@ export function diffJson(
     const pointer = joinPointer(path);
     const field = redact ? fieldOf(path, arrayDepths) : undefined;
     const secret = field !== undefined && isSecretField(field);
-    const live = secret ? REDACTED : a;
-    const candidate = secret ? REDACTED : b;
+    const live = secret ? REDACTED : reported(a);
+    const candidate = secret ? REDACTED : reported(b);
     // One literal per shape (same key order as ever): objects built whole are cheaper to copy and judge.
     out.push(
       a === undefined
@@ -155,7 +168,11 @@ export function diffJson(
       walkArray(a as unknown[], b as unknown[]);
       return;
     }
-    if (ka === kb && ka === 'number' && Number.isNaN(a) && Number.isNaN(b)) return;
+    if (ka === kb && ka === 'number') {
+      if (typeof a === 'object' || typeof b === 'object') {
+        if (equalExact(a, b)) return;
+      } else if (Number.isNaN(a) && Number.isNaN(b)) return;
+    }
     if (normalizers && ka !== 'object' && ka !== 'array' && kb !== 'object' && kb !== 'array') {
       const name = normalizers.equalValues(fieldOf(path, arrayDepths), a, b, now);
       if (name) {
@@ -165,7 +182,7 @@ export function diffJson(
     }
     if (ka === 'number' && kb === 'number' && shape) {
       const tolerance = shape.toleranceAt(path);
-      if (tolerance && Math.abs((a as number) - (b as number)) <= tolerance.tolerance) {
+      if (tolerance && Math.abs(Number(a) - Number(b)) <= tolerance.tolerance) {
         if (tolerance.ruleId) onShapeUsed?.(tolerance.ruleId);
         return;
       }

@@ -5,9 +5,10 @@
  */
 
 /** Names of the built-in normalizers; each is on by default and can be switched off. */
-export type NormalizerName = 'ids' | 'timestamps' | 'headers';
+export type NormalizerName = 'ids' | 'timestamps' | 'headers' | 'origins';
 
-export const NORMALIZER_NAMES: readonly NormalizerName[] = ['ids', 'timestamps', 'headers'];
+/** `origins` (each side's own URLs in bodies and `Location`/`Content-Location`/`Link`) works on text before parsing: see createOriginRewriter. */
+export const NORMALIZER_NAMES: readonly NormalizerName[] = ['ids', 'timestamps', 'headers', 'origins'];
 
 /** Default distance from the comparison time within which two timestamps are taken as "now" (5 minutes). */
 export const DEFAULT_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;

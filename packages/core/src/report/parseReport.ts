@@ -10,7 +10,7 @@ const sketch = z.looseObject({
 });
 const sketches = z.looseObject({ live: sketch, candidate: sketch });
 const verdict = z.enum(['pass', 'fail', 'inconclusive']);
-const kind = z.enum(['added', 'removed', 'changed', 'type', 'status', 'header']);
+const kind = z.enum(['added', 'removed', 'changed', 'type', 'status', 'header', 'truncated']);
 const count = z.number().int().nonnegative();
 const rate = z.number().min(0).max(1).nullable();
 const quantiles = z.looseObject({

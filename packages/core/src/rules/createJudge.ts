@@ -39,9 +39,16 @@ export interface Judge {
   hits(): Record<string, number>;
 }
 
-/** True for a rule that only shapes the diff (arrayKey, unordered, tolerance) and judges nothing. */
+/**
+ * True for a rule that only shapes the diff (arrayKey, unordered, tolerance) or masks values (redact) and
+ * judges nothing.
+ */
 export function isShapingRule(rule: Rule): boolean {
-  const shapes = rule.arrayKey !== undefined || rule.unordered !== undefined || rule.tolerance !== undefined;
+  const shapes =
+    rule.arrayKey !== undefined ||
+    rule.unordered !== undefined ||
+    rule.tolerance !== undefined ||
+    rule.redact !== undefined;
   return shapes && rule.ignore === undefined && rule.allow === undefined;
 }
 
@@ -77,8 +84,9 @@ export function createJudge(rules: readonly Rule[]): Judge {
   const counts: Record<string, number> = Object.fromEntries(rules.map((r) => [r.id, 0]));
   // A pointer without `~` has no escaped segment: it is matched as text, without splitting it. Otherwise it is
   // split once per difference, not once per rule (see `Segments`).
+  // A truncated body is judged only by rules that name the kind: a broad `/**` ignore must not hide it.
   const matches = (entry: (typeof compiled)[number], difference: Difference, segments: Segments) =>
-    (!entry.kinds || entry.kinds.has(difference.kind)) &&
+    (entry.kinds ? entry.kinds.has(difference.kind) : difference.kind !== 'truncated') &&
     entry.route(difference.route) &&
     (segments.escaped || !entry.pointerText
       ? entry.pointer(segments.get())

@@ -116,6 +116,7 @@ describe('rulesJsonSchema', () => {
         'ignore',
         'kinds',
         'pointer',
+        'redact',
         'route',
         'tolerance',
         'unordered',

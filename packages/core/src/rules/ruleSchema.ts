@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 
-const kind = z.enum(['added', 'removed', 'changed', 'type', 'status', 'header']);
+const kind = z.enum(['added', 'removed', 'changed', 'type', 'status', 'header', 'truncated']);
 
 const range = z
   .string()
@@ -23,7 +23,8 @@ export const whenSchema = z
  * One rule: which differences it matches (`route`, `pointer`, `kinds`, `when`), and what it does with them:
  * `ignore` hides them whatever the versions (noise), `allow` declares them intended (hidden, except between
  * two equal versions), `allow: false` makes them count even where the semver policy would allow them.
- * `arrayKey`, `unordered` and `tolerance` shape the diff itself at the pointer.
+ * `arrayKey`, `unordered` and `tolerance` shape the diff itself at the pointer; `redact` masks the values at
+ * the pointer in reports. A rule with only shaping or `redact` fields judges nothing.
  */
 export const ruleSchema = z
   .object({
@@ -68,6 +69,12 @@ export const ruleSchema = z
       .optional()
       .describe('Numbers at `pointer` within this absolute distance are equal.'),
     when: whenSchema.optional().describe('Semver ranges of live and/or candidate the rule applies to.'),
+    redact: z
+      .boolean()
+      .optional()
+      .describe(
+        'Mask values at `pointer` (and inside values that contain it) in every report; they still count in the diff. Applies whatever `when` says.',
+      ),
   })
   .strict()
   .superRefine((rule, ctx) => {

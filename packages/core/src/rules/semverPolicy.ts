@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { DifferenceKind } from '../model.js';
+import type { Difference, DifferenceKind } from '../model.js';
 
 /**
  * How candidate's version relates to live's: the rows of the policy table of docs/architecture.md, plus `older`
@@ -66,4 +66,16 @@ export function policyFor(relation: VersionRelation, kind: DifferenceKind): Poli
 export function satisfiesRange(version: string | undefined, range: string): boolean {
   const parsed = parseVersion(version);
   return parsed !== undefined && semver.satisfies(parsed, range, { includePrerelease: true });
+}
+
+/**
+ * True for a breaking difference, one no policy hides and a verdict treats as critical unless a rule allows
+ * it: a removed field, a changed type, or a compared header that candidate no longer sends.
+ *
+ * @example
+ * isBreakingDifference({ route: 'GET /a', pointer: '/headers/x-total-count', kind: 'header', live: '42' }) // true
+ */
+export function isBreakingDifference(difference: Difference): boolean {
+  if (difference.kind === 'removed' || difference.kind === 'type') return true;
+  return difference.kind === 'header' && difference.candidate === undefined && difference.live !== undefined;
 }

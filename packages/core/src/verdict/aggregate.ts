@@ -1,6 +1,7 @@
 import { aggregatePointer } from '../diff/pointer.js';
 import type { Difference, Exchange, JudgedDifference, RequestRecord, TransportErrorCode } from '../model.js';
 import type { DifferenceSample, FieldSummary, RouteSummary } from '../report/reportTypes.js';
+import { isBreakingDifference } from '../rules/semverPolicy.js';
 import { REDACTED, SECRET_FIELD } from '../safety/privacy.js';
 import { stableHash } from '../sample/random.js';
 import { addToSketch, createSketch, type LatencySketch, mergeSketches } from './latencySketch.js';
@@ -133,7 +134,7 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     if (disposition.counted) {
       counted += 1;
       field.count += 1;
-      if (difference.kind === 'removed' || difference.kind === 'type') route.critical.breaking += 1;
+      if (isBreakingDifference(difference)) route.critical.breaking += 1;
       field.samples = keepSamples([...field.samples, sampleOf(outcome, difference)]);
     } else {
       const by =
