@@ -55,8 +55,9 @@ export function isShapingRule(rule: Rule): boolean {
 /** True when the rule's `when` ranges hold for these versions (a named side with an unknown version fails). */
 export function ruleApplies(rule: Rule, versions: VersionPair | undefined): boolean {
   if (!rule.when) return true;
-  if (rule.when.live !== undefined && !satisfiesRange(versions?.live, rule.when.live)) return false;
-  if (rule.when.candidate !== undefined && !satisfiesRange(versions?.candidate, rule.when.candidate))
+  const mode = rule.when.prerelease ?? 'release';
+  if (rule.when.live !== undefined && !satisfiesRange(versions?.live, rule.when.live, mode)) return false;
+  if (rule.when.candidate !== undefined && !satisfiesRange(versions?.candidate, rule.when.candidate, mode))
     return false;
   return true;
 }

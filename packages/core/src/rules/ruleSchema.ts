@@ -11,11 +11,20 @@ const range = z
   )
   .describe('A semver range (npm syntax), e.g. ">=2.0.0 <3.0.0".');
 
-/** Semver ranges a rule is scoped to; a side that is named but whose version is unknown does not match. */
+/**
+ * Semver ranges a rule is scoped to; a side that is named but whose version is unknown does not match. A
+ * prerelease matches as its release unless `prerelease: exact`.
+ */
 export const whenSchema = z
   .object({
     live: range.optional().describe('Range the live version must satisfy.'),
     candidate: range.optional().describe('Range the candidate version must satisfy.'),
+    prerelease: z
+      .enum(['release', 'exact'])
+      .optional()
+      .describe(
+        'How a prerelease meets the ranges. release (default): as the release it leads to, so 1.0.0-beta.15 satisfies ">=1.0.0". exact: by semver order, where 1.0.0-beta.15 < 1.0.0.',
+      ),
   })
   .strict();
 

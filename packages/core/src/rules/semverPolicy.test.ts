@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DifferenceKind, Disposition } from '../model.js';
 import { createJudge } from './createJudge.js';
 import type { Rule } from './ruleSchema.js';
-import { relateVersions } from './semverPolicy.js';
+import { relateVersions, satisfiesRange } from './semverPolicy.js';
 
 const live = '1.4.2';
 const candidates = { same: '1.4.2', patch: '1.4.3', minor: '1.5.0', major: '2.0.0' } as const;
@@ -98,5 +98,27 @@ describe('the semver policy', () => {
     expect(relateVersions({ live: 'v2.0.0', candidate: '1.9.9' })).toBe('older');
     expect(relateVersions({ live: 'build-42', candidate: '1.0.0' })).toBe('unknown');
     expect(relateVersions({})).toBe('unknown');
+  });
+
+  it('matches a prerelease in `when` as the release it leads to, unless the rule says prerelease: exact', () => {
+    expect(satisfiesRange('1.0.0-beta.15', '>=1.0.0')).toBe(true);
+    expect(satisfiesRange('1.0.0-beta.15', '<1.0.0')).toBe(false);
+    expect(satisfiesRange('2.1.0-rc.1', '>=2.0.0 <3.0.0')).toBe(true);
+    expect(satisfiesRange('1.0.0-beta.15', '>=1.0.0', 'exact')).toBe(false);
+    expect(satisfiesRange('1.0.0-beta.15', '<1.0.0', 'exact')).toBe(true);
+    const rules: Rule[] = [
+      { id: 'v1', pointer: '/price', kinds: ['type'], when: { candidate: '>=1.0.0' }, allow: true },
+      { id: 'v1-exact', pointer: '/total', when: { candidate: '>=1.0.0', prerelease: 'exact' }, allow: true },
+    ];
+    const judge = createJudge(rules);
+    const versions = { live: '0.9.0', candidate: '1.0.0-beta.15' };
+    expect(judge.judge({ route: 'GET /p', pointer: '/price', kind: 'type' }, { versions })).toEqual({
+      counted: false,
+      by: 'rule',
+      ruleId: 'v1',
+    });
+    expect(judge.judge({ route: 'GET /p', pointer: '/total', kind: 'type' }, { versions })).toEqual({
+      counted: true,
+    });
   });
 });

@@ -62,10 +62,38 @@ export function policyFor(relation: VersionRelation, kind: DifferenceKind): Poli
   return undefined;
 }
 
-/** True when `version` satisfies `range`; an unknown version satisfies no range. */
-export function satisfiesRange(version: string | undefined, range: string): boolean {
+/**
+ * How a prerelease version meets a range: `release` (the default) matches it as the release it leads to, so
+ * `1.0.0-beta.15` satisfies `>=1.0.0` and not `<1.0.0` (a release candidate for 1.0.0 is "in" 1.0.0); `exact`
+ * applies semver's order, where `1.0.0-beta.15` is below `1.0.0` (it satisfies `<1.0.0` and `>=0.9.0`, not
+ * `>=1.0.0`).
+ */
+export type PrereleaseMatch = 'release' | 'exact';
+
+/**
+ * True when `version` satisfies `range`; an unknown version satisfies no range. Prereleases match as their
+ * release unless `prerelease` is `exact` (see {@link PrereleaseMatch}); either way a range never excludes a
+ * version for being a prerelease (semver's `includePrerelease`).
+ *
+ * @example
+ * satisfiesRange('1.0.0-beta.15', '>=1.0.0') // true
+ * satisfiesRange('1.0.0-beta.15', '>=1.0.0', 'exact') // false
+ */
+export function satisfiesRange(
+  version: string | undefined,
+  range: string,
+  prerelease: PrereleaseMatch = 'release',
+): boolean {
   const parsed = parseVersion(version);
-  return parsed !== undefined && semver.satisfies(parsed, range, { includePrerelease: true });
+  if (parsed === undefined) return false;
+  const release = prerelease === 'release' ? releaseOf(parsed) : parsed;
+  return semver.satisfies(release, range, { includePrerelease: true });
+}
+
+/** `1.0.0-beta.15` → `1.0.0`; build metadata is already gone after parseVersion. */
+function releaseOf(version: string): string {
+  const dash = version.indexOf('-');
+  return dash < 0 ? version : version.slice(0, dash);
 }
 
 /**
