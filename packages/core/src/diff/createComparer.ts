@@ -19,7 +19,7 @@ import { stableHash } from '../sample/random.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { createOriginRewriter, ORIGIN_HEADERS, type OriginRewriter } from './createOriginRewriter.js';
 import { createShaper } from './createShaper.js';
-import type { DiffJsonOptions } from './diffJson.js';
+import type { ArrayShape, DiffJsonOptions } from './diffJson.js';
 import {
   DEFAULT_COMPARED_HEADERS,
   diffBodies,
@@ -350,28 +350,27 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
 
   const reorders = new Map<
     string,
-    { route: string; pointer: string; key: string; count: number; residual: Set<string> }
+    { route: string; pointer: string; shape: ArrayShape; count: number; residual: Set<string> }
   >();
   const learnReorders = (route: string, a: unknown, b: unknown, json: DiffJsonOptions) => {
     const found = detectReorders(a, b);
     if (found.length === 0) return;
-    const keyed = new Map(found.map((r) => [aggregatePointer(r.pointer), r.key]));
+    const shapes = new Map<string, ArrayShape>(
+      found.map((r) => [aggregatePointer(r.pointer), r.unordered ? { unordered: true } : { key: r.key }]),
+    );
     const base = json.shape;
     const residual = diffBodies({ kind: 'json', value: a }, { kind: 'json', value: b }, route, {
       ...json,
       shape: {
-        arrayAt: (segments) => {
-          const key = keyed.get(aggregatePointer(joinPointer(segments)));
-          return key ? { key } : base?.arrayAt(segments);
-        },
+        arrayAt: (segments) => shapes.get(aggregatePointer(joinPointer(segments))) ?? base?.arrayAt(segments),
         toleranceAt: (segments) => base?.toleranceAt(segments),
       },
     });
-    for (const [pointer, key] of keyed) {
-      const id = `${route}\u0000${pointer}\u0000${key}`;
+    for (const [pointer, shape] of shapes) {
+      const id = `${route}\u0000${pointer}\u0000${shape.key ?? '\u0001unordered'}`;
       let entry = reorders.get(id);
       if (!entry) {
-        entry = { route, pointer, key, count: 0, residual: new Set() };
+        entry = { route, pointer, shape, count: 0, residual: new Set() };
         reorders.set(id, entry);
       }
       entry.count += 1;
@@ -468,7 +467,7 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
         .map((r) => ({
           route: r.route,
           pointer: r.pointer,
-          key: r.key,
+          ...(r.shape.key !== undefined ? { key: r.shape.key } : { unordered: true as const }),
           count: r.count,
           residual: [...r.residual].sort(),
         }));

@@ -64,10 +64,13 @@ export interface NoiseReorderSummary {
   route: string;
   /** Aggregated pointer of the array (`/items`, `/orders/*\/lines`). */
   pointer: string;
-  key: string;
+  /** The field that identifies the elements of an array of objects; absent for an array of scalars. */
+  key?: string;
+  /** True for an array of scalars that came back as the same values in another order. */
+  unordered?: true;
   /** Probed records where it was reordered. */
   count: number;
-  /** Aggregated pointers that still differed live vs live once the array was matched by `key`. */
+  /** Aggregated pointers that still differed live vs live once the array was matched by `key` (or as a multiset). */
   residual: string[];
 }
 

@@ -1,11 +1,12 @@
 import { joinPointer } from '../diff/pointer.js';
 
-/** An array whose elements came back in another order, and the field that identifies them. */
-export interface Reorder {
-  /** Pointer of the array (concrete indices). */
-  pointer: string;
-  key: string;
-}
+/**
+ * An array whose elements came back in another order: objects with the field that identifies them (`key`),
+ * or scalars, the same multiset in another order (`unordered`).
+ */
+export type Reorder =
+  | { /** Pointer of the array (concrete indices). */ pointer: string; key: string; unordered?: undefined }
+  | { pointer: string; unordered: true; key?: undefined };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -61,13 +62,29 @@ function keyOf(a: readonly unknown[], b: readonly unknown[]): string | undefined
   return undefined;
 }
 
+/** True when two arrays of scalars hold the same values, as many times each, in another order. */
+function isPermutation(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length || a.length < 2) return false;
+  if (!a.every(isScalar) || !b.every(isScalar)) return false;
+  const counts = new Map<unknown, number>();
+  for (const v of a) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const v of b) {
+    const n = counts.get(v);
+    if (!n) return false;
+    counts.set(v, n - 1);
+  }
+  return a.some((v, i) => v !== b[i]);
+}
+
 /**
  * Finds arrays of objects that two answers of the same version return in different orders, and a field
- * that identifies their elements: what `learn-noise` turns into `arrayKey` rules.
+ * that identifies their elements, and arrays of scalars returned in different orders: what `learn-noise`
+ * turns into `arrayKey` and `unordered` rules.
  *
  * @example
  * detectReorders({ items: [{ id: 1 }, { id: 2 }] }, { items: [{ id: 2 }, { id: 1 }] })
  * // [{ pointer: '/items', key: 'id' }]
+ * detectReorders({ tags: ['a', 'b'] }, { tags: ['b', 'a'] }) // [{ pointer: '/tags', unordered: true }]
  */
 export function detectReorders(a: unknown, b: unknown): Reorder[] {
   const found: Reorder[] = [];
@@ -84,6 +101,10 @@ export function detectReorders(a: unknown, b: unknown): Reorder[] {
           walk(item, byKey.get((item as Record<string, unknown>)[key]));
           path.pop();
         });
+        return;
+      }
+      if (isPermutation(x, y)) {
+        found.push({ pointer: joinPointer(path), unordered: true });
         return;
       }
       const n = Math.min(x.length, y.length);

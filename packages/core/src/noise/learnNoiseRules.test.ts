@@ -118,4 +118,31 @@ describe('detectReorders', () => {
     expect(detectReorders({ l: [{ id: 1 }, { id: 2 }] }, { l: [{ id: 1 }, { id: 3 }] })).toEqual([]);
     expect(detectReorders({ l: [{ id: 1 }, { id: 2 }] }, { l: [{ id: 1 }, { id: 2 }] })).toEqual([]);
   });
+
+  it('writes unordered for scalar arrays that only changed order, and no ignore for their elements', () => {
+    expect(detectReorders({ tags: ['a', 'b', 'c'] }, { tags: ['c', 'a', 'b'] })).toEqual([
+      { pointer: '/tags', unordered: true },
+    ]);
+    expect(detectReorders({ tags: ['a', 'b'] }, { tags: ['a', 'c'] })).toEqual([]);
+    const rules = learnNoiseRules({
+      ...summary,
+      pointers: [pointer('GET /a', '/tags/*', 'noise')],
+      reorders: [{ route: 'GET /a', pointer: '/tags', unordered: true, count: 3, residual: [] }],
+    });
+    expect(rules.map(({ description: _, ...r }) => r)).toEqual([
+      { id: 'noise-get-a-tags-order', route: 'GET /a', pointer: '/tags', unordered: true },
+    ]);
+    expect(parseRules(formatRulesFile(rules), 'noise.yaml')).toHaveLength(1);
+  });
+
+  it('learns a key named `**` as an escaped pointer that matches only that key', () => {
+    const rules = learnNoiseRules({
+      ...summary,
+      pointers: [pointer('GET /a', '/\\**', 'noise')],
+      reorders: [],
+    });
+    expect(rules.map((r) => r.pointer)).toEqual(['/\\**']);
+    const [rule] = parseRules(formatRulesFile(rules), 'noise.yaml');
+    expect(rule?.pointer).toBe('/\\**');
+  });
 });

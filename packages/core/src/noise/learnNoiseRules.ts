@@ -14,10 +14,12 @@ function slug(text: string): string {
 const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
 
 /**
- * Turns what the noise probe learned into rules for review: an `arrayKey` rule for each array that live
- * returned in a different order on two calls, and an `ignore` rule for each route and pointer that Diffy's
- * rule judged noise and that differed live vs live (pointers inside a keyed array only when they still
- * differed once the array was matched by key).
+ * Turns what the noise probe learned into rules for review: an `arrayKey` rule for each array of objects that
+ * live returned in a different order on two calls, an `unordered` rule for each array of scalars it did, and an
+ * `ignore` rule for each route and pointer that Diffy's rule judged noise and whose value really changed live
+ * vs live (pointers inside a reordered array only when they still differed once the array was matched by key
+ * or as a multiset). Pointers come from the report, where keys named `*` or `**` are escaped (`\*`, `\**`), so
+ * a learned rule never matches more than the key it was learned on.
  *
  * @example
  * const rules = learnNoiseRules(report.noise);
@@ -35,13 +37,25 @@ export function learnNoiseRules(noise: NoiseSummary): Rule[] {
   const judgedRoutes = new Set(noise.routes.filter((r) => r.judged).map((r) => r.route));
   const reorders = noise.reorders.filter((r) => judgedRoutes.has(r.route));
   for (const reorder of reorders) {
-    rules.push({
-      id: uniqueId(`noise-${slug(reorder.route)}-${slug(reorder.pointer)}-order`),
-      description: `learned: live returned ${reorder.pointer || 'the body'} in another order in ${reorder.count} probed record(s); match elements by ${reorder.key}`,
-      route: reorder.route,
-      pointer: reorder.pointer,
-      arrayKey: reorder.key,
-    });
+    const where = `live returned ${reorder.pointer || 'the body'} in another order in ${reorder.count} probed record(s)`;
+    const id = uniqueId(`noise-${slug(reorder.route)}-${slug(reorder.pointer)}-order`);
+    rules.push(
+      reorder.key !== undefined
+        ? {
+            id,
+            description: `learned: ${where}; match elements by ${reorder.key}`,
+            route: reorder.route,
+            pointer: reorder.pointer,
+            arrayKey: reorder.key,
+          }
+        : {
+            id,
+            description: `learned: ${where}; compare it as a multiset`,
+            route: reorder.route,
+            pointer: reorder.pointer,
+            unordered: true,
+          },
+    );
   }
   for (const pointer of noise.pointers) {
     if (pointer.verdict !== 'noise' || pointer.noise === 0) continue;
