@@ -67,7 +67,7 @@ describe('bg-replay learn-noise', () => {
     expect(learned.stderr).toBe('');
     expect(learned.code).toBe(0);
     expect(learned.stdout).toMatch(
-      /learned 2 rule\(s\) \(1 array key\(s\), 1 ignore\(s\)\) from 8 probed record\(s\)/,
+      /learned 2 rule\(s\) \(1 array key\(s\), 0 unordered array\(s\), 1 ignore\(s\)\) from 8 probed record\(s\)/,
     );
     const file = join(dir, 'noise/learned.yaml');
     const text = await readFile(file, 'utf8');
@@ -119,7 +119,7 @@ describe('diffOptionsFrom', () => {
       arrayKeys: { '/items': 'id', '/orders/*/lines': 'sku' },
       unorderedArrays: ['/tags'],
       tolerances: { '/**/price': 0.005 },
-      normalizers: { ids: true, timestamps: false, headers: true },
+      normalizers: { ids: true, timestamps: false, headers: true, origins: true },
       timestampWindowMs: 60000,
       versionHeader: 'x-service-version',
       versionPointer: '/meta/version',

@@ -11,8 +11,9 @@ import { runValidation } from './replay.js';
 
 /**
  * `bg-replay learn-noise`: replays a sample with the noise probe on (every record by default), and writes
- * what Diffy's rule judged noise as a rules file for review: `arrayKey` rules for arrays live returns in
- * varying order, `ignore` rules for pointers that differ between two calls to live.
+ * what Diffy's rule judged noise as a rules file for review: `arrayKey` rules for arrays of objects and
+ * `unordered` rules for arrays of scalars live returns in varying order, `ignore` rules for pointers whose
+ * values differ between two calls to live (keys named `*` or `**` escaped, so a rule matches only its key).
  */
 export const learnNoiseCommand = defineCommand({
   command: 'learn-noise',
@@ -66,11 +67,12 @@ export const learnNoiseCommand = defineCommand({
     await writeFile(out, formatRulesFile(rules, { comment }));
     for (const route of noise.routes) if (route.message) writeLine(io.stdout, route.message);
     const keyed = rules.filter((r) => r.arrayKey !== undefined).length;
+    const unordered = rules.filter((r) => r.unordered === true).length;
     writeLine(
       io.stdout,
       rules.length === 0
         ? `no noise found in ${probed} probed record(s); wrote an empty rules file to ${out}`
-        : `learned ${rules.length} rule(s) (${keyed} array key(s), ${rules.length - keyed} ignore(s)) from ${probed} probed record(s); wrote ${out}`,
+        : `learned ${rules.length} rule(s) (${keyed} array key(s), ${unordered} unordered array(s), ${rules.length - keyed - unordered} ignore(s)) from ${probed} probed record(s); wrote ${out}`,
     );
     return EXIT.pass;
   },

@@ -9,7 +9,8 @@ export function withDiffFlags<T>(yargs: Argv<T>) {
     .option('rules', { type: 'string', describe: 'Rules file (YAML or JSON)', group: 'Diff:' })
     .option('compare-headers', {
       type: 'string',
-      describe: 'Response headers compared, comma-separated (default content-type,cache-control,location,…)',
+      describe:
+        'Response headers compared, comma-separated; replaces the default list (content-type, content-encoding, cache-control, vary, location, content-location, link, x-total-count, CORS…)',
       group: 'Diff:',
     })
     .option('array-key', {
@@ -46,6 +47,13 @@ export function withDiffFlags<T>(yargs: Argv<T>) {
       type: 'boolean',
       default: true,
       describe: 'Equate Date/X-Request-Id/ETag-style headers and equivalent content types',
+      group: 'Diff:',
+    })
+    .option('normalize-origins', {
+      type: 'boolean',
+      default: true,
+      describe:
+        "Replace each side's own origin (scheme, host, port, base path) in bodies and Location/Content-Location/Link",
       group: 'Diff:',
     })
     .option('timestamp-window', {
@@ -111,6 +119,7 @@ export type DiffArgs = {
   'normalize-ids'?: boolean | undefined;
   'normalize-timestamps'?: boolean | undefined;
   'normalize-headers'?: boolean | undefined;
+  'normalize-origins'?: boolean | undefined;
   'timestamp-window'?: number | undefined;
   'version-header'?: string | undefined;
   'version-pointer'?: string | undefined;
@@ -187,8 +196,9 @@ export function diffOptionsFrom(args: DiffArgs, io: CliIo): DiffStageOptions {
     ids: args['normalize-ids'] ?? true,
     timestamps: args['normalize-timestamps'] ?? true,
     headers: args['normalize-headers'] ?? true,
+    origins: args['normalize-origins'] ?? true,
   };
-  if (!normalizers.ids || !normalizers.timestamps || !normalizers.headers) options.normalizers = normalizers;
+  if (Object.values(normalizers).includes(false)) options.normalizers = normalizers;
   setIf(options, 'timestampWindowMs', args['timestamp-window']);
   setIf(options, 'versionHeader', args['version-header']);
   setIf(options, 'versionPointer', args['version-pointer']);
