@@ -42,6 +42,16 @@ describe('diffResponses: numbers a double cannot hold', () => {
     ).toHaveLength(1);
   });
 
+  it('reports decimals with more than 15 significant digits on either side of the point', () => {
+    expect(
+      diffResponses(answer('[12345678.123456789]'), answer('[12345678.123456788]'), 'GET /a'),
+    ).toHaveLength(1);
+    expect(diffResponses(answer('[0.10000000000000000001]'), answer('[0.1]'), 'GET /a')).toHaveLength(1);
+    expect(diffResponses(answer('[0.30000000000000004]'), answer('[0.30000000000000004]'), 'GET /a')).toEqual(
+      [],
+    );
+  });
+
   it('equates the same decimal value written two ways, and equal plain numbers', () => {
     expect(diffResponses(answer('{"x":1e400,"y":1.5}'), answer('{"x":10E+399,"y":1.50}'), 'GET /a')).toEqual(
       [],
