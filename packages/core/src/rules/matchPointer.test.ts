@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregatePointer } from '../diff/pointer.js';
 import { createJudge } from './createJudge.js';
@@ -5,8 +6,22 @@ import {
   compilePointerPattern,
   compileSegmentsPattern,
   escapePatternSegment,
+  type PatternPart,
   parsePointerPattern,
 } from './matchPointer.js';
+
+/** The obvious backtracking matcher, as a reference on small inputs (exponential on large ones). */
+function reference(parts: readonly PatternPart[], i: number, path: readonly string[], j: number): boolean {
+  if (i === parts.length) return j === path.length;
+  const part = parts[i] as PatternPart;
+  if (part.type === 'any') {
+    for (let k = j; k <= path.length; k += 1) if (reference(parts, i + 1, path, k)) return true;
+    return false;
+  }
+  if (j >= path.length) return false;
+  if (part.type === 'literal' && part.text !== path[j]) return false;
+  return reference(parts, i + 1, path, j + 1);
+}
 
 /** A pointer `depth` segments deep that no `/**\/x/**\/x…/y` pattern matches (it never ends in `y`). */
 const deepMiss = (depth: number) => `/${Array.from({ length: depth }, () => 'x').join('/')}`;
@@ -53,6 +68,18 @@ describe('compilePointerPattern', () => {
     expect(aggregatePointer('/**')).toBe('/\\**');
     expect(aggregatePointer('/a/*/7')).toBe('/a/\\*/*');
     expect(compilePointerPattern(aggregatePointer('/**'))('/price')).toBe(false);
+  });
+
+  it('agrees with a backtracking reference on random patterns and pointers (property)', () => {
+    const segment = fc.constantFrom('a', 'b', '*', '**', '\\*', '\\**', '0', '');
+    const pattern = fc.array(segment, { maxLength: 7 }).map((s) => s.map((x) => `/${x}`).join(''));
+    const path = fc.array(fc.constantFrom('a', 'b', '*', '**', '0', ''), { maxLength: 7 });
+    fc.assert(
+      fc.property(pattern, path, (p, segments) => {
+        expect(compileSegmentsPattern(p)(segments)).toBe(reference(parsePointerPattern(p), 0, segments, 0));
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
   });
 
   it('answers twelve `**` against a 64-deep pointer that fails, in one pass over the segments', () => {
