@@ -52,6 +52,13 @@ export function createRedactor(rules: readonly Rule[]): Redactor {
   const mask = (active: readonly Entry[], value: unknown, path: string[]): unknown => {
     if (value === null || typeof value !== 'object') return value;
     const isArray = Array.isArray(value);
+    // Only JSON containers are walked: an exact number (see parseJsonBody) is a value, not an object.
+    if (
+      !isArray &&
+      Object.getPrototypeOf(value) !== Object.prototype &&
+      Object.getPrototypeOf(value) !== null
+    )
+      return value;
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {};
     for (const [key, child] of Object.entries(value)) {
       path.push(key);

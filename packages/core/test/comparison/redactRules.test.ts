@@ -90,6 +90,17 @@ describe('redact rules', () => {
     expect(text).not.toMatch(/123-45|4111|4242|999-00|555/);
   });
 
+  it('keeps exact numbers inside a masked subtree as numbers', async () => {
+    const comparer = await createComparer({ rules });
+    const live: ExchangeResponse = { ...answer({}), body: Buffer.from('{"a":1}') };
+    const candidate: ExchangeResponse = {
+      ...answer({}),
+      body: Buffer.from('{"a":1,"old":{"ssn":"1","n":12345678901234567891}}'),
+    };
+    const { differences } = comparer.compare({ record, route, live, candidate });
+    expect(JSON.stringify(differences[0]?.candidate)).toBe('{"ssn":"[redacted]","n":"12345678901234567891"}');
+  });
+
   it('answers isRedactedPointer for the report side, scoped by route; redact-only rules judge nothing', () => {
     expect(isRedactedPointer(rules, route, '/a/b/ssn')).toBe(true);
     expect(isRedactedPointer(rules, 'GET /orders/:id', '/a/b/ssn')).toBe(false);
