@@ -85,6 +85,42 @@ describe('bg-replay learn-noise', () => {
   });
 });
 
+describe('bg-replay learn-noise on arrays of scalars', () => {
+  it('writes unordered for tags that only change order, and no ignore rule for their elements', async () => {
+    const tagged = await startServer((_req, res) => {
+      const tags = ['red', 'green', 'blue', 'cyan'];
+      const k = 1 + Math.floor(Math.random() * 3);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ tags: [...tags.slice(k), ...tags.slice(0, k)], price: 10 }));
+    });
+    try {
+      const learned = await runCommand(
+        learnNoiseCommand,
+        [
+          'learn-noise',
+          '--logs',
+          log,
+          '--live',
+          tagged.url,
+          '--candidate',
+          tagged.url,
+          '--rps',
+          '0',
+          '--out',
+          'tags.yaml',
+        ],
+        { cwd: dir },
+      );
+      expect(learned.code).toBe(0);
+      const file = join(dir, 'tags.yaml');
+      const rules = parseRules(await readFile(file, 'utf8'), file);
+      expect(rules.map((r) => [r.pointer, r.unordered ?? r.ignore])).toEqual([['/tags', true]]);
+    } finally {
+      await tagged.close();
+    }
+  });
+});
+
 describe('diffOptionsFrom', () => {
   const io = { cwd: '/work', env: {} } as never;
 
