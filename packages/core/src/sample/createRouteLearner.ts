@@ -1,3 +1,4 @@
+import { createRouteMatcher, type RouteMatcher, type RouteTemplate } from '../routes/createRouteMatcher.js';
 import { isParameterSegment } from './inferRoute.js';
 
 /** Distinct values a segment position needs, across otherwise equal paths, to be a parameter. */
@@ -56,6 +57,9 @@ export function createRouteLearner(): RouteLearner {
   /** `METHOD length` pairs that have a learned position: other paths skip the key building. */
   const shapes = new Set<string>();
   let finished = false;
+  // The learned shapes of the prefix (`GET /users/:p1/posts/:p3`), so a path whose every segment is new
+  // (a new user and a new slug) still finds its route; an id-like segment only matches one in the template.
+  let shapeMatcher: RouteMatcher | undefined;
 
   const substitute = (method: string, segments: string[]): string[] => {
     if (learnedKeys.size === 0 || !shapes.has(`${method} ${segments.length}`)) return segments;
@@ -121,10 +125,39 @@ export function createRouteLearner(): RouteLearner {
         }
         if (!found) break;
       }
+      const templates = new Map<string, RouteTemplate>();
+      for (const { method, path } of paths.values()) {
+        const basic = segmentsOf(path);
+        const learnedAt = substitute(method, [...basic]);
+        if (!learnedAt.some((segment, i) => segment === PARAM && basic[i] !== PARAM)) continue;
+        const template = learnedAt
+          .map((segment, i) => (segment === PARAM && basic[i] !== PARAM ? `:p${i}` : segment))
+          .join('/');
+        if (templates.size < MAX_PATHS) templates.set(`${method} ${template}`, { method, path: template });
+      }
+      if (templates.size > 0) {
+        // Names kept literal at a learned position (`/products/featured`) must win over the learned shape.
+        const learnedOnly = createRouteMatcher([...templates.values()]);
+        const literals: RouteTemplate[] = [];
+        for (const { method, path } of paths.values()) {
+          const segments = substitute(method, segmentsOf(path));
+          const bare = segments.join('/');
+          if (!templates.has(`${method} ${bare}`) && learnedOnly.match(method, bare) !== undefined)
+            literals.push({ method, path: bare });
+        }
+        shapeMatcher = createRouteMatcher([...templates.values(), ...literals]);
+      }
       paths.clear();
     },
     route(method, path) {
-      const segments = substitute(method, segmentsOf(path));
+      let segments = segmentsOf(path);
+      const shape = shapeMatcher?.match(method, segments.join('/'));
+      if (shape !== undefined) {
+        segments = shape
+          .slice(shape.indexOf(' ') + 1)
+          .split('/')
+          .map((segment) => (segment.startsWith(':p') ? PARAM : segment));
+      } else segments = substitute(method, segments);
       let n = 0;
       const named = segments.map((segment) => {
         if (segment !== PARAM) return segment;
