@@ -115,3 +115,64 @@ export function finishCoverage(facts: SourceCoverageFacts, minCoverage: number):
   const ratio = facts.safeLines > 0 ? Math.min(1, facts.replayable / facts.safeLines) : null;
   return { ...facts, ratio, minCoverage };
 }
+
+/**
+ * Sums the coverage of shard reports into the whole run's (`bg-replay merge`); undefined unless every part
+ * has one. Counts add; causes, sources and strata add by name; the strictest `minCoverage` applies.
+ *
+ * @example
+ * mergeCoverage(reports.map((r) => r.coverage))?.ratio
+ */
+export function mergeCoverage(parts: ReadonlyArray<Coverage | undefined>): Coverage | undefined {
+  if (parts.length === 0 || parts.some((p) => p === undefined)) return undefined;
+  const all = parts as Coverage[];
+  const sum = (pick: (c: Coverage) => number) => all.reduce((s, c) => s + pick(c), 0);
+  const causes = new Map<string, Coverage['malformedCauses'][number]>();
+  const sources = new Map<string, { records: number; withQuery: number }>();
+  const strata = new Map<string, StratumSummary>();
+  for (const c of all) {
+    for (const cause of c.malformedCauses) {
+      const known = causes.get(cause.reason);
+      causes.set(cause.reason, known ? { ...known, count: known.count + cause.count } : { ...cause });
+    }
+    for (const s of c.sources) {
+      const known = sources.get(s.source) ?? { records: 0, withQuery: 0 };
+      sources.set(s.source, { records: known.records + s.records, withQuery: known.withQuery + s.withQuery });
+    }
+    for (const s of c.strata) {
+      const known = strata.get(s.stratum);
+      strata.set(
+        s.stratum,
+        known ? { ...known, seen: known.seen + s.seen, sampled: known.sampled + s.sampled } : { ...s },
+      );
+    }
+  }
+  const catchAll = sum((c) => c.catchAll.records);
+  const replayable = sum((c) => c.replayable);
+  const facts: SourceCoverageFacts = {
+    safeLines: sum((c) => c.safeLines),
+    replayable,
+    malformed: sum((c) => c.malformed),
+    malformedCauses: [...causes.values()]
+      .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1))
+      .slice(0, 5),
+    withoutConcretePath: sum((c) => c.withoutConcretePath),
+    catchAll: { records: catchAll, share: replayable > 0 ? catchAll / replayable : null },
+    otherHosts: sum((c) => c.otherHosts),
+    routesFrom: {
+      templates: sum((c) => c.routesFrom.templates),
+      log: sum((c) => c.routesFrom.log),
+      inferred: sum((c) => c.routesFrom.inferred),
+    },
+    learnedParameters: [...new Set(all.flatMap((c) => c.learnedParameters))].sort(),
+    sources: [...sources].map(([source, s]) => ({
+      source,
+      ...s,
+      queryStrings: s.withQuery > 0 ? 'present' : s.records >= QUERY_EVIDENCE ? 'absent' : 'unknown',
+    })),
+    strata: [...strata.values()]
+      .sort((a, b) => b.seen - a.seen || (a.stratum < b.stratum ? -1 : 1))
+      .slice(0, MAX_STRATA_LISTED),
+  };
+  return finishCoverage(facts, Math.max(...all.map((c) => c.minCoverage)));
+}
