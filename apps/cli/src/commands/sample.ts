@@ -53,7 +53,11 @@ export function renderSampleSummary(collected: CollectedSample): string {
     strataOf.set(stratum.route, list);
   }
   if (routes.length > 0) {
-    const width = Math.min(60, Math.max(5, ...routes.map(([route]) => route.length)));
+    const names = [
+      ...routes.map(([route]) => route),
+      ...collected.coverage.strata.map((s) => `  ${s.stratum.slice(s.route.length)}`),
+    ];
+    const width = Math.min(60, Math.max(5, ...names.map((name) => name.length)));
     const row = (name: string, sampled: number, seen: number) =>
       `${name.padEnd(width)}  ${String(sampled).padStart(6)}  ${String(seen).padStart(7)}`;
     lines.push('', `${'route'.padEnd(width)}  chosen     seen`);
