@@ -58,7 +58,11 @@ export function routeFromTemplate(method: string, template: string): string {
  * isCatchAllRoute('GET /:proxy+') // true
  */
 export function isCatchAllRoute(route: string): boolean {
-  return route.endsWith('+') || route.endsWith('+}') || route.endsWith(' $default');
+  // Checked on every record: look at the last character before comparing strings.
+  const last = route.charCodeAt(route.length - 1);
+  if (last === 43 /* + */) return true;
+  if (last === 125 /* } */) return route.endsWith('+}');
+  return last === 116 /* t */ && route.endsWith(' $default');
 }
 
 /** The record's route: the one from its log when known, else inferred from its path. */

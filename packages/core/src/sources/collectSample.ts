@@ -250,15 +250,21 @@ export async function collectSample(
   };
   type Subject = { method: string; path: string; route?: string; meta?: Record<string, string> };
   // The service's own templates first, then the log's route key unless it is a catch-all, then inference.
-  const routeFor = (subject: Subject): string => {
+  let knownFrom: 'templates' | 'log' = 'log';
+  // The route when learning cannot change it: a template's, or the log's own unless it is a catch-all.
+  const knownRoute = (subject: Subject): string | undefined => {
     const templated = matcher?.match(subject.method, subject.path);
     if (templated !== undefined) {
-      coverage.routed('templates');
+      knownFrom = 'templates';
       return templated;
     }
-    if (subject.route !== undefined && !isCatchAllRoute(subject.route)) {
-      coverage.routed('log');
-      return subject.route;
+    knownFrom = 'log';
+    return subject.route !== undefined && !isCatchAllRoute(subject.route) ? subject.route : undefined;
+  };
+  const routeFor = (subject: Subject, known = knownRoute(subject)): string => {
+    if (known !== undefined) {
+      coverage.routed(knownFrom);
+      return known;
     }
     coverage.routed('inferred');
     return learner.route(subject.method, subject.path);
@@ -294,11 +300,8 @@ export async function collectSample(
     if (!prefix) return;
     const held = prefix;
     prefix = undefined;
-    for (const { subject } of held) {
-      if (matcher?.match(subject.method, subject.path) !== undefined) continue;
-      if (subject.route === undefined || isCatchAllRoute(subject.route))
-        learner.learn(subject.method, subject.path);
-    }
+    for (const { subject } of held)
+      if (knownRoute(subject) === undefined) learner.learn(subject.method, subject.path);
     learner.finish();
     const routes = held.map(({ subject }) => routeFor(subject));
     for (const [i, { subject }] of held.entries()) shaper.learn(routes[i] as string, subject.path);
@@ -339,10 +342,19 @@ export async function collectSample(
           coverage.otherHost();
           continue;
         }
-        if (prefix) {
-          prefix.push({ outcome, subject });
+        const known = knownRoute(subject as Subject);
+        // Only records whose route must be inferred, or whose query shape must be learned, wait for learning.
+        if (prefix && (known === undefined || subject.path.includes('?'))) {
+          // Held records are parsed and copied now, so the prefix pins no read chunk (lazy lines would).
+          const parsed = outcome.kind === 'lazy' ? materialize(outcome) : outcome;
+          if (parsed.kind === 'malformed') {
+            noteMalformed({ ...parsed.position, reason: parsed.reason });
+            continue;
+          }
+          const record = outcome.kind === 'lazy' ? detachRecord(parsed.record) : parsed.record;
+          prefix.push({ outcome: { kind: 'record', record }, subject: record });
           if (prefix.length >= LEARNING_PREFIX) endLearning();
-        } else offer(outcome, subject, routeFor(subject));
+        } else offer(outcome, subject, routeFor(subject, known));
       }
     }
   }
