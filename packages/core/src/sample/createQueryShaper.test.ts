@@ -17,6 +17,13 @@ describe('createQueryShaper', () => {
     );
   });
 
+  it('keeps keys and values URL-encoded, so no control character reaches a terminal or a report', () => {
+    const hostile = createQueryShaper({ isSecret: () => false });
+    hostile.learn('GET /a', '/a?mode=%1b%5B31mred');
+    hostile.finish();
+    expect(hostile.stratum('GET /a', '/a?mode=%1b%5B31mred')).toBe('GET /a?mode=%1B%5B31mred');
+  });
+
   it('never shows the value of a secret key, and leaves a path without a query as its route', () => {
     expect(shaper.stratum('GET /orders', '/orders?token=t1')).toBe('GET /orders?token');
     expect(shaper.stratum('GET /orders', '/orders')).toBe('GET /orders');

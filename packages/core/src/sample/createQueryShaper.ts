@@ -75,7 +75,9 @@ export function createQueryShaper(options: { isSecret: (name: string) => boolean
       if (!query) return route;
       const parts = new Set<string>();
       for (const [key, value] of query) {
-        parts.add(enumerated.has(`${route}\u0000${key}`) ? `${key}=${value}` : key);
+        // Re-encoded: a stratum is printed and reported, so a logged value must not carry control characters.
+        const name = encodeURIComponent(key);
+        parts.add(enumerated.has(`${route}\u0000${key}`) ? `${name}=${encodeURIComponent(value)}` : name);
         if (parts.size >= MAX_KEYS) break;
       }
       const stratum = `${route}?${[...parts].sort().join('&')}`;
