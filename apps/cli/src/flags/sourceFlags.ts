@@ -110,7 +110,8 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
     })
     .option('min-per-route', {
       type: 'number',
-      describe: 'Records guaranteed per route (default: --min-samples, else 5)',
+      describe:
+        'Records guaranteed per stratum: a route and its query shape (default: --min-samples, else 5)',
       group: 'Sampling:',
     })
     .option('max-per-route', { type: 'number', describe: 'Records per route at most', group: 'Sampling:' })

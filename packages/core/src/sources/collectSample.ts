@@ -72,7 +72,7 @@ export interface SourceOptions extends RouteSourceOptions {
   sample?: number;
   /** Seed of the sample (default 1). */
   seed?: number;
-  /** Guaranteed records per route (default: `minSamples`, so every route can be judged). */
+  /** Guaranteed records per stratum, a route and its query shape (default: `minSamples`, so every route can be judged). */
   minPerRoute?: number;
   /** Records per route at most. */
   maxPerRoute?: number;
