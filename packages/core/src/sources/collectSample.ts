@@ -231,6 +231,7 @@ export async function collectSample(
     seed: options.seed ?? 1,
     minPerRoute: options.minPerRoute ?? options.minSamples ?? 5,
     maxPerRoute: options.maxPerRoute,
+    routeOfStratum: (stratum) => stratumRoute.get(stratum) ?? stratum,
     // Only kept candidates get here: parse lazy lines in full, and copy strings so no read chunk stays pinned.
     materialize(outcome) {
       const parsed = materialize(outcome);
