@@ -5,9 +5,15 @@ import { silentLogger } from './logger.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { Attempt, Report } from './report/reportTypes.js';
+import { finishCoverage } from './sample/createCoverageCounter.js';
 import { sleep as realSleep } from './sleep.js';
 import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
-import { checkVerdictOptions, DEFAULT_CONFIDENCE } from './verdict/computeVerdict.js';
+import {
+  checkCoverage,
+  checkVerdictOptions,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_MIN_COVERAGE,
+} from './verdict/computeVerdict.js';
 import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
 
 /**
@@ -37,6 +43,8 @@ export interface ValidateOptions
   retryIntervalMs?: number;
   /** Waits between attempts, for tests; rejects or returns early when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The least share of safe log lines that must be replayable for a pass (default 0.9; 0 turns the check off). */
+  minCoverage?: number;
 }
 
 function checkOptions(options: ValidateOptions): void {
@@ -65,6 +73,7 @@ function checkOptions(options: ValidateOptions): void {
   checkRange('live-error-breaker', options.liveErrorBreaker, 0.01, 1);
   checkRange('retry-until', options.retryUntilMs, 0, 86_400_000);
   checkRange('retry-interval', options.retryIntervalMs, 0, 86_400_000);
+  checkRange('min-coverage', options.minCoverage, 0, 1);
   checkVerdictOptions(options);
   if (options.logs.length === 0) throw new BgReplayError('E_USAGE', 'no log given: pass --logs <file|->');
 }
@@ -99,6 +108,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   let comparer = await createComparer({ ...options, privacy });
   const collected = await collectSample({ ...options, privacy, minSamples: verdictOptions.minSamples });
   logger.info('sampled', { ...collected.counts, routes: collected.seenPerRoute.size });
+  const coverage = finishCoverage(collected.coverage, options.minCoverage ?? DEFAULT_MIN_COVERAGE);
 
   // Retry until pass: the same sample is replayed again, each attempt with a fresh comparer so rule hits
   // and noise counts are those of the attempt the verdict comes from.
@@ -125,6 +135,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     comparer.finish(outcomes);
     judged = judgeRun(outcomes, collected.seenPerRoute, verdictOptions);
     const { verdict } = judged;
+    checkCoverage(verdict, coverage);
     if (options.signal?.aborted) {
       verdict.reasons.push({
         code: 'aborted',
@@ -178,6 +189,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       targets: { live: options.live, candidate: options.candidate },
       counts: { ...collected.counts, ...counts },
       malformed: collected.malformed,
+      coverage,
       tally,
       verdict,
       ruleHits: comparer.ruleHits(),

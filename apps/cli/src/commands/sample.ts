@@ -30,6 +30,7 @@ export function renderSampleSummary(collected: CollectedSample): string {
     ['exclude', 'excluded (--exclude)'],
     ['shard', 'other shards (--shard)'],
     ['duplicate', 'duplicates (--dedupe)'],
+    ['otherHost', 'HAR entries of other hosts (--har-host)'],
   ];
   for (const [key, label] of reasons) if (skippedBy[key] > 0) skipped.push(`${skippedBy[key]} ${label}`);
   lines.push(`skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}`);
@@ -38,21 +39,62 @@ export function renderSampleSummary(collected: CollectedSample): string {
   if (collected.malformed.length > 5 || counts.skipped.malformed > collected.malformed.length) {
     lines.push(`  … ${counts.skipped.malformed - Math.min(5, collected.malformed.length)} more malformed`);
   }
+  lines.push(...renderCoverage(collected.coverage));
   const chosen = new Map<string, number>();
   for (const { route } of collected.records) chosen.set(route, (chosen.get(route) ?? 0) + 1);
   const routes = [...collected.seenPerRoute.entries()].sort(
     (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
   );
+  // A route with several query shapes lists its strata under it.
+  const strataOf = new Map<string, typeof collected.coverage.strata>();
+  for (const stratum of collected.coverage.strata) {
+    const list = strataOf.get(stratum.route) ?? [];
+    list.push(stratum);
+    strataOf.set(stratum.route, list);
+  }
   if (routes.length > 0) {
-    const width = Math.min(60, Math.max(5, ...routes.map(([route]) => route.length)));
+    const names = [
+      ...routes.map(([route]) => route),
+      ...collected.coverage.strata.map((s) => `  ${s.stratum.slice(s.route.length)}`),
+    ];
+    const width = Math.min(60, Math.max(5, ...names.map((name) => name.length)));
+    const row = (name: string, sampled: number, seen: number) =>
+      `${name.padEnd(width)}  ${String(sampled).padStart(6)}  ${String(seen).padStart(7)}`;
     lines.push('', `${'route'.padEnd(width)}  chosen     seen`);
     for (const [route, seen] of routes) {
-      lines.push(
-        `${route.padEnd(width)}  ${String(chosen.get(route) ?? 0).padStart(6)}  ${String(seen).padStart(7)}`,
-      );
+      lines.push(row(route, chosen.get(route) ?? 0, seen));
+      const strata = strataOf.get(route) ?? [];
+      if (strata.length < 2 && strata[0]?.stratum === route) continue;
+      for (const s of strata)
+        lines.push(row(`  ${s.stratum.slice(route.length) || '(no query)'}`, s.sampled, s.seen));
     }
   }
   return collected.privacy.redactText(lines.join('\n'));
+}
+
+/** Coverage in a few lines: the replayable share, the top malformed causes, what sources could not carry. */
+export function renderCoverage(coverage: CollectedSample['coverage']): string[] {
+  const pct = (n: number, d: number) => (d > 0 ? `${((n / d) * 100).toFixed(1)}%` : '–');
+  const lines = [
+    `coverage: ${pct(coverage.replayable, coverage.safeLines)} of safe lines replayable (${coverage.replayable}/${coverage.safeLines})` +
+      `; routes from templates ${coverage.routesFrom.templates}, log ${coverage.routesFrom.log}, inferred ${coverage.routesFrom.inferred}` +
+      (coverage.catchAll.records > 0
+        ? `; ${coverage.catchAll.records} under catch-all route keys, re-inferred`
+        : ''),
+  ];
+  for (const cause of coverage.malformedCauses.slice(0, 3))
+    lines.push(
+      `  malformed ×${cause.count}: ${cause.reason} (e.g. ${cause.example.source}:${cause.example.line})`,
+    );
+  for (const source of coverage.sources) {
+    if (source.queryStrings === 'absent')
+      lines.push(
+        `  ${source.source}: no query strings in ${source.records} records (this source cannot carry them?)`,
+      );
+  }
+  if (coverage.learnedParameters.length > 0)
+    lines.push(`  learned parameters: ${coverage.learnedParameters.slice(0, 5).join(', ')}`);
+  return lines;
 }
 
 export const sampleCommand = defineCommand({

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   BgReplayError,
   type CloudWatchStrategy,
@@ -40,6 +41,12 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
         'Field map of application JSON logs: method=req.method,path=req.url,headers=req.headers,body=req.body',
       group: 'Input:',
     })
+    .option('har-host', {
+      type: 'string',
+      describe:
+        "HAR: the site's own host; entries for other hosts are skipped (default: the first entry's host)",
+      group: 'Input:',
+    })
     .option('since', {
       type: 'string',
       describe: 'CloudWatch: read the last 30m, 2h, 1d',
@@ -79,6 +86,16 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
       describe: 'CloudWatch: endpoint URL (tests, VPC endpoints)',
       group: 'CloudWatch:',
     })
+    .option('routes', {
+      type: 'string',
+      describe: 'File of route templates, one a line: GET /products/:sku, /orders/{id}/invoice',
+      group: 'Sampling:',
+    })
+    .option('openapi', {
+      type: 'string',
+      describe: "OpenAPI 3.x document (YAML or JSON) whose paths are the service's routes",
+      group: 'Sampling:',
+    })
     .option('sample', {
       type: 'number',
       default: DEFAULT_SAMPLE,
@@ -93,7 +110,8 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
     })
     .option('min-per-route', {
       type: 'number',
-      describe: 'Records guaranteed per route (default: --min-samples, else 5)',
+      describe:
+        'Records guaranteed per stratum: a route and its query shape (default: --min-samples, else 5)',
       group: 'Sampling:',
     })
     .option('max-per-route', { type: 'number', describe: 'Records per route at most', group: 'Sampling:' })
@@ -163,6 +181,9 @@ type SourceArgs = {
   logs: string[];
   format: string;
   map?: string | undefined;
+  'har-host'?: string | undefined;
+  routes?: string | undefined;
+  openapi?: string | undefined;
   since?: string | undefined;
   start?: string | undefined;
   end?: string | undefined;
@@ -227,6 +248,9 @@ export function sourceOptionsFrom(args: SourceArgs, io: CliIo): SourceOptions {
     allowMethods: parseList(args['allow-methods']).map((m) => m.toUpperCase()),
   };
   if (args.map) options.fieldMap = parseFieldMap(args.map);
+  if (args['har-host']) options.harHost = args['har-host'];
+  if (args.routes) options.routesFile = resolve(io.cwd, args.routes);
+  if (args.openapi) options.openapiFile = resolve(io.cwd, args.openapi);
   const minPerRoute = positiveInteger(args['min-per-route'], 'min-per-route');
   if (minPerRoute !== undefined) options.minPerRoute = minPerRoute;
   const maxPerRoute = positiveInteger(args['max-per-route'], 'max-per-route');

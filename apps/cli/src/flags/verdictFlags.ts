@@ -23,6 +23,13 @@ export function withVerdictFlags<T>(yargs: Argv<T>) {
       describe: 'Compared records a route needs to be judged',
       group: 'Verdict:',
     })
+    .option('min-coverage', {
+      type: 'number',
+      default: 0.9,
+      describe:
+        'Least share of safe log lines that must be replayable, 0..1; below it the run is inconclusive (0 = off)',
+      group: 'Verdict:',
+    })
     .option('latency-budget', {
       type: 'string',
       describe: 'Largest candidate/live latency ratios, e.g. p95=1.5,p50=1.3 (same run; p50, p95, p99)',
@@ -52,6 +59,7 @@ type VerdictArgs = {
   threshold: number;
   'min-samples': number;
   confidence?: number | undefined;
+  'min-coverage'?: number | undefined;
   'latency-budget'?: string | undefined;
   'retry-until'?: string | undefined;
   'retry-interval'?: string | undefined;
@@ -86,12 +94,14 @@ export function parseLatencyBudget(value: string): NonNullable<VerdictOptions['l
 /** Maps the verdict flags to the verdict and retry options of `validate`. */
 export function verdictOptionsFrom(
   args: VerdictArgs,
-): VerdictOptions & { retryUntilMs?: number; retryIntervalMs?: number } {
-  const options: VerdictOptions & { retryUntilMs?: number; retryIntervalMs?: number } = {
-    threshold: args.threshold,
-    minSamples: args['min-samples'],
-  };
+): VerdictOptions & { retryUntilMs?: number; retryIntervalMs?: number; minCoverage?: number } {
+  const options: VerdictOptions & { retryUntilMs?: number; retryIntervalMs?: number; minCoverage?: number } =
+    {
+      threshold: args.threshold,
+      minSamples: args['min-samples'],
+    };
   if (args.confidence !== undefined) options.confidence = args.confidence;
+  if (args['min-coverage'] !== undefined) options.minCoverage = args['min-coverage'];
   if (args['latency-budget'] !== undefined)
     options.latencyBudget = parseLatencyBudget(args['latency-budget']);
   if (args['retry-until'] !== undefined) {

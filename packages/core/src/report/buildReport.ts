@@ -21,6 +21,8 @@ export interface ReportInput {
   targets: { live: string; candidate: string };
   counts: Report['counts'];
   malformed: Report['malformed'];
+  /** The run's coverage section, when the source stage counted it. */
+  coverage?: Report['coverage'];
   tally: Tally;
   verdict: VerdictResult;
   ruleHits: Record<string, number>;
@@ -93,6 +95,7 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
     },
     counts: input.counts,
     malformed: input.malformed,
+    ...(input.coverage ? { coverage: input.coverage } : {}),
     routes: input.verdict.routes,
     fields,
     rules: {

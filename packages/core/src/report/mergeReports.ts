@@ -1,5 +1,6 @@
 import { BgReplayError } from '../errors.js';
 import { createPrivacy } from '../safety/privacy.js';
+import { mergeCoverage } from '../sample/createCoverageCounter.js';
 import {
   createTally,
   emptyRoute,
@@ -9,6 +10,7 @@ import {
   type Tally,
 } from '../verdict/aggregate.js';
 import {
+  checkCoverage,
   checkVerdictOptions,
   computeVerdict,
   DEFAULT_CONFIDENCE,
@@ -132,6 +134,8 @@ export function mergeReports(
   const reports = parts.map((p) => p.report);
   const tally = mergeTallies(reports.map(tallyOfReport));
   const verdict = computeVerdict([...tally.routes.values()], verdictOptions, tally.latency);
+  const coverage = mergeCoverage(reports.map((r) => r.coverage));
+  if (coverage) checkCoverage(verdict, coverage);
   // A part that stopped early (interrupted, or live looked unhealthy) cannot make the whole a pass.
   for (const [code, what] of [
     ['aborted', 'were interrupted before they finished'],
@@ -201,6 +205,7 @@ export function mergeReports(
         ...countsOf(tally),
       },
       malformed,
+      ...(coverage ? { coverage } : {}),
       tally,
       verdict,
       ruleHits,

@@ -55,6 +55,17 @@ const reportSchema = z.looseObject({
     errors: z.looseObject({ live: count, candidate: count }),
   }),
   malformed: z.array(z.looseObject({ source: z.string(), line: z.number(), reason: z.string() })),
+  coverage: z
+    .looseObject({
+      safeLines: count,
+      replayable: count,
+      ratio: rate,
+      minCoverage: z.number().min(0).max(1),
+      malformed: count,
+      sources: z.array(z.looseObject({ source: z.string(), records: count, withQuery: count })),
+      strata: z.array(z.looseObject({ route: z.string(), stratum: z.string(), seen: count, sampled: count })),
+    })
+    .optional(),
   routes: z.array(
     z.looseObject({
       route: z.string(),

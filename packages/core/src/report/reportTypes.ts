@@ -105,6 +105,55 @@ export interface LatencyCheck {
   ok: boolean;
 }
 
+/** One source's share of the replayable records, and whether any carried a query string. */
+export interface SourceCoverage {
+  source: string;
+  /** Replayable records read from it. */
+  records: number;
+  /** Of those, records with a query string. */
+  withQuery: number;
+  /** `absent`: none of at least 20 records carried one (API Gateway access logs cannot). */
+  queryStrings: 'present' | 'absent' | 'unknown';
+}
+
+/** One stratum of the sample: a route plus a query shape (`GET /orders?status=cancelled`). */
+export interface StratumSummary {
+  route: string;
+  stratum: string;
+  /** Records of it in the log (after filters). */
+  seen: number;
+  /** Records of it in the sample. */
+  sampled: number;
+}
+
+/** How much of the log the run could test, and why the rest could not be (docs/coverage-and-routes.md). */
+export interface Coverage {
+  /** Lines read, less unsafe methods and lines left out on purpose (`--include/--exclude/--live-status`, other HAR hosts). */
+  safeLines: number;
+  /** Safe lines that parsed into a replayable request. */
+  replayable: number;
+  /** `replayable / safeLines`; null without safe lines. */
+  ratio: number | null;
+  /** The least `ratio` that lets a run pass (`--min-coverage`). */
+  minCoverage: number;
+  malformed: number;
+  /** The most frequent malformed causes, largest first (at most 5). */
+  malformedCauses: Array<{ reason: string; count: number; example: { source: string; line: number } }>;
+  /** Malformed lines that lacked a concrete path (an API Gateway log without `$context.path`). */
+  withoutConcretePath: number;
+  /** Replayable records whose log route was a catch-all (`{proxy+}`, `$default`), re-inferred from the path. */
+  catchAll: { records: number; share: number | null };
+  /** HAR entries skipped because their host is not the recorded site's (`--har-host`). */
+  otherHosts: number;
+  /** Where routes came from: `--routes`/`--openapi` templates, the log's route keys, or inference. */
+  routesFrom: { templates: number; log: number; inferred: number };
+  /** Path positions learned to be parameters (`GET /products/*`). */
+  learnedParameters: string[];
+  sources: SourceCoverage[];
+  /** Strata per route, largest first (at most 200). */
+  strata: StratumSummary[];
+}
+
 /** The JSON report: a public contract. New fields may be added; existing ones keep their meaning. */
 export interface Report extends DiffSummary {
   /** Which part of a sharded run this is (`--shard i/N`); absent for a whole run and for a merge. */
@@ -143,6 +192,8 @@ export interface Report extends DiffSummary {
   };
   /** The first malformed lines, so a user can find them. */
   malformed: Array<{ source: string; line: number; reason: string }>;
+  /** What share of the log could be tested. Absent in reports before it existed and in merged reports. */
+  coverage?: Coverage;
   routes: RouteSummary[];
   fields: FieldSummary[];
   rules: { hits: Record<string, number>; unused: string[] };

@@ -8,8 +8,10 @@ export interface SamplerOptions<C = RequestRecord> {
   seed: number;
   /** Guaranteed records per route (fewer only when the route has fewer). */
   minPerRoute: number;
-  /** Optional cap per route. */
+  /** Optional cap per route (summed over the route's strata when `routeOfStratum` is given). */
   maxPerRoute?: number;
+  /** The route a stratum key belongs to, when strata are finer than routes (`GET /orders?status=cancelled`). */
+  routeOfStratum?: (stratum: string) => string;
   /**
    * Routes stratified on their own (default 10,000); later new routes share one stratum, so a log whose
    * paths never repeat cannot grow memory route by route.
@@ -162,7 +164,7 @@ export function createSampler<C = RequestRecord>(options: SamplerOptions<C>): Sa
 /** How many records each route gets: the guaranteed minimum first, the rest by largest remainder. */
 function allocate(
   strata: Map<string, Stratum>,
-  options: Pick<SamplerOptions<unknown>, 'size' | 'minPerRoute' | 'maxPerRoute'>,
+  options: Pick<SamplerOptions<unknown>, 'size' | 'minPerRoute' | 'maxPerRoute' | 'routeOfStratum'>,
 ): Map<string, number> {
   const allocation = new Map<string, number>();
   const cap = (stratum: Stratum) =>
@@ -203,5 +205,26 @@ function allocate(
     }
     if (!progressed) break;
   }
+  if (options.maxPerRoute !== undefined && options.routeOfStratum)
+    capRoutes(allocation, options.maxPerRoute, options.routeOfStratum);
   return allocation;
+}
+
+/** Trims routes whose strata together exceed `max`, from their largest stratum down, keeping one of each where it can. */
+function capRoutes(allocation: Map<string, number>, max: number, routeOf: (stratum: string) => string): void {
+  const byRoute = new Map<string, string[]>();
+  for (const stratum of allocation.keys()) {
+    const route = routeOf(stratum);
+    byRoute.set(route, [...(byRoute.get(route) ?? []), stratum]);
+  }
+  for (const strata of byRoute.values()) {
+    let total = strata.reduce((sum, s) => sum + (allocation.get(s) ?? 0), 0);
+    while (total > max) {
+      const largest = strata.reduce((a, b) => ((allocation.get(b) ?? 0) > (allocation.get(a) ?? 0) ? b : a));
+      const count = allocation.get(largest) ?? 0;
+      if (count === 0) break;
+      allocation.set(largest, count - 1);
+      total -= 1;
+    }
+  }
 }

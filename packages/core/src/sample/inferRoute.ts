@@ -39,14 +39,30 @@ export function inferRoute(method: string, path: string): string {
 }
 
 /**
- * Normalises a route template from a log (`/products/{id}`, `/files/{proxy+}`) to `GET /products/:id`.
+ * Normalises a route template from a log (`/products/{id}`, `/files/{proxy+}`) to `GET /products/:id`; a
+ * greedy parameter keeps its `+` (`GET /files/:proxy+`) so a catch-all can be told apart.
  *
  * @example
  * routeFromTemplate('get', '/products/{id}') // 'GET /products/:id'
  */
 export function routeFromTemplate(method: string, template: string): string {
-  const path = template.replace(/\{([^}+]+)\+?\}/g, ':$1');
+  const path = template.replace(/\{([^}+]+)(\+?)\}/g, ':$1$2');
   return `${method.toUpperCase()} ${path}`;
+}
+
+/**
+ * True for a catch-all route key (`ANY /{proxy+}`, `GET /api/:proxy+`): it names no route of the service,
+ * so the route is inferred again from the concrete path.
+ *
+ * @example
+ * isCatchAllRoute('GET /:proxy+') // true
+ */
+export function isCatchAllRoute(route: string): boolean {
+  // Checked on every record: look at the last character before comparing strings.
+  const last = route.charCodeAt(route.length - 1);
+  if (last === 43 /* + */) return true;
+  if (last === 125 /* } */) return route.endsWith('+}');
+  return last === 116 /* t */ && route.endsWith(' $default');
 }
 
 /** The record's route: the one from its log when known, else inferred from its path. */

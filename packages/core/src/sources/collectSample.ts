@@ -2,6 +2,7 @@ import { BgReplayError, checkRange } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RequestRecord } from '../model.js';
 import type { Report } from '../report/reportTypes.js';
+import { loadRouteMatcher, type RouteSourceOptions } from '../routes/loadRouteMatcher.js';
 import {
   createPrivacy,
   DEFAULT_SECRET_HEADERS,
@@ -9,9 +10,12 @@ import {
   type Privacy,
   SAFE_METHODS,
 } from '../safety/privacy.js';
+import { createCoverageCounter, type SourceCoverageFacts } from '../sample/createCoverageCounter.js';
+import { createQueryShaper } from '../sample/createQueryShaper.js';
 import { createRecordFilter, createShardCheck, type FilterReason } from '../sample/createRecordFilter.js';
+import { createRouteLearner } from '../sample/createRouteLearner.js';
 import { createSampler } from '../sample/createSampler.js';
-import { inferRoute, routeOf } from '../sample/inferRoute.js';
+import { isCatchAllRoute, routeOf } from '../sample/inferRoute.js';
 import { requestKey, stableHash53 } from '../sample/random.js';
 import { resolveTimeWindow } from './cloudwatch/parseTimeWindow.js';
 import type {
@@ -50,7 +54,7 @@ export interface CloudWatchSourceOptions {
 }
 
 /** Options of the first stages: which logs, how to read them, what is safe, what to sample. */
-export interface SourceOptions {
+export interface SourceOptions extends RouteSourceOptions {
   /** Where the records come from (files, streams, in-memory records, CloudWatch log groups). */
   logs: LogInput[];
   /** Aborting stops reading; the sample is chosen from what was read. */
@@ -68,7 +72,7 @@ export interface SourceOptions {
   sample?: number;
   /** Seed of the sample (default 1). */
   seed?: number;
-  /** Guaranteed records per route (default: `minSamples`, so every route can be judged). */
+  /** Guaranteed records per stratum, a route and its query shape (default: `minSamples`, so every route can be judged). */
   minPerRoute?: number;
   /** Records per route at most. */
   maxPerRoute?: number;
@@ -92,6 +96,11 @@ export interface SourceOptions {
   allowSecrets?: readonly string[];
   /** Headers set on every chosen record after stripping (credentials a replay needs); their values are scrubbed from reports. */
   headers?: Record<string, string>;
+  /**
+   * Host of a HAR's own site (`--har-host`); entries for other hosts (CDNs, analytics) are skipped and counted.
+   * Default: the host of the HAR's first entry.
+   */
+  harHost?: string;
   /** Window and strategy of `cloudwatch` inputs. */
   cloudwatch?: CloudWatchSourceOptions;
   /** Injected AWS clients. */
@@ -106,7 +115,10 @@ export interface SourceOptions {
  * Why records were skipped: every reason but `shard` adds up to `counts.skipped.filtered`; `shard` counts the
  * lines left to the other shards, which this run neither reads as its own nor counts.
  */
-export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard', number>;
+export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard' | 'otherHost', number>;
+
+/** Records read before routes and query shapes are learned from them (a bounded prefix of the log). */
+export const LEARNING_PREFIX = 10_000;
 
 /** What the source stages hand to the replay. */
 export interface CollectedSample {
@@ -119,6 +131,8 @@ export interface CollectedSample {
   malformed: Report['malformed'];
   /** The run's privacy policy, which has learned the secrets it stripped and the injected values. */
   privacy: Privacy;
+  /** How much of the log can be tested (the report's `coverage` without the verdict's `minCoverage`). */
+  coverage: SourceCoverageFacts;
 }
 
 const MAX_MALFORMED_LISTED = 20;
@@ -175,7 +189,14 @@ export async function collectSample(
     sampled: 0,
     skipped: { malformed: 0, unsafeMethod: 0, filtered: 0 },
   };
-  const skippedBy: SkippedBy = { include: 0, exclude: 0, liveStatus: 0, shard: 0, duplicate: 0 };
+  const skippedBy: SkippedBy = {
+    include: 0,
+    exclude: 0,
+    liveStatus: 0,
+    shard: 0,
+    duplicate: 0,
+    otherHost: 0,
+  };
   const malformed: Report['malformed'] = [];
   checkRange('sample', options.sample, 1, 1e9, true);
   checkRange('seed', options.seed, -(2 ** 31), 2 ** 32, true);
@@ -196,12 +217,21 @@ export async function collectSample(
   const filter = createRecordFilter(options);
   const inShard = createShardCheck(options.shard);
   const dedupe = options.dedupe === true;
+  const matcher = await loadRouteMatcher(options);
+  const learner = createRouteLearner();
+  const shaper = createQueryShaper({ isSecret: (name) => privacy.isSecretQueryParam(name) });
+  const coverage = createCoverageCounter();
+  const harHost = options.harHost?.toLowerCase();
+  const stratumRoute = new Map<string, string>();
   let failure: Report['malformed'][number] | undefined;
+  // The route of the candidate being offered: `materialize` runs inside `offer` and keeps it on the record.
+  let offeredRoute = '';
   const sampler = createSampler<SourceOutcome>({
     size: options.sample ?? DEFAULT_SAMPLE,
     seed: options.seed ?? 1,
     minPerRoute: options.minPerRoute ?? options.minSamples ?? 5,
     maxPerRoute: options.maxPerRoute,
+    routeOfStratum: (stratum) => stratumRoute.get(stratum) ?? stratum,
     // Only kept candidates get here: parse lazy lines in full, and copy strings so no read chunk stays pinned.
     materialize(outcome) {
       const parsed = materialize(outcome);
@@ -209,12 +239,75 @@ export async function collectSample(
         failure = { ...parsed.position, reason: parsed.reason };
         return undefined;
       }
-      return detachRecord(parsed.record);
+      const record = detachRecord(parsed.record);
+      record.route = offeredRoute;
+      return record;
     },
   });
   const noteMalformed = (entry: Report['malformed'][number]) => {
     counts.skipped.malformed += 1;
+    coverage.malformed(entry.reason, entry);
     if (malformed.length < MAX_MALFORMED_LISTED) malformed.push(entry);
+  };
+  type Subject = { method: string; path: string; route?: string; meta?: Record<string, string> };
+  // The service's own templates first, then the log's route key unless it is a catch-all, then inference.
+  let knownFrom: 'templates' | 'log' = 'log';
+  // The route when learning cannot change it: a template's, or the log's own unless it is a catch-all.
+  const knownRoute = (subject: Subject): string | undefined => {
+    const templated = matcher?.match(subject.method, subject.path);
+    if (templated !== undefined) {
+      knownFrom = 'templates';
+      return templated;
+    }
+    knownFrom = 'log';
+    return subject.route !== undefined && !isCatchAllRoute(subject.route) ? subject.route : undefined;
+  };
+  const routeFor = (subject: Subject, known = knownRoute(subject)): string => {
+    if (known !== undefined) {
+      coverage.routed(knownFrom);
+      return known;
+    }
+    coverage.routed('inferred');
+    return learner.route(subject.method, subject.path);
+  };
+  const offer = (outcome: SourceOutcome, subject: Subject, route: string) => {
+    if (filter) {
+      const why = filter(route, subject as Parameters<typeof filter>[1]);
+      if (why) {
+        counts.skipped.filtered += 1;
+        skippedBy[why] += 1;
+        return;
+      }
+    }
+    const source =
+      outcome.kind === 'record' ? (outcome.record.position?.source ?? 'records') : outcome.position.source;
+    coverage.replayable(source, subject.path.includes('?'));
+    if (subject.route !== undefined && isCatchAllRoute(subject.route)) coverage.catchAll();
+    const stratum = shaper.stratum(route, subject.path);
+    if (!stratumRoute.has(stratum)) stratumRoute.set(stratum, route);
+    offeredRoute = route;
+    const offered = sampler.offer(outcome, stratum, dedupe ? stableHash53(requestKey(subject)) : undefined);
+    if (offered === 'duplicate') {
+      counts.skipped.filtered += 1;
+      skippedBy.duplicate += 1;
+    } else if (offered === 'failed' && failure) {
+      noteMalformed(failure);
+      failure = undefined;
+    }
+  };
+  // Routes and query shapes are learned from a bounded prefix of the log, then that prefix is offered.
+  let prefix: Array<{ outcome: SourceOutcome; subject: Subject }> | undefined = [];
+  const endLearning = () => {
+    if (!prefix) return;
+    const held = prefix;
+    prefix = undefined;
+    for (const { subject } of held)
+      if (knownRoute(subject) === undefined) learner.learn(subject.method, subject.path);
+    learner.finish();
+    const routes = held.map(({ subject }) => routeFor(subject));
+    for (const [i, { subject }] of held.entries()) shaper.learn(routes[i] as string, subject.path);
+    shaper.finish();
+    for (const [i, { outcome, subject }] of held.entries()) offer(outcome, subject, routes[i] as string);
   };
   const readOptions = {
     format: options.format ?? 'auto',
@@ -244,28 +337,56 @@ export async function collectSample(
           counts.skipped.unsafeMethod += 1;
           continue;
         }
-        const route = subject.route ?? inferRoute(subject.method, subject.path);
-        if (filter) {
-          const why = filter(route, subject);
-          if (why) {
-            counts.skipped.filtered += 1;
-            skippedBy[why] += 1;
+        if (isOtherHarHost(subject as Subject, harHost)) {
+          counts.skipped.filtered += 1;
+          skippedBy.otherHost += 1;
+          coverage.otherHost();
+          continue;
+        }
+        const known = knownRoute(subject as Subject);
+        // Only records whose route must be inferred, or whose query shape must be learned, wait for learning.
+        if (prefix && (known === undefined || subject.path.includes('?'))) {
+          // Held records are parsed and copied now, so the prefix pins no read chunk (lazy lines would).
+          const parsed = outcome.kind === 'lazy' ? materialize(outcome) : outcome;
+          if (parsed.kind === 'malformed') {
+            noteMalformed({ ...parsed.position, reason: parsed.reason });
             continue;
           }
-        }
-        const offered = sampler.offer(outcome, route, dedupe ? stableHash53(requestKey(subject)) : undefined);
-        if (offered === 'duplicate') {
-          counts.skipped.filtered += 1;
-          skippedBy.duplicate += 1;
-        } else if (offered === 'failed' && failure) {
-          noteMalformed(failure);
-          failure = undefined;
-        }
+          const record = outcome.kind === 'lazy' ? detachRecord(parsed.record) : parsed.record;
+          prefix.push({ outcome: { kind: 'record', record }, subject: record });
+          if (prefix.length >= LEARNING_PREFIX) endLearning();
+        } else offer(outcome, subject, routeFor(subject, known));
       }
     }
   }
-  const { records, seenPerRoute } = sampler.result();
+  endLearning();
+  const { records, seenPerRoute: seenPerStratum } = sampler.result();
   counts.sampled = records.length;
+  const seenPerRoute = new Map<string, number>();
+  for (const [stratum, seen] of seenPerStratum) {
+    const route = stratumRoute.get(stratum) ?? stratum;
+    seenPerRoute.set(route, (seenPerRoute.get(route) ?? 0) + seen);
+  }
+  const sampledPerStratum = new Map<string, number>();
+  for (const record of records) {
+    const stratum = shaper.stratum(routeOf(record), record.path);
+    sampledPerStratum.set(stratum, (sampledPerStratum.get(stratum) ?? 0) + 1);
+  }
+  const strata = [...seenPerStratum].map(([stratum, seen]) => ({
+    route: stratumRoute.get(stratum) ?? stratum,
+    stratum,
+    seen,
+    sampled: sampledPerStratum.get(stratum) ?? 0,
+  }));
+  const facts = coverage.facts(
+    {
+      read: counts.read,
+      malformed: counts.skipped.malformed,
+      unsafeMethod: counts.skipped.unsafeMethod,
+      leftOut: counts.skipped.filtered - skippedBy.duplicate,
+    },
+    { learnedParameters: learner.learned(), strata },
+  );
   const injected = options.headers ?? {};
   for (const value of Object.values(injected)) privacy.remember(value, 'header');
   const chosen = records.map((record) => {
@@ -273,5 +394,19 @@ export async function collectSample(
     for (const [name, value] of Object.entries(injected)) stripped.headers[name.toLowerCase()] = value;
     return { record: stripped, route: routeOf(record) };
   });
-  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy };
+  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy, coverage: facts };
+}
+
+/**
+ * True for a HAR entry whose host is not the recorded site's: `harHost` when given, else the host of the HAR's
+ * first entry (the page itself), which the HAR parser notes as `meta.harMainHost`. The note is removed.
+ */
+function isOtherHarHost(subject: { meta?: Record<string, string> }, harHost: string | undefined): boolean {
+  const meta = subject.meta;
+  const main = meta?.harMainHost;
+  if (meta === undefined || main === undefined) return false;
+  delete meta.harMainHost;
+  const host = (meta.host ?? '').toLowerCase();
+  const wanted = harHost ?? main.toLowerCase();
+  return host !== wanted && host.replace(/:\d+$/, '') !== wanted;
 }

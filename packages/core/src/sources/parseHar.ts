@@ -71,6 +71,7 @@ export const harParser: FormatParser = {
     let entry: string[] = [];
     let entryLine = 0;
     let sawContent = false;
+    let mainHost: string | undefined;
     return {
       line(text, line) {
         if (text.trim() !== '') sawContent = true;
@@ -153,7 +154,13 @@ export const harParser: FormatParser = {
         emit({ kind: 'malformed', position, reason: 'HAR entry is not valid JSON' });
         return;
       }
-      emitResult(emit, parseHarEntry(value), position);
+      const parsed = parseHarEntry(value);
+      // The site's main host is the first entry's (the page); collectSample skips other hosts' entries.
+      if ('method' in parsed && parsed.meta?.host) {
+        mainHost ??= parsed.meta.host;
+        parsed.meta.harMainHost = mainHost;
+      }
+      emitResult(emit, parsed, position);
     }
   },
 };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { counted, down, ok, outcome } from '../../test/verdict/outcomes.js';
+import type { Coverage } from '../report/reportTypes.js';
 import type { RecordOutcome } from './aggregate.js';
-import { checkVerdictOptions, computeVerdict } from './computeVerdict.js';
+import { checkCoverage, checkVerdictOptions, computeVerdict } from './computeVerdict.js';
 import { judgeRun } from './judgeRun.js';
 
 const route = 'GET /orders/:id';
@@ -157,5 +158,52 @@ describe('computeVerdict: order', () => {
     const b = computeVerdict([...routes].reverse(), { threshold: 0.9, minSamples: 5 });
     expect(b.reasons).toEqual(a.reasons);
     expect(a.reasons.map((r) => r.route)).toEqual(['GET /a', 'GET /b']);
+  });
+});
+
+describe('checkCoverage', () => {
+  const coverage = (over: Partial<Coverage> = {}): Coverage => ({
+    safeLines: 1000,
+    replayable: 466,
+    ratio: 0.466,
+    minCoverage: 0.9,
+    malformed: 534,
+    malformedCauses: [
+      {
+        reason: 'no concrete request path (log $context.path)',
+        count: 534,
+        example: { source: 'api.log', line: 2 },
+      },
+    ],
+    withoutConcretePath: 534,
+    catchAll: { records: 0, share: 0 },
+    otherHosts: 0,
+    routesFrom: { templates: 0, log: 466, inferred: 0 },
+    learnedParameters: [],
+    sources: [{ source: 'api.log', records: 466, withQuery: 0, queryStrings: 'absent' }],
+    strata: [],
+    ...over,
+  });
+
+  it('turns a pass into inconclusive when too few safe lines were replayable, naming the cause first', () => {
+    const v = checkCoverage(judge(matching(100)), coverage());
+    expect(v.verdict).toBe('inconclusive');
+    expect(codes(v)).toEqual(['low-coverage', 'no-query-strings']);
+    expect(v.reasons[0]?.message).toBe(
+      'only 46.6% of safe lines (466/1000) could be replayed, below --min-coverage 90.0%: 534 malformed; top cause: no concrete request path (log $context.path) ×534 (e.g. api.log:2): log $context.path in the API Gateway access-log format (see docs/coverage-and-routes.md)',
+    );
+  });
+
+  it('keeps a failure a failure, and only warns about missing query strings when coverage is enough', () => {
+    expect(checkCoverage(judge(differing(10)), coverage()).verdict).toBe('fail');
+    const v = checkCoverage(judge(matching(100)), coverage({ ratio: 0.95, minCoverage: 0.9 }));
+    expect(v.verdict).toBe('pass');
+    expect(codes(v)).toEqual(['pass', 'no-query-strings']);
+    expect(v.reasons[1]?.message).toMatch(/^api\.log: none of 466 records carried a query string/);
+  });
+
+  it('is off with a minimum of 0', () => {
+    const v = checkCoverage(judge(matching(100)), coverage({ minCoverage: 0, sources: [] }));
+    expect(codes(v)).toEqual(['pass']);
   });
 });

@@ -1,6 +1,6 @@
 import { BgReplayError } from '../errors.js';
 import type { Verdict } from '../model.js';
-import type { LatencyCheck, LatencyQuantile, Reason, RouteSummary } from '../report/reportTypes.js';
+import type { Coverage, LatencyCheck, LatencyQuantile, Reason, RouteSummary } from '../report/reportTypes.js';
 import type { RouteTally } from './aggregate.js';
 import { type LatencySketch, quantile } from './latencySketch.js';
 import { recordsNeeded, wilsonLowerBound, zForConfidence } from './wilson.js';
@@ -233,4 +233,45 @@ export function computeVerdict(
     });
   }
   return { verdict, reasons, matchRate, matchRateLowerBound, routes: summaries, latencyChecks };
+}
+
+/** The least share of safe lines that must be replayable for a run to pass (`--min-coverage`). */
+export const DEFAULT_MIN_COVERAGE = 0.9;
+
+/**
+ * The coverage check, apart from the match rate: a run that could replay less than `coverage.minCoverage` of
+ * its safe lines is at best `inconclusive`, with the cause first among the reasons; a source that carried no
+ * query string at all adds a warning (not by itself a failure). Mutates and returns `result`.
+ *
+ * @example
+ * checkCoverage(verdict, report.coverage).verdict // 'inconclusive' when 48% of safe lines were replayable
+ */
+export function checkCoverage(result: VerdictResult, coverage: Coverage): VerdictResult {
+  const { ratio, minCoverage } = coverage;
+  if (ratio !== null && ratio < minCoverage) {
+    if (result.verdict === 'pass') {
+      result.verdict = 'inconclusive';
+      result.reasons = result.reasons.filter((r) => r.code !== 'pass');
+    }
+    const top = coverage.malformedCauses[0];
+    const cause = top
+      ? `; top cause: ${top.reason} ×${top.count} (e.g. ${top.example.source}:${top.example.line})`
+      : '';
+    const hint =
+      coverage.withoutConcretePath > 0
+        ? ': log $context.path in the API Gateway access-log format (see docs/coverage-and-routes.md)'
+        : '';
+    result.reasons.unshift({
+      code: 'low-coverage',
+      message: `only ${percent(ratio)} of safe lines (${coverage.replayable}/${coverage.safeLines}) could be replayed, below --min-coverage ${percent(minCoverage)}: ${coverage.malformed} malformed${cause}${hint}`,
+    });
+  }
+  for (const source of coverage.sources) {
+    if (source.queryStrings !== 'absent') continue;
+    result.reasons.push({
+      code: 'no-query-strings',
+      message: `${source.source}: none of ${source.records} records carried a query string, so variants such as ?page=2 were replayed without it; API Gateway access logs cannot log query strings: use ALB access logs or application logs (--map) if the service reads them`,
+    });
+  }
+  return result;
 }
