@@ -31,8 +31,17 @@ export interface RouteSummary {
   /** Records seen in the log for this route (before sampling). */
   seen: number;
   errors: { live: number; candidate: number };
-  /** `breaking`: counted (not allowed by a rule or policy) `removed`/`type` differences. */
-  critical: { candidate5xx: number; candidateErrors: number; breaking: number };
+  /**
+   * `candidate5xx` and `candidateErrors` count records; `breaking` counts values: counted (not allowed by a
+   * rule or policy) `removed`/`type` differences. `records`: compared records with at least one critical
+   * finding (absent in reports before it existed).
+   */
+  critical: { candidate5xx: number; candidateErrors: number; breaking: number; records?: number };
+  /**
+   * The route met the threshold but its own lower bound is short of it: it does not block a pass (the run
+   * is judged on the overall bound), and its verdict is `pass`. Absent when false.
+   */
+  lowConfidence?: true;
   /**
    * `errors` broken down by transport error code (`timeout`, `connection-reset`, ...), per side; live's
    * `status-5xx` counts records not compared because live itself answered 5xx. Absent in reports before it existed.

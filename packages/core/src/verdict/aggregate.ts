@@ -51,7 +51,7 @@ export function emptyRoute(route: string, seen = 0): RouteTally {
     differed: 0,
     probed: 0,
     errors: { live: 0, candidate: 0 },
-    critical: { candidate5xx: 0, candidateErrors: 0, breaking: 0 },
+    critical: { candidate5xx: 0, candidateErrors: 0, breaking: 0, records: 0 },
     errorCodes: { live: {}, candidate: {} },
     truncated: { live: 0, candidate: 0 },
     sketches: { live: createSketch(), candidate: createSketch() },
@@ -109,9 +109,10 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     if (!exchange.ok) countIn(route.errorCodes[side], exchange.code, 1);
     else if (exchange.truncated) route.truncated[side] += 1;
   }
-  // Live's own 5xx is no reference: unless candidate failed the same way, the record is not compared
-  // (a field missing from live's error page is not the candidate's breaking change).
-  const liveBroken = live.ok && live.status >= 500 && !(candidate.ok && candidate.status >= 500);
+  // Live's own 5xx is no reference, and a record where both sides failed is no evidence that they agree:
+  // the record is not compared (a field missing from live's error page is not the candidate's breaking
+  // change, and two 503s are not a match). Too few compared records then make the run inconclusive.
+  const liveBroken = live.ok && live.status >= 500;
   if (liveBroken) countIn(route.errorCodes.live, 'status-5xx', 1);
   if (!live.ok || liveBroken) {
     route.errors.live += 1;
@@ -119,13 +120,19 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     return;
   }
   route.compared += 1;
+  route.critical.records ??= 0;
   if (!candidate.ok) {
     route.errors.candidate += 1;
     route.critical.candidateErrors += 1;
+    route.critical.records += 1;
     route.differed += 1;
     return;
   }
-  if (candidate.status >= 500 && live.status < 500) route.critical.candidate5xx += 1;
+  let critical = false;
+  if (candidate.status >= 500) {
+    route.critical.candidate5xx += 1;
+    critical = true;
+  }
   let counted = 0;
   for (const difference of outcome.differences) {
     const field = fieldTally(tally, outcome.route, difference);
@@ -133,7 +140,10 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     if (disposition.counted) {
       counted += 1;
       field.count += 1;
-      if (difference.kind === 'removed' || difference.kind === 'type') route.critical.breaking += 1;
+      if (difference.kind === 'removed' || difference.kind === 'type') {
+        route.critical.breaking += 1;
+        critical = true;
+      }
       field.samples = keepSamples([...field.samples, sampleOf(outcome, difference)]);
     } else {
       const by =
@@ -145,6 +155,7 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
       field.hidden[by] = (field.hidden[by] ?? 0) + 1;
     }
   }
+  if (critical) route.critical.records += 1;
   if (counted === 0) route.matched += 1;
   else route.differed += 1;
 }
@@ -214,6 +225,11 @@ function addRoute(into: RouteTally, from: RouteTally): void {
   into.critical.candidate5xx += from.critical.candidate5xx;
   into.critical.candidateErrors += from.critical.candidateErrors;
   into.critical.breaking += from.critical.breaking;
+  // Reports before `records` existed: each critical value is taken as its own record (an upper bound).
+  into.critical.records =
+    (into.critical.records ?? 0) +
+    (from.critical.records ??
+      from.critical.candidate5xx + from.critical.candidateErrors + from.critical.breaking);
   into.errorCodes ??= { live: {}, candidate: {} };
   into.truncated ??= { live: 0, candidate: 0 };
   for (const side of ['live', 'candidate'] as const) {
