@@ -1,4 +1,4 @@
-import { percent, escapeXml as x } from './format.js';
+import { percent, topDifferences, escapeXml as x } from './format.js';
 import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
 
 export interface JunitOptions {
@@ -15,18 +15,16 @@ const short = (value: unknown) => {
 };
 
 function differencesOf(report: Report, route: string, top: number): string[] {
-  return report.fields
-    .filter((f: FieldSummary) => f.route === route && f.count > 0)
-    .slice(0, top)
-    .flatMap((f) => {
-      const lines = [`  ${f.pointer || '(body)'}  ${f.kind} ×${f.count}`];
-      const s = f.samples[0];
-      if (s)
-        lines.push(
-          `      e.g. ${s.method} ${s.path}: live ${short(s.live)}  candidate ${short(s.candidate)}`,
-        );
-      return lines;
-    });
+  return topDifferences(
+    report.fields.filter((f: FieldSummary) => f.route === route),
+    top,
+  ).flatMap((f) => {
+    const lines = [`  ${f.pointer || '(body)'}  ${f.kind} ×${f.count}`];
+    const s = f.samples[0];
+    if (s)
+      lines.push(`      e.g. ${s.method} ${s.path}: live ${short(s.live)}  candidate ${short(s.candidate)}`);
+    return lines;
+  });
 }
 
 function routeCase(

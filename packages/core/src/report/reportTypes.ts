@@ -114,6 +114,25 @@ export interface LatencyCheck {
   ok: boolean;
 }
 
+/**
+ * What the report left out to stay bounded and safe to share. Absent in reports before it existed.
+ */
+export interface ReportLimits {
+  /** `--report-bodies`: `none` keeps pointers and kinds only, `redacted` masks secret-looking values. */
+  bodies: 'none' | 'redacted' | 'full';
+  /** Pointer rows kept per route (the most counted first). */
+  maxFieldsPerRoute: number;
+  /** Samples kept per pointer row (distinct pairs of values). */
+  maxSamplesPerField: number;
+  /** Distinct differing keys under one object before they are counted together as `*`. */
+  maxPointerKeys: number;
+  /** Pointer rows left out by `maxFieldsPerRoute`, and the differences (counted + hidden) they held. */
+  droppedFields: number;
+  droppedDifferences: number;
+  /** Objects whose keys were counted together as `*`: route and the parent pointer. */
+  collapsed: Array<{ route: string; pointer: string }>;
+}
+
 /** The JSON report: a public contract. New fields may be added; existing ones keep their meaning. */
 export interface Report extends DiffSummary {
   /** Which part of a sharded run this is (`--shard i/N`); absent for a whole run and for a merge. */
@@ -158,4 +177,5 @@ export interface Report extends DiffSummary {
   latency: { live: Quantiles; candidate: Quantiles };
   /** Exact state for merging shards (`bg-replay merge`). */
   sketches: { live: LatencySketch; candidate: LatencySketch };
+  limits?: ReportLimits;
 }
