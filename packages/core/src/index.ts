@@ -95,6 +95,7 @@ export {
 export { type MergeOptions, mergeReports, tallyOfReport } from './report/mergeReports.js';
 export { parseReport } from './report/parseReport.js';
 export {
+  limitReportBodies,
   limitSampleValues,
   maskSecretText,
   maskSecretValues,

@@ -101,3 +101,25 @@ export function limitSampleValues<T extends { pointer: string; live?: unknown; c
   if (candidate !== undefined) out.candidate = maskSecretValues(candidate, key);
   return out;
 }
+
+/**
+ * A saved report with its samples' values limited to `mode` (for re-rendering and merging): values can be
+ * masked or left out again, never brought back, so `full` keeps what the report has.
+ *
+ * @example
+ * const shareable = limitReportBodies(report, 'none');
+ */
+export function limitReportBodies<
+  R extends { fields: Array<{ samples: Array<{ pointer: string }> }>; limits?: { bodies: ReportBodies } },
+>(report: R, mode: ReportBodies): R {
+  const saved = report.limits?.bodies ?? 'full';
+  const strictest = (['none', 'redacted', 'full'] as const).find((m) => m === mode || m === saved) ?? mode;
+  return {
+    ...report,
+    fields: report.fields.map((field) => ({
+      ...field,
+      samples: field.samples.map((sample) => limitSampleValues(sample, strictest)),
+    })),
+    ...(report.limits ? { limits: { ...report.limits, bodies: strictest } } : {}),
+  };
+}
