@@ -1,6 +1,6 @@
 /** Formatting shared by the renderers. */
 
-import type { FieldSummary, Reason, RouteSummary } from './reportTypes.js';
+import type { FieldSummary, Reason, ReportLimits, RouteSummary } from './reportTypes.js';
 
 export const percent = (rate: number | null | undefined, digits = 1): string =>
   rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(digits)}%`;
@@ -150,4 +150,29 @@ export function criticalText(route: Pick<RouteSummary, 'critical'>): string {
   if (values === 0) return '–';
   if (records === undefined) return `[${values} values]`;
   return records === values ? String(records) : `${records} [${values} values]`;
+}
+
+/**
+ * What the report left out, in words, or `''` when nothing was: rows over the cap, objects whose keys were
+ * counted together, response values masked or dropped.
+ *
+ * @example
+ * limitsText(report.limits) // 'response values redacted; 3 pointer row(s) holding 40 difference(s) left out …'
+ */
+export function limitsText(limits: ReportLimits | undefined): string {
+  if (!limits) return '';
+  const parts: string[] = [];
+  if (limits.bodies !== 'full')
+    parts.push(
+      limits.bodies === 'none' ? 'response values left out' : 'secret-looking response values masked',
+    );
+  if (limits.droppedFields > 0)
+    parts.push(
+      `${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route)`,
+    );
+  if (limits.collapsed.length > 0)
+    parts.push(
+      `keys of ${limits.collapsed.length} object(s) counted together as * (more than ${limits.maxPointerKeys} distinct keys differed)`,
+    );
+  return parts.join('; ');
 }

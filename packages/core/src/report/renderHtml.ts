@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { bucketRange, type LatencySketch, quantile } from '../verdict/latencySketch.js';
-import { criticalText, escapeHtml as h, millis, percent, routeStatus, topDifferences } from './format.js';
+import {
+  criticalText,
+  escapeHtml as h,
+  limitsText,
+  millis,
+  percent,
+  routeStatus,
+  topDifferences,
+} from './format.js';
 import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
@@ -259,6 +267,7 @@ ${rules ? `<h2>Rules</h2><table><thead><tr><th>Rule</th><th class="n">Difference
 ${attempts ? `<h2>Attempts</h2><table><thead><tr><th class="n">#</th><th>Started</th><th class="n">Took</th><th>Verdict</th><th class="n">Rate</th><th class="n">Lower bound</th></tr></thead><tbody>${attempts}</tbody></table>` : ''}
 <h2>Counts</h2>
 <p>Read ${counts.read} log lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe methods, ${counts.skipped.filtered} filtered. Replayed ${counts.sampled}; compared ${counts.compared}; live errors ${counts.errors.live}, candidate errors ${counts.errors.candidate}.</p>
+${limitsText(report.limits) ? `<p id="limits">Report limits: ${h(limitsText(report.limits))}.</p>` : ''}
 ${report.malformed.length > 0 ? `<ul>${report.malformed.map((m) => `<li><code>${h(`${m.source}:${m.line}`)}</code> ${h(m.reason)}</li>`).join('')}</ul>` : ''}
 </main>
 <footer class="muted"><p>${h(report.tool.name)} ${h(report.tool.version)}, report schema ${report.schemaVersion}</p></footer>

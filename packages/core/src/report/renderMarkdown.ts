@@ -3,6 +3,7 @@ import {
   criticalText,
   escapeHtml,
   flattenLine,
+  limitsText,
   markdownFence,
   escapeMarkdown as md,
   millis,
@@ -140,6 +141,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     }
   }
   const { counts } = report;
+  const limits = limitsText(report.limits);
+  if (limits) out.push('', `Report limits: ${md(limits)}.`);
   out.push(
     '',
     `<sub>Read ${counts.read} log lines (${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe methods, ${counts.skipped.filtered} filtered), replayed ${counts.sampled}${report.mergedFrom ? `, merged from ${report.mergedFrom} shards` : ''}; ${md(report.tool.name)} ${md(report.tool.version)}.</sub>`,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeReports } from '../../src/report/mergeReports.js';
+import { renderHtml } from '../../src/report/renderHtml.js';
+import { renderMarkdown } from '../../src/report/renderMarkdown.js';
 import type { RecordOutcome } from '../../src/verdict/aggregate.js';
 import { MAX_POINTER_KEYS } from '../../src/verdict/aggregate.js';
 import { counted, outcome, reportOf } from './outcomes.js';
@@ -27,6 +29,8 @@ describe('pointer cardinality', () => {
     expect(report.fields[0]?.count).toBe(200 * 40);
     expect(report.limits?.collapsed).toEqual([{ route, pointer: '' }]);
     expect(report.limits?.maxPointerKeys).toBe(MAX_POINTER_KEYS);
+    expect(renderMarkdown(report)).toContain('keys of 1 object\\(s\\) counted together as \\*');
+    expect(renderHtml(report)).toContain('keys of 1 object(s) counted together as *');
   });
 
   it('keeps separate rows while an object has few differing keys', () => {
@@ -69,6 +73,7 @@ describe('pointer cardinality', () => {
     expect(report.fields).toHaveLength(100);
     expect(report.limits?.droppedFields).toBe(60);
     expect(report.limits?.droppedDifferences).toBe(60 * 30);
+    expect(renderHtml(report)).toContain('60 pointer row(s) holding 1800 difference(s) left out (at most 100 per route)');
   });
 
   it('keeps one sample per distinct pair of values', () => {
