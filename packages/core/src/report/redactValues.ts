@@ -19,8 +19,9 @@ const VALUE_PATTERNS: ReadonlyArray<[RegExp, string | ((...groups: string[]) => 
     /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
     '[redacted:private-key]',
   ],
-  // AWS access key ids (long-term AKIA, temporary ASIA, and the other documented prefixes).
-  [/\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\b/g, '[redacted:aws-key]'],
+  // AWS credential ids by their unique-ID prefix (IAM User Guide, "IAM identifiers", unique ID prefixes):
+  // AKIA access keys, ASIA temporary STS keys, ABIA STS bearer tokens, ACCA context-specific credentials.
+  [/\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, '[redacted:aws-key]'],
   // Connection strings and URLs with user:password@ (postgres://, mongodb+srv://, redis://, https://).
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s:@/'"<>]*:[^\s@/'"<>]*@/gi, (_m, scheme) => `${scheme}[redacted]@`],
   // JSON Web Tokens.
