@@ -249,7 +249,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the hostile HTML report in headless Chro
         await page.goto(pageUrl, { waitUntil: 'load' });
         expect(await page.title()).toBe('bg-replay: FAIL');
         expect(
-          await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+          // The page's global object, named without DOM typings (this package compiles for Node).
+          await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
         ).toBeUndefined();
         expect(await page.locator('script').count()).toBe(1);
         expect(await page.locator('img, iframe, object, embed, a[href]').count()).toBe(0);
