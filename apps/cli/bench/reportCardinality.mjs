@@ -37,7 +37,7 @@ await writeFile(
 const rssHook = join(dir, 'rss.mjs');
 await writeFile(
   rssHook,
-  "process.on('exit', () => process.stderr.write(`maxRSS ${process.resourceUsage().maxRSS}\\n`));\n",
+  "process.on('exit', () => process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n'));\n",
 );
 const live = await idKeyedServer();
 const candidate = await idKeyedServer();

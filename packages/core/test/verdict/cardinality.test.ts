@@ -73,7 +73,9 @@ describe('pointer cardinality', () => {
     expect(report.fields).toHaveLength(100);
     expect(report.limits?.droppedFields).toBe(60);
     expect(report.limits?.droppedDifferences).toBe(60 * 30);
-    expect(renderHtml(report)).toContain('60 pointer row(s) holding 1800 difference(s) left out (at most 100 per route)');
+    expect(renderHtml(report)).toContain(
+      '60 pointer row(s) holding 1800 difference(s) left out (at most 100 per route)',
+    );
   });
 
   it('keeps one sample per distinct pair of values', () => {
