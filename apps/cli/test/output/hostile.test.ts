@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/commands/replay.js';
 import { reportCommand } from '../../src/commands/report.js';
+import { tuneCommand } from '../../src/commands/tune.js';
 import { runCommand } from '../_runCommand.js';
 import { type HostileServers, SECRETS, startHostile, writeHostileLog } from './_hostile.js';
 
@@ -150,6 +151,12 @@ describe('bg-replay report of a saved hostile report (fixtures/reports/hostile.j
     );
     expect(full.code).toBe(0);
     expect(await read('full.md')).toContain(SECRETS[1]);
+  });
+
+  it('tunes on it without printing a control character', async () => {
+    const r = await runCommand(tuneCommand, ['tune', FIXTURE], { cwd: dir });
+    expect(r.stdout).toContain('GET /x?| [a](https://evil.example/r)');
+    expect(r.stdout).not.toMatch(TERMINAL_CONTROLS);
   });
 
   it('keeps only pointers and kinds under --report-bodies none', async () => {
