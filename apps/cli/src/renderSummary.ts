@@ -140,7 +140,7 @@ export function renderSummary(
   const limits = report.limits;
   if (limits && limits.droppedFields > 0) {
     out.push(
-      `report limit: ${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route)`,
+      `report limit: ${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route${limits.maxFields ? `, ${limits.maxFields} in all` : ''})`,
     );
   }
   if (limits && limits.collapsed.length > 0) {

@@ -34,6 +34,8 @@ export interface ReportInput {
 
 /** Pointer rows a report keeps per route: the most counted first; the rest are counted in `limits`. */
 export const MAX_FIELDS_PER_ROUTE = 100;
+/** Pointer rows a report keeps in all, however many routes the log has. */
+export const MAX_FIELDS = 2000;
 
 export function quantilesOf(sketch: LatencySketch): Quantiles {
   return {
@@ -87,6 +89,7 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
   const limits: ReportLimits = {
     bodies,
     maxFieldsPerRoute: MAX_FIELDS_PER_ROUTE,
+    maxFields: MAX_FIELDS,
     maxSamplesPerField: MAX_SAMPLES_PER_FIELD,
     maxPointerKeys: MAX_POINTER_KEYS,
     droppedFields: input.dropped?.fields ?? 0,
@@ -100,7 +103,7 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
   };
   for (const field of all) {
     const kept = perRoute.get(field.route) ?? 0;
-    if (kept >= MAX_FIELDS_PER_ROUTE) {
+    if (kept >= MAX_FIELDS_PER_ROUTE || fields.length >= MAX_FIELDS) {
       limits.droppedFields += 1;
       limits.droppedDifferences += field.count + sum(field.hidden);
       continue;

@@ -168,7 +168,7 @@ export function limitsText(limits: ReportLimits | undefined): string {
     );
   if (limits.droppedFields > 0)
     parts.push(
-      `${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route)`,
+      `${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route${limits.maxFields ? `, ${limits.maxFields} in all` : ''})`,
     );
   if (limits.collapsed.length > 0)
     parts.push(

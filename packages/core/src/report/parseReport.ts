@@ -145,6 +145,7 @@ const reportSchema = z.looseObject({
     .looseObject({
       bodies: z.enum(['none', 'redacted', 'full']),
       maxFieldsPerRoute: count,
+      maxFields: count.optional(),
       maxSamplesPerField: count,
       maxPointerKeys: count,
       droppedFields: count,

@@ -122,11 +122,13 @@ export interface ReportLimits {
   bodies: 'none' | 'redacted' | 'full';
   /** Pointer rows kept per route (the most counted first). */
   maxFieldsPerRoute: number;
+  /** Pointer rows kept in all. Absent in reports before it existed. */
+  maxFields?: number;
   /** Samples kept per pointer row (distinct pairs of values). */
   maxSamplesPerField: number;
   /** Distinct differing keys under one object before they are counted together as `*`. */
   maxPointerKeys: number;
-  /** Pointer rows left out by `maxFieldsPerRoute`, and the differences (counted + hidden) they held. */
+  /** Pointer rows left out by `maxFieldsPerRoute` or `maxFields`, and the differences (counted + hidden) they held. */
   droppedFields: number;
   droppedDifferences: number;
   /** Objects whose keys were counted together as `*`: route and the parent pointer. */

@@ -74,8 +74,22 @@ describe('pointer cardinality', () => {
     expect(report.limits?.droppedFields).toBe(60);
     expect(report.limits?.droppedDifferences).toBe(60 * 30);
     expect(renderHtml(report)).toContain(
-      '60 pointer row(s) holding 1800 difference(s) left out (at most 100 per route)',
+      '60 pointer row(s) holding 1800 difference(s) left out (at most 100 per route, 2000 in all)',
     );
+  });
+
+  it('keeps at most 2000 rows in all, however many routes differ', () => {
+    const outcomes = Array.from({ length: 25 }, (_, r) =>
+      outcome(`GET /r${r}`, `/r${r}`, {
+        differences: Array.from({ length: 100 }, (_, k) =>
+          counted(`GET /r${r}`, `/g${k % 4}/f${Math.floor(k / 4)}`, 'changed', 1, 2),
+        ),
+      }),
+    );
+    const report = reportOf(outcomes, { threshold: 0.99, minSamples: 1 });
+    expect(report.fields).toHaveLength(2000);
+    expect(report.limits?.droppedFields).toBe(500);
+    expect(report.limits?.droppedDifferences).toBe(500);
   });
 
   it('keeps one sample per distinct pair of values', () => {
