@@ -1,12 +1,16 @@
-import { type Report, sideBySide } from '@bg-replay/core';
+import {
+  criticalText,
+  describeCauses,
+  type Report,
+  routeStatus,
+  sideBySide,
+  topDifferences,
+} from '@bg-replay/core';
+import { sanitizeForTerminal as clean } from './sanitizeForTerminal.js';
 
 const pct = (rate: number | null | undefined) =>
   rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(1)}%`;
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
-
-/** Drops control characters (ANSI escapes from a hostile response must not reach the terminal). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
-const clean = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 
 function table(rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
@@ -59,13 +63,13 @@ export function renderSummary(
   // An interrupted or stopped run replayed fewer records than it sampled.
   const replayed = report.routes.reduce((sum, r) => sum + r.total, 0);
   const out: string[] = [];
+  if (report.limits?.bodies === 'none') out.push('response values left out (--report-bodies none)');
   out.push(
     `read ${counts.read} lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe method, ${counts.skipped.filtered} filtered; replayed ${replayed}${replayed < counts.sampled ? ` of ${counts.sampled} sampled` : ''}${report.mergedFrom ? ` (merged from ${report.mergedFrom} shards)` : ''}`,
   );
   out.push('');
   const rows = [['route', 'seen', 'replayed', 'matched', 'rate', 'lower', 'critical', 'verdict']];
   for (const r of report.routes) {
-    const critical = r.critical.candidate5xx + r.critical.candidateErrors + r.critical.breaking;
     rows.push([
       clean(r.route),
       String(r.seen),
@@ -73,17 +77,29 @@ export function renderSummary(
       `${r.matched}/${r.compared}`,
       pct(r.matchRate),
       pct(r.matchRateLowerBound),
-      critical ? String(critical) : '–',
-      r.verdict,
+      criticalText(r),
+      routeStatus(r, report.reasons),
     ]);
   }
   out.push(table(rows, new Set([1, 2, 3, 4, 5, 6])));
-  const top = report.fields.filter((f) => f.count > 0).slice(0, options.topFields ?? 5);
+  if (report.routes.some((r) => criticalText(r) !== '–'))
+    out.push('(critical: records with a candidate 5xx, a transport error or a breaking change [values])');
+  // Why requests failed, per side, so a down candidate reads `candidate: connection refused ×50`.
+  for (const side of ['candidate', 'live'] as const) {
+    const codes: Record<string, number> = {};
+    for (const r of report.routes)
+      for (const [code, n] of Object.entries(r.errorCodes?.[side] ?? {}))
+        codes[code] = (codes[code] ?? 0) + (n ?? 0);
+    const causes = describeCauses(codes);
+    if (causes) out.push(`${side}: ${clean(causes)}`);
+  }
+  const top = topDifferences(report.fields, options.topFields ?? 5);
   if (top.length > 0) {
     out.push('');
     out.push('top differences:');
     for (const [i, f] of top.entries()) {
-      out.push(`  ${clean(f.route)}  ${clean(f.pointer || '(body)')}  ${f.kind} ×${f.count}`);
+      const distinct = f.samples.length > 1 ? `, ${f.samples.length} distinct samples` : '';
+      out.push(`  ${clean(f.route)}  ${clean(f.pointer || '(body)')}  ${f.kind} ×${f.count}${distinct}`);
       const s = f.samples[0];
       if (!s) continue;
       out.push(`    e.g. ${clean(`${s.method} ${s.path}`)}`);
@@ -121,6 +137,18 @@ export function renderSummary(
   if (hiddenBy.size > 0) {
     out.push(`also hidden: ${[...hiddenBy].map(([by, n]) => `${clean(by)} ${n}`).join(', ')}`);
   }
+  const limits = report.limits;
+  if (limits && limits.droppedFields > 0) {
+    out.push(
+      `report limit: ${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route${limits.maxFields ? `, ${limits.maxFields} in all` : ''})`,
+    );
+  }
+  if (limits && limits.collapsed.length > 0) {
+    const shown = limits.collapsed.slice(0, 3).map((c) => `${clean(c.route)} ${clean(c.pointer || '/')}`);
+    out.push(
+      `keys counted together as * (more than ${limits.maxPointerKeys} distinct keys differed): ${shown.join(', ')}${limits.collapsed.length > 3 ? ` and ${limits.collapsed.length - 3} more` : ''}`,
+    );
+  }
   const { live, candidate } = report.latency;
   if (live.p50 !== null && candidate.p50 !== null) {
     out.push(
@@ -129,14 +157,14 @@ export function renderSummary(
   }
   for (const check of report.latencyChecks ?? []) {
     out.push(
-      `  ${check.ok ? 'ok  ' : 'OVER'} ${check.quantile} candidate/live ${check.ratio === null ? '–' : `${check.ratio.toFixed(2)}×`} (budget ${check.budget}×)`,
+      `  ${check.ok ? 'ok  ' : 'OVER'} ${clean(String(check.quantile))} candidate/live ${check.ratio === null ? '–' : `${Number(check.ratio).toFixed(2)}×`} (budget ${clean(String(check.budget))}×)`,
     );
   }
   if ((report.attempts?.length ?? 0) > 1) {
     out.push('', 'attempts:');
     for (const a of report.attempts ?? [])
       out.push(
-        `  #${a.attempt} ${a.startedAt} ${a.verdict} (match rate ${pct(a.matchRate)}, lower bound ${pct(a.matchRateLowerBound)})`,
+        `  #${a.attempt} ${clean(a.startedAt)} ${a.verdict} (match rate ${pct(a.matchRate)}, lower bound ${pct(a.matchRateLowerBound)})`,
       );
   }
   out.push('');
@@ -150,7 +178,7 @@ export function renderSummary(
   }
   if (shortRoutes.length > 0) {
     out.push(
-      `  - ${shortRoutes.length} route(s) match but are too small to reach ${(report.threshold * 100).toFixed(1)}% at ${((report.confidence ?? 0.95) * 100).toFixed(0)}% confidence on their own (${shortRoutes.map((r) => r.route).join(', ')}); the run is judged on the overall lower bound`,
+      `  - ${shortRoutes.length} route(s) match but are too small to reach ${(report.threshold * 100).toFixed(1)}% at ${((report.confidence ?? 0.95) * 100).toFixed(0)}% confidence on their own (${shortRoutes.map((r) => clean(r.route ?? '')).join(', ')}); the run is judged on the overall lower bound`,
     );
   }
   return out.join('\n');

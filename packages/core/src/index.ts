@@ -79,9 +79,31 @@ export { parseDuration } from './parseDuration.js';
 export { createRateLimiter } from './replay/createRateLimiter.js';
 export { type ReplayOptions, replayRecords, targetUrl } from './replay/replayRecords.js';
 export { sendRequest } from './replay/sendRequest.js';
-export { buildReport, type ReportInput, redactReport, safeUrl } from './report/buildReport.js';
+export {
+  buildReport,
+  MAX_FIELDS_PER_ROUTE,
+  type ReportInput,
+  redactReport,
+  safeUrl,
+} from './report/buildReport.js';
+export {
+  criticalText,
+  escapeMarkdown,
+  flattenLine,
+  type RouteStatus,
+  routeStatus,
+  topDifferences,
+} from './report/format.js';
 export { type MergeOptions, mergeReports, tallyOfReport } from './report/mergeReports.js';
 export { parseReport } from './report/parseReport.js';
+export {
+  limitReportBodies,
+  limitSampleValues,
+  maskSecretText,
+  maskSecretValues,
+  REPORT_BODIES,
+  type ReportBodies,
+} from './report/redactValues.js';
 export { type HtmlOptions, latencyChart, renderHtml } from './report/renderHtml.js';
 export { type JunitOptions, renderJunit } from './report/renderJunit.js';
 export { type MarkdownOptions, renderMarkdown } from './report/renderMarkdown.js';
@@ -185,6 +207,7 @@ export {
   createTally,
   type FieldTally,
   keepSamples,
+  MAX_POINTER_KEYS,
   mergeTallies,
   type RouteTally,
   type Tally,
@@ -194,6 +217,7 @@ export {
   checkVerdictOptions,
   computeVerdict,
   DEFAULT_CONFIDENCE,
+  describeCauses,
   type VerdictOptions,
   type VerdictResult,
 } from './verdict/computeVerdict.js';

@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
+import type { ReportBodies } from './report/redactValues.js';
 import type { Attempt, Report } from './report/reportTypes.js';
 import { finishCoverage } from './sample/createCoverageCounter.js';
 import { sleep as realSleep } from './sleep.js';
@@ -30,6 +31,8 @@ export interface ValidateOptions
   logger?: Logger;
   /** Called after each replayed record. */
   onProgress?: ReplayDeps['onProgress'];
+  /** How much of the response values reports show (default `redacted`). */
+  reportBodies?: ReportBodies;
   /** Aborting stops new requests; the report covers what finished. */
   signal?: AbortSignal;
   /** Clock, for tests. */
@@ -193,6 +196,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       tally,
       verdict,
       ruleHits: comparer.ruleHits(),
+      ...(options.reportBodies ? { reportBodies: options.reportBodies } : {}),
     },
     collected.privacy,
     comparer.summary(),

@@ -60,6 +60,7 @@ export const mergeCommand = defineCommand({
     if (args.confidence !== undefined) options.confidence = args.confidence;
     if (args['latency-budget'] !== undefined)
       options.latencyBudget = parseLatencyBudget(args['latency-budget']);
+    if (args['report-bodies']) options.reportBodies = args['report-bodies'];
     const report = mergeReports(parts, options);
     await writeReports(report, args, io);
     return exitCodeOf(report, args['allow-inconclusive']);

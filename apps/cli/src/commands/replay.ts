@@ -2,7 +2,12 @@ import { type Report, type ValidateOptions, validate } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
 import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
-import { checkReportTargets, withReportFlags, writeReports } from '../flags/reportFlags.js';
+import {
+  checkReportTargets,
+  reportOptionsFrom,
+  withReportFlags,
+  writeReports,
+} from '../flags/reportFlags.js';
 import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
 import { verdictOptionsFrom, withVerdictFlags } from '../flags/verdictFlags.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -57,6 +62,7 @@ export const replayCommand = defineCommand({
         ...replayOptionsFrom(args),
         ...diffOptionsFrom(args, io),
         ...verdictOptionsFrom(args),
+        ...reportOptionsFrom(args),
       },
       io,
     );

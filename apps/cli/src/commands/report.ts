@@ -1,5 +1,6 @@
+import { limitReportBodies } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
-import { type ReportTargets, writeReportFiles } from '../flags/reportFlags.js';
+import { type ReportTargets, reportBodiesOption, writeReportFiles } from '../flags/reportFlags.js';
 import { EXIT, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
 import { checkWritableFile } from '../writeReportFile.js';
@@ -20,6 +21,11 @@ export const reportCommand = defineCommand({
       .option('junit', { type: 'string', describe: 'Write JUnit XML here' })
       .option('md', { type: 'string', describe: 'Write Markdown here ($GITHUB_STEP_SUMMARY is appended to)' })
       .option('html', { type: 'string', describe: 'Write one self-contained HTML file here' })
+      .option('report-bodies', {
+        ...reportBodiesOption,
+        describe:
+          'Response values in every output: redacted (default: secret-looking values masked again), none (pointers and kinds only), or full (as saved)',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'Do not print the console summary' })
       .option('check', {
         type: 'boolean',
@@ -37,7 +43,8 @@ export const reportCommand = defineCommand({
         'all reports from one saved run',
       ),
   async run(args, io) {
-    const { report } = await readReportFile(io, args.run);
+    const { report: saved } = await readReportFile(io, args.run);
+    const report = limitReportBodies(saved, args['report-bodies']);
     const targets: ReportTargets = {};
     if (args.json) targets.json = { path: args.json, flag: '--json' };
     if (args.junit) targets.junit = { path: args.junit, flag: '--junit' };

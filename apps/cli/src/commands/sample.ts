@@ -2,6 +2,7 @@ import { type CollectedSample, collectSample, type RequestRecord } from '@bg-rep
 import { defineCommand } from '../command.js';
 import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
+import { sanitizeForTerminal } from '../sanitizeForTerminal.js';
 import { checkWritableFile, writeReportFile } from '../writeReportFile.js';
 
 /** The record as the tool's own JSONL carries it (what `--format jsonl` reads back). */
@@ -69,7 +70,8 @@ export function renderSampleSummary(collected: CollectedSample): string {
         lines.push(row(`  ${s.stratum.slice(route.length) || '(no query)'}`, s.sampled, s.seen));
     }
   }
-  return collected.privacy.redactText(lines.join('\n'));
+  // Routes, sources and causes come from the log: no escape sequence reaches the terminal.
+  return collected.privacy.redactText(lines.map(sanitizeForTerminal).join('\n'));
 }
 
 /** Coverage in a few lines: the replayable share, the top malformed causes, what sources could not carry. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { BgReplayError, type RunLabel, type TuneResult, type TuneRun, tuneThresholds } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
+import { sanitizeForTerminal as clean } from '../sanitizeForTerminal.js';
 import { writeReportFile } from '../writeReportFile.js';
 import { readReportFile } from './readReportFile.js';
 
@@ -45,7 +46,7 @@ export function renderTune(result: TuneResult): string {
   for (const run of result.runs) {
     const scaled = run.matchRate === null ? 0 : (run.matchRate - from) / (1 - from);
     runRows.push([
-      run.name,
+      clean(run.name),
       run.label ?? '–',
       run.verdict,
       pct(run.matchRate),
@@ -58,7 +59,7 @@ export function renderTune(result: TuneResult): string {
   const routeRows = [['route', 'min', 'median', 'max', '']];
   for (const route of result.routes) {
     if (route.min === null || route.max === null || route.median === null) {
-      routeRows.push([route.route, '–', '–', '–', '']);
+      routeRows.push([clean(route.route), '–', '–', '–', '']);
       continue;
     }
     const scale = (v: number) => Math.round(((v - from) / (1 - from)) * (width - 1));
@@ -67,7 +68,7 @@ export function renderTune(result: TuneResult): string {
     cells[scale(route.min)] = '├';
     cells[scale(route.max)] = '┤';
     cells[scale(route.median)] = '●';
-    routeRows.push([route.route, pct(route.min), pct(route.median), pct(route.max), cells.join('')]);
+    routeRows.push([clean(route.route), pct(route.min), pct(route.median), pct(route.max), cells.join('')]);
   }
   out.push(table(routeRows));
 

@@ -1,6 +1,14 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { BgReplayError, type Report, renderHtml, renderJunit, renderMarkdown } from '@bg-replay/core';
+import {
+  BgReplayError,
+  REPORT_BODIES,
+  type Report,
+  type ReportBodies,
+  renderHtml,
+  renderJunit,
+  renderMarkdown,
+} from '@bg-replay/core';
 import type { Argv } from 'yargs';
 import { type CliIo, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
@@ -28,7 +36,24 @@ export function withReportFlags<T>(yargs: Argv<T>) {
       type: 'string',
       describe: 'Write one self-contained HTML file here',
       group: 'Reports:',
-    });
+    })
+    .option('report-bodies', reportBodiesOption);
+}
+
+/** `--report-bodies`: how much of the response values every report shows. */
+export const reportBodiesOption = {
+  choices: REPORT_BODIES,
+  default: 'redacted' as ReportBodies,
+  describe:
+    'Response values in every report: redacted (credentials, connection strings, e-mails masked), none (pointers and kinds only) or full',
+  group: 'Reports:',
+} as const;
+
+/** The report options of `validate` that the `--report-*` flags set. */
+export function reportOptionsFrom(args: { 'report-bodies'?: ReportBodies | undefined }): {
+  reportBodies?: ReportBodies;
+} {
+  return args['report-bodies'] ? { reportBodies: args['report-bodies'] } : {};
 }
 
 type ReportArgs = {

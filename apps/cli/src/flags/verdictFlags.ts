@@ -14,7 +14,7 @@ export function withVerdictFlags<T>(yargs: Argv<T>) {
       type: 'number',
       default: 0.95,
       describe:
-        'Confidence of the Wilson interval whose lower bound must reach --threshold (0 = judge the raw rate)',
+        'Confidence of the one-sided Wilson lower bound that must reach --threshold, z = Φ⁻¹(c) (0 = judge the raw rate; else 0.5 ≤ c < 1)',
       group: 'Verdict:',
     })
     .option('min-samples', {

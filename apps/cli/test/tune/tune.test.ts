@@ -59,7 +59,7 @@ describe('bg-replay tune', () => {
     expect(r.stdout).toMatch(
       /thresholds 0\.8[05]?–0\.95 pass all 2 good run\(s\) and fail all 2 bad run\(s\)/,
     );
-    expect(r.stdout).toMatch(/good-1\.json\s+good\s+\S+\s+100\.0%\s+97\.5%\s+█+/);
+    expect(r.stdout).toMatch(/good-1\.json\s+good\s+\S+\s+100\.0%\s+98\.2%\s+█+/);
     expect(r.stdout).toMatch(/bad-2\.json\s+bad/);
     expect(r.stdout).toMatch(/GET \/items\/:id\s+80\.0%\s+\S+\s+100\.0%\s+├[─●]*┤/);
     expect(r.stdout).toMatch(/^0\.9\s+.*✓/m);

@@ -1,11 +1,13 @@
 import type { DiffSummary } from '../diff/diffSummary.js';
 import { createPrivacy, type Privacy } from '../safety/privacy.js';
 import type { Tally } from '../verdict/aggregate.js';
+import { MAX_POINTER_KEYS, MAX_SAMPLES_PER_FIELD } from '../verdict/aggregate.js';
 import type { VerdictResult } from '../verdict/computeVerdict.js';
 import { DEFAULT_CONFIDENCE } from '../verdict/computeVerdict.js';
 import { type LatencySketch, quantile } from '../verdict/latencySketch.js';
 import { VERSION } from '../version.js';
-import type { FieldSummary, Quantiles, Report } from './reportTypes.js';
+import { limitSampleValues, type ReportBodies } from './redactValues.js';
+import type { FieldSummary, Quantiles, Report, ReportLimits } from './reportTypes.js';
 
 export interface ReportInput {
   startedAt: Date;
@@ -26,7 +28,16 @@ export interface ReportInput {
   tally: Tally;
   verdict: VerdictResult;
   ruleHits: Record<string, number>;
+  /** `--report-bodies` (default `redacted`). */
+  reportBodies?: ReportBodies;
+  /** Rows and differences already left out by the parts of a merge. */
+  dropped?: { fields: number; differences: number };
 }
+
+/** Pointer rows a report keeps per route: the most counted first; the rest are counted in `limits`. */
+export const MAX_FIELDS_PER_ROUTE = 100;
+/** Pointer rows a report keeps in all, however many routes the log has. */
+export const MAX_FIELDS = 2000;
 
 export function quantilesOf(sketch: LatencySketch): Quantiles {
   return {
@@ -65,12 +76,45 @@ export function safeUrl(url: string, privacy: Privacy = createPrivacy()): string
  */
 export function buildReport(input: ReportInput, privacy: Privacy, sections: DiffSummary = {}): Report {
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const fields: FieldSummary[] = [...input.tally.fields.values()]
-    .map((field) => structuredClone(field))
-    .sort(
-      (a, b) =>
-        b.count - a.count || cmp(a.route, b.route) || cmp(a.pointer, b.pointer) || cmp(a.kind, b.kind),
-    );
+  const bodies = input.reportBodies ?? 'redacted';
+  const sum = (hidden: Record<string, number>) => Object.values(hidden).reduce((a, n) => a + n, 0);
+  const all = [...input.tally.fields.values()].sort(
+    (a, b) =>
+      b.count - a.count ||
+      sum(b.hidden) - sum(a.hidden) ||
+      cmp(a.route, b.route) ||
+      cmp(a.pointer, b.pointer) ||
+      cmp(a.kind, b.kind),
+  );
+  const perRoute = new Map<string, number>();
+  const fields: FieldSummary[] = [];
+  const limits: ReportLimits = {
+    bodies,
+    maxFieldsPerRoute: MAX_FIELDS_PER_ROUTE,
+    maxFields: MAX_FIELDS,
+    maxSamplesPerField: MAX_SAMPLES_PER_FIELD,
+    maxPointerKeys: MAX_POINTER_KEYS,
+    droppedFields: input.dropped?.fields ?? 0,
+    droppedDifferences: input.dropped?.differences ?? 0,
+    collapsed: [...input.tally.collapsed]
+      .map((key) => {
+        const at = key.indexOf('\u0000');
+        return { route: key.slice(0, at), pointer: key.slice(at + 1) };
+      })
+      .sort((a, b) => cmp(a.route, b.route) || cmp(a.pointer, b.pointer)),
+  };
+  for (const field of all) {
+    const kept = perRoute.get(field.route) ?? 0;
+    if (kept >= MAX_FIELDS_PER_ROUTE || fields.length >= MAX_FIELDS) {
+      limits.droppedFields += 1;
+      limits.droppedDifferences += field.count + sum(field.hidden);
+      continue;
+    }
+    perRoute.set(field.route, kept + 1);
+    const copy = structuredClone(field);
+    copy.samples = copy.samples.map((sample) => limitSampleValues(sample, bodies));
+    fields.push(copy);
+  }
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'bg-replay', version: VERSION },
@@ -110,6 +154,7 @@ export function buildReport(input: ReportInput, privacy: Privacy, sections: Diff
     },
     sketches: input.tally.latency,
     ...sections,
+    limits,
   };
   return redactReport(report, privacy);
 }

@@ -1,5 +1,7 @@
 /** Formatting shared by the renderers. */
 
+import type { FieldSummary, Reason, ReportLimits, RouteSummary } from './reportTypes.js';
+
 export const percent = (rate: number | null | undefined, digits = 1): string =>
   rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(digits)}%`;
 
@@ -28,26 +30,149 @@ export function escapeXml(text: string): string {
   );
 }
 
-/** Escapes text for Markdown (GitHub flavour): markup characters are backslash-escaped, HTML is neutralised. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
-    .replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))
-    .replace(/\r?\n/g, ' ');
+// Line breaks of every kind (CommonMark ends a line at CR and LF; renderers and editors also break at
+// NEL, LS, PS), other control characters, and NUL (CommonMark turns it into U+FFFD).
+const BREAKS_AND_CONTROLS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to neutralise
+  /\r\n|[\r\n\u0085\u2028\u2029]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to drop
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** One line of text with no control characters: line breaks become spaces, other controls are dropped. */
+export function flattenLine(text: string): string {
+  return text.replace(BREAKS_AND_CONTROLS, (c) => (/^[\r\n\u0085\u2028\u2029]/.test(c) ? ' ' : ''));
 }
 
-/** A Markdown code span that holds any text: the fence is longer than any run of backticks inside. */
+// What GitHub's extended autolinks turn into links: a scheme with `//`, `www.`, and e-mail addresses
+// (also `mailto:`/`xmpp:`). Such parts are put in code spans, where no link is ever made.
+const LINK_LIKE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S*|\S*[\w.+-]@[\w-]+(?:\.[\w-]+)+\S*/gi;
+
+function escapeMarkdownText(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()#+\-.!|~>:=]/g, (c) => `\\${c}`)
+    .replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
+}
+
+/**
+ * Escapes text for GitHub-flavoured Markdown prose and table cells: one line (CR, LF, NEL, U+2028/9 become
+ * spaces), markup characters backslash-escaped, `<` and `&` as entities, and anything an autolink would
+ * catch (URLs, `www.`, e-mail addresses) in a code span, so content can never become a link, an image or
+ * HTML, nor end a table row.
+ *
+ * @example
+ * escapeMarkdown('[x](https://e.example) | <b>') // '\\[x\\]\\(`https://e.example)`... '
+ */
+export function escapeMarkdown(text: string): string {
+  const flat = flattenLine(text);
+  let out = '';
+  let last = 0;
+  for (const match of flat.matchAll(LINK_LIKE)) {
+    out += escapeMarkdownText(flat.slice(last, match.index)) + markdownCode(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + escapeMarkdownText(flat.slice(last));
+}
+
+/**
+ * A Markdown code span that holds any text, safe in a table cell: one line, the fence longer than any run
+ * of backticks inside, pipes escaped (GFM splits cells before it reads code spans).
+ */
 export function markdownCode(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const flat = flattenLine(text).replace(/\|/g, '\\|');
   const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat.trim() === '' ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-/** A fenced Markdown code block that holds any text. */
+/**
+ * A fenced Markdown code block that holds any text: bare CRs and other line breaks become LF (so a line
+ * can never leave the block), control characters are dropped, and the fence is longer than any run of
+ * backticks or tildes inside.
+ */
 export function markdownFence(text: string, info = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const body = text.replace(/\r\n|[\r\u0085\u2028\u2029]/g, '\n').replace(CONTROLS, '');
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}${info}\n${text}\n${fence}`;
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+/** How a route row reads: `ok`, `low-confidence` (passes, too small to show the threshold alone), `fail`, `inconclusive`. */
+export type RouteStatus = 'ok' | 'low-confidence' | 'fail' | 'inconclusive';
+
+/**
+ * The status a report shows for a route. Reports written before `lowConfidence` existed marked such routes
+ * inconclusive with only a `low-confidence` reason; they read `low-confidence` too.
+ *
+ * @example
+ * routeStatus(report.routes[0], report.reasons) // 'ok'
+ */
+export function routeStatus(
+  route: Pick<RouteSummary, 'route' | 'verdict' | 'lowConfidence'>,
+  reasons: readonly Reason[] = [],
+): RouteStatus {
+  if (route.verdict === 'fail') return 'fail';
+  if (route.lowConfidence) return 'low-confidence';
+  if (route.verdict === 'pass') return 'ok';
+  const own = reasons.filter((r) => r.route === route.route);
+  return own.length > 0 && own.every((r) => r.code === 'low-confidence') ? 'low-confidence' : 'inconclusive';
+}
+
+const KIND_RANK: Record<string, number> = { status: 0, type: 1, removed: 2, changed: 3, added: 4, header: 5 };
+
+/**
+ * The counted differences a summary lists first: status and body differences before header differences
+ * (a header that differs on every record must not crowd out a body field that broke), then by count.
+ *
+ * @example
+ * topDifferences(report.fields, 5)
+ */
+export function topDifferences(fields: readonly FieldSummary[], limit: number): FieldSummary[] {
+  const isHeader = (f: FieldSummary) => (f.kind === 'header' || f.pointer.startsWith('/headers/') ? 1 : 0);
+  return fields
+    .filter((f) => f.count > 0)
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        isHeader(a.f) - isHeader(b.f) ||
+        b.f.count - a.f.count ||
+        (KIND_RANK[a.f.kind] ?? 9) - (KIND_RANK[b.f.kind] ?? 9) ||
+        a.i - b.i,
+    )
+    .slice(0, limit)
+    .map((entry) => entry.f);
+}
+
+/** Critical findings of a route as records, with values in brackets when they differ: `92 [2616 values]`. */
+export function criticalText(route: Pick<RouteSummary, 'critical'>): string {
+  const { candidate5xx, candidateErrors, breaking, records } = route.critical;
+  const values = candidate5xx + candidateErrors + breaking;
+  if (values === 0) return '–';
+  if (records === undefined) return `[${values} values]`;
+  return records === values ? String(records) : `${records} [${values} values]`;
+}
+
+/**
+ * What the report left out, in words, or `''` when nothing was: rows over the cap, objects whose keys were
+ * counted together, response values masked or dropped.
+ *
+ * @example
+ * limitsText(report.limits) // 'response values redacted; 3 pointer row(s) holding 40 difference(s) left out …'
+ */
+export function limitsText(limits: ReportLimits | undefined): string {
+  if (!limits) return '';
+  const parts: string[] = [];
+  if (limits.bodies !== 'full')
+    parts.push(
+      limits.bodies === 'none' ? 'response values left out' : 'secret-looking response values masked',
+    );
+  if (limits.droppedFields > 0)
+    parts.push(
+      `${limits.droppedFields} pointer row(s) holding ${limits.droppedDifferences} difference(s) left out (at most ${limits.maxFieldsPerRoute} per route${limits.maxFields ? `, ${limits.maxFields} in all` : ''})`,
+    );
+  if (limits.collapsed.length > 0)
+    parts.push(
+      `keys of ${limits.collapsed.length} object(s) counted together as * (more than ${limits.maxPointerKeys} distinct keys differed)`,
+    );
+  return parts.join('; ');
 }

@@ -2,6 +2,7 @@ import { BgReplayError } from '../errors.js';
 import { createPrivacy } from '../safety/privacy.js';
 import { mergeCoverage } from '../sample/createCoverageCounter.js';
 import {
+  collapseParent,
   createTally,
   emptyRoute,
   type FieldTally,
@@ -19,6 +20,7 @@ import {
 import { countsOf } from '../verdict/judgeRun.js';
 import { createSketch } from '../verdict/latencySketch.js';
 import { buildReport } from './buildReport.js';
+import type { ReportBodies } from './redactValues.js';
 import type { Report } from './reportTypes.js';
 
 /**
@@ -53,12 +55,17 @@ export function tallyOfReport(report: Report): Tally {
     tally.fields.set(`${f.route}\u0000${f.pointer}\u0000${f.kind}`, field);
   }
   tally.latency = structuredClone(report.sketches);
+  for (const { route, pointer } of report.limits?.collapsed ?? []) collapseParent(tally, route, pointer);
   return tally;
 }
+
+const STRICTNESS: Record<ReportBodies, number> = { full: 0, redacted: 1, none: 2 };
 
 export interface MergeOptions extends Partial<VerdictOptions> {
   /** Clock, for tests. */
   now?: () => Date;
+  /** `--report-bodies`; never less strict than the strictest part (values a part left out are gone). */
+  reportBodies?: ReportBodies;
 }
 
 /**
@@ -209,6 +216,13 @@ export function mergeReports(
       tally,
       verdict,
       ruleHits,
+      reportBodies: [options.reportBodies ?? 'redacted', ...reports.map((r) => r.limits?.bodies ?? 'full')]
+        .sort((a, b) => STRICTNESS[b] - STRICTNESS[a])
+        .at(0),
+      dropped: {
+        fields: sum((r) => r.limits?.droppedFields ?? 0),
+        differences: sum((r) => r.limits?.droppedDifferences ?? 0),
+      },
     },
     createPrivacy(),
     sections as Pick<Report, 'versions' | 'noise'>,

@@ -1,50 +1,88 @@
 import { z } from 'zod';
 import { BgReplayError } from '../errors.js';
+import { MAX_BUCKET_INDEX } from '../verdict/latencySketch.js';
 import type { Report } from './reportTypes.js';
 
+// Every field a renderer reads is checked here, to its type and range: a saved report is input from
+// anywhere, and a crafted one must not be able to run script, break a table or exhaust memory on render.
+const count = z.number().int().nonnegative();
+const finite = z.number();
+const rate = z.number().min(0).max(1).nullable();
+const text = z.string();
+const bucketIndex = z
+  .string()
+  .regex(/^(0|[1-9]\d*)$/, 'a bucket index is a non-negative integer')
+  .refine((key) => Number(key) <= MAX_BUCKET_INDEX, `a bucket index is at most ${MAX_BUCKET_INDEX}`);
 const sketch = z.looseObject({
-  buckets: z.record(z.string(), z.number().int().nonnegative()),
-  count: z.number().int().nonnegative(),
-  min: z.number().nullable(),
-  max: z.number().nullable(),
+  buckets: z.record(bucketIndex, count),
+  count,
+  min: finite.nullable(),
+  max: finite.nullable(),
 });
 const sketches = z.looseObject({ live: sketch, candidate: sketch });
 const verdict = z.enum(['pass', 'fail', 'inconclusive']);
 const kind = z.enum(['added', 'removed', 'changed', 'type', 'status', 'header', 'truncated']);
-const count = z.number().int().nonnegative();
-const rate = z.number().min(0).max(1).nullable();
+const quantileName = z.enum(['p50', 'p95', 'p99']);
+const ratio = z.number().positive();
 const quantiles = z.looseObject({
-  p50: z.number().nullable(),
-  p95: z.number().nullable(),
-  p99: z.number().nullable(),
+  p50: finite.nullable(),
+  p95: finite.nullable(),
+  p99: finite.nullable(),
   count,
+});
+const latencyCheck = z.looseObject({
+  quantile: quantileName,
+  budget: ratio,
+  live: finite.nullable(),
+  candidate: finite.nullable(),
+  ratio: finite.nullable(),
+  ok: z.boolean(),
+});
+const attempt = z.looseObject({
+  attempt: count,
+  startedAt: text,
+  durationMs: z.number().nonnegative(),
+  verdict,
+  matchRate: rate,
+  matchRateLowerBound: rate,
+  compared: count,
+  matched: count,
+  reasons: z.array(text),
+});
+const sample = z.looseObject({
+  method: text,
+  path: text,
+  pointer: text,
+  live: z.unknown().optional(),
+  candidate: z.unknown().optional(),
+});
+const sideVersion = z.looseObject({
+  version: text.nullable().optional(),
+  error: text.optional(),
+  seen: z.record(text, count).optional(),
 });
 
 const reportSchema = z.looseObject({
   schemaVersion: z.literal(1),
-  tool: z.looseObject({ name: z.literal('bg-replay'), version: z.string() }),
+  tool: z.looseObject({ name: z.literal('bg-replay'), version: text }),
   shard: z.object({ index: z.number().int().positive(), total: z.number().int().positive() }).optional(),
-  startedAt: z.string(),
+  startedAt: text,
   durationMs: z.number().nonnegative(),
   verdict,
-  reasons: z.array(z.looseObject({ code: z.string(), message: z.string(), route: z.string().optional() })),
+  reasons: z.array(z.looseObject({ code: text, message: text, route: text.optional() })),
   threshold: z.number().min(0).max(1),
   minSamples: count,
   confidence: z.number().min(0).lt(1).optional(),
   matchRate: rate,
   matchRateLowerBound: rate.optional(),
   latencyBudget: z
-    .looseObject({
-      p50: z.number().positive().optional(),
-      p95: z.number().positive().optional(),
-      p99: z.number().positive().optional(),
-    })
+    .looseObject({ p50: ratio.optional(), p95: ratio.optional(), p99: ratio.optional() })
     .optional(),
-  latencyChecks: z.array(z.looseObject({})).optional(),
-  attempts: z.array(z.looseObject({ attempt: count, verdict, matchRate: rate })).optional(),
+  latencyChecks: z.array(latencyCheck).optional(),
+  attempts: z.array(attempt).optional(),
   mergedFrom: count.optional(),
   label: z.enum(['good', 'bad']).optional(),
-  targets: z.looseObject({ live: z.string(), candidate: z.string() }),
+  targets: z.looseObject({ live: text, candidate: text }),
   counts: z.looseObject({
     read: count,
     sampled: count,
@@ -54,7 +92,7 @@ const reportSchema = z.looseObject({
     skipped: z.looseObject({ malformed: count, unsafeMethod: count, filtered: count }),
     errors: z.looseObject({ live: count, candidate: count }),
   }),
-  malformed: z.array(z.looseObject({ source: z.string(), line: z.number(), reason: z.string() })),
+  malformed: z.array(z.looseObject({ source: text, line: count, reason: text })),
   coverage: z
     .looseObject({
       safeLines: count,
@@ -68,7 +106,7 @@ const reportSchema = z.looseObject({
     .optional(),
   routes: z.array(
     z.looseObject({
-      route: z.string(),
+      route: text,
       total: count,
       compared: count,
       matched: count,
@@ -76,12 +114,16 @@ const reportSchema = z.looseObject({
       matchRate: rate,
       matchRateLowerBound: rate.optional(),
       verdict,
+      lowConfidence: z.literal(true).optional(),
       seen: count,
       errors: z.looseObject({ live: count, candidate: count }),
-      critical: z.looseObject({ candidate5xx: count, candidateErrors: count, breaking: count }),
-      errorCodes: z
-        .looseObject({ live: z.record(z.string(), count), candidate: z.record(z.string(), count) })
-        .optional(),
+      critical: z.looseObject({
+        candidate5xx: count,
+        candidateErrors: count,
+        breaking: count,
+        records: count.optional(),
+      }),
+      errorCodes: z.looseObject({ live: z.record(text, count), candidate: z.record(text, count) }).optional(),
       truncated: z.looseObject({ live: count, candidate: count }).optional(),
       probed: count.optional(),
       sketches: sketches.optional(),
@@ -89,38 +131,58 @@ const reportSchema = z.looseObject({
   ),
   fields: z.array(
     z.looseObject({
-      route: z.string(),
-      pointer: z.string(),
+      route: text,
+      pointer: text,
       kind,
       count,
-      hidden: z.record(z.string(), count),
+      hidden: z.record(text, count),
       noise: count.optional(),
-      samples: z.array(z.looseObject({ method: z.string(), path: z.string(), pointer: z.string() })),
+      samples: z.array(sample),
     }),
   ),
-  rules: z.looseObject({ hits: z.record(z.string(), count), unused: z.array(z.string()) }),
+  rules: z.looseObject({ hits: z.record(text, count), unused: z.array(text) }),
   latency: z.looseObject({ live: quantiles, candidate: quantiles }),
   sketches,
+  versions: z
+    .looseObject({
+      live: sideVersion.optional(),
+      candidate: sideVersion.optional(),
+      relation: text.optional(),
+      policy: text.optional(),
+    })
+    .optional(),
+  normalized: z.record(text, count).optional(),
+  limits: z
+    .looseObject({
+      bodies: z.enum(['none', 'redacted', 'full']),
+      maxFieldsPerRoute: count,
+      maxFields: count.optional(),
+      maxSamplesPerField: count,
+      maxPointerKeys: count,
+      droppedFields: count,
+      droppedDifferences: count,
+      collapsed: z.array(z.looseObject({ route: text, pointer: text })),
+    })
+    .optional(),
 });
 
 /**
- * Reads a saved run report (the JSON `--report-json` wrote) and checks its shape, so a wrong file fails
- * with one message naming it and the field at fault instead of a crash deep in a renderer.
+ * Reads a saved run report (the JSON `--report-json` wrote) and checks every field a renderer reads, so a
+ * wrong or crafted file fails with one message naming it and the field at fault instead of a crash (or
+ * worse) deep in a renderer.
  *
  * @example
  * const report = parseReport(await readFile('run.json', 'utf8'), 'run.json');
  */
-export function parseReport(text: string, source: string): Report {
+export function parseReport(source: string, name: string): Report {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(source);
   } catch (error) {
     throw new BgReplayError(
       'E_INPUT',
-      `${source}: not JSON (${(error as Error).message}); give a report written by --report-json`,
-      {
-        cause: error,
-      },
+      `${name}: not JSON (${(error as Error).message}); give a report written by --report-json`,
+      { cause: error },
     );
   }
   const result = reportSchema.safeParse(json);
@@ -131,7 +193,7 @@ export function parseReport(text: string, source: string): Report {
       result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : '';
     throw new BgReplayError(
       'E_INPUT',
-      `${source}: not a bg-replay run report (schemaVersion 1): ${where}: ${issue?.message ?? 'invalid'}${more}; give a report written by --report-json`,
+      `${name}: not a bg-replay run report (schemaVersion 1): ${where}: ${issue?.message ?? 'invalid'}${more}; give a report written by --report-json`,
     );
   }
   return result.data as unknown as Report;

@@ -1,5 +1,14 @@
+import { createHash } from 'node:crypto';
 import { bucketRange, type LatencySketch, quantile } from '../verdict/latencySketch.js';
-import { escapeHtml as h, millis, percent } from './format.js';
+import {
+  criticalText,
+  escapeHtml as h,
+  limitsText,
+  millis,
+  percent,
+  routeStatus,
+  topDifferences,
+} from './format.js';
 import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
@@ -18,7 +27,7 @@ const CSS = `
 h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
 .verdict{display:inline-block;padding:4px 12px;border-radius:6px;color:#fff;font-weight:700;letter-spacing:.05em}
 .verdict.pass{background:var(--pass)}.verdict.fail{background:var(--fail)}.verdict.inconclusive{background:var(--inc)}
-.tag{font-size:12px;padding:1px 6px;border-radius:4px;color:#fff}.tag.pass{background:var(--pass)}.tag.fail{background:var(--fail)}.tag.inconclusive{background:var(--inc)}
+.tag{font-size:12px;padding:1px 6px;border-radius:4px;color:#fff}.tag.pass,.tag.ok{background:var(--pass)}.tag.low-confidence{background:#4d7c0f}.tag.fail{background:var(--fail)}.tag.inconclusive{background:var(--inc)}
 .muted{color:var(--muted)}code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f9fafb;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -41,6 +50,10 @@ document.querySelectorAll('input[data-filter]').forEach(function(input){
 });
 `;
 
+// The page allows exactly this script, by its hash: no other inline script (an injected one included) runs.
+const SCRIPT_HASH = `sha256-${createHash('sha256').update(SCRIPT).digest('base64')}`;
+const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
 function tag(verdict: string): string {
   return `<span class="tag ${h(verdict)}">${h(verdict)}</span>`;
 }
@@ -50,9 +63,10 @@ function routeTable(report: Report): string {
     const critical = [
       r.critical.candidate5xx ? `${r.critical.candidate5xx}× 5xx` : '',
       r.critical.candidateErrors ? `${r.critical.candidateErrors}× unreachable` : '',
-      r.critical.breaking ? `${r.critical.breaking}× breaking` : '',
+      r.critical.breaking ? `${r.critical.breaking}× breaking value` : '',
     ].filter(Boolean);
-    return `<tr><td><code>${h(r.route)}</code></td><td class="n">${r.seen}</td><td class="n">${r.total}</td><td class="n">${r.matched}/${r.compared}</td><td class="n">${percent(r.matchRate)}</td><td class="n">${percent(r.matchRateLowerBound)}</td><td>${h(critical.join(', ') || '–')}</td><td>${tag(r.verdict)}</td></tr>`;
+    const records = criticalText(r);
+    return `<tr><td><code>${h(r.route)}</code></td><td class="n">${r.seen}</td><td class="n">${r.total}</td><td class="n">${r.matched}/${r.compared}</td><td class="n">${percent(r.matchRate)}</td><td class="n">${percent(r.matchRateLowerBound)}</td><td>${h(records === '–' ? '–' : `${records} record(s): ${critical.join(', ')}`)}</td><td>${tag(routeStatus(r, report.reasons))}</td></tr>`;
   });
   return `<table id="routes"><thead><tr><th>Route</th><th class="n">Seen</th><th class="n">Replayed</th><th class="n">Matched</th><th class="n">Rate</th><th class="n">Lower bound</th><th>Critical</th><th>Verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -179,7 +193,7 @@ export function latencyChart(
 
 /**
  * Renders the report as one self-contained HTML file (inline CSS, JS and SVG; a Content-Security-Policy
- * forbids any network access): the verdict and reasons, the per-route table, per-pointer counts,
+ * forbids any network access and runs no script but the page's own, allowed by its SHA-256 hash): the verdict and reasons, the per-route table, per-pointer counts,
  * side-by-side diffs of the samples, latency distributions as charts, rules and attempts. Every piece of
  * text from the run is HTML-escaped.
  *
@@ -187,9 +201,10 @@ export function latencyChart(
  * await writeFile('report.html', renderHtml(report));
  */
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
-  const top = report.fields
-    .filter((f) => f.count > 0 && f.samples.length > 0)
-    .slice(0, options.topFields ?? 25);
+  const top = topDifferences(
+    report.fields.filter((f) => f.samples.length > 0),
+    options.topFields ?? 25,
+  );
   const { counts } = report;
   const reasons = report.reasons.map((r) => `<li>${h(r.message)}</li>`).join('');
   const routeCharts = report.routes
@@ -208,11 +223,11 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const checks = (report.latencyChecks ?? [])
     .map(
       (c) =>
-        `<li>${tag(c.ok ? 'pass' : 'fail')} ${h(c.quantile)}: candidate/live ${c.ratio === null ? '–' : `${c.ratio.toFixed(2)}×`}, budget ${c.budget}×</li>`,
+        `<li>${tag(c.ok ? 'pass' : 'fail')} ${h(c.quantile)}: candidate/live ${c.ratio === null ? '–' : `${h(Number(c.ratio).toFixed(2))}×`}, budget ${h(String(c.budget))}×</li>`,
     )
     .join('');
   const rules = Object.entries(report.rules.hits)
-    .map(([id, n]) => `<tr><td><code>${h(id)}</code></td><td class="n">${n}</td></tr>`)
+    .map(([id, n]) => `<tr><td><code>${h(id)}</code></td><td class="n">${h(String(n))}</td></tr>`)
     .join('');
   const attempts = (report.attempts && report.attempts.length > 1 ? report.attempts : [])
     .map(
@@ -225,7 +240,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(title)}</title>
 <style>${CSS}</style>
@@ -252,6 +267,7 @@ ${rules ? `<h2>Rules</h2><table><thead><tr><th>Rule</th><th class="n">Difference
 ${attempts ? `<h2>Attempts</h2><table><thead><tr><th class="n">#</th><th>Started</th><th class="n">Took</th><th>Verdict</th><th class="n">Rate</th><th class="n">Lower bound</th></tr></thead><tbody>${attempts}</tbody></table>` : ''}
 <h2>Counts</h2>
 <p>Read ${counts.read} log lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe methods, ${counts.skipped.filtered} filtered. Replayed ${counts.sampled}; compared ${counts.compared}; live errors ${counts.errors.live}, candidate errors ${counts.errors.candidate}.</p>
+${limitsText(report.limits) ? `<p id="limits">Report limits: ${h(limitsText(report.limits))}.</p>` : ''}
 ${report.malformed.length > 0 ? `<ul>${report.malformed.map((m) => `<li><code>${h(`${m.source}:${m.line}`)}</code> ${h(m.reason)}</li>`).join('')}</ul>` : ''}
 </main>
 <footer class="muted"><p>${h(report.tool.name)} ${h(report.tool.version)}, report schema ${report.schemaVersion}</p></footer>

@@ -1,4 +1,4 @@
-import { percent, escapeXml as x } from './format.js';
+import { percent, topDifferences, escapeXml as x } from './format.js';
 import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
 
 export interface JunitOptions {
@@ -15,18 +15,16 @@ const short = (value: unknown) => {
 };
 
 function differencesOf(report: Report, route: string, top: number): string[] {
-  return report.fields
-    .filter((f: FieldSummary) => f.route === route && f.count > 0)
-    .slice(0, top)
-    .flatMap((f) => {
-      const lines = [`  ${f.pointer || '(body)'}  ${f.kind} ×${f.count}`];
-      const s = f.samples[0];
-      if (s)
-        lines.push(
-          `      e.g. ${s.method} ${s.path}: live ${short(s.live)}  candidate ${short(s.candidate)}`,
-        );
-      return lines;
-    });
+  return topDifferences(
+    report.fields.filter((f: FieldSummary) => f.route === route),
+    top,
+  ).flatMap((f) => {
+    const lines = [`  ${f.pointer || '(body)'}  ${f.kind} ×${f.count}`];
+    const s = f.samples[0];
+    if (s)
+      lines.push(`      e.g. ${s.method} ${s.path}: live ${short(s.live)}  candidate ${short(s.candidate)}`);
+    return lines;
+  });
 }
 
 function routeCase(
@@ -41,12 +39,14 @@ function routeCase(
   // bound), so it is no failure either: it passes with the shortfall noted.
   // When the run as a whole lacks the evidence, such routes are why, and they stay failures.
   const runShort = report.reasons.some((r) => r.code === 'low-confidence' && r.route === undefined);
+  // Reports before `lowConfidence` existed marked such routes inconclusive with only that reason.
   const shortOnly =
-    !runShort &&
-    route.verdict === 'inconclusive' &&
-    reasons.length > 0 &&
-    reasons.every((r) => r.code === 'low-confidence');
-  if (route.verdict === 'pass' || shortOnly) {
+    route.lowConfidence === true ||
+    (route.verdict === 'inconclusive' &&
+      reasons.length > 0 &&
+      reasons.every((r) => r.code === 'low-confidence'));
+  const verdict = shortOnly && runShort ? 'inconclusive' : route.verdict;
+  if (verdict === 'pass' || (shortOnly && !runShort)) {
     const note = shortOnly ? `${summary}\n${reasons.map((r) => r.message).join('\n')}` : summary;
     return {
       xml: `${open}\n      <system-out>${x(note)}</system-out>\n    </testcase>`,
@@ -54,18 +54,18 @@ function routeCase(
       skipped: false,
     };
   }
-  const message = reasons.map((r) => r.message).join('; ') || `${route.route}: ${route.verdict}`;
+  const message = reasons.map((r) => r.message).join('; ') || `${route.route}: ${verdict}`;
   const body = [summary, ...reasons.map((r) => `- ${r.message}`)];
   const differences = differencesOf(report, route.route, options.topDifferences ?? 5);
   if (differences.length > 0) body.push('top differences:', ...differences);
-  if (route.verdict === 'inconclusive' && options.allowInconclusive) {
+  if (verdict === 'inconclusive' && options.allowInconclusive) {
     return {
       xml: `${open}\n      <skipped message="${x(message)}"/>\n    </testcase>`,
       failed: false,
       skipped: true,
     };
   }
-  const type = route.verdict === 'inconclusive' ? 'inconclusive' : (reasons[0]?.code ?? 'fail');
+  const type = verdict === 'inconclusive' ? 'inconclusive' : (reasons[0]?.code ?? 'fail');
   return {
     xml: `${open}\n      <failure type="${x(type)}" message="${x(message)}">${x(body.join('\n'))}</failure>\n    </testcase>`,
     failed: true,
@@ -85,7 +85,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
   const cases = report.routes.map((route) => routeCase(report, route, options));
   const runReasons = report.reasons.filter((r) => r.route === undefined && r.code !== 'pass');
   const runSummary = `verdict ${report.verdict}: ${report.counts.matched}/${report.counts.compared} matched (${percent(report.matchRate)}, lower bound ${percent(report.matchRateLowerBound)}), threshold ${percent(report.threshold)}`;
-  const failedRoutes = report.routes.filter((r) => r.verdict !== 'pass').length;
+  const failedRoutes = cases.filter((c) => c.failed || c.skipped).length;
   let runCase: { xml: string; failed: boolean; skipped: boolean };
   const open = `    <testcase name="verdict" classname="bg-replay.run" time="${seconds(report.durationMs)}">`;
   if (report.verdict === 'pass' || (report.verdict === 'inconclusive' && options.allowInconclusive)) {

@@ -1,4 +1,16 @@
-import { markdownCode as code, markdownFence, escapeMarkdown as md, millis, percent } from './format.js';
+import {
+  markdownCode as code,
+  criticalText,
+  escapeHtml,
+  flattenLine,
+  limitsText,
+  markdownFence,
+  escapeMarkdown as md,
+  millis,
+  percent,
+  routeStatus,
+  topDifferences,
+} from './format.js';
 import type { Report } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
@@ -8,6 +20,7 @@ export interface MarkdownOptions {
 }
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
+const STATUS_ICON = { ok: '✅', 'low-confidence': '☑️', fail: '❌', inconclusive: '⚠️' } as const;
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -34,7 +47,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push(row(['Route', 'Seen', 'Replayed', 'Matched', 'Rate', 'Lower bound', 'Critical', 'Verdict']));
   out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
   for (const r of report.routes) {
-    const critical = r.critical.candidate5xx + r.critical.candidateErrors + r.critical.breaking;
+    const status = routeStatus(r, report.reasons);
     out.push(
       row([
         code(r.route),
@@ -43,12 +56,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         `${r.matched}/${r.compared}`,
         percent(r.matchRate),
         percent(r.matchRateLowerBound),
-        String(critical),
-        `${ICON[r.verdict]} ${r.verdict}`,
+        md(criticalText(r)),
+        `${STATUS_ICON[status]} ${status}`,
       ]),
     );
   }
-  const top = report.fields.filter((f) => f.count > 0).slice(0, options.topFields ?? 10);
+  const top = topDifferences(report.fields, options.topFields ?? 10);
   if (top.length > 0) {
     out.push('', '### Top differences', '');
     out.push(row(['Route', 'Pointer', 'Kind', 'Counted', 'Hidden']));
@@ -72,7 +85,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       );
       out.push('');
       out.push(
-        `<details><summary>${md(f.route)} ${md(f.pointer || '(body)')} (${f.kind} ×${f.count}): ${md(`${s.method} ${s.path}`)}</summary>`,
+        // Inside an HTML block Markdown is not parsed: the summary is HTML-escaped text on one line.
+        `<details><summary>${escapeHtml(flattenLine(`${f.route} ${f.pointer || '(body)'} (${f.kind} ×${f.count}): ${s.method} ${s.path}`))}</summary>`,
       );
       out.push('');
       out.push(`Pointer ${code(s.pointer || '(body)')}; \`-\` live, \`+\` candidate:`);
@@ -99,14 +113,14 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     for (const check of report.latencyChecks ?? []) {
       out.push(
         '',
-        `- ${check.ok ? '✅' : '❌'} ${check.quantile}: candidate/live ${check.ratio === null ? '–' : `${check.ratio.toFixed(2)}×`} (budget ${check.budget}×)`,
+        `- ${check.ok ? '✅' : '❌'} ${md(check.quantile)}: candidate/live ${check.ratio === null ? '–' : `${Number(check.ratio).toFixed(2)}×`} (budget ${md(String(check.budget))}×)`,
       );
     }
   }
   const hits = Object.entries(report.rules.hits);
   if (hits.length > 0) {
     out.push('', '### Rules', '');
-    out.push(hits.map(([id, n]) => `${code(id)} hid ${n}`).join(' · '));
+    out.push(hits.map(([id, n]) => `${code(id)} hid ${Number(n)}`).join(' · '));
     if (report.rules.unused.length > 0)
       out.push('', `Matched nothing: ${report.rules.unused.map(code).join(', ')}`);
   }
@@ -119,7 +133,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         row([
           String(a.attempt),
           md(a.startedAt),
-          a.verdict,
+          md(a.verdict),
           percent(a.matchRate),
           percent(a.matchRateLowerBound),
         ]),
@@ -127,6 +141,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     }
   }
   const { counts } = report;
+  const limits = limitsText(report.limits);
+  if (limits) out.push('', `Report limits: ${md(limits)}.`);
   out.push(
     '',
     `<sub>Read ${counts.read} log lines (${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe methods, ${counts.skipped.filtered} filtered), replayed ${counts.sampled}${report.mergedFrom ? `, merged from ${report.mergedFrom} shards` : ''}; ${md(report.tool.name)} ${md(report.tool.version)}.</sub>`,

@@ -24,6 +24,29 @@ function hostileReport() {
   return reportOf(outcomes, { threshold: 0.95, minSamples: 5, confidence: 0.95 });
 }
 
+describe('route rows of a passing run', () => {
+  it('read ok or low-confidence in every format, never inconclusive', () => {
+    const outcomes = [
+      ...Array.from({ length: 400 }, (_, i) => outcome('GET /orders/:id', `/orders/${i}`)),
+      ...Array.from({ length: 10 }, (_, i) => outcome('GET /rare', `/rare/${i}`)),
+    ];
+    const report = reportOf(outcomes, { threshold: 0.99, minSamples: 5, confidence: 0.95 });
+    expect(report.verdict).toBe('pass');
+    expect(report.routes.map((r) => [r.route, r.verdict, r.lowConfidence ?? false])).toEqual([
+      ['GET /orders/:id', 'pass', false],
+      ['GET /rare', 'pass', true],
+    ]);
+    const markdown = renderMarkdown(report);
+    expect(markdown).toMatch(/\| `GET \/rare` \|.*\| ☑️ low-confidence \|/);
+    expect(markdown).toMatch(/\| `GET \/orders\/:id` \|.*\| ✅ ok \|/);
+    expect(markdown).not.toContain('⚠️ inconclusive');
+    const html = renderHtml(report);
+    expect(html).toContain('<span class="tag low-confidence">low-confidence</span>');
+    expect(html).not.toContain('tag inconclusive');
+    expect(renderJunit(report)).not.toMatch(/<failure|<skipped/);
+  });
+});
+
 describe('sideBySide', () => {
   it('puts equal lines on one row and differing lines opposite each other', () => {
     const rows = sideBySide(

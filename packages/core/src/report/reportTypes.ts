@@ -31,8 +31,17 @@ export interface RouteSummary {
   /** Records seen in the log for this route (before sampling). */
   seen: number;
   errors: { live: number; candidate: number };
-  /** `breaking`: counted (not allowed by a rule or policy) `removed`/`type` differences. */
-  critical: { candidate5xx: number; candidateErrors: number; breaking: number };
+  /**
+   * `candidate5xx` and `candidateErrors` count records; `breaking` counts values: counted (not allowed by a
+   * rule or policy) `removed`/`type` differences. `records`: compared records with at least one critical
+   * finding (absent in reports before it existed).
+   */
+  critical: { candidate5xx: number; candidateErrors: number; breaking: number; records?: number };
+  /**
+   * The route met the threshold but its own lower bound is short of it: it does not block a pass (the run
+   * is judged on the overall bound), and its verdict is `pass`. Absent when false.
+   */
+  lowConfidence?: true;
   /**
    * `errors` broken down by transport error code (`timeout`, `connection-reset`, ...), per side; live's
    * `status-5xx` counts records not compared because live itself answered 5xx. Absent in reports before it existed.
@@ -154,6 +163,27 @@ export interface Coverage {
   strata: StratumSummary[];
 }
 
+/**
+ * What the report left out to stay bounded and safe to share. Absent in reports before it existed.
+ */
+export interface ReportLimits {
+  /** `--report-bodies`: `none` keeps pointers and kinds only, `redacted` masks secret-looking values. */
+  bodies: 'none' | 'redacted' | 'full';
+  /** Pointer rows kept per route (the most counted first). */
+  maxFieldsPerRoute: number;
+  /** Pointer rows kept in all. Absent in reports before it existed. */
+  maxFields?: number;
+  /** Samples kept per pointer row (distinct pairs of values). */
+  maxSamplesPerField: number;
+  /** Distinct differing keys under one object before they are counted together as `*`. */
+  maxPointerKeys: number;
+  /** Pointer rows left out by `maxFieldsPerRoute` or `maxFields`, and the differences (counted + hidden) they held. */
+  droppedFields: number;
+  droppedDifferences: number;
+  /** Objects whose keys were counted together as `*`: route and the parent pointer. */
+  collapsed: Array<{ route: string; pointer: string }>;
+}
+
 /** The JSON report: a public contract. New fields may be added; existing ones keep their meaning. */
 export interface Report extends DiffSummary {
   /** Which part of a sharded run this is (`--shard i/N`); absent for a whole run and for a merge. */
@@ -166,7 +196,7 @@ export interface Report extends DiffSummary {
   reasons: Reason[];
   threshold: number;
   minSamples: number;
-  /** Two-sided confidence of the Wilson interval (default 0.95); 0 judges the raw rate. Absent in reports before it existed. */
+  /** Confidence of the one-sided Wilson lower bound (default 0.95); 0 judges the raw rate. Absent in reports before it existed. */
   confidence?: number;
   matchRate: number | null;
   /** Lower bound of the Wilson score interval of the overall match rate. */
@@ -200,4 +230,5 @@ export interface Report extends DiffSummary {
   latency: { live: Quantiles; candidate: Quantiles };
   /** Exact state for merging shards (`bg-replay merge`). */
   sketches: { live: LatencySketch; candidate: LatencySketch };
+  limits?: ReportLimits;
 }

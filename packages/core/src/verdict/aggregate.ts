@@ -1,4 +1,4 @@
-import { aggregatePointer } from '../diff/pointer.js';
+import { aggregatePointer, joinPointer, splitPointer } from '../diff/pointer.js';
 import type { Difference, Exchange, JudgedDifference, RequestRecord, TransportErrorCode } from '../model.js';
 import type { DifferenceSample, FieldSummary, RouteSummary } from '../report/reportTypes.js';
 import { isBreakingDifference } from '../rules/semverPolicy.js';
@@ -30,15 +30,27 @@ export interface Tally {
   routes: Map<string, RouteTally>;
   fields: Map<string, FieldTally>;
   latency: { live: LatencySketch; candidate: LatencySketch };
+  /** Per route and parent pointer, the distinct child keys seen in differences (up to `MAX_POINTER_KEYS`). */
+  pointerKeys: Map<string, Set<string>>;
+  /** Route and parent pointer whose children are counted together as `*` (a map keyed by ids). */
+  collapsed: Set<string>;
 }
 
 export const MAX_SAMPLES_PER_FIELD = 5;
+
+/**
+ * Distinct child keys under one parent pointer before they are counted together as `*`: an answer keyed
+ * by random ids (`{"a81f…": {...}, "c02e…": {...}}`) would otherwise give a row per id and per record.
+ */
+export const MAX_POINTER_KEYS = 50;
 
 export function createTally(): Tally {
   return {
     routes: new Map(),
     fields: new Map(),
     latency: { live: createSketch(), candidate: createSketch() },
+    pointerKeys: new Map(),
+    collapsed: new Set(),
   };
 }
 
@@ -52,7 +64,7 @@ export function emptyRoute(route: string, seen = 0): RouteTally {
     differed: 0,
     probed: 0,
     errors: { live: 0, candidate: 0 },
-    critical: { candidate5xx: 0, candidateErrors: 0, breaking: 0 },
+    critical: { candidate5xx: 0, candidateErrors: 0, breaking: 0, records: 0 },
     errorCodes: { live: {}, candidate: {} },
     truncated: { live: 0, candidate: 0 },
     sketches: { live: createSketch(), candidate: createSketch() },
@@ -70,8 +82,77 @@ function routeTally(tally: Tally, route: string): RouteTally {
 
 const fieldKey = (route: string, pointer: string, kind: string) => `${route}\u0000${pointer}\u0000${kind}`;
 
+const parentKey = (route: string, parent: string) => `${route}\u0000${parent}`;
+
+/**
+ * The pointer a difference is counted under: array indices as `*` (`aggregatePointer`), and the keys of
+ * any object that has shown more than `MAX_POINTER_KEYS` distinct differing keys as `*` too. When a parent
+ * crosses that line its rows so far are folded into the `*` row, so memory and report size stay bounded.
+ */
+export function collapsePointer(tally: Tally, route: string, pointer: string): string {
+  const segments = splitPointer(aggregatePointer(pointer));
+  const out: string[] = [];
+  for (const segment of segments) {
+    const parent = joinPointer(out);
+    const key = parentKey(route, parent);
+    if (tally.collapsed.has(key)) {
+      out.push('*');
+      continue;
+    }
+    if (segment !== '*') {
+      let keys = tally.pointerKeys.get(key);
+      if (!keys) {
+        keys = new Set();
+        tally.pointerKeys.set(key, keys);
+      }
+      if (!keys.has(segment)) {
+        if (keys.size >= MAX_POINTER_KEYS) {
+          collapseParent(tally, route, parent);
+          out.push('*');
+          continue;
+        }
+        keys.add(segment);
+      }
+    }
+    out.push(segment);
+  }
+  return joinPointer(out);
+}
+
+/** Counts every child of `parent` as `*` from now on, and folds the rows counted so far into those rows. */
+export function collapseParent(tally: Tally, route: string, parent: string): void {
+  const key = parentKey(route, parent);
+  tally.collapsed.add(key);
+  for (const k of [...tally.pointerKeys.keys()]) {
+    if (k === key || k.startsWith(`${key}/`)) tally.pointerKeys.delete(k);
+  }
+  const depth = splitPointer(parent).length;
+  for (const [k, field] of [...tally.fields]) {
+    if (field.route !== route || !field.pointer.startsWith(`${parent}/`)) continue;
+    const segments = splitPointer(field.pointer);
+    if (segments[depth] === '*') continue;
+    segments[depth] = '*';
+    tally.fields.delete(k);
+    addField(tally, { ...field, pointer: joinPointer(segments) });
+  }
+}
+
+/** Adds a field's counts and samples into the tally's row of the same route, pointer and kind. */
+function addField(tally: Tally, field: FieldTally): void {
+  const key = fieldKey(field.route, field.pointer, field.kind);
+  const into = tally.fields.get(key);
+  if (!into) {
+    tally.fields.set(key, structuredClone(field));
+    return;
+  }
+  into.count += field.count;
+  into.noise += field.noise;
+  for (const [by, n] of Object.entries(field.hidden)) into.hidden[by] = (into.hidden[by] ?? 0) + n;
+  into.samples = keepSamples([...into.samples, ...field.samples]);
+}
+
 function fieldTally(tally: Tally, route: string, difference: Difference): FieldTally {
-  const pointer = aggregatePointer(difference.pointer);
+  const pointer = collapsePointer(tally, route, difference.pointer);
   const key = fieldKey(route, pointer, difference.kind);
   let field = tally.fields.get(key);
   if (!field) {
@@ -110,9 +191,10 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     if (!exchange.ok) countIn(route.errorCodes[side], exchange.code, 1);
     else if (exchange.truncated) route.truncated[side] += 1;
   }
-  // Live's own 5xx is no reference: unless candidate failed the same way, the record is not compared
-  // (a field missing from live's error page is not the candidate's breaking change).
-  const liveBroken = live.ok && live.status >= 500 && !(candidate.ok && candidate.status >= 500);
+  // Live's own 5xx is no reference, and a record where both sides failed is no evidence that they agree:
+  // the record is not compared (a field missing from live's error page is not the candidate's breaking
+  // change, and two 503s are not a match). Too few compared records then make the run inconclusive.
+  const liveBroken = live.ok && live.status >= 500;
   if (liveBroken) countIn(route.errorCodes.live, 'status-5xx', 1);
   if (!live.ok || liveBroken) {
     route.errors.live += 1;
@@ -120,13 +202,19 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     return;
   }
   route.compared += 1;
+  route.critical.records ??= 0;
   if (!candidate.ok) {
     route.errors.candidate += 1;
     route.critical.candidateErrors += 1;
+    route.critical.records += 1;
     route.differed += 1;
     return;
   }
-  if (candidate.status >= 500 && live.status < 500) route.critical.candidate5xx += 1;
+  let critical = false;
+  if (candidate.status >= 500) {
+    route.critical.candidate5xx += 1;
+    critical = true;
+  }
   let counted = 0;
   for (const difference of outcome.differences) {
     const field = fieldTally(tally, outcome.route, difference);
@@ -134,7 +222,10 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
     if (disposition.counted) {
       counted += 1;
       field.count += 1;
-      if (isBreakingDifference(difference)) route.critical.breaking += 1;
+      if (isBreakingDifference(difference)) {
+        route.critical.breaking += 1;
+        critical = true;
+      }
       field.samples = keepSamples([...field.samples, sampleOf(outcome, difference)]);
     } else {
       const by =
@@ -146,6 +237,7 @@ export function addOutcome(tally: Tally, outcome: RecordOutcome): void {
       field.hidden[by] = (field.hidden[by] ?? 0) + 1;
     }
   }
+  if (critical) route.critical.records += 1;
   if (counted === 0) route.matched += 1;
   else route.differed += 1;
 }
@@ -196,11 +288,26 @@ const sampleOrder = (s: DifferenceSample) => stableHash(`${s.method} ${s.path} $
  * those of one run.
  */
 export function keepSamples(samples: readonly DifferenceSample[]): DifferenceSample[] {
-  return samples
+  // Samples showing the same pair of values are one example: only the first (by hash) of each is kept,
+  // which still merges exactly (a pair's first sample overall is its first in the shard that holds it).
+  const seen = new Set<string>();
+  const kept: DifferenceSample[] = [];
+  const sorted = samples
     .map((sample) => ({ sample, hash: sampleOrder(sample), text: JSON.stringify(sample) }))
-    .sort((a, b) => a.hash - b.hash || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
-    .slice(0, MAX_SAMPLES_PER_FIELD)
-    .map((entry) => entry.sample);
+    .sort((a, b) => a.hash - b.hash || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  for (const { sample } of sorted) {
+    const values = JSON.stringify([
+      sample.live ?? null,
+      sample.candidate ?? null,
+      'live' in sample,
+      'candidate' in sample,
+    ]);
+    if (seen.has(values)) continue;
+    seen.add(values);
+    kept.push(sample);
+    if (kept.length === MAX_SAMPLES_PER_FIELD) break;
+  }
+  return kept;
 }
 
 function addRoute(into: RouteTally, from: RouteTally): void {
@@ -215,6 +322,11 @@ function addRoute(into: RouteTally, from: RouteTally): void {
   into.critical.candidate5xx += from.critical.candidate5xx;
   into.critical.candidateErrors += from.critical.candidateErrors;
   into.critical.breaking += from.critical.breaking;
+  // Reports before `records` existed: each critical value is taken as its own record (an upper bound).
+  into.critical.records =
+    (into.critical.records ?? 0) +
+    (from.critical.records ??
+      from.critical.candidate5xx + from.critical.candidateErrors + from.critical.breaking);
   into.errorCodes ??= { live: {}, candidate: {} };
   into.truncated ??= { live: 0, candidate: 0 };
   for (const side of ['live', 'candidate'] as const) {
@@ -246,17 +358,14 @@ export function mergeTallies(tallies: readonly Tally[]): Tally {
       }
       addRoute(into, route);
     }
+    for (const key of tally.collapsed) {
+      if (merged.collapsed.has(key)) continue;
+      const at = key.indexOf('\u0000');
+      collapseParent(merged, key.slice(0, at), key.slice(at + 1));
+    }
     for (const field of tally.fields.values()) {
-      const key = fieldKey(field.route, field.pointer, field.kind);
-      const into = merged.fields.get(key);
-      if (!into) {
-        merged.fields.set(key, structuredClone(field));
-        continue;
-      }
-      into.count += field.count;
-      into.noise += field.noise;
-      for (const [by, n] of Object.entries(field.hidden)) into.hidden[by] = (into.hidden[by] ?? 0) + n;
-      into.samples = keepSamples([...into.samples, ...field.samples]);
+      // Collapsed in any part is collapsed in the whole, as in one run over all records.
+      addField(merged, { ...field, pointer: collapsePointer(merged, field.route, field.pointer) });
     }
     merged.latency = {
       live: mergeSketches(merged.latency.live, tally.latency.live),

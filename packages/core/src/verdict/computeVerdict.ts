@@ -10,7 +10,7 @@ export interface VerdictOptions {
   threshold: number;
   /** Compared records a route needs before its rate is judged. */
   minSamples: number;
-  /** Two-sided confidence of the Wilson interval (default 0.95); 0 judges the raw rate. */
+  /** Confidence of the one-sided Wilson lower bound, z = Φ⁻¹(confidence) (default 0.95); 0 judges the raw rate. */
   confidence?: number;
   /** Largest candidate/live ratio per latency quantile, e.g. `{ p95: 1.5 }`. */
   latencyBudget?: Partial<Record<LatencyQuantile, number>>;
@@ -74,8 +74,9 @@ function evidenceHint(threshold: number, confidence: number): string {
 
 /**
  * Judges one route's tallies: critical checks first (no average hides them), then `minSamples`, then the
- * match rate against the threshold. A rate below the threshold fails; a rate at or above it whose Wilson
- * lower bound is still below is not enough evidence, so the route is inconclusive.
+ * match rate against the threshold. A rate below the threshold fails. A rate at or above it whose Wilson
+ * lower bound is still below passes marked `lowConfidence`: rare routes can never reach the evidence a
+ * high threshold needs on their own, so the run is judged on the overall lower bound.
  */
 export function judgeRoute(
   route: RouteTally,
@@ -86,6 +87,7 @@ export function judgeRoute(
   const matchRate = route.compared > 0 ? route.matched / route.compared : null;
   const matchRateLowerBound = wilsonLowerBound(route.matched, route.compared, confidence);
   let verdict: Verdict = 'pass';
+  let lowConfidence = false;
   const inconclusive = () => {
     if (verdict === 'pass') verdict = 'inconclusive';
   };
@@ -99,10 +101,11 @@ export function judgeRoute(
   }
   if (route.critical.candidateErrors > 0) {
     verdict = 'fail';
+    const causes = describeCauses(route.errorCodes?.candidate ?? {});
     reasons.push({
       code: 'candidate-unreachable',
       route: route.route,
-      message: `${route.route}: candidate failed to answer ${route.critical.candidateErrors} request(s) that live answered`,
+      message: `${route.route}: candidate failed to answer ${route.critical.candidateErrors} request(s) that live answered${causes ? ` (${causes})` : ''}`,
     });
   }
   if (route.critical.breaking > 0) {
@@ -118,7 +121,7 @@ export function judgeRoute(
     reasons.push({
       code: 'too-few-samples',
       route: route.route,
-      message: `${route.route}: only ${route.compared} compared record(s), fewer than --min-samples ${options.minSamples}`,
+      message: `${route.route}: only ${route.compared} compared record(s), fewer than --min-samples ${options.minSamples}${notComparedCause(route)}`,
     });
   } else if (matchRate !== null && matchRate < options.threshold) {
     verdict = 'fail';
@@ -128,14 +131,17 @@ export function judgeRoute(
       message: `${route.route}: match rate ${percent(matchRate)} (${route.matched}/${route.compared}) is below the threshold ${percent(options.threshold)}`,
     });
   } else if (matchRateLowerBound !== null && matchRateLowerBound < options.threshold) {
-    inconclusive();
+    // Short of evidence on its own, but it does not block a pass: the run is judged on the overall bound.
+    lowConfidence = true;
     reasons.push({
       code: 'low-confidence',
       route: route.route,
       message: `${route.route}: match rate ${percent(matchRate ?? 0)} (${route.matched}/${route.compared}) but its lower bound ${percent(matchRateLowerBound)} is below the threshold ${percent(options.threshold)}: ${evidenceHint(options.threshold, confidence)}`,
     });
   }
-  return { summary: { ...structuredClone(route), matchRate, matchRateLowerBound, verdict }, reasons };
+  const summary: RouteSummary = { ...structuredClone(route), matchRate, matchRateLowerBound, verdict };
+  if (lowConfidence && verdict === 'pass') summary.lowConfidence = true;
+  return { summary, reasons };
 }
 
 /** Candidate's latency quantiles over live's, against the budget. */
@@ -154,13 +160,44 @@ export function checkLatencyBudget(
     });
 }
 
+const CAUSE_NAMES: Record<string, string> = {
+  timeout: 'timeout',
+  'connection-refused': 'connection refused',
+  'connection-reset': 'connection reset',
+  dns: 'DNS lookup failed',
+  'body-too-large': 'body too large',
+  decode: 'undecodable body',
+  'circuit-open': 'circuit open',
+  'status-5xx': 'answered 5xx',
+  other: 'other transport error',
+};
+
 /**
- * A route without its minimum of records blocks a pass. A route that has them and meets the threshold but
- * whose own lower bound is short of it does not: rare routes can never reach the evidence a high threshold
- * needs on their own, so the run is judged on the overall lower bound, and the route's shortfall is reported.
+ * Transport causes by count, largest first, as a person reads them.
+ *
+ * @example
+ * describeCauses({ 'connection-refused': 50, timeout: 2 }) // 'connection refused ×50, timeout ×2'
  */
-function blocksPass(judged: { summary: RouteSummary; reasons: Reason[] }): boolean {
-  return judged.summary.verdict === 'inconclusive' && judged.reasons.some((r) => r.code !== 'low-confidence');
+export function describeCauses(codes: Partial<Record<string, number>>): string {
+  return Object.entries(codes)
+    .filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([code, n]) => `${CAUSE_NAMES[code] ?? code} ×${n}`)
+    .join(', ');
+}
+
+/** Why records of a route were not compared: live failed on them (they are no evidence either way). */
+function notComparedCause(route: RouteTally): string {
+  if (route.errors.live === 0) return '';
+  const causes = describeCauses(route.errorCodes?.live ?? {});
+  return `; ${route.errors.live} record(s) were not compared because live failed${causes ? ` (${causes})` : ''}`;
+}
+
+function mergeCodes(all: ReadonlyArray<Partial<Record<string, number>>>): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const codes of all)
+    for (const [code, n] of Object.entries(codes)) merged[code] = (merged[code] ?? 0) + (n ?? 0);
+  return merged;
 }
 
 const byRoute = (a: { route: string }, b: { route: string }) =>
@@ -200,11 +237,12 @@ export function computeVerdict(
     });
   } else if (compared === 0) {
     verdict = 'inconclusive';
+    const liveCauses = describeCauses(mergeCodes(routes.map((r) => r.errorCodes?.live ?? {})));
     reasons.push({
       code: 'no-evidence',
-      message: 'no record could be compared: nothing was tested, so nothing passed',
+      message: `no record could be compared: nothing was tested, so nothing passed${liveErrors > 0 ? ` (live failed on ${liveErrors} record(s)${liveCauses ? `: ${liveCauses}` : ''})` : ''}`,
     });
-  } else if (judged.some(blocksPass)) verdict = 'inconclusive';
+  } else if (summaries.some((s) => s.verdict === 'inconclusive')) verdict = 'inconclusive';
   else if (matchRateLowerBound !== null && matchRateLowerBound < options.threshold) {
     verdict = 'inconclusive';
     reasons.push({
@@ -221,9 +259,10 @@ export function computeVerdict(
     });
   }
   if (liveErrors > 0) {
+    const liveCauses = describeCauses(mergeCodes(routes.map((r) => r.errorCodes?.live ?? {})));
     reasons.push({
       code: 'live-errors',
-      message: `live failed to answer ${liveErrors} request(s); those records were not compared`,
+      message: `live failed to answer ${liveErrors} request(s)${liveCauses ? ` (${liveCauses})` : ''}; those records were not compared`,
     });
   }
   if (verdict === 'pass') {

@@ -14,6 +14,12 @@ const GAMMA = 1.02;
 const LOG_GAMMA = Math.log(GAMMA);
 // Values below this are counted in bucket 0, so sub-microsecond noise does not create thousands of buckets.
 const MIN_VALUE = 0.001;
+/**
+ * The largest bucket index a sketch holds: about 1.6·10¹¹ ms (five years), far beyond any timeout. Larger
+ * latencies are counted in it, and a saved report with a larger index is refused (charts and quantiles
+ * would compute 1.02^index).
+ */
+export const MAX_BUCKET_INDEX = 2000;
 
 export function createSketch(): LatencySketch {
   return { buckets: {}, count: 0, min: null, max: null };
@@ -22,7 +28,7 @@ export function createSketch(): LatencySketch {
 /** Adds one latency in milliseconds. */
 export function addToSketch(sketch: LatencySketch, ms: number): void {
   const value = Math.max(ms, MIN_VALUE);
-  const index = Math.ceil(Math.log(value / MIN_VALUE) / LOG_GAMMA);
+  const index = Math.min(MAX_BUCKET_INDEX, Math.ceil(Math.log(value / MIN_VALUE) / LOG_GAMMA));
   const key = String(index);
   sketch.buckets[key] = (sketch.buckets[key] ?? 0) + 1;
   sketch.count += 1;

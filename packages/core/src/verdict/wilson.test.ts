@@ -26,11 +26,20 @@ describe('inverseNormalCdf', () => {
 });
 
 describe('wilsonLowerBound', () => {
-  it('matches known values: 3/3 at 95% is 0.4385 and 95/100 is 0.8882', () => {
-    expect(wilsonLowerBound(3, 3, 0.95)).toBeCloseTo(0.4385, 4);
-    expect(wilsonLowerBound(95, 100, 0.95)).toBeCloseTo(0.8882, 4);
+  it('is one-sided: z = Φ⁻¹(confidence), so 3/3 at 95% is 0.5258 and 95/100 is 0.9008', () => {
+    expect(zForConfidence(0.95)).toBeCloseTo(1.6448536, 6);
+    expect(wilsonLowerBound(3, 3, 0.95)).toBeCloseTo(0.5258, 4);
+    expect(wilsonLowerBound(95, 100, 0.95)).toBeCloseTo(0.9008, 4);
     expect(wilsonLowerBound(0, 10, 0.95)).toBe(0);
+  });
+
+  it('keeps the two-sided interval for display: 95/100 at 95% is 0.8882..0.9785', () => {
+    expect(wilsonInterval(95, 100, 0.95)?.lower).toBeCloseTo(0.8882, 4);
     expect(wilsonInterval(95, 100, 0.95)?.upper).toBeCloseTo(0.9785, 4);
+  });
+
+  it('lets 300 of 300 matching records show 99% at 95% confidence', () => {
+    expect(wilsonLowerBound(300, 300, 0.95) as number).toBeGreaterThan(0.99);
   });
 
   it('grows with the evidence for the same rate and with lower confidence', () => {
@@ -49,14 +58,16 @@ describe('wilsonLowerBound', () => {
   it('rejects a confidence outside [0, 1) as a usage error naming the flag', () => {
     expect(() => zForConfidence(1)).toThrow(/--confidence 1/);
     expect(() => zForConfidence(-0.1)).toThrow(/--confidence/);
+    expect(() => zForConfidence(0.3)).toThrow(/0\.5 ≤ c < 1/);
   });
 });
 
 describe('recordsNeeded', () => {
   it('says how many all-matching records a threshold needs', () => {
-    expect(recordsNeeded(0.99, 0.95)).toBe(381);
-    expect(wilsonLowerBound(381, 381, 0.95) as number).toBeGreaterThanOrEqual(0.99);
-    expect(wilsonLowerBound(380, 380, 0.95) as number).toBeLessThan(0.99);
+    expect(recordsNeeded(0.99, 0.95)).toBe(268);
+    expect(wilsonLowerBound(268, 268, 0.95) as number).toBeGreaterThanOrEqual(0.99);
+    expect(wilsonLowerBound(267, 267, 0.95) as number).toBeLessThan(0.99);
+    expect(recordsNeeded(0.9, 0.95)).toBe(25);
     expect(recordsNeeded(1, 0.95)).toBe(Number.POSITIVE_INFINITY);
   });
 });

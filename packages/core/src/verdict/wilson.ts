@@ -45,35 +45,29 @@ export function inverseNormalCdf(p: number): number {
   return x;
 }
 
-/**
- * The z of a two-sided interval at `confidence` (0.95 → 1.96). `0` gives z = 0: the bound is the rate itself.
- *
- * @example
- * zForConfidence(0.95) // ≈ 1.959964
- */
-export function zForConfidence(confidence: number): number {
-  if (!(confidence >= 0 && confidence < 1)) {
+function checkConfidence(confidence: number): void {
+  if (!(confidence === 0 || (confidence >= 0.5 && confidence < 1))) {
     throw new BgReplayError(
       'E_USAGE',
-      `--confidence ${confidence} is out of range: expected a number 0 ≤ c < 1 (e.g. 0.95)`,
+      `--confidence ${confidence} is out of range: expected 0 (judge the raw rate) or a number 0.5 ≤ c < 1 (e.g. 0.95)`,
     );
   }
-  return confidence === 0 ? 0 : inverseNormalCdf(1 - (1 - confidence) / 2);
 }
 
 /**
- * Wilson score interval of `successes` out of `n` at a two-sided `confidence`; null when n is 0.
+ * The z of a one-sided bound at `confidence`: z = Φ⁻¹(confidence), so 0.95 → 1.645. "Is the match rate at
+ * least the threshold?" is a one-sided question, so the lower bound is exceeded with probability
+ * 1 − confidence, not half of it. `0` gives z = 0: the bound is the rate itself.
  *
  * @example
- * wilsonInterval(3, 3, 0.95) // { lower: 0.4385…, upper: 1 }
+ * zForConfidence(0.95) // ≈ 1.644854
  */
-export function wilsonInterval(
-  successes: number,
-  n: number,
-  confidence: number,
-): { lower: number; upper: number } | null {
-  if (n <= 0) return null;
-  const z = zForConfidence(confidence);
+export function zForConfidence(confidence: number): number {
+  checkConfidence(confidence);
+  return confidence === 0 ? 0 : inverseNormalCdf(confidence);
+}
+
+function wilsonBounds(successes: number, n: number, z: number): { lower: number; upper: number } {
   const p = successes / n;
   const z2 = z * z;
   const denominator = 1 + z2 / n;
@@ -84,22 +78,40 @@ export function wilsonInterval(
 }
 
 /**
- * Lower bound of the Wilson score interval: the match rate that the evidence supports at `confidence`.
- * 3 matches out of 3 at 95% give 0.4385, not 100%.
+ * Two-sided Wilson score interval of `successes` out of `n` at `confidence` (z = Φ⁻¹(1 − (1 − c)/2));
+ * null when n is 0. For display; the verdict uses the one-sided `wilsonLowerBound`.
  *
  * @example
- * wilsonLowerBound(95, 100, 0.95) // 0.8882…
+ * wilsonInterval(95, 100, 0.95) // { lower: 0.8882…, upper: 0.9785… }
  */
-export function wilsonLowerBound(successes: number, n: number, confidence: number): number | null {
-  return wilsonInterval(successes, n, confidence)?.lower ?? null;
+export function wilsonInterval(
+  successes: number,
+  n: number,
+  confidence: number,
+): { lower: number; upper: number } | null {
+  if (n <= 0) return null;
+  checkConfidence(confidence);
+  return wilsonBounds(successes, n, confidence === 0 ? 0 : inverseNormalCdf(1 - (1 - confidence) / 2));
 }
 
 /**
- * How many records, all matching, it takes for the Wilson lower bound to reach `threshold`
+ * One-sided lower bound of the Wilson score interval (z = Φ⁻¹(confidence)): the match rate the evidence
+ * supports at `confidence`. 3 matches out of 3 at 95% give 0.525, not 100%.
+ *
+ * @example
+ * wilsonLowerBound(95, 100, 0.95) // 0.9016…
+ */
+export function wilsonLowerBound(successes: number, n: number, confidence: number): number | null {
+  if (n <= 0) return null;
+  return wilsonBounds(successes, n, zForConfidence(confidence)).lower;
+}
+
+/**
+ * How many records, all matching, it takes for the one-sided Wilson lower bound to reach `threshold`
  * (n/(n+z²) ≥ t ⇔ n ≥ z²·t/(1−t)). Tells a user how large a sample a threshold needs.
  *
  * @example
- * recordsNeeded(0.99, 0.95) // 381
+ * recordsNeeded(0.99, 0.95) // 268
  */
 export function recordsNeeded(threshold: number, confidence: number): number {
   if (threshold <= 0) return 1;
