@@ -5,15 +5,20 @@ import {
   LifecycleEventAlreadyCompletedException,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createHookHandler, createValidationHook } from '@bg-replay/codedeploy';
 import {
   createStateMachineDefinition,
+  createStateMachineHandOff,
   type MergeTaskResult,
   type ShardTaskInput,
   type ValidationExecutionInput,
 } from '@bg-replay/codedeploy/step-functions';
 import { type Report, silentLogger, validate } from '@bg-replay/core';
 import { createDemoService, type DemoServices, startDemoServices } from '@bg-replay/demo';
+import { fakeLambdaContext } from '@bg-replay/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMergeHandler } from '../src/sfnMerge.js';
@@ -21,7 +26,7 @@ import { createShardHandler } from '../src/sfnShard.js';
 import { runStateMachineLocally } from './_runStateMachineLocally.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function';
-const { definition } = createStateMachineDefinition({
+const { definition, worstCaseSeconds } = createStateMachineDefinition({
   shardFunctionArn: `${ARN}:CodeDeployHook_sfn_shard`,
   mergeFunctionArn: `${ARN}:CodeDeployHook_sfn_merge`,
   maxShards: 3,
@@ -229,5 +234,65 @@ describe('the validation state machine, run locally with the real shard and merg
     expect(reported).toHaveLength(1);
     expect(run.error).toBeUndefined();
     expect((run.output as { merged: MergeTaskResult }).merged.status).toBe('Succeeded');
+  });
+
+  it('is started by the validation hook instead of replaying inline, and the machine, not the hook, reports', async () => {
+    const { codedeploy, reported } = stubCodeDeploy();
+    const sfn = new SFNClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const sfnMock = mockClient(sfn)
+      .on(StartExecutionCommand)
+      .resolves({
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:bg-replay:run-1',
+        startDate: new Date(0),
+      });
+    const clock = () => Date.parse('2026-11-30T12:00:00Z');
+    // A soak comparison: 90,000 records at 50 rps cannot fit in one 15-minute invocation.
+    const config = demoConfig(demo.candidate, { sample: 90_000, rps: 50 });
+    const hook = createHookHandler(
+      createValidationHook(config, {
+        handOff: createStateMachineHandOff({
+          stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:bg-replay',
+          shards: 3,
+          worstCaseSeconds,
+          sfn,
+          now: clock,
+        }),
+        validate: async () => {
+          throw new Error('the hook must not replay inline');
+        },
+      }),
+      {
+        clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
+        logger: silentLogger,
+        resolveContext: false,
+        lifecycleEvent: 'AfterAllowTestTraffic',
+        now: clock,
+      },
+    );
+    const outcome = await hook(
+      { DeploymentId: 'd-SFN0001', LifecycleEventHookExecutionId: 'hook-exec-1' },
+      fakeLambdaContext({ functionName: 'CodeDeployHook_validate', now: clock }),
+    );
+    expect(outcome.status).toBe('HandedOff');
+    expect(outcome.reason).toMatch(
+      /^validation handed off to 3 shards in state machine execution .*run-1: expected 1830 s/,
+    );
+    expect(reported).toEqual([]);
+
+    const started = sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    const input = JSON.parse(started?.input ?? '{}') as ValidationExecutionInput;
+    // Shrink the soak back to the demo's size for the local run; everything else is what the hook sent.
+    const run = await runStateMachineLocally(
+      definition,
+      { ...input, config: { ...(input.config as object), sample: 5000, rps: 0 } },
+      { ...handlers(), codedeploy },
+    );
+    expect(run.iterations.succeeded).toBe(3);
+    expect(reported).toEqual([
+      { DeploymentId: 'd-SFN0001', LifecycleEventHookExecutionId: 'hook-exec-1', Status: 'Failed' },
+    ]);
   });
 });
