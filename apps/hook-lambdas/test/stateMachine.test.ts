@@ -8,7 +8,7 @@ import {
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { createHookHandler, createValidationHook } from '@bg-replay/codedeploy';
+import { createHookHandler, createValidationHook, validationHookConfigSchema } from '@bg-replay/codedeploy';
 import {
   createStateMachineDefinition,
   createStateMachineHandOff,
@@ -252,7 +252,7 @@ describe('the validation state machine, run locally with the real shard and merg
     // A soak comparison: 90,000 records at 50 rps cannot fit in one 15-minute invocation.
     const config = demoConfig(demo.candidate, { sample: 90_000, rps: 50 });
     const hook = createHookHandler(
-      createValidationHook(config, {
+      createValidationHook(validationHookConfigSchema.parse(config), {
         handOff: createStateMachineHandOff({
           stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:bg-replay',
           shards: 3,
