@@ -77,6 +77,13 @@ export async function readValidateOptions(core: ActionsCore, cwd: string): Promi
   if (methods.length) options.allowMethods = methods.map((m) => m.toUpperCase());
   const shard = core.getInput('shard');
   if (shard) options.shard = parseShard(shard);
+  // `rps` is what live sees in total: the shards of a matrix run at once, so each takes its part.
+  if (options.shard && options.rps) {
+    options.rps /= options.shard.total;
+    core.info(
+      `rps: ${options.rps} for this shard (the total cap divided over ${options.shard.total} shards)`,
+    );
+  }
   return options;
 }
 

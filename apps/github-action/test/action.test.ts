@@ -61,11 +61,14 @@ describe('the GitHub Action on the demo', { timeout: 120_000 }, () => {
   });
 
   it('fans out over 3 shards and merges them into the counts and verdict of one run (the matrix workflow)', async () => {
-    const inputs = { ...demoInputs(), sample: '5000' };
+    const inputs = { ...demoInputs(), sample: '5000', rps: '300' };
     const ws = await mkdtemp(join(tmpdir(), 'bgr-matrix-'));
-    const shards = await Promise.all([1, 2, 3].map((i) => runBundle(bundle, { ...inputs, shard: `${i}/3` }, ws)));
+    const shards = await Promise.all(
+      [1, 2, 3].map((i) => runBundle(bundle, { ...inputs, shard: `${i}/3` }, ws)),
+    );
     for (const [i, shard] of shards.entries()) {
       expect(shard.code).toBe(0); // a shard's partial verdict never fails its job
+      expect(shard.stdout).toContain('rps: 100 for this shard (the total cap divided over 3 shards)');
       expect(shard.outputs['report-path']).toBe(join(shard.workspace, `bg-replay-shard-${i + 1}-of-3.json`));
       expect(shard.summary).toContain(`shard ${i + 1}/3 (partial: the merge decides)`);
     }
