@@ -179,6 +179,27 @@ describe('the validation state machine, run locally with the real shard and merg
     );
   });
 
+  it('runs the Distributed Map variant (more than 40 shards allowed) the same way', async () => {
+    const { codedeploy, reported } = stubCodeDeploy();
+    const distributed = createStateMachineDefinition({
+      shardFunctionArn: `${ARN}:CodeDeployHook_sfn_shard`,
+      mergeFunctionArn: `${ARN}:CodeDeployHook_sfn_merge`,
+      maxShards: 64,
+    });
+    expect(distributed.mapMode).toBe('DISTRIBUTED');
+    const run = await runStateMachineLocally(
+      distributed.definition,
+      executionInput(demoConfig(secondBlueUrl), 4),
+      {
+        ...handlers(),
+        codedeploy,
+      },
+    );
+    expect(run.iterations).toEqual({ succeeded: 4, failed: 0 });
+    expect(reported.map((r) => r.Status)).toEqual(['Succeeded']);
+    expect(store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json').shard).toBeUndefined();
+  });
+
   it('reports Succeeded when the candidate answers as live does', async () => {
     const { codedeploy, reported } = stubCodeDeploy();
     const run = await runStateMachineLocally(definition, executionInput(demoConfig(secondBlueUrl)), {
