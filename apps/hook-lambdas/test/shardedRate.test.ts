@@ -60,11 +60,17 @@ async function runShards(logFile: string, shards: number, rps: number) {
     perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
   }
   const records = results.reduce((sum, r) => sum + r.compared, 0);
+  // The most requests live had received by any arrival, beyond what the cap allows since the start: a grant is
+  // never early, so each shard's k-th request arrives no sooner than (k - 1) intervals after its start.
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  const overCap =
+    rps > 0 ? Math.max(...sorted.map((t, k) => k + 1 - (rps * (t - started)) / 1000)) : Number.NaN;
   return {
     records,
     wallMs,
     liveRequests: arrivals.length,
     maxPerSecond: Math.max(...perSecond.values()),
+    overCap,
     plan,
   };
 }
@@ -76,11 +82,13 @@ describe('shards replaying at once against one live', { timeout: 120_000 }, () =
     expect(run.plan.shard.config.rps).toBe(25);
     expect(run.liveRequests).toBe(run.records);
     expect(run.records).toBeGreaterThan(350);
-    // Each shard paces its grants 1/25 s apart, so a second holds at most 25 grants of each, plus one at its edge.
-    expect(run.maxPerSecond).toBeLessThanOrEqual(cap + 4);
+    // Each shard paces its grants 1/25 s apart from its start: by any moment t, live has had at most
+    // cap × t plus one request per shard. (Counts per calendar second are printed, not asserted: a busy
+    // machine can delay a batch of grants into the same second without any shard going faster.)
+    expect(run.overCap).toBeLessThanOrEqual(4);
     console.log(
       `figures: 4 shards, cap ${cap} rps: ${run.records} records in ${(run.wallMs / 1000).toFixed(1)} s, ` +
-        `live peak ${run.maxPerSecond} req/s (measured at the server)`,
+        `live peak ${run.maxPerSecond} req/s in a calendar second, at most ${Math.ceil(run.overCap)} over cap × elapsed (measured at the server)`,
     );
   });
 
