@@ -26,6 +26,11 @@ describe('planShards', () => {
     expect(plan.items.map((i) => i.index)).toEqual([1, 2, 3, 4]);
   });
 
+  it("divides core's default sample when none is configured", () => {
+    const { sample: _, ...withoutSample } = config;
+    expect(planShards({ ...base, config: withoutSample, shards: 3 }).shard.config.sample).toBe(134);
+  });
+
   it('resolves `since` into one absolute window ending when the hook handed off, shared by every shard', () => {
     const plan = planShards({ ...base, config, shards: 2 });
     expect(plan.shard.window).toEqual({ start: '2026-11-30T11:30:00.000Z', end: '2026-11-30T12:00:00.000Z' });

@@ -1,4 +1,4 @@
-import { BgReplayError, resolveTimeWindow } from '@bg-replay/core';
+import { BgReplayError, DEFAULT_SAMPLE, resolveTimeWindow } from '@bg-replay/core';
 import { z } from 'zod';
 import { formatIssues } from '../_zod.js';
 import { type ValidationHookConfig, validationHookConfigSchema } from '../validationHookConfig.js';
@@ -101,7 +101,8 @@ export function planShards(input: ValidationExecutionInput): ShardPlan {
     ...config,
     // The cap is on what live sees from all shards together; shards run at the same time.
     ...(config.rps ? { rps: config.rps / total } : {}),
-    ...(config.sample ? { sample: Math.max(1, Math.ceil(config.sample / total)) } : {}),
+    // Together the shards replay what one run would (core's default sample when none is set).
+    sample: Math.max(1, Math.ceil((config.sample ?? DEFAULT_SAMPLE) / total)),
   };
   const items = Array.from({ length: total }, (_, i) => ({
     index: i + 1,
