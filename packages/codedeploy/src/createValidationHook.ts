@@ -171,6 +171,7 @@ export function createValidationHook(
 
     if (cfg.report.log) {
       logger.info('validation report', {
+        ...(decision ? { execution: decision.mode } : {}),
         verdict: report.verdict,
         matchRate: report.matchRate,
         reasons: report.reasons,

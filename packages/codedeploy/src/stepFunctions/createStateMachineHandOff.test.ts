@@ -1,6 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { createValidationHook } from '../createValidationHook.js';
 import { validationHookConfigSchema } from '../validationHookConfig.js';
 import { createStateMachineHandOff } from './createStateMachineHandOff.js';
 import { executionNameOf } from './startValidationStateMachine.js';
@@ -112,5 +113,34 @@ describe('createStateMachineHandOff', () => {
   it('names executions within the 80 characters Step Functions allows', () => {
     expect(executionNameOf('d-X', 'a'.repeat(200))).toHaveLength(80);
     expect(executionNameOf('d-X', 'a/b+c=')).toBe('bg-replay-d-X-a-b-c-');
+  });
+
+  it('lets the validation hook say in its log and report summary that it ran inline, and why', async () => {
+    const { sfn } = sfnStub();
+    const { lines, logger } = recordingLogger();
+    const step = createValidationHook(
+      { ...config, sample: 400, rps: 0 },
+      {
+        validate: async () => ({ verdict: 'pass', reasons: [], matchRate: 1 }),
+        handOff: createStateMachineHandOff({ stateMachineArn: ARN, sfn, now }),
+      },
+    );
+    const result = await step({
+      deployment: { deploymentId: 'd-ABC123', lifecycleEvents: [], deployment: {} },
+      event: { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'h-1' },
+      logger,
+      signal: new AbortController().signal,
+      remainingMs: () => 880_000,
+      startedAt: new Date(now()),
+    } as never);
+    expect(result).toEqual({ status: 'Succeeded' });
+    expect(lines.find(([, m]) => m === 'validation report')?.[2]).toMatchObject({
+      execution: {
+        mode: 'inline',
+        fits: true,
+        reason: 'expected 35 s (42 s with margin) fits in the 880 s left',
+      },
+      verdict: 'pass',
+    });
   });
 });
