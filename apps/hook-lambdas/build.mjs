@@ -23,6 +23,8 @@ export const HOOKS = {
   after_install: 'src/afterInstall.ts', // ECS
   before_allow_traffic: 'src/beforeAllowTraffic.ts', // Lambda
   after_allow_traffic: 'src/afterAllowTraffic.ts', // ECS and Lambda
+  sfn_shard: 'src/sfnShard.ts', // Step Functions: one shard of a long validation (docs/scaling-out.md)
+  sfn_merge: 'src/sfnMerge.ts', // Step Functions: resolve the window, merge the shards
 };
 
 /**

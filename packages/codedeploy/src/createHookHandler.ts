@@ -33,7 +33,9 @@ export type StepResult<S = unknown> =
   | undefined
   | { status: 'Succeeded'; message?: string }
   | { status: 'Failed'; reason: string }
-  | { status: 'continue'; state: S };
+  | { status: 'continue'; state: S }
+  /** Another process (the Step Functions validation machine) now owns the report: this invocation reports nothing. */
+  | { status: 'handedOff'; message: string };
 
 /** Everything a step may use. */
 export interface HookStepContext<S = unknown> {
@@ -106,7 +108,7 @@ const HOOK_PRINCIPAL = "the hook function's execution role";
 /** What one invocation did; also the handler's resolved value (Lambda ignores it for async invokes). */
 export interface HookOutcome {
   /** `Continued`: a fresh invocation carries on; nothing was reported yet. */
-  status: HookStatus | 'Continued';
+  status: HookStatus | 'Continued' | 'HandedOff';
   reason?: string;
   /** True when CodeDeploy had already recorded a status (a duplicate invocation). */
   alreadyCompleted?: boolean;
@@ -194,6 +196,7 @@ export function createHookHandler<S = unknown>(
     let status: HookStatus = 'Failed';
     let reason: string | undefined = 'the hook ended without a result';
     let continueWith: { state: S } | undefined;
+    let handedOff: string | undefined;
 
     try {
       if (!parsed.success) throw new Error(`malformed hook event: ${formatIssues(parsed.error)}`);
@@ -286,6 +289,8 @@ export function createHookHandler<S = unknown>(
               : 'the hook did not finish before the Lambda timeout and left no checkpoint to continue from',
           );
         }
+      } else if (result && result.status === 'handedOff') {
+        handedOff = result.message;
       } else if (result && result.status === 'continue') {
         continueWith = { state: result.state };
       } else if (result && result.status === 'Failed') {
@@ -302,6 +307,10 @@ export function createHookHandler<S = unknown>(
     }
     // Every path reaches this point: the catch above takes every throw and rejection, and the logger
     // cannot throw (see withFields), so the report below is never skipped.
+    if (handedOff !== undefined) {
+      log.info('handed off: the status is reported by the state machine', { message: handedOff });
+      return { status: 'HandedOff', reason: handedOff, invocation };
+    }
     if (continueWith) {
       try {
         await invokeSelf(continueWith.state);

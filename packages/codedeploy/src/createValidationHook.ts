@@ -9,6 +9,7 @@ import {
 } from '@bg-replay/core';
 import { formatIssues } from './_zod.js';
 import type { HookStep } from './createHookHandler.js';
+import type { HandOffContext, HandOffDecision } from './stepFunctions/createStateMachineHandOff.js';
 import { type ValidationHookConfig, validationHookConfigSchema } from './validationHookConfig.js';
 
 /** The subset of core's `ValidateOptions` the hook passes. */
@@ -72,6 +73,8 @@ export interface ValidationHookDeps {
   baseDir?: string;
   /** Pause used for CloudWatch pacing and throttling back-off (tests pass one that returns at once). */
   sleep?: (ms: number) => Promise<void>;
+  /** Decides inline or Step Functions before replaying (`createStateMachineHandOff`); without it, always inline. */
+  handOff?: (context: HandOffContext) => Promise<HandOffDecision>;
 }
 
 /**
@@ -92,7 +95,7 @@ export function createValidationHook(
 ): HookStep {
   const validate: ValidateFn = deps.validate ?? coreValidate;
   let s3 = deps.s3;
-  return async ({ deployment, logger, signal }) => {
+  return async ({ deployment, logger, signal, event: hookEvent, remainingMs, startedAt }) => {
     const raw = typeof config === 'function' ? await config() : await config;
     const checked = validationHookConfigSchema.safeParse(raw);
     if (!checked.success) {
@@ -111,6 +114,16 @@ export function createValidationHook(
         },
       );
     }
+    const decision = await deps.handOff?.({
+      config: cfg,
+      deploymentId: deployment.deploymentId,
+      lifecycleEventHookExecutionId: hookEvent.LifecycleEventHookExecutionId,
+      ...(event ? { lifecycleEvent: event } : {}),
+      remainingMs: remainingMs(),
+      startedAt,
+      logger,
+    });
+    if (decision?.status === 'handedOff') return { status: 'handedOff', message: decision.message };
     const rules =
       cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
     const options: ValidationRunOptions = {
@@ -158,6 +171,7 @@ export function createValidationHook(
 
     if (cfg.report.log) {
       logger.info('validation report', {
+        ...(decision ? { execution: decision.mode } : {}),
         verdict: report.verdict,
         matchRate: report.matchRate,
         reasons: report.reasons,

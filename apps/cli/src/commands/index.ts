@@ -57,6 +57,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
   {
+    name: 'state-machine',
+    describe: 'Print the Step Functions state machine (ASL) for long validations, or its IAM policies',
+    load: async () => (await import('./stateMachine.js')).stateMachineCommand,
+  },
+  {
     name: 'deploy',
     describe: 'Start a CodeDeploy blue/green deployment with an AppSpec built from flags (ECS or Lambda)',
     load: async () => (await import('./deploy.js')).deployCommand,
