@@ -1,7 +1,8 @@
 import { BgReplayError, checkRange } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RequestRecord } from '../model.js';
+import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
 import type { Report } from '../report/reportTypes.js';
+import { canonicalizePath } from '../safety/canonicalizePath.js';
 import {
   createPrivacy,
   DEFAULT_SECRET_HEADERS,
@@ -20,7 +21,7 @@ import type {
   CloudWatchStrategy,
 } from './cloudwatch/readCloudWatch.js';
 import { detachRecord } from './detachRecord.js';
-import type { FieldMap, SourceOutcome } from './formatParser.js';
+import type { FieldMap } from './formatParser.js';
 import { type LogInput, materialize, readOutcomeBatches } from './readRecords.js';
 
 /** Records replayed when `sample` is not given. A 99% threshold at 95% confidence needs 381 matching records. */
@@ -104,9 +105,10 @@ export interface SourceOptions {
 /** Why records were filtered out before sampling (they add up to `counts.skipped.filtered`). */
 /**
  * Why records were skipped: every reason but `shard` adds up to `counts.skipped.filtered`; `shard` counts the
- * lines left to the other shards, which this run neither reads as its own nor counts.
+ * lines left to the other shards, which this run neither reads as its own nor counts. `unsafePath` counts
+ * request targets refused by `canonicalizePath` (a path that climbs above the base path).
  */
-export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard', number>;
+export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard' | 'unsafePath', number>;
 
 /** What the source stages hand to the replay. */
 export interface CollectedSample {
@@ -157,6 +159,23 @@ function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefine
   };
 }
 
+/** A parse outcome with its path made canonical, or refused (see `canonicalizePath`). */
+function canonicalOutcome(
+  outcome: ParseOutcome,
+): ParseOutcome | { kind: 'refused'; position: SourcePosition; reason: string } {
+  if (outcome.kind !== 'record') return outcome;
+  const canonical = canonicalizePath(outcome.record.path);
+  if ('refused' in canonical)
+    return {
+      kind: 'refused',
+      position: outcome.record.position ?? { source: 'records', line: 0 },
+      reason: canonical.refused,
+    };
+  if (canonical.path === outcome.record.path) return outcome;
+  // A route taken from the log's own template stays; an inferred one is inferred again from the new path.
+  return { kind: 'record', record: { ...outcome.record, path: canonical.path } };
+}
+
 /**
  * Reads every log, counts malformed lines, unsafe methods and filtered records, samples by route, then strips
  * secrets from the chosen records and adds the injected headers. Memory is bounded by the sample, not by the
@@ -175,7 +194,14 @@ export async function collectSample(
     sampled: 0,
     skipped: { malformed: 0, unsafeMethod: 0, filtered: 0 },
   };
-  const skippedBy: SkippedBy = { include: 0, exclude: 0, liveStatus: 0, shard: 0, duplicate: 0 };
+  const skippedBy: SkippedBy = {
+    include: 0,
+    exclude: 0,
+    liveStatus: 0,
+    shard: 0,
+    duplicate: 0,
+    unsafePath: 0,
+  };
   const malformed: Report['malformed'] = [];
   checkRange('sample', options.sample, 1, 1e9, true);
   checkRange('seed', options.seed, -(2 ** 31), 2 ** 32, true);
@@ -196,21 +222,13 @@ export async function collectSample(
   const filter = createRecordFilter(options);
   const inShard = createShardCheck(options.shard);
   const dedupe = options.dedupe === true;
-  let failure: Report['malformed'][number] | undefined;
-  const sampler = createSampler<SourceOutcome>({
+  const sampler = createSampler<RequestRecord>({
     size: options.sample ?? DEFAULT_SAMPLE,
     seed: options.seed ?? 1,
     minPerRoute: options.minPerRoute ?? options.minSamples ?? 5,
     maxPerRoute: options.maxPerRoute,
-    // Only kept candidates get here: parse lazy lines in full, and copy strings so no read chunk stays pinned.
-    materialize(outcome) {
-      const parsed = materialize(outcome);
-      if (parsed.kind === 'malformed') {
-        failure = { ...parsed.position, reason: parsed.reason };
-        return undefined;
-      }
-      return detachRecord(parsed.record);
-    },
+    // Only kept candidates get here: copy strings so no read chunk stays pinned.
+    materialize: detachRecord,
   });
   const noteMalformed = (entry: Report['malformed'][number]) => {
     counts.skipped.malformed += 1;
@@ -224,9 +242,10 @@ export async function collectSample(
   for (const input of options.logs) {
     for await (const batch of readOutcomeBatches(input, readOptions)) {
       if (options.signal?.aborted) break;
-      for (const outcome of batch) {
-        const subject =
-          outcome.kind === 'malformed' ? undefined : outcome.kind === 'lazy' ? outcome.head : outcome.record;
+      for (const lazy of batch) {
+        // One parse per record: the object judged here is the one sampled, replayed and reported.
+        const outcome = canonicalOutcome(materialize(lazy));
+        const subject = outcome.kind === 'record' ? outcome.record : undefined;
         // A line of another shard is that shard's to count, so merged counts equal one run's.
         if (
           inShard &&
@@ -236,30 +255,33 @@ export async function collectSample(
           continue;
         }
         counts.read += 1;
-        if (outcome.kind === 'malformed' || !subject) {
-          if (outcome.kind === 'malformed') noteMalformed({ ...outcome.position, reason: outcome.reason });
+        if (outcome.kind === 'malformed') {
+          noteMalformed({ ...outcome.position, reason: outcome.reason });
           continue;
         }
-        if (!allowMethods.has(subject.method)) {
+        if (outcome.kind === 'refused') {
+          counts.skipped.filtered += 1;
+          skippedBy.unsafePath += 1;
+          continue;
+        }
+        const record = outcome.record;
+        if (!allowMethods.has(record.method)) {
           counts.skipped.unsafeMethod += 1;
           continue;
         }
-        const route = subject.route ?? inferRoute(subject.method, subject.path);
+        const route = record.route ?? inferRoute(record.method, record.path);
         if (filter) {
-          const why = filter(route, subject);
+          const why = filter(route, record);
           if (why) {
             counts.skipped.filtered += 1;
             skippedBy[why] += 1;
             continue;
           }
         }
-        const offered = sampler.offer(outcome, route, dedupe ? stableHash53(requestKey(subject)) : undefined);
+        const offered = sampler.offer(record, route, dedupe ? stableHash53(requestKey(record)) : undefined);
         if (offered === 'duplicate') {
           counts.skipped.filtered += 1;
           skippedBy.duplicate += 1;
-        } else if (offered === 'failed' && failure) {
-          noteMalformed(failure);
-          failure = undefined;
         }
       }
     }

@@ -1,4 +1,5 @@
 import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
+import { findDuplicateKey, hasDuplicateKey } from './findDuplicateKey.js';
 
 /**
  * The few fields of a record that routing, filtering and sampling need, read cheaply from a line so that
@@ -169,6 +170,10 @@ export function parseJsonObject(text: string): Record<string, unknown> | { malfo
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { malformed: 'not a JSON object' };
+  }
+  // JSON.parse keeps the last of duplicate keys: the safety check and the replay must not read different ones.
+  if (hasDuplicateKey(text, value)) {
+    return { malformed: `duplicate key "${(findDuplicateKey(text) ?? '').slice(0, 40)}"` };
   }
   return value as Record<string, unknown>;
 }
