@@ -9,7 +9,7 @@ function parse(...lines: string[]): ParseOutcome[] {
     if (outcome.kind === 'lazy') throw new Error('API Gateway lines are parsed in full, never deferred');
     out.push(outcome);
   });
-  lines.forEach((text, i) => parser.line(text, i + 1));
+  for (const [i, text] of lines.entries()) parser.line(text, i + 1);
   return out;
 }
 
