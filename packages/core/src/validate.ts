@@ -186,6 +186,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     comparer.summary(),
   );
   if (options.shard && options.shard.total > 1) report.shard = { ...options.shard };
+  report.safety = { refusedPaths: collected.skippedBy.unsafePath, ...collected.safety };
   logger.info('verdict', { verdict: report.verdict, matchRate: report.matchRate });
   return report;
 }

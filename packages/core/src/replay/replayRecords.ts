@@ -6,6 +6,7 @@ import { BgReplayError } from '../errors.js';
 import type { Exchange, RequestRecord, TransportErrorCode } from '../model.js';
 import { canonicalizePath } from '../safety/canonicalizePath.js';
 import type { Privacy } from '../safety/privacy.js';
+import { CLIENT_HEADERS } from '../safety/sanitizeRequest.js';
 import { sleep as realSleep } from '../sleep.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
@@ -51,18 +52,8 @@ export interface ReplayDeps {
   onProgress?: (done: number, total: number) => void;
 }
 
-const HOP_BY_HOP = new Set([
-  'host',
-  'connection',
-  'content-length',
-  'transfer-encoding',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'proxy-connection',
-  'user-agent',
-]);
+/** Headers never sent as logged: the client sets them itself or refuses them (see `sanitizeRequest`). */
+const HOP_BY_HOP = new Set([...CLIENT_HEADERS, 'user-agent']);
 
 /** Only safe methods are retried: a retried write could apply twice. */
 const RETRIABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -143,6 +143,13 @@ export interface Report extends DiffSummary {
   };
   /** The first malformed lines, so a user can find them. */
   malformed: Array<{ source: string; line: number; reason: string }>;
+  /** Request-side safety (docs/safety.md): paths refused, headers and parameters stripped or dropped, credentials masked. */
+  safety?: {
+    refusedPaths: number;
+    stripped: Record<string, number>;
+    dropped: Record<string, number>;
+    masked: number;
+  };
   routes: RouteSummary[];
   fields: FieldSummary[];
   rules: { hits: Record<string, number>; unused: string[] };

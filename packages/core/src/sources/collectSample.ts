@@ -10,6 +10,7 @@ import {
   type Privacy,
   SAFE_METHODS,
 } from '../safety/privacy.js';
+import { createSafetyCounts, type SafetyCounts, sanitizeRequest } from '../safety/sanitizeRequest.js';
 import { createRecordFilter, createShardCheck, type FilterReason } from '../sample/createRecordFilter.js';
 import { createSampler } from '../sample/createSampler.js';
 import { inferRoute, routeOf } from '../sample/inferRoute.js';
@@ -91,6 +92,8 @@ export interface SourceOptions {
   secretParams?: readonly string[];
   /** Secret names let through to the replay (still redacted in reports). */
   allowSecrets?: readonly string[];
+  /** Method-override or routing headers to forward anyway (stripped by default; see `sanitizeRequest`). */
+  keepHeaders?: readonly string[];
   /** Headers set on every chosen record after stripping (credentials a replay needs); their values are scrubbed from reports. */
   headers?: Record<string, string>;
   /** Window and strategy of `cloudwatch` inputs. */
@@ -121,6 +124,8 @@ export interface CollectedSample {
   malformed: Report['malformed'];
   /** The run's privacy policy, which has learned the secrets it stripped and the injected values. */
   privacy: Privacy;
+  /** What was stripped, dropped or masked from the chosen records before replay. */
+  safety: SafetyCounts;
 }
 
 const MAX_MALFORMED_LISTED = 20;
@@ -290,10 +295,12 @@ export async function collectSample(
   counts.sampled = records.length;
   const injected = options.headers ?? {};
   for (const value of Object.values(injected)) privacy.remember(value, 'header');
+  const safety = createSafetyCounts();
+  const sanitize = { keepHeaders: options.keepHeaders, remember: (value: string) => privacy.remember(value) };
   const chosen = records.map((record) => {
-    const stripped = privacy.stripRecord(record);
+    const stripped = sanitizeRequest(privacy.stripRecord(record), safety, sanitize);
     for (const [name, value] of Object.entries(injected)) stripped.headers[name.toLowerCase()] = value;
     return { record: stripped, route: routeOf(record) };
   });
-  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy };
+  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy, safety };
 }
