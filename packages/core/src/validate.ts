@@ -2,6 +2,7 @@ import { createComparer, type DiffStageOptions } from './diff/createComparer.js'
 import { BgReplayError, checkRange } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { createRateLimiter } from './replay/createRateLimiter.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { Attempt, Report } from './report/reportTypes.js';
@@ -108,6 +109,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   const intervalMs = options.retryIntervalMs ?? 30_000;
   const attempts: Attempt[] = [];
   let judged: ReturnType<typeof judgeRun>;
+  const limiter = createRateLimiter(options.rps ?? 50);
   for (let attempt = 1; ; attempt += 1) {
     const attemptStart = now();
     if (attempt > 1) comparer = await createComparer({ ...options, privacy });
@@ -120,6 +122,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
         dispatcher: options.dispatcher,
         signal: options.signal,
         onProgress: options.onProgress,
+        limiter,
       },
     );
     comparer.finish(outcomes);

@@ -78,7 +78,7 @@ export const sampleCommand = defineCommand({
         'from CloudWatch Logs',
       ),
   async run(args, io: CliIo) {
-    if (args.out) await checkWritableFile(io.cwd, args.out, '--out');
+    if (args.out) await checkWritableFile(io.cwd, args.out, '--out', args);
     const collected = await collectSample(sourceOptionsFrom(args, io));
     const jsonl = collected.records
       .map(({ record, route }) => toJsonl(collected.privacy.redactRecord(record), route))

@@ -80,6 +80,8 @@ export interface ComparerContext {
   live?: string;
   candidate?: string;
   timeoutMs?: number;
+  /** `--max-body`: the version endpoint's answer is read up to this many bytes too. */
+  maxBodyBytes?: number;
   now?: () => Date;
   /** The run's privacy policy: which response headers are secret, which query parameters to redact. */
   privacy?: Privacy;
@@ -242,6 +244,7 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
           ...discovery,
           dispatcher: options.dispatcher,
           timeoutMs: options.timeoutMs,
+          maxBodyBytes: options.maxBodyBytes,
         });
         if (found.version) sides[side].given = { version: found.version, source: 'endpoint' };
         else sides[side].error = found.error;

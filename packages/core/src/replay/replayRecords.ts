@@ -11,7 +11,7 @@ import { sleep as realSleep } from '../sleep.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
-import { createRateLimiter } from './createRateLimiter.js';
+import { createRateLimiter, type RateLimiter } from './createRateLimiter.js';
 import { interleaveByRoute } from './interleaveByRoute.js';
 import { sendRequest } from './sendRequest.js';
 
@@ -50,6 +50,8 @@ export interface ReplayDeps {
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** The run's live rate limiter, shared by every attempt (default: one for this replay, from `rps`). */
+  limiter?: RateLimiter;
 }
 
 /** Headers never sent as logged: the client sets them itself or refuses them (see `sanitizeRequest`). */
@@ -146,7 +148,7 @@ export async function replayRecords(
 ): Promise<ReplayResult> {
   const breaker = createCircuitBreaker({ maxErrorRate: options.liveErrorBreaker ?? 0.5 });
   const limit = pLimit(options.concurrency ?? 16);
-  const limiter = createRateLimiter(options.rps ?? 50);
+  const limiter = deps.limiter ?? createRateLimiter(options.rps ?? 50);
   const outcomes: RecordOutcome[] = [];
   let done = 0;
   const sleep = deps.sleep ?? realSleep;
