@@ -190,6 +190,12 @@ export async function replayRecords(
     }
     return answer;
   };
+  /** The noise probe's second live request, with a grant of its own. */
+  const sendAgain = async (request: PreparedRequest): Promise<Exchange | undefined> => {
+    if (!limiter.unlimited) await limiter.take();
+    if (deps.signal?.aborted || breaker.open) return undefined;
+    return send('live', request);
+  };
   await Promise.all(
     interleaveByRoute(records).map(({ record, route }) =>
       limit(async () => {
@@ -198,14 +204,14 @@ export async function replayRecords(
         const request = prepareRequest(record, options);
         if (!request) return;
         const probe = comparer.wantsProbe(record, route);
-        if (!limiter.unlimited) {
-          await limiter.take();
-          if (probe) await limiter.take();
-        }
+        // Every live request is sent the moment its own grant comes: a grant taken early and spent late
+        // would let requests bunch up past the cap.
+        if (!limiter.unlimited) await limiter.take();
         if (deps.signal?.aborted || breaker.open) return;
-        const [live, candidate, liveAgain] = probe
-          ? await Promise.all([send('live', request), send('candidate', request), send('live', request)])
-          : [...(await Promise.all([send('live', request), send('candidate', request)])), undefined];
+        const [[live, candidate], liveAgain] = await Promise.all([
+          Promise.all([send('live', request), send('candidate', request)]),
+          probe ? sendAgain(request) : undefined,
+        ]);
         // An answer cut short by the abort says nothing about either side: the record is left out.
         if (deps.signal?.aborted) return;
         let compared: ReturnType<Comparer['compare']> = { differences: [] };

@@ -229,17 +229,21 @@ export function normalizeMethod(value: unknown): string | undefined {
   return METHOD.test(method) ? method : undefined;
 }
 
-/** Keeps the path and query of a path or absolute URL (user info and host dropped); undefined when it is not one. */
+const ABSOLUTE_URL = /^(?:https?|wss?):\/\/[^/?#]*/i;
+
+/**
+ * Keeps the path and query of a path or absolute URL (scheme, user info and host dropped), exactly as
+ * logged: dot segments and `//` are left for `canonicalizePath`, which must see them to refuse a target that
+ * climbs above the base path (the URL parser would resolve `/a/../../x` to `/x` silently). Undefined when
+ * it is not one.
+ */
 export function normalizePath(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  if (value.startsWith('/')) return value.startsWith('//') ? undefined : value;
-  if (/^(https?|wss?):\/\//i.test(value)) {
-    try {
-      const url = new URL(value);
-      return `${url.pathname}${url.search}`;
-    } catch {
-      return undefined;
-    }
+  if (value.startsWith('/')) return value;
+  const authority = ABSOLUTE_URL.exec(value);
+  if (authority) {
+    const rest = value.slice(authority[0].length);
+    return rest.startsWith('/') ? rest : `/${rest}`;
   }
   return undefined;
 }
