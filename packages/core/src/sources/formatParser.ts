@@ -39,7 +39,11 @@ export interface ParserContext {
 
 /** A parser bound to one input: fed lines in order, it emits outcomes as soon as it can. */
 export interface ParserStream {
-  line(text: string, line: number): void;
+  /**
+   * One line, or with `glued` the next piece of the line before (only for a format with `acceptsPieces`:
+   * an overlong line, such as a one-line HAR, arrives in pieces so memory holds one piece at a time).
+   */
+  line(text: string, line: number, glued?: boolean): void;
   /** End of input: flush what is pending (an unterminated entry is malformed). */
   end(): void;
 }
@@ -49,6 +53,8 @@ export interface FormatParser {
   name: string;
   /** Other names accepted by `--format`. */
   aliases?: readonly string[];
+  /** True when the parser takes an overlong line in pieces (`line(…, glued)`) instead of whole or cut. */
+  acceptsPieces?: boolean;
   /** True when the input looks like this format: `first` is its first non-empty line, `head` up to 20 of them. */
   detect(first: string, head: readonly string[], context: ParserContext): boolean;
   /** Binds the parser to one input; outcomes go to `emit`. Sync, so a batch of lines costs no promise per line. */
