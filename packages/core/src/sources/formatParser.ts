@@ -167,7 +167,10 @@ function isBlank(text: string): boolean {
 }
 
 /** Parses a JSON object line; returns a reason when it is not one. */
-export function parseJsonObject(text: string): Record<string, unknown> | { malformed: string } {
+export function parseJsonObject(
+  text: string,
+  options: { allowDuplicateKeys?: boolean } = {},
+): Record<string, unknown> | { malformed: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -178,7 +181,7 @@ export function parseJsonObject(text: string): Record<string, unknown> | { malfo
     return { malformed: 'not a JSON object' };
   }
   // JSON.parse keeps the last of duplicate keys: the safety check and the replay must not read different ones.
-  if (hasDuplicateKey(text, value)) {
+  if (!options.allowDuplicateKeys && hasDuplicateKey(text, value)) {
     return { malformed: `duplicate key "${(findDuplicateKey(text) ?? '').slice(0, 40)}"` };
   }
   return value as Record<string, unknown>;

@@ -135,7 +135,8 @@ function cachedRoute(method: string, template: string): string {
 export const apiGatewayParser = createLineParser(
   'apigw',
   (first) => {
-    const value = parseJsonObject(first);
+    // Detection only recognises the format: a hostile first line is judged (malformed) by the parse.
+    const value = parseJsonObject(first, { allowDuplicateKeys: true });
     return !isMalformed(value) && looksLikeApiGateway(value);
   },
   (text) => {
