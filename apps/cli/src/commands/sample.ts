@@ -30,6 +30,7 @@ export function renderSampleSummary(collected: CollectedSample): string {
     ['exclude', 'excluded (--exclude)'],
     ['shard', 'other shards (--shard)'],
     ['duplicate', 'duplicates (--dedupe)'],
+    ['unsafePath', 'paths outside the base path (refused, see docs/safety.md)'],
   ];
   for (const [key, label] of reasons) if (skippedBy[key] > 0) skipped.push(`${skippedBy[key]} ${label}`);
   lines.push(`skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}`);
