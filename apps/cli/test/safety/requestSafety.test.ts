@@ -29,7 +29,9 @@ const answer =
   };
 
 beforeAll(async () => {
-  third = await startServer((_req, res) => res.end('third'));
+  third = await startServer((_req, res) => {
+    res.end('third');
+  });
   live = await startServer(answer(() => third.url));
   candidate = await startServer(answer(() => third.url));
   dir = await mkdtemp(join(tmpdir(), 'bg-replay-safety-'));
