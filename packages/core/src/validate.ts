@@ -6,6 +6,7 @@ import { createRateLimiter } from './replay/createRateLimiter.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { Attempt, Report } from './report/reportTypes.js';
+import { createPrivacy } from './safety/privacy.js';
 import { sleep as realSleep } from './sleep.js';
 import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
 import { checkVerdictOptions, DEFAULT_CONFIDENCE } from './verdict/computeVerdict.js';
@@ -42,18 +43,22 @@ export interface ValidateOptions
 
 function checkOptions(options: ValidateOptions): void {
   for (const side of ['live', 'candidate'] as const) {
-    const value = options[side];
+    // A base URL may carry user:password or a secret query value: errors never print them.
+    const raw = options[side];
     let url: URL;
     try {
-      url = new URL(value);
+      url = new URL(raw);
     } catch {
+      const shown = createPrivacy().redactPath(
+        raw.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#\s]*@/i, '$1'),
+      );
       throw new BgReplayError(
         'E_USAGE',
-        `--${side} ${value} is not a URL; give a base URL like http://127.0.0.1:8080`,
+        `--${side} ${shown} is not a URL; give a base URL like http://127.0.0.1:8080`,
       );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new BgReplayError('E_USAGE', `--${side} ${value} must be an http:// or https:// URL`);
+      throw new BgReplayError('E_USAGE', `--${side} must be an http:// or https:// URL, not ${url.protocol}`);
     }
   }
   checkRange('threshold', options.threshold, 0, 1);
