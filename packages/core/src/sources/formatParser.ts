@@ -106,7 +106,11 @@ export function createLineParser(
           if (result === null) return;
           if ('malformed' in result)
             emit({ kind: 'malformed', position, reason: result.malformed as string });
-          else emit({ kind: 'record', record: { ...result, position } });
+          else {
+            // The record is the parser's own fresh object: set its position rather than copy it per line.
+            result.position = position;
+            emit({ kind: 'record', record: result });
+          }
         },
         end() {},
       };
