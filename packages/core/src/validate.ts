@@ -102,7 +102,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
 
   // One privacy policy for the run: what the sources strip, the diff redacts in answers too.
   const privacy = createSourcePrivacy(options);
-  let comparer = await createComparer({ ...options, privacy });
+  // One limiter for every live request of the run: the version endpoint, records, probes, retries, attempts.
+  const limiter = createRateLimiter(options.rps ?? 50);
+  let comparer = await createComparer({ ...options, privacy, limiter });
   const collected = await collectSample({ ...options, privacy, minSamples: verdictOptions.minSamples });
   logger.info('sampled', { ...collected.counts, routes: collected.seenPerRoute.size });
 
@@ -114,10 +116,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   const intervalMs = options.retryIntervalMs ?? 30_000;
   const attempts: Attempt[] = [];
   let judged: ReturnType<typeof judgeRun>;
-  const limiter = createRateLimiter(options.rps ?? 50);
   for (let attempt = 1; ; attempt += 1) {
     const attemptStart = now();
-    if (attempt > 1) comparer = await createComparer({ ...options, privacy });
+    if (attempt > 1) comparer = await createComparer({ ...options, privacy, limiter });
     const { outcomes, stoppedBecause } = await replayRecords(
       collected.records,
       options,

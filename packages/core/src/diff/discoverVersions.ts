@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { RateLimiter } from '../replay/createRateLimiter.js';
 import { targetUrl } from '../replay/replayRecords.js';
 import { sendRequest } from '../replay/sendRequest.js';
 import { safeUrl } from '../report/buildReport.js';
@@ -54,7 +55,13 @@ export function versionFromResponse(
 export async function fetchVersion(
   base: string,
   endpoint: string,
-  options: VersionDiscovery & { dispatcher?: Dispatcher; timeoutMs?: number; maxBodyBytes?: number },
+  options: VersionDiscovery & {
+    dispatcher?: Dispatcher;
+    timeoutMs?: number;
+    maxBodyBytes?: number;
+    /** Live's rate limiter: the request waits for its grant (`--rps` counts every live request). */
+    limiter?: RateLimiter;
+  },
 ): Promise<{ version?: string; error?: string }> {
   let url: string;
   try {
@@ -64,6 +71,7 @@ export async function fetchVersion(
   }
   const shown = safeUrl(url);
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
+  if (options.limiter && !options.limiter.unlimited) await options.limiter.take();
   const answer = await sendRequest({
     method: 'GET',
     url,
