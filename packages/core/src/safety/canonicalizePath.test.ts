@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { targetUrl } from '../replay/replayRecords.js';
 import { canonicalizePath } from './canonicalizePath.js';
 
 const path = (target: string) => {
@@ -42,5 +44,36 @@ describe('canonicalizePath', () => {
       const once = path(target);
       expect(path(once)).toBe(once);
     }
+  });
+
+  it('never leaves a dot segment, and never lets a URL leave the base path (property)', () => {
+    const piece = fc.constantFrom(
+      'a',
+      '.',
+      '..',
+      '%2e',
+      '%2E%2e',
+      '.%2e',
+      '',
+      ';x',
+      '%2f',
+      '\\',
+      '%61',
+      'B',
+      '?q=..',
+      '#f',
+    );
+    const target = fc.array(piece, { maxLength: 10 }).map((parts) => `/${parts.join('/')}`);
+    fc.assert(
+      fc.property(target, (raw) => {
+        const result = canonicalizePath(raw);
+        if ('refused' in result) return;
+        const pathOnly = result.path.split('?')[0] as string;
+        expect(pathOnly.split('/').filter((s) => s === '.' || s === '..')).toEqual([]);
+        expect(canonicalizePath(result.path)).toEqual(result);
+        expect(new URL(targetUrl('http://h/base', raw)).pathname.startsWith('/base/')).toBe(true);
+      }),
+      { seed: 11, numRuns: Number(process.env.FUZZ_RUNS ?? 500) },
+    );
   });
 });
