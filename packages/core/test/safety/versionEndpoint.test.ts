@@ -55,7 +55,12 @@ describe('version endpoint', () => {
 
   it('waits for a grant of the live rate limiter before asking', async () => {
     let takes = 0;
-    const limiter = { unlimited: false, take: async () => void (takes += 1) };
+    const limiter = {
+      unlimited: false,
+      take: async () => {
+        takes += 1;
+      },
+    };
     expect(await fetchVersion(server.url, '/version', { limiter })).toEqual({ version: '1.2.3' });
     expect(takes).toBe(1);
   });
