@@ -184,7 +184,7 @@ function canonicalOutcome(
 /**
  * Reads every log, counts malformed lines, unsafe methods and filtered records, samples by route, then strips
  * secrets from the chosen records and adds the injected headers. Memory is bounded by the sample, not by the
- * log: lines are read cheaply and parsed (and copied) in full only when the sampler keeps them.
+ * log: each line is parsed once, and only the records the sampler keeps are copied and held.
  *
  * @example
  * const { records, counts } = await collectSample({ logs: [{ kind: 'file', path: 'access.log' }], sample: 100 });

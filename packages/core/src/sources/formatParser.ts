@@ -2,8 +2,8 @@ import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
 import { findDuplicateKey, hasDuplicateKey } from './findDuplicateKey.js';
 
 /**
- * The few fields of a record that routing, filtering and sampling need, read cheaply from a line so that
- * only the lines the sampler keeps are parsed in full.
+ * The few fields of a record read cheaply from a line. A head may only help skip a line: `collectSample`
+ * parses every lazy line in full before any safety check, filter or sampler reads it (one parse per record).
  */
 export interface RecordHead {
   method: string;
@@ -12,7 +12,7 @@ export interface RecordHead {
   status?: number;
 }
 
-/** A record whose full parse is deferred until the sampler keeps it. */
+/** A record whose full parse is deferred (the sources stage loads it before judging it). */
 export interface LazyOutcome {
   kind: 'lazy';
   head: RecordHead;
@@ -70,7 +70,7 @@ export type LinePeek = (text: string) => RecordHead | null | { malformed: string
 /**
  * Builds a streaming parser from a function of one line; blank lines are ignored. With `peek` (or
  * `createPeek`, for a peek with state per input), a line
- * is only read cheaply and parsed in full when the sampler keeps it (the 1M-line path).
+ * is read cheaply first and parsed in full when the sources stage loads it (no built-in format uses one).
  *
  * @example
  * const parser = createLineParser('csv', (first) => first.includes(','), (text) => ({ method: 'GET', path: text, headers: {} }));
