@@ -2,10 +2,12 @@ import { createComparer, type DiffStageOptions } from './diff/createComparer.js'
 import { BgReplayError, checkRange } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { createRateLimiter } from './replay/createRateLimiter.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { ReportBodies } from './report/redactValues.js';
 import type { Attempt, Report } from './report/reportTypes.js';
+import { createPrivacy } from './safety/privacy.js';
 import { finishCoverage } from './sample/createCoverageCounter.js';
 import { sleep as realSleep } from './sleep.js';
 import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
@@ -52,18 +54,22 @@ export interface ValidateOptions
 
 function checkOptions(options: ValidateOptions): void {
   for (const side of ['live', 'candidate'] as const) {
-    const value = options[side];
+    // A base URL may carry user:password or a secret query value: errors never print them.
+    const raw = options[side];
     let url: URL;
     try {
-      url = new URL(value);
+      url = new URL(raw);
     } catch {
+      const shown = createPrivacy().redactPath(
+        raw.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#\s]*@/i, '$1'),
+      );
       throw new BgReplayError(
         'E_USAGE',
-        `--${side} ${value} is not a URL; give a base URL like http://127.0.0.1:8080`,
+        `--${side} ${shown} is not a URL; give a base URL like http://127.0.0.1:8080`,
       );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new BgReplayError('E_USAGE', `--${side} ${value} must be an http:// or https:// URL`);
+      throw new BgReplayError('E_USAGE', `--${side} must be an http:// or https:// URL, not ${url.protocol}`);
     }
   }
   checkRange('threshold', options.threshold, 0, 1);
@@ -108,7 +114,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
 
   // One privacy policy for the run: what the sources strip, the diff redacts in answers too.
   const privacy = createSourcePrivacy(options);
-  let comparer = await createComparer({ ...options, privacy });
+  // One limiter for every live request of the run: the version endpoint, records, probes, retries, attempts.
+  const limiter = createRateLimiter(options.rps ?? 50);
+  let comparer = await createComparer({ ...options, privacy, limiter });
   const collected = await collectSample({ ...options, privacy, minSamples: verdictOptions.minSamples });
   logger.info('sampled', { ...collected.counts, routes: collected.seenPerRoute.size });
   const coverage = finishCoverage(collected.coverage, options.minCoverage ?? DEFAULT_MIN_COVERAGE);
@@ -123,7 +131,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   let judged: ReturnType<typeof judgeRun>;
   for (let attempt = 1; ; attempt += 1) {
     const attemptStart = now();
-    if (attempt > 1) comparer = await createComparer({ ...options, privacy });
+    if (attempt > 1) comparer = await createComparer({ ...options, privacy, limiter });
     const { outcomes, stoppedBecause } = await replayRecords(
       collected.records,
       options,
@@ -133,6 +141,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
         dispatcher: options.dispatcher,
         signal: options.signal,
         onProgress: options.onProgress,
+        limiter,
       },
     );
     comparer.finish(outcomes);
@@ -202,6 +211,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     comparer.summary(),
   );
   if (options.shard && options.shard.total > 1) report.shard = { ...options.shard };
+  report.safety = { refusedPaths: collected.skippedBy.unsafePath, ...collected.safety };
   logger.info('verdict', { verdict: report.verdict, matchRate: report.matchRate });
   return report;
 }

@@ -38,7 +38,7 @@ export const learnNoiseCommand = defineCommand({
         'learn what the current rules miss',
       ),
   async run(args, io) {
-    await checkWritableFile(io.cwd, args.out, '--out');
+    await checkWritableFile(io.cwd, args.out, '--out', args);
     const diffOptions = diffOptionsFrom(args, io);
     const report = await runValidation(
       {

@@ -50,7 +50,8 @@ export const reportCommand = defineCommand({
     if (args.junit) targets.junit = { path: args.junit, flag: '--junit' };
     if (args.md) targets.md = { path: args.md, flag: '--md' };
     if (args.html) targets.html = { path: args.html, flag: '--html' };
-    for (const target of Object.values(targets)) await checkWritableFile(io.cwd, target.path, target.flag);
+    for (const target of Object.values(targets))
+      await checkWritableFile(io.cwd, target.path, target.flag, args);
     if (!args.quiet) writeLine(io.stdout, renderSummary(report, { columns: io.stdout.columns }));
     for (const path of await writeReportFiles(report, targets, io, {
       allowInconclusive: args['allow-inconclusive'],

@@ -32,6 +32,7 @@ export function renderSampleSummary(collected: CollectedSample): string {
     ['shard', 'other shards (--shard)'],
     ['duplicate', 'duplicates (--dedupe)'],
     ['otherHost', 'HAR entries of other hosts (--har-host)'],
+    ['unsafePath', 'paths outside the base path (refused, see docs/safety.md)'],
   ];
   for (const [key, label] of reasons) if (skippedBy[key] > 0) skipped.push(`${skippedBy[key]} ${label}`);
   lines.push(`skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}`);
@@ -122,7 +123,7 @@ export const sampleCommand = defineCommand({
         'from CloudWatch Logs',
       ),
   async run(args, io: CliIo) {
-    if (args.out) await checkWritableFile(io.cwd, args.out, '--out');
+    if (args.out) await checkWritableFile(io.cwd, args.out, '--out', args);
     const collected = await collectSample(sourceOptionsFrom(args, io));
     const jsonl = collected.records
       .map(({ record, route }) => toJsonl(collected.privacy.redactRecord(record), route))

@@ -143,7 +143,7 @@ export function reportTargetsOf(args: ReportArgs): ReportTargets {
  */
 export async function checkReportTargets(args: ReportArgs, io: CliIo): Promise<void> {
   for (const target of Object.values(reportTargetsOf(args)))
-    await checkWritableFile(io.cwd, target.path, target.flag);
+    await checkWritableFile(io.cwd, target.path, target.flag, args as Record<string, unknown>);
 }
 
 /** Prints the console summary and writes every report file the `--report-*` flags asked for. */

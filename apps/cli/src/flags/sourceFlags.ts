@@ -166,6 +166,13 @@ export function withSourceFlags<T>(yargs: Argv<T>, options: { inject?: boolean }
       array: true,
       describe: 'Let this secret header or parameter through to the replay (still redacted in reports)',
       group: 'Safety:',
+    })
+    .option('keep-header', {
+      type: 'string',
+      array: true,
+      describe:
+        'Forward this method-override or routing header as logged (X-Forwarded-*, Forwarded, X-Original-URL… are stripped by default)',
+      group: 'Safety:',
     });
   if (options.inject === false) return withInput;
   return withInput.option('header', {
@@ -205,6 +212,7 @@ type SourceArgs = {
   'secret-header'?: string[] | undefined;
   'secret-param'?: string[] | undefined;
   'allow-secret'?: string[] | undefined;
+  'keep-header'?: string[] | undefined;
   header?: string[] | undefined;
 };
 
@@ -268,6 +276,8 @@ export function sourceOptionsFrom(args: SourceArgs, io: CliIo): SourceOptions {
   if (secretParams) options.secretParams = secretParams;
   const allowSecrets = flatList(args['allow-secret']);
   if (allowSecrets) options.allowSecrets = allowSecrets;
+  const keepHeaders = flatList(args['keep-header']);
+  if (keepHeaders) options.keepHeaders = keepHeaders;
   if (args.header && args.header.length > 0) options.headers = resolveInjectedHeaders(args.header, io.env);
   if (usesCloudWatch) {
     options.cloudwatch = {

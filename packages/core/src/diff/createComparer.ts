@@ -4,6 +4,7 @@ import type { Difference, Disposition, ExchangeResponse, JudgedDifference, Reque
 import { applyNoiseProbe } from '../noise/applyNoiseProbe.js';
 import { detectReorders } from '../noise/detectReorders.js';
 import { DEFAULT_NOISE_THRESHOLDS } from '../noise/isRealDifference.js';
+import type { RateLimiter } from '../replay/createRateLimiter.js';
 import { createJudge } from '../rules/createJudge.js';
 import { createRedactor } from '../rules/createRedactor.js';
 import { loadRules } from '../rules/parseRules.js';
@@ -82,6 +83,10 @@ export interface ComparerContext {
   live?: string;
   candidate?: string;
   timeoutMs?: number;
+  /** `--max-body`: the version endpoint's answer is read up to this many bytes too. */
+  maxBodyBytes?: number;
+  /** The run's live rate limiter: live's version endpoint waits for a grant like any live request. */
+  limiter?: RateLimiter;
   now?: () => Date;
   /** The run's privacy policy: which response headers are secret, which query parameters to redact. */
   privacy?: Privacy;
@@ -256,6 +261,8 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
           ...discovery,
           dispatcher: options.dispatcher,
           timeoutMs: options.timeoutMs,
+          maxBodyBytes: options.maxBodyBytes,
+          limiter: side === 'live' ? options.limiter : undefined,
         });
         if (found.version) sides[side].given = { version: found.version, source: 'endpoint' };
         else sides[side].error = found.error;

@@ -1,5 +1,10 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { RateLimiter } from '../replay/createRateLimiter.js';
+import { targetUrl } from '../replay/replayRecords.js';
+import { sendRequest } from '../replay/sendRequest.js';
+import { safeUrl } from '../report/buildReport.js';
 import { parseVersion } from '../rules/semverPolicy.js';
+import { USER_AGENT } from '../version.js';
 import type { PreparedBody } from './diffResponses.js';
 import type { VersionSource } from './diffSummary.js';
 import { valueAtPointer } from './pointer.js';
@@ -40,7 +45,9 @@ export function versionFromResponse(
 /**
  * Asks one side's version endpoint once (e.g. `/version`): the version header if named, else the body's
  * `versionPointer` (default `/version`) when it is JSON, else the whole body when it is a bare version.
- * Failures are data: the reason is returned and the version stays unknown (so no policy relaxes anything).
+ * The answer is read up to `maxBodyBytes` (default 5 MiB, as `--max-body`): a larger one is an error, not
+ * a memory spike. Failures are data: the reason is returned (the URL without user:password or secret
+ * query values) and the version stays unknown, so no policy relaxes anything.
  *
  * @example
  * await fetchVersion('https://api.example.com', '/version', {}) // { version: '1.4.2' }
@@ -48,41 +55,52 @@ export function versionFromResponse(
 export async function fetchVersion(
   base: string,
   endpoint: string,
-  options: VersionDiscovery & { dispatcher?: Dispatcher; timeoutMs?: number },
+  options: VersionDiscovery & {
+    dispatcher?: Dispatcher;
+    timeoutMs?: number;
+    maxBodyBytes?: number;
+    /** Live's rate limiter: the request waits for its grant (`--rps` counts every live request). */
+    limiter?: RateLimiter;
+  },
 ): Promise<{ version?: string; error?: string }> {
-  const url = `${base.replace(/\/+$/, '')}${endpoint.startsWith('/') ? endpoint : `/${endpoint}`}`;
-  const timeout = options.timeoutMs ?? 5000;
+  let url: string;
   try {
-    const response = await request(url, {
-      method: 'GET',
-      headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1', 'user-agent': 'bg-replay' },
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    });
-    const text = await response.body.text();
-    if (response.statusCode >= 400) return { error: `${url} answered ${response.statusCode}` };
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    let body: PreparedBody = { kind: 'text', text };
-    try {
-      body = { kind: 'json', value: JSON.parse(text) };
-    } catch {
-      // a bare version in text is fine too
-    }
-    const found = versionFromResponse(headers, body, {
-      versionHeader: options.versionHeader,
-      versionPointer: options.versionPointer ?? '/version',
-    });
-    if (found) return { version: found.version };
-    const bare = body.kind === 'text' ? parseVersion(text.trim()) : undefined;
-    if (bare) return { version: bare };
-    return {
-      error: `${url} answered without a semver version (looked at ${options.versionHeader ? `header ${options.versionHeader}, ` : ''}pointer ${options.versionPointer ?? '/version'} and the text body)`,
-    };
+    url = targetUrl(base, endpoint);
   } catch (error) {
-    return { error: `${url} could not be reached: ${(error as Error).message}` };
+    return { error: `${safeUrl(base)} ${endpoint}: ${(error as Error).message}` };
   }
+  const shown = safeUrl(url);
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
+  if (options.limiter && !options.limiter.unlimited) await options.limiter.take();
+  const answer = await sendRequest({
+    method: 'GET',
+    url,
+    headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1', 'user-agent': USER_AGENT },
+    timeoutMs: options.timeoutMs ?? 5000,
+    maxBodyBytes,
+    dispatcher: options.dispatcher,
+  });
+  if (!answer.ok) return { error: `${shown} could not be reached: ${answer.code}` };
+  if (answer.status >= 400) return { error: `${shown} answered ${answer.status}` };
+  if (answer.truncated)
+    return {
+      error: `${shown} answered more than ${maxBodyBytes} bytes (--max-body); not a version endpoint?`,
+    };
+  const text = Buffer.from(answer.body).toString('utf8');
+  let body: PreparedBody = { kind: 'text', text };
+  try {
+    body = { kind: 'json', value: JSON.parse(text) };
+  } catch {
+    // a bare version in text is fine too
+  }
+  const found = versionFromResponse(answer.headers, body, {
+    versionHeader: options.versionHeader,
+    versionPointer: options.versionPointer ?? '/version',
+  });
+  if (found) return { version: found.version };
+  const bare = body.kind === 'text' ? parseVersion(text.trim()) : undefined;
+  if (bare) return { version: bare };
+  return {
+    error: `${shown} answered without a semver version (looked at ${options.versionHeader ? `header ${options.versionHeader}, ` : ''}pointer ${options.versionPointer ?? '/version'} and the text body)`,
+  };
 }

@@ -24,6 +24,19 @@ describe('createRateLimiter', () => {
     expect(sleeps).toEqual([100, 100, 100, 100]);
   });
 
+  it('lets no one-second window see more grants than the cap, with a margin for jitter', async () => {
+    const { clock } = fakeClock();
+    const limiter = createRateLimiter(5, clock);
+    const times: number[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      await limiter.take();
+      times.push(clock.now());
+    }
+    expect(times.slice(0, 7)).toEqual([0, 200, 400, 600, 800, 1100, 1300]);
+    for (const t of times)
+      expect(times.filter((u) => u >= t && u < t + 1000 + 99).length).toBeLessThanOrEqual(5);
+  });
+
   it('does not wait at all when the rate is 0 (no cap)', async () => {
     const { clock, sleeps } = fakeClock();
     const limiter = createRateLimiter(0, clock);

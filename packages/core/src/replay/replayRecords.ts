@@ -2,13 +2,16 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Comparer } from '../diff/createComparer.js';
+import { BgReplayError } from '../errors.js';
 import type { Exchange, RequestRecord, TransportErrorCode } from '../model.js';
+import { canonicalizePath } from '../safety/canonicalizePath.js';
 import type { Privacy } from '../safety/privacy.js';
+import { CLIENT_HEADERS } from '../safety/sanitizeRequest.js';
 import { sleep as realSleep } from '../sleep.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
-import { createRateLimiter } from './createRateLimiter.js';
+import { createRateLimiter, type RateLimiter } from './createRateLimiter.js';
 import { interleaveByRoute } from './interleaveByRoute.js';
 import { sendRequest } from './sendRequest.js';
 
@@ -47,29 +50,43 @@ export interface ReplayDeps {
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** The run's live rate limiter, shared by every attempt (default: one for this replay, from `rps`). */
+  limiter?: RateLimiter;
 }
 
-const HOP_BY_HOP = new Set([
-  'host',
-  'connection',
-  'content-length',
-  'transfer-encoding',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'proxy-connection',
-  'user-agent',
-]);
+/** Headers never sent as logged: the client sets them itself or refuses them (see `sanitizeRequest`). */
+const HOP_BY_HOP = new Set([...CLIENT_HEADERS, 'user-agent']);
 
 /** Only safe methods are retried: a retried write could apply twice. */
 const RETRIABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Faults where the request never reached the service; a timeout may have, and would double the wait. */
 const RETRIABLE_ERRORS = new Set<TransportErrorCode>(['connection-reset', 'connection-refused', 'dns']);
 
-/** Joins a base URL (which may carry a path prefix such as an API Gateway stage) and a record's path. */
+/**
+ * The URL a record is sent to: the base URL's path prefix (an API Gateway stage) followed by the record's
+ * canonical path, and the base URL's query followed by the record's. Built with the URL API, never by
+ * joining strings, and refused (a `BgReplayError`) when the path would leave the base path.
+ *
+ * @example
+ * targetUrl('https://api.example.com/prod?v=2', '/orders/1?x=1') // 'https://api.example.com/prod/orders/1?v=2&x=1'
+ */
 export function targetUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+  const canonical = canonicalizePath(path.startsWith('/') ? path : `/${path}`);
+  if ('refused' in canonical)
+    throw new BgReplayError('E_INPUT', `request path refused: ${canonical.refused}`);
+  const url = new URL(base);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  const q = canonical.path.indexOf('?');
+  const recordPath = q < 0 ? canonical.path : canonical.path.slice(0, q);
+  const recordQuery = q < 0 ? '' : canonical.path.slice(q + 1);
+  url.pathname = `${prefix}${recordPath}`;
+  const baseQuery = url.search.slice(1);
+  url.search = [baseQuery, recordQuery].filter((part) => part !== '').join('&');
+  url.hash = '';
+  // The path is canonical, so the parser has nothing left to resolve; this holds the line if it ever did.
+  if (!url.pathname.startsWith(`${prefix}/`))
+    throw new BgReplayError('E_INPUT', 'request path refused: it leaves the base path');
+  return url.href;
 }
 
 /** Headers sent for a record: its own (already stripped of secrets) minus hop-by-hop ones, plus our User-Agent. */
@@ -84,17 +101,28 @@ export function requestHeaders(record: RequestRecord): Record<string, string> {
 /** What is sent for a record, the same to both sides. */
 interface PreparedRequest {
   method: string;
-  path: string;
+  /** Where each side is asked. */
+  urls: Record<'live' | 'candidate', string>;
   headers: Record<string, string>;
   body: Buffer | undefined;
 }
 
-function prepareRequest(record: RequestRecord): PreparedRequest {
+function prepareRequest(record: RequestRecord, options: ReplayOptions): PreparedRequest | undefined {
+  let urls: PreparedRequest['urls'];
+  try {
+    urls = {
+      live: targetUrl(options.live, record.path),
+      candidate: targetUrl(options.candidate, record.path),
+    };
+  } catch {
+    // The sources refuse such paths before sampling; a record given directly is not sent either.
+    return undefined;
+  }
   const body =
     record.body === undefined
       ? undefined
       : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8');
-  return { method: record.method, path: record.path, headers: requestHeaders(record), body };
+  return { method: record.method, urls, headers: requestHeaders(record), body };
 }
 
 /** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
@@ -120,7 +148,7 @@ export async function replayRecords(
 ): Promise<ReplayResult> {
   const breaker = createCircuitBreaker({ maxErrorRate: options.liveErrorBreaker ?? 0.5 });
   const limit = pLimit(options.concurrency ?? 16);
-  const limiter = createRateLimiter(options.rps ?? 50);
+  const limiter = deps.limiter ?? createRateLimiter(options.rps ?? 50);
   const outcomes: RecordOutcome[] = [];
   let done = 0;
   const sleep = deps.sleep ?? realSleep;
@@ -136,7 +164,7 @@ export async function replayRecords(
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
   const send = async (side: 'live' | 'candidate', request: PreparedRequest): Promise<Exchange> => {
-    const url = targetUrl(side === 'live' ? options.live : options.candidate, request.path);
+    const url = request.urls[side];
     const attempt = async () => {
       const { method, headers, body } = request;
       const answer = await sendRequest({
@@ -162,21 +190,28 @@ export async function replayRecords(
     }
     return answer;
   };
+  /** The noise probe's second live request, with a grant of its own. */
+  const sendAgain = async (request: PreparedRequest): Promise<Exchange | undefined> => {
+    if (!limiter.unlimited) await limiter.take();
+    if (deps.signal?.aborted || breaker.open) return undefined;
+    return send('live', request);
+  };
   await Promise.all(
     interleaveByRoute(records).map(({ record, route }) =>
       limit(async () => {
         if (deps.signal?.aborted || breaker.open) return;
         // --rps caps what live receives: a probed record costs live two requests, a retry one more.
+        const request = prepareRequest(record, options);
+        if (!request) return;
         const probe = comparer.wantsProbe(record, route);
-        if (!limiter.unlimited) {
-          await limiter.take();
-          if (probe) await limiter.take();
-        }
+        // Every live request is sent the moment its own grant comes: a grant taken early and spent late
+        // would let requests bunch up past the cap.
+        if (!limiter.unlimited) await limiter.take();
         if (deps.signal?.aborted || breaker.open) return;
-        const request = prepareRequest(record);
-        const [live, candidate, liveAgain] = probe
-          ? await Promise.all([send('live', request), send('candidate', request), send('live', request)])
-          : [...(await Promise.all([send('live', request), send('candidate', request)])), undefined];
+        const [[live, candidate], liveAgain] = await Promise.all([
+          Promise.all([send('live', request), send('candidate', request)]),
+          probe ? sendAgain(request) : undefined,
+        ]);
         // An answer cut short by the abort says nothing about either side: the record is left out.
         if (deps.signal?.aborted) return;
         let compared: ReturnType<Comparer['compare']> = { differences: [] };

@@ -224,6 +224,13 @@ export interface Report extends DiffSummary {
   malformed: Array<{ source: string; line: number; reason: string }>;
   /** What share of the log could be tested. Absent in reports before it existed and in merged reports. */
   coverage?: Coverage;
+  /** Request-side safety (docs/safety.md): paths refused, headers and parameters stripped or dropped, credentials masked. */
+  safety?: {
+    refusedPaths: number;
+    stripped: Record<string, number>;
+    dropped: Record<string, number>;
+    masked: number;
+  };
   routes: RouteSummary[];
   fields: FieldSummary[];
   rules: { hits: Record<string, number>; unused: string[] };

@@ -94,3 +94,23 @@ describe('resolveInjectedHeaders', () => {
     });
   });
 });
+
+describe('secret names by pattern', () => {
+  it('strips headers and parameters whose names look like credentials, beyond the exact lists', () => {
+    const privacy = createPrivacy();
+    const out = privacy.stripRecord({
+      method: 'GET',
+      path: '/a?accessToken=1&auth_token=2&jwt=3&key=4&sessionid=5&page=2',
+      headers: {
+        'x-access-token': 'a',
+        'x-goog-api-key': 'b',
+        'api-key': 'c',
+        'private-token': 'd',
+        'x-session-token': 'e',
+        accept: 'text/html',
+      },
+    });
+    expect(out).toEqual({ method: 'GET', path: '/a?page=2', headers: { accept: 'text/html' } });
+    expect(privacy.redactPath('/a?monkey=1&sort_key=2')).toBe('/a?monkey=1&sort_key=[redacted]');
+  });
+});

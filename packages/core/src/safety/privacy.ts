@@ -36,6 +36,17 @@ export const DEFAULT_SECRET_QUERY_PARAMS: readonly string[] = [
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Header and query parameter names that are secret by their look, beyond the exact lists above:
+ * `X-Access-Token`, `X-Goog-Api-Key`, `Private-Token`, `X-Session-Token`, `accessToken`, `auth_token`, `jwt`,
+ * `key`, `sessionid`… No nested quantifier: linear in the name.
+ */
+export const SECRET_NAME =
+  /token|secret|passw(?:or)?d|passwd|session|auth|api[-_]?key|(?:^|[-_.])key(?:$|[-_.])|jwt|signature|credential|cookie|private[-_]?key/i;
+
+/** A cheap superset of `SECRET_NAME`, to skip queries that cannot hold a secret name. */
+const SECRET_HINT = /token|secret|pass|session|auth|key|jwt|signature|credential|cookie/i;
+
 /** Body field names whose values are never shown in a report (the diff engine redacts the same names). */
 export const SECRET_FIELD =
   /pass(?:word|wd)|secret|token|api[-_]?key|authorization|credential|private[-_]?key|session[-_]?key/i;
@@ -124,8 +135,8 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
   const secrets = new Set<string>();
   const escapeRegex = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const secretParamPattern = new RegExp(`(?:^|&)(?:${[...params].map(escapeRegex).join('|')})(?:=|&|$)`, 'i');
-  const isSecretHeader = (name: string) => headers.has(name.toLowerCase());
-  const isSecretQueryParam = (name: string) => params.has(name.toLowerCase());
+  const isSecretHeader = (name: string) => headers.has(name.toLowerCase()) || SECRET_NAME.test(name);
+  const isSecretQueryParam = (name: string) => params.has(name.toLowerCase()) || SECRET_NAME.test(name);
   const isAllowed = (name: string) => allow.has(name.toLowerCase());
   const remember = (value: string) => {
     // Very short values would redact ordinary words; they are not credentials anyway.
@@ -164,7 +175,13 @@ export function createPrivacy(options: PrivacyOptions = {}): Privacy {
     if (q < 0) return path;
     // Most queries name no secret: one regex test spares splitting and rebuilding them (a hot path).
     const query = path.slice(q + 1);
-    if (!query.includes('%') && !query.includes('+') && !secretParamPattern.test(query)) return path;
+    if (
+      !query.includes('%') &&
+      !query.includes('+') &&
+      !secretParamPattern.test(query) &&
+      !SECRET_HINT.test(query)
+    )
+      return path;
     const kept: string[] = [];
     for (const pair of path.slice(q + 1).split('&')) {
       if (pair === '') continue;

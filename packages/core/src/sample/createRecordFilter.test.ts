@@ -23,6 +23,14 @@ describe('createRecordFilter', () => {
     );
   });
 
+  it('matches paths and routes without regard to case, as Express and ASP.NET route them', () => {
+    const filter = createRecordFilter({ exclude: ['/admin/**', 'delete /orders/*'] });
+    expect(filter?.('GET /Admin/purge', get('/Admin/purge'))).toBe('exclude');
+    expect(filter?.('GET /ADMIN/:id', get('/ADMIN/1?x=1'))).toBe('exclude');
+    expect(filter?.('DELETE /Orders/:id', { method: 'DELETE', path: '/Orders/1' })).toBe('exclude');
+    expect(filter?.('GET /administrator', get('/administrator'))).toBeUndefined();
+  });
+
   it('keeps records whose live status is in the class, and those without a status', () => {
     const filter = createRecordFilter({ liveStatus: '2xx' });
     expect(filter?.('GET /a', get('/a', 204))).toBeUndefined();

@@ -37,7 +37,9 @@ function compilePattern(pattern: string, flag: string): Matcher {
       `${flag} ${pattern}: expected a route or path glob such as "GET /orders/:id", "/orders/**" or "GET /admin/*"`,
     );
   }
-  const isMatch = picomatch(glob, { dot: true });
+  // Routers such as Express and ASP.NET match paths without regard to case: `/Admin` must not slip past
+  // `--exclude '/admin/**'`. Paths reach the filter canonical already (see `canonicalizePath`).
+  const isMatch = picomatch(glob, { dot: true, nocase: true });
   return (route, subject) => {
     if (method !== '*' && method !== subject.method) return false;
     const space = route.indexOf(' ');

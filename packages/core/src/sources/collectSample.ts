@@ -1,8 +1,9 @@
 import { BgReplayError, checkRange } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RequestRecord } from '../model.js';
+import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
 import type { Report } from '../report/reportTypes.js';
 import { loadRouteMatcher, type RouteSourceOptions } from '../routes/loadRouteMatcher.js';
+import { canonicalizePath } from '../safety/canonicalizePath.js';
 import {
   createPrivacy,
   DEFAULT_SECRET_HEADERS,
@@ -10,6 +11,7 @@ import {
   type Privacy,
   SAFE_METHODS,
 } from '../safety/privacy.js';
+import { createSafetyCounts, type SafetyCounts, sanitizeRequest } from '../safety/sanitizeRequest.js';
 import { createCoverageCounter, type SourceCoverageFacts } from '../sample/createCoverageCounter.js';
 import { createQueryShaper } from '../sample/createQueryShaper.js';
 import { createRecordFilter, createShardCheck, type FilterReason } from '../sample/createRecordFilter.js';
@@ -24,7 +26,7 @@ import type {
   CloudWatchStrategy,
 } from './cloudwatch/readCloudWatch.js';
 import { detachRecord } from './detachRecord.js';
-import type { FieldMap, SourceOutcome } from './formatParser.js';
+import type { FieldMap } from './formatParser.js';
 import { type LogInput, materialize, readOutcomeBatches } from './readRecords.js';
 
 /** Records replayed when `sample` is not given. A 99% threshold at 95% confidence needs 381 matching records. */
@@ -94,6 +96,8 @@ export interface SourceOptions extends RouteSourceOptions {
   secretParams?: readonly string[];
   /** Secret names let through to the replay (still redacted in reports). */
   allowSecrets?: readonly string[];
+  /** Method-override or routing headers to forward anyway (stripped by default; see `sanitizeRequest`). */
+  keepHeaders?: readonly string[];
   /** Headers set on every chosen record after stripping (credentials a replay needs); their values are scrubbed from reports. */
   headers?: Record<string, string>;
   /**
@@ -115,7 +119,7 @@ export interface SourceOptions extends RouteSourceOptions {
  * Why records were skipped: every reason but `shard` adds up to `counts.skipped.filtered`; `shard` counts the
  * lines left to the other shards, which this run neither reads as its own nor counts.
  */
-export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard' | 'otherHost', number>;
+export type SkippedBy = Record<FilterReason | 'duplicate' | 'shard' | 'otherHost' | 'unsafePath', number>;
 
 /** Records read before routes and query shapes are learned from them (a bounded prefix of the log). */
 export const LEARNING_PREFIX = 10_000;
@@ -133,6 +137,8 @@ export interface CollectedSample {
   privacy: Privacy;
   /** How much of the log can be tested (the report's `coverage` without the verdict's `minCoverage`). */
   coverage: SourceCoverageFacts;
+  /** What was stripped, dropped or masked from the chosen records before replay. */
+  safety: SafetyCounts;
 }
 
 const MAX_MALFORMED_LISTED = 20;
@@ -171,10 +177,27 @@ function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefine
   };
 }
 
+/** A parse outcome with its path made canonical, or refused (see `canonicalizePath`). */
+function canonicalOutcome(
+  outcome: ParseOutcome,
+): ParseOutcome | { kind: 'refused'; position: SourcePosition; reason: string } {
+  if (outcome.kind !== 'record') return outcome;
+  const canonical = canonicalizePath(outcome.record.path);
+  if ('refused' in canonical)
+    return {
+      kind: 'refused',
+      position: outcome.record.position ?? { source: 'records', line: 0 },
+      reason: canonical.refused,
+    };
+  if (canonical.path === outcome.record.path) return outcome;
+  // A route taken from the log's own template stays; an inferred one is inferred again from the new path.
+  return { kind: 'record', record: { ...outcome.record, path: canonical.path } };
+}
+
 /**
  * Reads every log, counts malformed lines, unsafe methods and filtered records, samples by route, then strips
  * secrets from the chosen records and adds the injected headers. Memory is bounded by the sample, not by the
- * log: lines are read cheaply and parsed (and copied) in full only when the sampler keeps them.
+ * log: each line is parsed once, and only the records the sampler keeps (and the learning prefix) are copied and held.
  *
  * @example
  * const { records, counts } = await collectSample({ logs: [{ kind: 'file', path: 'access.log' }], sample: 100 });
@@ -196,6 +219,7 @@ export async function collectSample(
     shard: 0,
     duplicate: 0,
     otherHost: 0,
+    unsafePath: 0,
   };
   const malformed: Report['malformed'] = [];
   checkRange('sample', options.sample, 1, 1e9, true);
@@ -223,25 +247,19 @@ export async function collectSample(
   const coverage = createCoverageCounter();
   const harHost = options.harHost?.toLowerCase();
   const stratumRoute = new Map<string, string>();
-  let failure: Report['malformed'][number] | undefined;
   // The route of the candidate being offered: `materialize` runs inside `offer` and keeps it on the record.
   let offeredRoute = '';
-  const sampler = createSampler<SourceOutcome>({
+  const sampler = createSampler<RequestRecord>({
     size: options.sample ?? DEFAULT_SAMPLE,
     seed: options.seed ?? 1,
     minPerRoute: options.minPerRoute ?? options.minSamples ?? 5,
     maxPerRoute: options.maxPerRoute,
     routeOfStratum: (stratum) => stratumRoute.get(stratum) ?? stratum,
-    // Only kept candidates get here: parse lazy lines in full, and copy strings so no read chunk stays pinned.
-    materialize(outcome) {
-      const parsed = materialize(outcome);
-      if (parsed.kind === 'malformed') {
-        failure = { ...parsed.position, reason: parsed.reason };
-        return undefined;
-      }
-      const record = detachRecord(parsed.record);
-      record.route = offeredRoute;
-      return record;
+    // Only kept candidates get here: copy strings so no read chunk stays pinned.
+    materialize(record) {
+      const kept = detachRecord(record);
+      kept.route = offeredRoute;
+      return kept;
     },
   });
   const noteMalformed = (entry: Report['malformed'][number]) => {
@@ -270,7 +288,7 @@ export async function collectSample(
     coverage.routed('inferred');
     return learner.route(subject.method, subject.path);
   };
-  const offer = (outcome: SourceOutcome, subject: Subject, route: string) => {
+  const offer = (subject: RequestRecord, route: string) => {
     if (filter) {
       const why = filter(route, subject as Parameters<typeof filter>[1]);
       if (why) {
@@ -279,35 +297,31 @@ export async function collectSample(
         return;
       }
     }
-    const source =
-      outcome.kind === 'record' ? (outcome.record.position?.source ?? 'records') : outcome.position.source;
+    const source = subject.position?.source ?? 'records';
     coverage.replayable(source, subject.path.includes('?'));
     if (subject.route !== undefined && isCatchAllRoute(subject.route)) coverage.catchAll();
     const stratum = shaper.stratum(route, subject.path);
     if (!stratumRoute.has(stratum)) stratumRoute.set(stratum, route);
     offeredRoute = route;
-    const offered = sampler.offer(outcome, stratum, dedupe ? stableHash53(requestKey(subject)) : undefined);
+    const offered = sampler.offer(subject, stratum, dedupe ? stableHash53(requestKey(subject)) : undefined);
     if (offered === 'duplicate') {
       counts.skipped.filtered += 1;
       skippedBy.duplicate += 1;
-    } else if (offered === 'failed' && failure) {
-      noteMalformed(failure);
-      failure = undefined;
     }
   };
   // Routes and query shapes are learned from a bounded prefix of the log, then that prefix is offered.
-  let prefix: Array<{ outcome: SourceOutcome; subject: Subject }> | undefined = [];
+  let prefix: RequestRecord[] | undefined = [];
   const endLearning = () => {
     if (!prefix) return;
     const held = prefix;
     prefix = undefined;
-    for (const { subject } of held)
+    for (const subject of held)
       if (knownRoute(subject) === undefined) learner.learn(subject.method, subject.path);
     learner.finish();
-    const routes = held.map(({ subject }) => routeFor(subject));
-    for (const [i, { subject }] of held.entries()) shaper.learn(routes[i] as string, subject.path);
+    const routes = held.map((subject) => routeFor(subject));
+    for (const [i, subject] of held.entries()) shaper.learn(routes[i] as string, subject.path);
     shaper.finish();
-    for (const [i, { outcome, subject }] of held.entries()) offer(outcome, subject, routes[i] as string);
+    for (const [i, subject] of held.entries()) offer(subject, routes[i] as string);
   };
   const readOptions = {
     format: options.format ?? 'auto',
@@ -317,9 +331,10 @@ export async function collectSample(
   for (const input of options.logs) {
     for await (const batch of readOutcomeBatches(input, readOptions)) {
       if (options.signal?.aborted) break;
-      for (const outcome of batch) {
-        const subject =
-          outcome.kind === 'malformed' ? undefined : outcome.kind === 'lazy' ? outcome.head : outcome.record;
+      for (const lazy of batch) {
+        // One parse per record: the object judged here is the one sampled, replayed and reported.
+        const outcome = canonicalOutcome(materialize(lazy));
+        const subject = outcome.kind === 'record' ? outcome.record : undefined;
         // A line of another shard is that shard's to count, so merged counts equal one run's.
         if (
           inShard &&
@@ -329,33 +344,32 @@ export async function collectSample(
           continue;
         }
         counts.read += 1;
-        if (outcome.kind === 'malformed' || !subject) {
-          if (outcome.kind === 'malformed') noteMalformed({ ...outcome.position, reason: outcome.reason });
+        if (outcome.kind === 'malformed') {
+          noteMalformed({ ...outcome.position, reason: outcome.reason });
+          continue;
+        }
+        if (outcome.kind === 'refused' || !subject) {
+          counts.skipped.filtered += 1;
+          skippedBy.unsafePath += 1;
           continue;
         }
         if (!allowMethods.has(subject.method)) {
           counts.skipped.unsafeMethod += 1;
           continue;
         }
-        if (isOtherHarHost(subject as Subject, harHost)) {
+        if (isOtherHarHost(subject, harHost)) {
           counts.skipped.filtered += 1;
           skippedBy.otherHost += 1;
           coverage.otherHost();
           continue;
         }
-        const known = knownRoute(subject as Subject);
+        const known = knownRoute(subject);
         // Only records whose route must be inferred, or whose query shape must be learned, wait for learning.
         if (prefix && (known === undefined || subject.path.includes('?'))) {
-          // Held records are parsed and copied now, so the prefix pins no read chunk (lazy lines would).
-          const parsed = outcome.kind === 'lazy' ? materialize(outcome) : outcome;
-          if (parsed.kind === 'malformed') {
-            noteMalformed({ ...parsed.position, reason: parsed.reason });
-            continue;
-          }
-          const record = outcome.kind === 'lazy' ? detachRecord(parsed.record) : parsed.record;
-          prefix.push({ outcome: { kind: 'record', record }, subject: record });
+          // Held records are copied now, so the prefix pins no read chunk.
+          prefix.push(detachRecord(subject));
           if (prefix.length >= LEARNING_PREFIX) endLearning();
-        } else offer(outcome, subject, routeFor(subject, known));
+        } else offer(subject, routeFor(subject, known));
       }
     }
   }
@@ -389,12 +403,14 @@ export async function collectSample(
   );
   const injected = options.headers ?? {};
   for (const value of Object.values(injected)) privacy.remember(value, 'header');
+  const safety = createSafetyCounts();
+  const sanitize = { keepHeaders: options.keepHeaders, remember: (value: string) => privacy.remember(value) };
   const chosen = records.map((record) => {
-    const stripped = privacy.stripRecord(record);
+    const stripped = sanitizeRequest(privacy.stripRecord(record), safety, sanitize);
     for (const [name, value] of Object.entries(injected)) stripped.headers[name.toLowerCase()] = value;
     return { record: stripped, route: routeOf(record) };
   });
-  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy, coverage: facts };
+  return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy, coverage: facts, safety };
 }
 
 /**

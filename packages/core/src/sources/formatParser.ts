@@ -1,8 +1,9 @@
 import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
+import { findDuplicateKey, hasDuplicateKey } from './findDuplicateKey.js';
 
 /**
- * The few fields of a record that routing, filtering and sampling need, read cheaply from a line so that
- * only the lines the sampler keeps are parsed in full.
+ * The few fields of a record read cheaply from a line. A head may only help skip a line: `collectSample`
+ * parses every lazy line in full before any safety check, filter or sampler reads it (one parse per record).
  */
 export interface RecordHead {
   method: string;
@@ -11,7 +12,7 @@ export interface RecordHead {
   status?: number;
 }
 
-/** A record whose full parse is deferred until the sampler keeps it. */
+/** A record whose full parse is deferred (the sources stage loads it before judging it). */
 export interface LazyOutcome {
   kind: 'lazy';
   head: RecordHead;
@@ -38,7 +39,11 @@ export interface ParserContext {
 
 /** A parser bound to one input: fed lines in order, it emits outcomes as soon as it can. */
 export interface ParserStream {
-  line(text: string, line: number): void;
+  /**
+   * One line, or with `glued` the next piece of the line before (only for a format with `acceptsPieces`:
+   * an overlong line, such as a one-line HAR, arrives in pieces so memory holds one piece at a time).
+   */
+  line(text: string, line: number, glued?: boolean): void;
   /** End of input: flush what is pending (an unterminated entry is malformed). */
   end(): void;
 }
@@ -48,6 +53,8 @@ export interface FormatParser {
   name: string;
   /** Other names accepted by `--format`. */
   aliases?: readonly string[];
+  /** True when the parser takes an overlong line in pieces (`line(…, glued)`) instead of whole or cut. */
+  acceptsPieces?: boolean;
   /** True when the input looks like this format: `first` is its first non-empty line, `head` up to 20 of them. */
   detect(first: string, head: readonly string[], context: ParserContext): boolean;
   /** Binds the parser to one input; outcomes go to `emit`. Sync, so a batch of lines costs no promise per line. */
@@ -63,7 +70,7 @@ export type LinePeek = (text: string) => RecordHead | null | { malformed: string
 /**
  * Builds a streaming parser from a function of one line; blank lines are ignored. With `peek` (or
  * `createPeek`, for a peek with state per input), a line
- * is only read cheaply and parsed in full when the sampler keeps it (the 1M-line path).
+ * is read cheaply first and parsed in full when the sources stage loads it (no built-in format uses one).
  *
  * @example
  * const parser = createLineParser('csv', (first) => first.includes(','), (text) => ({ method: 'GET', path: text, headers: {} }));
@@ -99,7 +106,11 @@ export function createLineParser(
           if (result === null) return;
           if ('malformed' in result)
             emit({ kind: 'malformed', position, reason: result.malformed as string });
-          else emit({ kind: 'record', record: { ...result, position } });
+          else {
+            // The record is the parser's own fresh object: set its position rather than copy it per line.
+            result.position = position;
+            emit({ kind: 'record', record: result });
+          }
         },
         end() {},
       };
@@ -160,7 +171,10 @@ function isBlank(text: string): boolean {
 }
 
 /** Parses a JSON object line; returns a reason when it is not one. */
-export function parseJsonObject(text: string): Record<string, unknown> | { malformed: string } {
+export function parseJsonObject(
+  text: string,
+  options: { allowDuplicateKeys?: boolean } = {},
+): Record<string, unknown> | { malformed: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -169,6 +183,10 @@ export function parseJsonObject(text: string): Record<string, unknown> | { malfo
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { malformed: 'not a JSON object' };
+  }
+  // JSON.parse keeps the last of duplicate keys: the safety check and the replay must not read different ones.
+  if (!options.allowDuplicateKeys && hasDuplicateKey(text, value)) {
+    return { malformed: `duplicate key "${(findDuplicateKey(text) ?? '').slice(0, 40)}"` };
   }
   return value as Record<string, unknown>;
 }
@@ -224,17 +242,21 @@ export function normalizeMethod(value: unknown): string | undefined {
   return METHOD.test(method) ? method : undefined;
 }
 
-/** Keeps the path and query of a path or absolute URL (user info and host dropped); undefined when it is not one. */
+const ABSOLUTE_URL = /^(?:https?|wss?):\/\/[^/?#]*/i;
+
+/**
+ * Keeps the path and query of a path or absolute URL (scheme, user info and host dropped), exactly as
+ * logged: dot segments and `//` are left for `canonicalizePath`, which must see them to refuse a target that
+ * climbs above the base path (the URL parser would resolve `/a/../../x` to `/x` silently). Undefined when
+ * it is not one.
+ */
 export function normalizePath(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  if (value.startsWith('/')) return value.startsWith('//') ? undefined : value;
-  if (/^(https?|wss?):\/\//i.test(value)) {
-    try {
-      const url = new URL(value);
-      return `${url.pathname}${url.search}`;
-    } catch {
-      return undefined;
-    }
+  if (value.startsWith('/')) return value;
+  const authority = ABSOLUTE_URL.exec(value);
+  if (authority) {
+    const rest = value.slice(authority[0].length);
+    return rest.startsWith('/') ? rest : `/${rest}`;
   }
   return undefined;
 }

@@ -1,25 +1,16 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RecordHead } from './formatParser.js';
-import { apiGatewayParser, createApiGatewayPeek } from './parseApiGateway.js';
+import type { ParseOutcome } from '../model.js';
+import { apiGatewayParser } from './parseApiGateway.js';
 
-/** The head a full parse gives: what the peek must agree with whenever it answers. */
-function fullHead(text: string): RecordHead | undefined {
-  let head: RecordHead | undefined;
+/** Feeds lines to the API Gateway parser and returns what it emitted. */
+function parse(...lines: string[]): ParseOutcome[] {
+  const out: ParseOutcome[] = [];
   const parser = apiGatewayParser.open({ source: 't' }, (outcome) => {
-    if (outcome.kind === 'record') {
-      const { method, path, route, status } = outcome.record;
-      head = { method, path, ...(route ? { route } : {}), ...(status ? { status } : {}) };
-    } else if (outcome.kind === 'lazy') {
-      const loaded = outcome.load();
-      if (!('malformed' in loaded)) {
-        const { method, path, route, status } = loaded as RecordHead;
-        head = { method, path, ...(route ? { route } : {}), ...(status ? { status } : {}) };
-      }
-    }
+    if (outcome.kind === 'lazy') throw new Error('API Gateway lines are parsed in full, never deferred');
+    out.push(outcome);
   });
-  parser.line(text, 1);
-  return head;
+  for (const [i, text] of lines.entries()) parser.line(text, i + 1);
+  return out;
 }
 
 const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
@@ -35,86 +26,50 @@ const base = {
   userAgent: 'Mozilla/5.0',
 };
 
-describe('API Gateway peek', () => {
-  it('reads the head of the common REST shape, stage stripped and route from the template', () => {
-    const peek = createApiGatewayPeek();
-    expect(peek(line(base))).toEqual({
-      method: 'GET',
-      path: '/products/40',
-      route: 'GET /products/:id',
-      status: 200,
-    });
-    expect(peek(line({ ...base, path: '/prod', resourcePath: '/', status: 404 }))).toEqual({
-      method: 'GET',
-      path: '/',
-      route: 'GET /',
-      status: 404,
-    });
-    expect(peek(line({ ...base, path: '/production/x', status: '-' }))).toEqual({
-      method: 'GET',
-      path: '/production/x',
-      route: 'GET /products/:id',
-    });
-    expect(peek(line({ ...base, httpMethod: 'get', stage: 'beta', path: '/beta/x?y=1' }))).toMatchObject({
-      method: 'GET',
-      path: '/x?y=1',
-    });
+describe('API Gateway access-log lines', () => {
+  it('gives the record of the common REST shape, stage stripped and route from the template', () => {
+    expect(parse(line(base))).toMatchObject([
+      {
+        kind: 'record',
+        record: { method: 'GET', path: '/products/40', route: 'GET /products/:id', status: 200 },
+      },
+    ]);
+    expect(parse(line({ ...base, httpMethod: 'get', stage: 'beta', path: '/beta/x?y=1' }))).toMatchObject([
+      { kind: 'record', record: { method: 'GET', path: '/x?y=1' } },
+    ]);
   });
 
-  it('leaves escaped values, nested values before the head and other shapes to the full parse', () => {
-    const peek = createApiGatewayPeek();
-    expect(peek(line(base))).toBeDefined();
-    expect(peek(line({ ...base, path: '/prod/caf\u00e9"x' }))).toBeUndefined();
-    expect(peek(line({ ...base, httpMethod: 'G"ET' }))).toBeUndefined();
-    expect(peek(line({ ...base, path: 'no-slash' }))).toBeUndefined();
-    expect(peek(`${line(base)} `)).toBeUndefined();
-    // An escaped quote before the head: the one-pass layout fails, the loose one still reads it.
-    const { requestId: _, ...rest } = base;
-    expect(peek(line({ requestId: 'a"b', ...rest }))).toMatchObject({ path: '/products/40' });
-    expect(peek(line({ requestId: { nested: 1 }, ...rest }))).toMatchObject({ path: '/products/40' });
+  it('calls a line with a repeated httpMethod or path malformed, whichever value comes last', () => {
+    const repeated = '{"httpMethod":"GET","path":"/prod/a","stage":"prod","httpMethod":"DELETE"}';
+    const repeatedPath = '{"httpMethod":"GET","path":"/prod/a","stage":"prod","path":"/prod/admin"}';
+    expect(parse(repeated, repeatedPath)).toEqual([
+      { kind: 'malformed', position: { source: 't', line: 1 }, reason: 'duplicate key "httpMethod"' },
+      { kind: 'malformed', position: { source: 't', line: 2 }, reason: 'duplicate key "path"' },
+    ]);
   });
 
-  it('agrees with the full parse on whatever lines it answers (property)', () => {
-    const text = fc.oneof(
-      fc.constantFrom('', '-', 'prod', '$default', '/prod', 'a"b', 'x\\y', '\u00e9'),
-      fc.string({ maxLength: 12 }),
-    );
-    const path = fc.oneof(
-      fc.constantFrom('/prod', '/prod/a', '/prod?x', '/production', '//x', '/a/1', '-', ''),
-      text.map((t) => `/prod/${t}`),
-      text,
-    );
-    const value = fc.oneof(text, fc.integer({ min: -1, max: 1000 }), fc.constant(null));
-    const fields = {
-      requestId: value,
-      httpMethod: fc.oneof(fc.constantFrom('GET', 'get', 'POST', 'DELETE', 'BREW', ''), text),
-      resourcePath: fc.oneof(fc.constantFrom('/products/{id}', '/', '/{proxy+}', '-'), text),
-      path,
-      stage: fc.oneof(fc.constantFrom('prod', '$default', ''), text),
-      status: fc.oneof(fc.constantFrom('200', 404, '-', '0200', '99', '600', ''), text),
-      userAgent: value,
-    };
-    const agrees = (lines: string[]) => {
-      const peek = createApiGatewayPeek();
-      for (const t of lines) {
-        const head = peek(t);
-        if (head !== undefined) expect(head).toEqual(fullHead(t));
-      }
-    };
-    const runs = Number(process.env.FUZZ_RUNS ?? 300);
-    // One line, any subset of the fields: the peek learns its layout from that line.
-    fc.assert(
-      fc.property(fc.record(fields, { requiredKeys: ['httpMethod', 'path'] }), (e) =>
-        agrees([JSON.stringify(e)]),
-      ),
-      { seed: 8, numRuns: runs },
-    );
-    // A log: every line has the same fields in the same order (a stage's access-log format is fixed).
-    fc.assert(
-      fc.property(fc.array(fc.record(fields), { minLength: 1, maxLength: 8 }), (entries) =>
-        agrees(entries.map((e) => JSON.stringify(e))),
-      ),
-      { seed: 8, numRuns: runs },
-    );
+  it('reads the top-level method, never one nested in another field', () => {
+    const nested = line({
+      requestId: { httpMethod: 'GET', path: '/safe' },
+      httpMethod: 'DELETE',
+      path: '/x',
+    });
+    expect(parse(nested)).toMatchObject([{ kind: 'record', record: { method: 'DELETE', path: '/x' } }]);
+  });
+
+  it('calls a line whose method or path fields disagree malformed', () => {
+    expect(parse(line({ httpMethod: 'GET', method: 'DELETE', path: '/a' }))).toMatchObject([
+      { kind: 'malformed', reason: 'conflicting methods GET and DELETE' },
+    ]);
+    expect(parse(line({ routeKey: 'DELETE /a', httpMethod: 'GET', path: '/a' }))).toMatchObject([
+      { kind: 'malformed', reason: 'conflicting methods GET and DELETE' },
+    ]);
+    expect(parse(line({ httpMethod: 'GET', path: '/a', rawPath: '/admin' }))).toMatchObject([
+      { kind: 'malformed', reason: 'conflicting paths /a and /admin' },
+    ]);
+    // The same request named twice is fine: a route key of ANY, a REST path with its stage and a raw path.
+    expect(
+      parse(line({ routeKey: 'ANY /a', httpMethod: 'GET', stage: 'prod', path: '/prod/a', rawPath: '/a' })),
+    ).toMatchObject([{ kind: 'record', record: { method: 'GET', path: '/a' } }]);
   });
 });

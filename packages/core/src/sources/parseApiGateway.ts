@@ -1,13 +1,11 @@
 import type { RequestRecord } from '../model.js';
 import { routeFromTemplate } from '../sample/inferRoute.js';
-import { copyString } from './detachRecord.js';
 import {
   createLineParser,
   isMalformed,
   normalizeMethod,
   normalizePath,
   parseJsonObject,
-  type RecordHead,
 } from './formatParser.js';
 
 const CLF_TIME = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})$/;
@@ -32,6 +30,8 @@ function pick(entry: Record<string, unknown>, names: string[]): unknown {
   }
   return undefined;
 }
+
+const PATH_KEYS = ['path', 'rawPath', 'requestPath', 'uri'] as const;
 
 function timestampOf(entry: Record<string, unknown>): string | undefined {
   const epoch = pick(entry, ['requestTimeEpoch', 'requestTimeEpochMs']);
@@ -61,11 +61,27 @@ export function parseApiGatewayEntry(entry: Record<string, unknown>): RequestRec
   const routeKey = pick(entry, ['routeKey']);
   const [routeMethod, routePath] =
     typeof routeKey === 'string' && routeKey.includes(' ') ? routeKey.split(' ', 2) : [undefined, undefined];
-  const method = normalizeMethod(pick(entry, ['httpMethod', 'method']) ?? routeMethod);
+  // Every field that names the method or the path must agree: otherwise the filters could judge one value
+  // while another is replayed.
+  let method = normalizeMethod(entry.httpMethod);
+  for (const other of [entry.method, routeMethod === 'ANY' ? undefined : routeMethod]) {
+    const named = normalizeMethod(other);
+    if (named === undefined || named === method) continue;
+    if (method !== undefined) return { malformed: `conflicting methods ${method} and ${named}` };
+    method = named;
+  }
   if (!method) return { malformed: 'no HTTP method (httpMethod or routeKey)' };
   const template = pick(entry, ['resourcePath']) ?? routePath;
-  let path = normalizePath(pick(entry, ['path', 'rawPath', 'requestPath', 'uri']));
-  if (path) path = stripStage(path, entry.stage);
+  let path: string | undefined;
+  for (const key of PATH_KEYS) {
+    const value = entry[key];
+    if (value === undefined) continue;
+    const found = normalizePath(value);
+    if (found === undefined) continue;
+    const named = stripStage(found, entry.stage);
+    if (path !== undefined && named !== path) return { malformed: `conflicting paths ${path} and ${named}` };
+    path = named;
+  }
   // A template without parameters is a concrete path: `GET /health` can be replayed from its route key alone.
   if (!path && typeof template === 'string' && template.startsWith('/') && !template.includes('{'))
     path = template;
@@ -110,175 +126,17 @@ function cachedRoute(method: string, template: string): string {
   return route;
 }
 
-/** Keys that, when present, make the simple head (httpMethod + path) incomplete: parse such lines in full. */
-const OTHER_PATH_KEYS = [
-  'routeKey',
-  'queryString',
-  'rawQueryString',
-  'query',
-  'rawPath',
-  'requestPath',
-  'uri',
-  'method',
-];
-const HEAD_KEYS = ['httpMethod', 'path', 'resourcePath', 'stage', 'status'] as const;
-type HeadKey = (typeof HEAD_KEYS)[number];
-
-/** A string value without escapes (anything else falls back to a full parse); status may be a number. */
-const HEAD_VALUE: Record<HeadKey, string> = {
-  httpMethod: '"([^"\\\\]*)"',
-  path: '"([^"\\\\]*)"',
-  resourcePath: '"([^"\\\\]*)"',
-  stage: '"([^"\\\\]*)"',
-  status: '"?(-?[0-9]*|-)"?',
-};
-
-interface HeadFormat {
-  /**
-   * The line's own layout up to its last head field (`^\{"requestId":"[^"\\]*","ip":…`): no lazy
-   * quantifier, so it runs in one pass. It only matches where every value before the head is a plain
-   * string or scalar, and then finds the same fields as `loose`.
-   */
-  strict: RegExp;
-  /** The head fields in order with anything between (`^\{.*?"httpMethod":"…".*?"path":…`), for the rest. */
-  loose: RegExp;
-  /** Capture group of each head field; 0 when the format lacks it. */
-  at: Record<HeadKey, number>;
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/**
- * Learns, from a line parsed in full, regular expressions that read the head fields of the lines that
- * follow. An access-log format is fixed per stage, so its keys come in the same order on every line; one
- * compiled expression is several times faster than `JSON.parse`. Undefined when the line is off the common
- * REST shape.
- */
-function learnHeadFormat(text: string): HeadFormat | undefined {
-  const entry = parseJsonObject(text);
-  if (isMalformed(entry)) return undefined;
-  if (typeof entry.httpMethod !== 'string' || typeof entry.path !== 'string') return undefined;
-  if (OTHER_PATH_KEYS.some((key) => key in entry)) return undefined;
-  const keys = Object.keys(entry);
-  const isHead = (key: string): key is HeadKey => (HEAD_KEYS as readonly string[]).includes(key);
-  const order = keys.filter(isHead);
-  const loose = new RegExp(`^\\{.*?${order.map((key) => `"${key}":${HEAD_VALUE[key]}`).join('.*?')}`);
-  const last = keys.findLastIndex(isHead);
-  const strict = keys.slice(0, last + 1).map((key, i) => {
-    const name = `${i === 0 ? '\\{' : ','}${escapeRegExp(JSON.stringify(key))}:`;
-    if (isHead(key)) return `${name}${HEAD_VALUE[key]}`;
-    // A plain string, or a scalar (number, true, false, null); objects and arrays only match `loose`.
-    return `${name}(?:"[^"\\\\]*"|[^",{}[\\]]*)`;
-  });
-  return {
-    strict: new RegExp(`^${strict.join('')}`),
-    loose,
-    at: Object.fromEntries(HEAD_KEYS.map((key) => [key, order.indexOf(key) + 1])) as Record<HeadKey, number>,
-  };
-}
-
-/** `value` as one of the usual methods, or undefined (a constant string: cheap to compare and hash later). */
-function plainMethod(value: string): string | undefined {
-  switch (value) {
-    case 'GET':
-      return 'GET';
-    case 'HEAD':
-      return 'HEAD';
-    case 'OPTIONS':
-      return 'OPTIONS';
-    case 'POST':
-      return 'POST';
-    case 'PUT':
-      return 'PUT';
-    case 'PATCH':
-      return 'PATCH';
-    case 'DELETE':
-      return 'DELETE';
-    default:
-      return undefined;
-  }
-}
-
-/** Templates remembered per input (compared, not hashed: a log has few); past this many the shared cache serves. */
-const MAX_TEMPLATES = 32;
-
-/**
- * A stateful peek for one input: learns the line shape from the first line, then reads heads by regex. The
- * stage and route templates are compared with the ones already seen, so a line costs the match, its path
- * and its head object.
- */
-export function createApiGatewayPeek(): (text: string) => RecordHead | undefined {
-  let learned: HeadFormat | null | undefined;
-  // The last stage seen and its prefix (`/prod`), and the templates seen with their routes.
-  let stage: string | undefined;
-  let stagePrefix: string | undefined;
-  const templates: Array<{ method: string; template: string; route: string }> = [];
-  return (text) => {
-    if (learned === undefined) learned = learnHeadFormat(text) ?? null;
-    if (learned === null) return undefined;
-    if (text.charCodeAt(text.length - 1) !== 125 /* } */) return undefined;
-    const m = learned.strict.exec(text) ?? learned.loose.exec(text);
-    if (m === null) return undefined;
-    const { at } = learned;
-    // Group 0 is the match; a key absent from the format has index 0 and reads as undefined.
-    const rawMethod = m[at.httpMethod] as string;
-    const method = plainMethod(rawMethod) ?? normalizeMethod(rawMethod);
-    let path = m[at.path] as string;
-    // A path starts with one slash (`//host/x` is not one: the full parse calls that line malformed).
-    if (!method || path.charCodeAt(0) !== 47 /* / */ || path.charCodeAt(1) === 47) return undefined;
-    const stageValue = at.stage > 0 ? m[at.stage] : undefined;
-    if (stageValue !== undefined && stageValue !== '') {
-      if (stageValue !== stage) {
-        stage = copyString(stageValue);
-        stagePrefix = stage === '$default' ? undefined : `/${stage}`;
-      }
-      // REST `$context.path` carries the stage (`/prod/orders/1`); the base URL names it already.
-      if (stagePrefix !== undefined && path.startsWith(stagePrefix)) {
-        const next = path.charCodeAt(stagePrefix.length);
-        if (Number.isNaN(next)) path = '/';
-        else if (next === 47 /* / */) path = path.slice(stagePrefix.length);
-        else if (next === 63 /* ? */) path = `/${path.slice(stagePrefix.length)}`;
-      }
-    }
-    const head: RecordHead = { method, path };
-    const template = at.resourcePath > 0 ? m[at.resourcePath] : undefined;
-    if (template !== undefined && template.charCodeAt(0) === 47) {
-      let route: string | undefined;
-      for (const known of templates) {
-        if (known.method === method && known.template === template) {
-          route = known.route;
-          break;
-        }
-      }
-      if (route === undefined) {
-        route = cachedRoute(method, template);
-        if (templates.length < MAX_TEMPLATES)
-          templates.push({ method, template: copyString(template), route });
-      }
-      head.route = route;
-    }
-    if (at.status > 0) {
-      const status = m[at.status] as string;
-      // Three digits (the common case) without Number(); anything else as before.
-      const value =
-        status.length === 3
-          ? (status.charCodeAt(0) - 48) * 100 + (status.charCodeAt(1) - 48) * 10 + status.charCodeAt(2) - 48
-          : Number(status);
-      if (value >= 100 && value <= 599 && Number.isInteger(value)) head.status = value;
-    }
-    return head;
-  };
-}
-
 /**
  * API Gateway access logs in JSON (REST and HTTP API variable names: `httpMethod`, `path`, `resourcePath`,
  * `routeKey`, `status`, `requestTime`, ...). No bodies and no headers but the user agent.
- * The common REST shape is peeked, not parsed: only lines the sampler keeps pay for `JSON.parse`.
+ * Every line is parsed in full, once: the safety check, the filters and the replay read the same record
+ * (a cheap peek at the first `httpMethod` once let a nested or repeated one decide what was replayed).
  */
 export const apiGatewayParser = createLineParser(
   'apigw',
   (first) => {
-    const value = parseJsonObject(first);
+    // Detection only recognises the format: a hostile first line is judged (malformed) by the parse.
+    const value = parseJsonObject(first, { allowDuplicateKeys: true });
     return !isMalformed(value) && looksLikeApiGateway(value);
   },
   (text) => {
@@ -286,5 +144,5 @@ export const apiGatewayParser = createLineParser(
     if (isMalformed(value)) return value;
     return parseApiGatewayEntry(value);
   },
-  { aliases: ['api-gateway', 'apigateway'], createPeek: createApiGatewayPeek },
+  { aliases: ['api-gateway', 'apigateway'] },
 );

@@ -169,7 +169,7 @@ export const appJsonParser = createLineParser(
   'appjson',
   (first, head, context) => {
     for (const line of head.length > 0 ? head : [first]) {
-      const value = parseJsonObject(line);
+      const value = parseJsonObject(line, { allowDuplicateKeys: true });
       if (isMalformed(value)) return false;
       const record = parseAppJsonEntry(value, context.fieldMap);
       if (record !== null) return !isMalformed(record);

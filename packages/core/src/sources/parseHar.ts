@@ -2,9 +2,11 @@ import type { RequestRecord } from '../model.js';
 import {
   emitResult,
   type FormatParser,
+  isMalformed,
   normalizeHeaders,
   normalizeMethod,
   normalizePath,
+  parseJsonObject,
   parseStatus,
 } from './formatParser.js';
 
@@ -53,6 +55,7 @@ export function parseHarEntry(entry: unknown): RequestRecord | { malformed: stri
  */
 export const harParser: FormatParser = {
   name: 'har',
+  acceptsPieces: true,
   detect(first, head) {
     if (!first.trimStart().startsWith('{')) return false;
     const text = head.join('\n');
@@ -73,8 +76,11 @@ export const harParser: FormatParser = {
     let sawContent = false;
     let mainHost: string | undefined;
     return {
-      line(text, line) {
+      line(text, line, glued = false) {
         if (text.trim() !== '') sawContent = true;
+        // A new line is a newline in the document; a glued piece goes on where the last one stopped.
+        if (!glued && depth > 0) entry.push('\n');
+        if (!glued && inString && mode === 'seek') stringPieces.push('\n');
         let captureFrom = depth > 0 ? 0 : -1;
         for (let i = 0; i < text.length; i += 1) {
           const c = text.charCodeAt(i);
@@ -118,13 +124,13 @@ export const harParser: FormatParser = {
             depth -= 1;
             if (depth === 0) {
               entry.push(text.slice(captureFrom, i + 1));
-              finishEntry(entry.join('\n'), entryLine);
+              finishEntry(entry.join(''), entryLine);
               entry = [];
               captureFrom = -1;
             }
           }
         }
-        if (inString && mode === 'seek') stringPieces.push(text.slice(stringStart), '\n');
+        if (inString && mode === 'seek') stringPieces.push(text.slice(stringStart));
         if (inString) stringStart = 0;
         if (depth > 0 && captureFrom >= 0) entry.push(text.slice(captureFrom));
       },
@@ -147,11 +153,12 @@ export const harParser: FormatParser = {
 
     function finishEntry(text: string, line: number): void {
       const position = { source: context.source, line };
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        emit({ kind: 'malformed', position, reason: 'HAR entry is not valid JSON' });
+      const value = parseJsonObject(text);
+      if (isMalformed(value)) {
+        const reason = value.malformed.startsWith('duplicate')
+          ? value.malformed
+          : 'HAR entry is not valid JSON';
+        emit({ kind: 'malformed', position, reason });
         return;
       }
       const parsed = parseHarEntry(value);

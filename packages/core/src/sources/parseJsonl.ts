@@ -20,7 +20,8 @@ const recordSchema = z.object({
 export const jsonlParser = createLineParser(
   'jsonl',
   (first) => {
-    const value = parseJsonObject(first);
+    // Detection only recognises the format: a hostile first line is judged (malformed) by the parse.
+    const value = parseJsonObject(first, { allowDuplicateKeys: true });
     return !isMalformed(value) && typeof value.method === 'string' && typeof value.path === 'string';
   },
   (text) => {

@@ -40,6 +40,21 @@ describe('readLineBatches', () => {
 });
 
 describe('readLines', () => {
+  it('hands on an overlong line in open pieces when asked, and always ends it', async () => {
+    const batches = [];
+    for await (const batch of readLineBatches(Readable.from(['a\nbbbb', 'bbbb', 'cc\nd', 'dddd']), {
+      pieceChars: 4,
+    }))
+      batches.push(batch);
+    expect(batches).toEqual([
+      { lines: ['a'], first: 1 },
+      { lines: ['bbbbbbbb'], first: 2, open: true },
+      { lines: ['cc'], first: 2 },
+      { lines: ['ddddd'], first: 3, open: true },
+      { lines: [''], first: 3 },
+    ]);
+  });
+
   it('yields one numbered line at a time', async () => {
     const out = [];
     for await (const line of readLines(Readable.from(['a\nb\n']))) out.push(line);

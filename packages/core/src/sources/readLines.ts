@@ -36,25 +36,31 @@ async function maybeGunzip(stream: Readable): Promise<Readable> {
 }
 
 /** Longest line held whole (16 Mi characters); a longer one is cut to its first 64 KiB. */
-const MAX_LINE_CHARS = 16 * 1024 * 1024;
-const KEPT_OF_LONG_LINE = 64 * 1024;
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+export const KEPT_OF_LONG_LINE = 64 * 1024;
 
 /** A batch of consecutive lines: `lines[0]` is line number `first` (1-based). */
 export interface LineBatch {
   lines: string[];
   first: number;
+  /**
+   * With `pieceChars`: the last line is unfinished and goes on in the next batch's first line (a piece of
+   * an overlong line, such as a one-line HAR).
+   */
+  open?: boolean;
 }
 
 /**
  * Streams the lines of a readable (plain or gzip) in batches, one batch per read chunk: a caller pays one
- * promise per chunk, not per line. `\r\n` and `\n` both end a line.
+ * promise per chunk, not per line. `\r\n` and `\n` both end a line. A line longer than `maxLineChars` is
+ * cut to its head, unless `pieceChars` is given: then it comes in `open` pieces of about that many characters.
  *
  * @example
  * for await (const { lines, first } of readLineBatches(createReadStream('access.log'))) count += lines.length;
  */
 export async function* readLineBatches(
   stream: Readable,
-  limits: { maxLineChars?: number; keptOfLongLine?: number } = {},
+  limits: { maxLineChars?: number; keptOfLongLine?: number; pieceChars?: number } = {},
 ): AsyncGenerator<LineBatch> {
   const maxLine = limits.maxLineChars ?? MAX_LINE_CHARS;
   const kept = limits.keptOfLongLine ?? KEPT_OF_LONG_LINE;
@@ -67,6 +73,7 @@ export async function* readLineBatches(
   // ASCII chunks (most logs) skip the decoder's bookkeeping; the UTF-8 decoder is used while a chunk may end
   // inside a multi-byte character.
   let decoderHolds = false;
+  let lastOpen = false;
   for await (const chunk of input) {
     const buffer = chunk as Buffer;
     let decoded: string;
@@ -76,6 +83,20 @@ export async function* readLineBatches(
       decoderHolds = buffer.length > 0 && (buffer[buffer.length - 1] as number) >= 0x80;
     }
     const end = decoded.lastIndexOf('\n');
+    if (end < 0 && limits.pieceChars !== undefined) {
+      // A long line is handed on in pieces (`open` batches): the caller decides whether to join or to cut it.
+      if (decoded !== '') {
+        pending.push(decoded);
+        pendingLength += decoded.length;
+      }
+      if (pendingLength >= limits.pieceChars) {
+        yield { lines: [pending.join('')], first: next, open: true };
+        pending = [];
+        pendingLength = 0;
+        lastOpen = true;
+      }
+      continue;
+    }
     if (end < 0) {
       // A line longer than any log line (a minified dump, binary data) is not held whole: its head is kept,
       // so its parser counts it as malformed, and memory stays bounded.
@@ -102,9 +123,11 @@ export async function* readLineBatches(
     }
     yield { lines, first: next };
     next += lines.length;
+    lastOpen = false;
   }
   const tail = pending.join('') + decoder.end();
-  if (tail !== '') yield { lines: [tail.endsWith('\r') ? tail.slice(0, -1) : tail], first: next };
+  // An open piece is always followed by the end of its line, even an empty one.
+  if (tail !== '' || lastOpen) yield { lines: [tail.endsWith('\r') ? tail.slice(0, -1) : tail], first: next };
 }
 
 /**

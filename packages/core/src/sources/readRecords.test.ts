@@ -61,7 +61,7 @@ describe('format detection', () => {
     expect(paths).toEqual(['/a', '/b']);
   });
 
-  it('peeks REST API Gateway lines cheaply but gives the same records as a full parse', async () => {
+  it('reads REST API Gateway lines, a line that is not JSON malformed', async () => {
     const out: unknown[] = [];
     for await (const o of readRecords({ kind: 'file', path: fixture('apigw-rest.log') })) out.push(o);
     expect(out).toMatchObject([

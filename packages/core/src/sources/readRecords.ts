@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { BgReplayError } from '../errors.js';
 import type { ParseOutcome, RequestRecord } from '../model.js';
 import { type CloudWatchOptions, readCloudWatch } from './cloudwatch/readCloudWatch.js';
-import type { FieldMap, FormatParser, ParserContext, SourceOutcome } from './formatParser.js';
+import type { FieldMap, FormatParser, ParserContext, ParserStream, SourceOutcome } from './formatParser.js';
 import { albParser } from './parseAlb.js';
 import { apiGatewayParser } from './parseApiGateway.js';
 import { appJsonParser } from './parseAppJson.js';
@@ -10,7 +10,7 @@ import { clfParser } from './parseClf.js';
 import { goReplayParser } from './parseGoReplay.js';
 import { harParser } from './parseHar.js';
 import { jsonlParser } from './parseJsonl.js';
-import { type LineBatch, openFile, readLineBatches } from './readLines.js';
+import { KEPT_OF_LONG_LINE, type LineBatch, MAX_LINE_CHARS, openFile, readLineBatches } from './readLines.js';
 import { expandGlobInput } from './resolveLogInputs.js';
 
 /** Where records come from. */
@@ -93,23 +93,69 @@ export function chooseParser(
   return parser;
 }
 
-/** Reads batches until the head holds enough non-empty lines to detect the format. */
+/** Pieces of an overlong line are handed on at this size (see `readLineBatches`). */
+const PIECE_CHARS = 1024 * 1024;
+
+/**
+ * Reads batches until the head holds enough non-empty lines to detect the format, or a few pieces of one
+ * long line (a minified HAR is one line: a prefix is enough to recognise it).
+ */
 async function peekHead(
   batches: AsyncIterator<LineBatch>,
 ): Promise<{ buffered: LineBatch[]; head: string[]; done: boolean }> {
   const buffered: LineBatch[] = [];
   const head: string[] = [];
-  while (head.length < HEAD_LINES) {
+  let continuing = false;
+  let bufferedChars = 0;
+  while (head.length < HEAD_LINES && !(head.length > 0 && bufferedChars >= 2 * PIECE_CHARS)) {
     const next = await batches.next();
     if (next.done) return { buffered, head, done: true };
     buffered.push(next.value);
-    for (const text of next.value.lines) {
-      if (head.length >= HEAD_LINES) break;
-      // A minified HAR is one huge line: a prefix is enough to recognise it.
+    next.value.lines.forEach((text, i) => {
+      bufferedChars += text.length;
+      if (head.length >= HEAD_LINES || (i === 0 && continuing)) return;
       if (text.trim() !== '') head.push(text.length > 65_536 ? text.slice(0, 65_536) : text);
-    }
+    });
+    continuing = next.value.open === true;
   }
   return { buffered, head, done: false };
+}
+
+/**
+ * Feeds line batches to a parser. A parser that takes pieces gets an overlong line piece by piece; any
+ * other gets it whole, or cut to its head past `MAX_LINE_CHARS` (it then reads as malformed).
+ */
+function createFeed(parser: FormatParser, parsing: ParserStream): (batch: LineBatch) => void {
+  let continuing = false;
+  let carry: string[] = [];
+  let carryLength = 0;
+  return ({ lines, first, open }) => {
+    for (let i = 0; i < lines.length; i += 1) {
+      let text = lines[i] as string;
+      const glued = i === 0 && continuing;
+      const unfinished = open === true && i === lines.length - 1;
+      if (parser.acceptsPieces) {
+        parsing.line(text, first + i, glued);
+        continue;
+      }
+      if (glued || unfinished) {
+        if (!glued) {
+          carry = [];
+          carryLength = 0;
+        }
+        if (carryLength < MAX_LINE_CHARS) {
+          carry.push(text);
+          carryLength += text.length;
+        }
+        if (unfinished) continue;
+        text = carryLength >= MAX_LINE_CHARS ? carry.join('').slice(0, KEPT_OF_LONG_LINE) : carry.join('');
+        carry = [];
+        carryLength = 0;
+      }
+      parsing.line(text, first + i);
+    }
+    continuing = open === true;
+  };
 }
 
 /**
@@ -156,7 +202,7 @@ export async function* readOutcomeBatches(
   const stream = input.kind === 'file' ? await openFile(input.path) : input.stream;
   const context: ParserContext = { source: name, fieldMap: options.fieldMap };
   try {
-    const batches = readLineBatches(stream);
+    const batches = readLineBatches(stream, { pieceChars: PIECE_CHARS });
     const { buffered, head } = await peekHead(batches);
     // An empty file or stdin is almost always a mistake (wrong path, an empty pipe), not a quiet service.
     if (head.length === 0)
@@ -164,10 +210,7 @@ export async function* readOutcomeBatches(
     const parser = chooseParser(format, head[0], head, context);
     let out: SourceOutcome[] = [];
     const parsing = parser.open(context, (outcome) => out.push(outcome));
-    const feed = (batch: LineBatch) => {
-      const { lines, first } = batch;
-      for (let i = 0; i < lines.length; i += 1) parsing.line(lines[i] as string, first + i);
-    };
+    const feed = createFeed(parser, parsing);
     for (const batch of buffered) feed(batch);
     while (true) {
       if (out.length > 0) {
