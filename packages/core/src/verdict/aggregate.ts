@@ -88,9 +88,11 @@ const parentKey = (route: string, parent: string) => `${route}\u0000${parent}`;
  * The pointer a difference is counted under: array indices as `*` (`aggregatePointer`), and the keys of
  * any object that has shown more than `MAX_POINTER_KEYS` distinct differing keys as `*` too. When a parent
  * crosses that line its rows so far are folded into the `*` row, so memory and report size stay bounded.
+ * `aggregated` says the pointer is already a report row's (a merge): aggregating again would read its `*`
+ * wildcards as keys named `*` and escape them.
  */
-export function collapsePointer(tally: Tally, route: string, pointer: string): string {
-  const segments = splitPointer(aggregatePointer(pointer));
+export function collapsePointer(tally: Tally, route: string, pointer: string, aggregated = false): string {
+  const segments = splitPointer(aggregated ? pointer : aggregatePointer(pointer));
   const out: string[] = [];
   for (const segment of segments) {
     const parent = joinPointer(out);
@@ -365,7 +367,7 @@ export function mergeTallies(tallies: readonly Tally[]): Tally {
     }
     for (const field of tally.fields.values()) {
       // Collapsed in any part is collapsed in the whole, as in one run over all records.
-      addField(merged, { ...field, pointer: collapsePointer(merged, field.route, field.pointer) });
+      addField(merged, { ...field, pointer: collapsePointer(merged, field.route, field.pointer, true) });
     }
     merged.latency = {
       live: mergeSketches(merged.latency.live, tally.latency.live),
