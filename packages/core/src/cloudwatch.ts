@@ -8,7 +8,12 @@
  * for await (const page of readCloudWatch('/aws/apigateway/orders', { startTime, endTime })) console.log(page.length);
  */
 
-export { CLOUDWATCH_SDK_PACKAGE, loadCloudWatchSdk } from './sources/cloudwatch/loadCloudWatchSdk.js';
+export type { Logger } from './logger.js';
+export {
+  CLOUDWATCH_SDK_PACKAGE,
+  type CloudWatchSdk,
+  loadCloudWatchSdk,
+} from './sources/cloudwatch/loadCloudWatchSdk.js';
 export { parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
 export {
   type CloudWatchLogsLike,
