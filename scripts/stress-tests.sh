@@ -10,7 +10,7 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 runs="${1:-5}"
-export PATH="$root/node_modules/.bin:$PATH" TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 CI=1
+export PATH="$root/node_modules/.bin:$PATH" TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 CI=1 NO_COLOR=1
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 logs="$(mktemp -d "${TMPDIR:-/tmp}/bg-replay-stress.XXXXXX")"
 
@@ -47,7 +47,7 @@ for run in $(seq 1 "$runs"); do
       failures=$((failures + 1))
       failed_here+=("$suite")
       echo "   run $run: FAIL $suite (log: $log)"
-      grep -E '^ *(FAIL|×|✗) ' "$log" | head -20 | sed 's/^/     /'
+      grep -E '^ *FAIL ' "$log" | head -20 | sed 's/^/     /'
     fi
   done
   if [ "${#failed_here[@]}" -eq 0 ]; then
