@@ -79,6 +79,7 @@ for (const { dir, manifest } of packages) {
       packageJsonFullPath: join(dir, 'package.json'),
       configObject: {
         projectFolder: dir,
+        newlineKind: 'lf',
         mainEntryPointFilePath: entryFile,
         compiler: {
           overrideTsconfig: {
