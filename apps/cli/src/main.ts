@@ -86,4 +86,5 @@ export async function runCli(rawArgv: string[], io: CliIo): Promise<number> {
   return exitCode;
 }
 
+export type { CliIo };
 export { BgReplayError };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Order, orders, type Product, products, stores } from './catalog.js';
 
 /** blue is live (1.4.2); green is the candidate (1.5.0): one intended additive change and one bug. */
@@ -120,11 +122,28 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** The demo's files in `fixtures/demo/`. */
-export const demoFixtures = {
-  logFile: new URL('../../../fixtures/demo/apigw-access.log', import.meta.url).pathname,
-  rulesFile: new URL('../../../fixtures/demo/rules.yaml', import.meta.url).pathname,
-};
+/** The repository's `fixtures/` folder, seen from this module (src/ or dist/). */
+const REPO_FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+/**
+ * The demo's files inside a fixtures folder (`<dir>/demo/`). A bundle that inlines this package (the
+ * published CLI) passes the folder it ships; the default is the repository's `fixtures/`.
+ *
+ * @example
+ * const { logFile, rulesFile } = locateDemoFixtures('/opt/bg-replay/dist/fixtures');
+ */
+export function locateDemoFixtures(fixturesDir: string = REPO_FIXTURES_DIR): {
+  logFile: string;
+  rulesFile: string;
+} {
+  return {
+    logFile: join(fixturesDir, 'demo', 'apigw-access.log'),
+    rulesFile: join(fixturesDir, 'demo', 'rules.yaml'),
+  };
+}
+
+/** The demo's files in the repository's `fixtures/demo/`. */
+export const demoFixtures = locateDemoFixtures();
 
 export interface DemoServices {
   /** Response header carrying each service's version, for the semver policy. */
@@ -137,12 +156,13 @@ export interface DemoServices {
 }
 
 /**
- * Starts blue (live) and green (candidate) on free loopback ports.
+ * Starts blue (live) and green (candidate) on free loopback ports; `fixturesDir` is where the demo's log
+ * and rules are (see {@link locateDemoFixtures}).
  *
  * @example
  * const demo = await startDemoServices(); console.log(demo.live, demo.candidate); await demo.close();
  */
-export async function startDemoServices(): Promise<DemoServices> {
+export async function startDemoServices(options: { fixturesDir?: string } = {}): Promise<DemoServices> {
   const blue = createDemoService('blue');
   const green = createDemoService('green');
   const [live, candidate] = await Promise.all([listen(blue), listen(green)]);
@@ -155,7 +175,7 @@ export async function startDemoServices(): Promise<DemoServices> {
     versionHeader: 'x-service-version',
     live,
     candidate,
-    ...demoFixtures,
+    ...locateDemoFixtures(options.fixturesDir),
     close: async () => void (await Promise.all([close(blue), close(green)])),
   };
 }

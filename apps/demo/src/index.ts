@@ -3,6 +3,7 @@ export {
   createDemoService,
   type DemoServices,
   demoFixtures,
+  locateDemoFixtures,
   startDemoServices,
   type Variant,
   VERSIONS,

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServices, startDemoServices } from '../src/index.js';
+import { type DemoServices, locateDemoFixtures, startDemoServices } from '../src/index.js';
 
 let demo: DemoServices;
 beforeAll(async () => {
@@ -44,5 +46,23 @@ describe('the demo services', () => {
   it('answer with volatile request ids, as real services do', async () => {
     const [a, b] = await Promise.all([get(demo.live, '/products/1'), get(demo.live, '/products/1')]);
     expect(a.body.requestId).not.toBe(b.body.requestId);
+  });
+});
+
+describe('the demo files', () => {
+  it("are the repository's fixtures/demo by default, and both exist", () => {
+    expect(demo.logFile.endsWith(join('fixtures', 'demo', 'apigw-access.log'))).toBe(true);
+    expect(demo.rulesFile.endsWith(join('fixtures', 'demo', 'rules.yaml'))).toBe(true);
+    expect(existsSync(demo.logFile) && existsSync(demo.rulesFile)).toBe(true);
+  });
+
+  it('are found under the fixtures folder a bundle names', async () => {
+    expect(locateDemoFixtures('/opt/cli/dist/fixtures')).toEqual({
+      logFile: join('/opt/cli/dist/fixtures', 'demo', 'apigw-access.log'),
+      rulesFile: join('/opt/cli/dist/fixtures', 'demo', 'rules.yaml'),
+    });
+    const shipped = await startDemoServices({ fixturesDir: '/opt/cli/dist/fixtures' });
+    await shipped.close();
+    expect(shipped.logFile).toBe(join('/opt/cli/dist/fixtures', 'demo', 'apigw-access.log'));
   });
 });

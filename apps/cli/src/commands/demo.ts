@@ -1,5 +1,6 @@
 import { startDemoServices } from '@bg-replay/demo';
 import { defineCommand } from '../command.js';
+import { findFixturesDir } from '../findFixturesDir.js';
 import { checkReportTargets, writeReports } from '../flags/reportFlags.js';
 import { writeLine } from '../io.js';
 import { exitCodeOf, runValidation } from './replay.js';
@@ -21,7 +22,7 @@ export const demoCommand = defineCommand({
       }),
   async run(args, io) {
     await checkReportTargets(args, io);
-    const demo = await startDemoServices();
+    const demo = await startDemoServices({ fixturesDir: findFixturesDir() });
     writeLine(io.stdout, `blue (live, 1.4.2) on ${demo.live}; green (candidate, 1.5.0) on ${demo.candidate}`);
     writeLine(io.stdout, `replaying ${demo.logFile} with rules ${demo.rulesFile}\n`);
     try {

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import {
   type AwsStandInServices,
   createAwsStandInServices,
@@ -30,6 +29,7 @@ import {
   seedStandInAccount,
 } from '@bg-replay/hooks';
 import { defineCommand } from '../command.js';
+import { findFixturesDir } from '../findFixturesDir.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
 
 /** The live and test targets a simulated deployment validates (the demo's blue and green services by default). */
@@ -57,10 +57,8 @@ export interface SimulateDeps {
   onResult?: (result: LifecycleResult, services: AwsStandInServices | undefined) => void;
 }
 
-/** The demo's a/b stacks file, found from this module (src/ or dist/) in the repository. */
-export const DEMO_STACKS_FILE = fileURLToPath(
-  new URL('../../../../fixtures/stacks/demo-ecs.yaml', import.meta.url),
-);
+/** The demo's a/b stacks file: shipped in dist/fixtures when installed, else the repository's. */
+export const DEMO_STACKS_FILE = join(findFixturesDir(), 'stacks', 'demo-ecs.yaml');
 
 /** Function names of the preset hooks in the simulated AppSpec (as `apps/hook-lambdas` builds them). */
 const PRESET_FUNCTIONS: Record<HookName, string> = {
@@ -191,7 +189,7 @@ function describeStacks(config: StacksConfig, services: AwsStandInServices): str
 
 async function demoTargets(): Promise<SimulateTargets> {
   const { startDemoServices } = await import('@bg-replay/demo');
-  const demo = await startDemoServices();
+  const demo = await startDemoServices({ fixturesDir: findFixturesDir() });
   return {
     live: demo.live,
     candidate: demo.candidate,

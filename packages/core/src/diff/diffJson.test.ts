@@ -126,12 +126,11 @@ describe('diffJson', () => {
       ]);
     });
 
-    it('stays linear on a 1,000-element reorder', () => {
+    // Its speed is measured by `pnpm bench`, never asserted here: a busy machine must not fail the suite.
+    it('finds no difference in a 1,000-element array reversed and keyed by id', () => {
       const items = Array.from({ length: 1000 }, (_, i) => ({ id: `k${i}`, v: i }));
       const shuffled = [...items].reverse();
-      const started = performance.now();
       expect(diffJson({ items }, { items: shuffled }, route, { shape: keyed('/items', 'id') })).toEqual([]);
-      expect(performance.now() - started).toBeLessThan(200);
     });
   });
 

@@ -4,6 +4,7 @@ import { BgReplayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
 import { sleep as realSleep } from '../../sleep.js';
+import { loadCloudWatchSdk } from './loadCloudWatchSdk.js';
 
 /** The part of `CloudWatchLogsClient` the source uses; tests inject a real client pointed at a stub endpoint. */
 export type CloudWatchLogsLike = Pick<CloudWatchLogsClient, 'send'>;
@@ -148,7 +149,7 @@ export async function* readCloudWatch(
       `cloudwatch://${logGroup}: the window ends before it starts; check --since or --start/--end`,
     );
   }
-  const sdk = await import('@aws-sdk/client-cloudwatch-logs');
+  const sdk = await loadCloudWatchSdk();
   if (options.client) {
     yield* readWith(options.client, sdk, logGroup, options);
     return;
