@@ -1,10 +1,10 @@
+import type { ValidateFn } from '@bg-replay/codedeploy';
+import { loadStacksConfig } from '@bg-replay/hooks';
 import {
   type AwsStandInServices,
   createAwsStandInServices,
   type LifecycleResult,
-  type ValidateFn,
-} from '@bg-replay/codedeploy';
-import { loadStacksConfig } from '@bg-replay/hooks';
+} from '@bg-replay/simulator';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

@@ -1,10 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import {
-  createAwsStandInServices,
-  type HarnessClients,
-  type LifecycleHookSpec,
-  runLifecycle,
-} from '@bg-replay/codedeploy';
 import { silentLogger } from '@bg-replay/core';
 import {
   createHookClients,
@@ -12,8 +6,14 @@ import {
   type HookName,
   loadStacksConfig,
   type StacksConfig,
-  seedStandInAccount,
 } from '@bg-replay/hooks';
+import {
+  createAwsStandInServices,
+  type HarnessClients,
+  type LifecycleHookSpec,
+  runLifecycle,
+  seedStandInAccount,
+} from '@bg-replay/simulator';
 import { describe, expect, it } from 'vitest';
 import { createPresetHandler, loadPresetStacksConfig, PRESET_FUNCTION_SUFFIX } from '../src/preset.js';
 

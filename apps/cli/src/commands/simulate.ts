@@ -1,19 +1,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  type AwsStandInServices,
-  createAwsStandInServices,
   createHookHandler,
   createJsonLogger,
   createValidationHook,
-  formatTimeline,
-  type HarnessClients,
   type HookStep,
   type LifecycleEventName,
-  type LifecycleHookSpec,
-  type LifecycleResult,
   loadValidationHookConfig,
-  runLifecycle,
   type ValidateFn,
   type ValidationHookConfig,
 } from '@bg-replay/codedeploy';
@@ -27,8 +20,17 @@ import {
   PRESET_HOOKS,
   type StackId,
   type StacksConfig,
-  seedStandInAccount,
 } from '@bg-replay/hooks';
+import {
+  type AwsStandInServices,
+  createAwsStandInServices,
+  formatTimeline,
+  type HarnessClients,
+  type LifecycleHookSpec,
+  type LifecycleResult,
+  runLifecycle,
+  seedStandInAccount,
+} from '@bg-replay/simulator';
 import { defineCommand } from '../command.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
 

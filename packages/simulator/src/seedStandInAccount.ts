@@ -1,18 +1,53 @@
-import type { StackId, StacksConfig } from './stacksConfig.js';
+import type { AwsStandInState } from './createAwsStandInServices.js';
+
+/** A stack's id in an a/b stacks file. */
+export type StackId = 'a' | 'b';
+
+/** A publish request that seeds a stack (`seed.publish` of a stacks file). */
+type SeedPublish =
+  | { type: 'eventbridge'; source: string; detailType: string; detail: unknown }
+  | { type: 'sqs'; queueUrl: string; message: string | Record<string, unknown> }
+  | { type: string };
+
+/** One stack of a stacks file, as far as seeding an account reads it. */
+interface SeedStack {
+  scalableTargets: ReadonlyArray<{ serviceNamespace: string; resourceId: string; scalableDimension: string }>;
+  eventSources: ReadonlyArray<
+    | { type: 'eventbridge-rule'; name: string; eventBusName?: string | undefined }
+    | { type: 'lambda-event-source-mapping'; uuid: string }
+    | { type: 'sns-subscription'; subscriptionArn: string; filterPolicy?: unknown }
+  >;
+  queues: ReadonlyArray<{ url: string }>;
+  database?:
+    | { type: 'dynamodb'; tableName: string }
+    | { type: 'rds-cluster'; clusterIdentifier: string }
+    | undefined;
+  migration?:
+    | { type: 'ecs-task'; taskDefinition: string }
+    | { type: 'lambda'; functionName: string }
+    | undefined;
+  seed?:
+    | {
+        publish?: SeedPublish | undefined;
+        readiness?: { type: string; tableName?: string; minCount?: number } | undefined;
+      }
+    | undefined;
+}
 
 /**
- * The maps of an in-memory AWS account, as `createAwsStandInServices().state` of `@bg-replay/codedeploy`
- * holds them (declared here so this package does not depend on the runtime).
+ * The part of `@bg-replay/hooks`' `StacksConfig` that seeding reads (declared here: the simulator does not
+ * depend on the hooks package, whose tests depend on it).
  */
-export interface StandInAccountState {
-  parameters: Map<string, string>;
-  scalableTargets: Map<string, { min: number; max: number }>;
-  rules: Map<string, string>;
-  eventSourceMappings: Map<string, { state: string }>;
-  queues: Map<string, { messages: number }>;
-  tables: Map<string, { status: string; items: number }>;
-  taskDefinitions: Map<string, { exitCode: number }>;
+export interface SeedStacksConfig {
+  activeStack: { parameter: string };
+  stacks: Record<StackId, SeedStack>;
 }
+
+/** The maps {@link seedStandInAccount} fills. */
+export type StandInAccountState = Pick<
+  AwsStandInState,
+  'parameters' | 'scalableTargets' | 'rules' | 'eventSourceMappings' | 'queues' | 'tables' | 'taskDefinitions'
+>;
 
 /** Options of {@link seedStandInAccount}. */
 export interface SeedStandInAccountOptions {
@@ -35,7 +70,7 @@ export interface SeedStandInAccountOptions {
  */
 export function seedStandInAccount(
   state: StandInAccountState,
-  config: StacksConfig,
+  config: SeedStacksConfig,
   active: StackId,
   options: SeedStandInAccountOptions = {},
 ): (operation: string, input: Record<string, unknown>) => void {
@@ -71,19 +106,17 @@ export function seedStandInAccount(
       const seed = config.stacks[id].seed;
       if (!seed?.publish || !matches(seed.publish, operation, input)) continue;
       const readiness = seed.readiness;
-      if (readiness?.type === 'dynamodb-count') {
+      if (readiness?.type === 'dynamodb-count' && readiness.tableName) {
         const table = state.tables.get(readiness.tableName);
-        if (table) table.items = Math.max(table.items, readiness.minCount);
+        if (table) table.items = Math.max(table.items, readiness.minCount ?? 1);
       }
     }
   };
 }
 
-type Publish = NonNullable<NonNullable<StacksConfig['stacks']['a']['seed']>['publish']>;
-
-function matches(publish: Publish, operation: string, input: Record<string, unknown>): boolean {
+function matches(publish: SeedPublish, operation: string, input: Record<string, unknown>): boolean {
   const text = (m: string | Record<string, unknown>) => (typeof m === 'string' ? m : JSON.stringify(m));
-  if (publish.type === 'eventbridge' && operation === 'PutEvents') {
+  if (publish.type === 'eventbridge' && operation === 'PutEvents' && 'detailType' in publish) {
     const entries = (input.Entries ?? []) as Array<{ Source?: string; DetailType?: string; Detail?: string }>;
     return entries.some(
       (e) =>
@@ -92,7 +125,7 @@ function matches(publish: Publish, operation: string, input: Record<string, unkn
         e.Detail === JSON.stringify(publish.detail),
     );
   }
-  if (publish.type === 'sqs' && operation === 'SendMessage') {
+  if (publish.type === 'sqs' && operation === 'SendMessage' && 'queueUrl' in publish) {
     return input.QueueUrl === publish.queueUrl && input.MessageBody === text(publish.message);
   }
   return false;

@@ -26,7 +26,7 @@ async function start() {
       computePlatform: 'ECS',
       appSpecContent: '{}',
       appSpecSha256: '0',
-      status: 'InProgress',
+      status: 'InProgress' as const,
     },
   });
   const config = {

@@ -1,24 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { type Logger, silentLogger } from '@bg-replay/core';
-import { errorMessage, realNow } from './_time.js';
-import { bareFunctionName, buildAppSpec } from './appSpec.js';
-import type { AwsStandInServices } from './createAwsStandInServices.js';
-import { createHookHandler, type HookHandlerOptions, type HookStep } from './createHookHandler.js';
 import {
-  type CodeDeployStandIn,
-  type ReceivedInvoke,
-  startCodeDeployStandIn,
-} from './startCodeDeployStandIn.js';
-import {
+  bareFunctionName,
+  buildAppSpec,
+  createHookHandler,
   ECS_LIFECYCLE_EVENTS,
+  type HookHandlerOptions,
   type HookPlatform,
   type HookStatus,
+  type HookStep,
   LAMBDA_LIFECYCLE_EVENTS,
   type LambdaContextLike,
   type LifecycleEventName,
-} from './types.js';
+} from '@bg-replay/codedeploy';
+import { type Logger, silentLogger } from '@bg-replay/core';
+import type { AwsStandInServices } from './createAwsStandInServices.js';
+import { createRealClock, type SimClock } from './createSimClock.js';
+import type { SimFunction } from './simFunction.js';
+import {
+  type CodeDeployStandIn,
+  type DeploymentStatus,
+  type ReceivedInvoke,
+  type StandInDeployment,
+  startCodeDeployStandIn,
+} from './startCodeDeployStandIn.js';
 
 /** Static fake credentials: the stand-in does not check signatures, and nothing real is ever called. */
 export const FAKE_CREDENTIALS = {
@@ -36,6 +42,8 @@ export interface HarnessClients {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Adds a line under this hook's lifecycle event in the timeline (what the hook did). */
   note(text: string): void;
+  /** The simulation's clock: give its `now`/`sleep` to the hook, and `instrument` every SDK client it makes. */
+  clock: SimClock;
 }
 
 /** A hook in the harness: a step (wrapped by `createHookHandler`) or a handler of your own. */
@@ -51,11 +59,27 @@ export interface LifecycleHookSpec {
   timeoutMs?: number;
   /** Deliver the event twice, as Lambda may: the second report meets `LifecycleEventAlreadyCompletedException`. */
   duplicate?: boolean;
+  /**
+   * Retries of an invocation that ends in an error (the handler throws), as Lambda retries an asynchronous
+   * invocation: after one minute, then two. Default 2 (Lambda's default); 0 to 2.
+   */
+  retryAttempts?: number;
 }
+
+/** Where production traffic goes: the original version (task set, alias version) or the replacement. */
+export type TrafficTarget = 'original' | 'replacement';
 
 /** One line of the timeline. `at` is ms since the deployment started. */
 export type TimelineEntry =
-  | { kind: 'deployment'; status: 'InProgress' | 'Succeeded' | 'Failed'; at: number; message?: string }
+  | {
+      kind: 'deployment';
+      deploymentId: string;
+      status: DeploymentStatus;
+      at: number;
+      message?: string;
+      /** Set on a rollback deployment: the deployment that failed. */
+      rollbackOf?: string;
+    }
   | { kind: 'action'; action: string; at: number }
   | { kind: 'note'; event: LifecycleEventName; functionName: string; text: string; at: number }
   | {
@@ -84,6 +108,8 @@ export type TimelineEntry =
       invocation: number;
       continued: boolean;
       duplicate: boolean;
+      /** Lambda's asynchronous retry of an invocation that ended in an error (1 or 2). */
+      retry?: number;
       at: number;
     }
   | { kind: 'invoke-error'; event: LifecycleEventName; functionName: string; error: string; at: number }
@@ -105,12 +131,34 @@ export interface RunLifecycleOptions {
   deploymentGroupName?: string;
   /** ECS: is there a test listener? Without one AfterAllowTestTraffic is not run. Default true. */
   testListener?: boolean;
-  /** Real ms to wait for a hook's report (stands for CodeDeploy's hour). Default 60 000. */
+  /** Ms to wait for a hook's report (CodeDeploy's hour). Default: one hour on a virtual clock, 60 000 on the real one. */
   hookTimeoutMs?: number;
+  /**
+   * The deployment group's automatic rollback on `DEPLOYMENT_FAILURE`. When on, a failed deployment is followed by a
+   * rollback deployment (a new id, with `rollbackInfo`) that returns production traffic to the original version;
+   * when off, traffic stays where the failure left it. Default true.
+   */
+  autoRollback?: boolean;
+  /** ECS: the group's wait before the original task set is terminated after a successful shift. Default 0. */
+  terminationWaitMs?: number;
+  /** Another deployment to the group is in progress for this long: this one is `Queued` until then. Default 0. */
+  queuedMs?: number;
+  /**
+   * Lambda: the function the deployment moves, its alias and the two versions. With `fn`, the stand-in serves
+   * `Invoke` for its versions, and the alias moves with the deployment. Default `simulated-function`, `live`, 1 → 2.
+   */
+  lambdaFunction?: {
+    name: string;
+    alias: string;
+    currentVersion: string;
+    targetVersion: string;
+    fn?: SimFunction;
+  };
+  /** Time: a virtual clock in tests (see `createVirtualClock`). Default: the real clock. */
+  clock?: SimClock;
   region?: string;
   /** Logger given to every hook handler (default: silent). */
   logger?: Logger;
-  now?: () => number;
   /**
    * In-memory AWS services served on the stand-in's endpoint for hooks that touch more than CodeDeploy
    * (see {@link createAwsStandInServices}); read their state after the run.
@@ -126,6 +174,14 @@ export interface LifecycleResult {
   status: 'Succeeded' | 'Failed';
   /** The lifecycle event that failed the deployment. */
   failedEvent?: LifecycleEventName;
+  /** The rollback deployment CodeDeploy created after the failure (auto-rollback on). */
+  rollbackDeploymentId?: string;
+  /** Every deployment as `GetDeployment` last described it, the rollback included. */
+  deployments: StandInDeployment[];
+  /** Where production traffic ends up. */
+  production: TrafficTarget;
+  /** Lambda: the version the alias names at the end. */
+  aliasVersion?: string;
   timeline: TimelineEntry[];
   /** Every status report the stand-in received, accepted or refused. */
   reports: CodeDeployStandIn['reports'];
@@ -133,6 +189,7 @@ export interface LifecycleResult {
   invokes: ReceivedInvoke[];
 }
 
+/** What CodeDeploy does to traffic after each event's hook succeeded. */
 const ACTION_AFTER: Record<HookPlatform, Partial<Record<LifecycleEventName, string>>> = {
   ECS: {
     BeforeInstall: 'create the replacement task set',
@@ -142,25 +199,41 @@ const ACTION_AFTER: Record<HookPlatform, Partial<Record<LifecycleEventName, stri
   Lambda: { BeforeAllowTraffic: 'shift the alias to the target version' },
 };
 
+/** The event after which production traffic has moved to the replacement. */
+const SHIFT_EVENT: LifecycleEventName = 'BeforeAllowTraffic';
+
+/** Lambda's waits before its two retries of an asynchronous invocation that ended in an error. */
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
+
+let deploymentSeq = 0;
+const newDeploymentId = (): string =>
+  `d-SIM${String(++deploymentSeq).padStart(2, '0')}${randomUUID().slice(0, 4).toUpperCase()}`;
+
 /**
  * Runs a blue/green deployment's hook sequence on one machine, in CodeDeploy's order, with the real SDK
  * clients pointed at a loopback stand-in for CodeDeploy and Lambda. Each hook is invoked like CodeDeploy
  * does (an event with the two ids), its status report is awaited, continuations are delivered as new
- * invocations with a fresh Lambda clock, and a `Failed` (or silence) fails the deployment.
+ * invocations with a fresh Lambda clock, an invocation that throws is retried as Lambda retries asynchronous
+ * invocations, and a `Failed` (or silence) fails the deployment. The deployment goes through CodeDeploy's
+ * statuses; with the group's auto-rollback on, a failure is followed by a rollback deployment that returns
+ * production traffic to the original version; with it off, traffic stays where the failure left it.
  *
  * @example
  * const result = await runLifecycle({
  *   platform: 'ECS',
+ *   clock: createVirtualClock(),
  *   hooks: { AfterAllowTestTraffic: { functionName: 'CodeDeployHook_validate', step: createValidationHook(config) } },
  * });
  * result.status; // 'Succeeded'
  */
 export async function runLifecycle(options: RunLifecycleOptions): Promise<LifecycleResult> {
-  const now = options.now ?? realNow;
+  const clock = options.clock ?? createRealClock();
+  const now = clock.now;
   const region = options.region ?? 'us-east-1';
   const platform = options.platform;
-  const deploymentId = options.deploymentId ?? `d-SIM${randomUUID().slice(0, 6).toUpperCase()}`;
-  const hookTimeoutMs = options.hookTimeoutMs ?? 60_000;
+  const deploymentId = options.deploymentId ?? newDeploymentId();
+  const hookTimeoutMs = options.hookTimeoutMs ?? (clock.virtual ? 3_600_000 : 60_000);
+  const autoRollback = options.autoRollback ?? true;
   const order = (platform === 'ECS' ? ECS_LIFECYCLE_EVENTS : LAMBDA_LIFECYCLE_EVENTS).filter(
     (e) => !(platform === 'ECS' && options.testListener === false && e === 'AfterAllowTestTraffic'),
   );
@@ -176,6 +249,12 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
   const hookNames = Object.fromEntries(
     order.filter((e) => options.hooks[e]).map((e) => [e, functionOf(e)]),
   ) as Partial<Record<LifecycleEventName, string>>;
+  const lambdaFunction = options.lambdaFunction ?? {
+    name: 'simulated-function',
+    alias: 'live',
+    currentVersion: '1',
+    targetVersion: '2',
+  };
   const built =
     platform === 'ECS'
       ? buildAppSpec({
@@ -187,10 +266,10 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
         })
       : buildAppSpec({
           platform: 'Lambda',
-          functionName: 'simulated-function',
-          alias: 'live',
-          currentVersion: '1',
-          targetVersion: '2',
+          functionName: lambdaFunction.name,
+          alias: lambdaFunction.alias,
+          currentVersion: lambdaFunction.currentVersion,
+          targetVersion: lambdaFunction.targetVersion,
           hooks: hookNames,
         });
 
@@ -208,17 +287,22 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
   const invocationCounts = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
   const handlers = new Map<string, (event: unknown, context: LambdaContextLike) => Promise<unknown>>();
+  const functions = new Map<string, SimFunction>();
+  if (platform === 'Lambda' && lambdaFunction.fn) functions.set(lambdaFunction.name, lambdaFunction.fn);
 
+  const deployment: StandInDeployment = {
+    deploymentId,
+    applicationName: options.applicationName ?? 'simulated-app',
+    deploymentGroupName: options.deploymentGroupName ?? 'simulated-group',
+    computePlatform: platform,
+    appSpecContent: built.content,
+    appSpecSha256: built.sha256,
+    status: 'Created',
+  };
   const standIn = await startCodeDeployStandIn({
-    deployment: {
-      deploymentId,
-      applicationName: options.applicationName ?? 'simulated-app',
-      deploymentGroupName: options.deploymentGroupName ?? 'simulated-group',
-      computePlatform: platform,
-      appSpecContent: built.content,
-      appSpecSha256: built.sha256,
-      status: 'InProgress',
-    },
+    deployment,
+    functions,
+    clock,
     ...(options.services ? { services: options.services } : {}),
     onInvoke: (invoke) => {
       // A continuation: the runtime invoked itself asynchronously.
@@ -226,15 +310,15 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       const event = byFunction.get(name);
       if (event) run(event, name, invoke.payload, { continued: true, duplicate: false });
     },
-    now,
   });
   const clientConfig = { endpoint: standIn.url, region, credentials: FAKE_CREDENTIALS, maxAttempts: 2 };
   const clients = {
-    codedeploy: new CodeDeployClient(clientConfig),
-    lambda: new LambdaClient(clientConfig),
+    codedeploy: clock.instrument(new CodeDeployClient(clientConfig)),
+    lambda: clock.instrument(new LambdaClient(clientConfig)),
     endpoint: standIn.url,
     region,
     credentials: { ...FAKE_CREDENTIALS },
+    clock,
   };
 
   for (const [name, event] of byFunction) {
@@ -246,6 +330,8 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
         name,
         createHookHandler(spec.step, {
           logger: options.logger ?? silentLogger,
+          now: clock.now,
+          sleep: clock.sleep,
           ...spec.handlerOptions,
           clients,
         }) as (event: unknown, context: LambdaContextLike) => Promise<unknown>,
@@ -257,7 +343,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     event: LifecycleEventName,
     functionName: string,
     payload: unknown,
-    how: { continued: boolean; duplicate: boolean },
+    how: { continued: boolean; duplicate: boolean; retry?: number },
   ): Promise<void> {
     const spec = options.hooks[event] as LifecycleHookSpec;
     const handler = handlers.get(functionName);
@@ -273,6 +359,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       invocation,
       continued: how.continued,
       duplicate: how.duplicate,
+      ...(how.retry ? { retry: how.retry } : {}),
       at: at(),
     });
     const timeoutMs = spec.timeoutMs ?? 15 * 60_000;
@@ -284,12 +371,19 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       awsRequestId: randomUUID(),
       getRemainingTimeInMillis: () => Math.max(0, invokedAt + timeoutMs - now()),
     };
+    const retries = Math.min(2, Math.max(0, spec.retryAttempts ?? 2));
     const promise = (async () => {
       try {
         if (!handler) throw new Error(`no handler for ${functionName}`);
         await handler(payload, context);
       } catch (error) {
         push({ kind: 'invoke-error', event, functionName, error: errorMessage(error), at: at() });
+        // Lambda retries an asynchronous invocation that ended in an error: after 1 minute, then 2.
+        const retry = (how.retry ?? 0) + 1;
+        if (retry <= retries && !how.duplicate) {
+          await clock.sleep(ASYNC_RETRY_DELAYS_MS[retry - 1] ?? 120_000);
+          void run(event, functionName, payload, { ...how, retry });
+        }
       }
     })();
     inFlight.add(promise);
@@ -316,11 +410,71 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       });
     }
   };
+  const setStatus = (d: StandInDeployment, status: DeploymentStatus, message?: string): void => {
+    d.status = status;
+    push({
+      kind: 'deployment',
+      deploymentId: d.deploymentId,
+      status,
+      at: at(),
+      ...(message ? { message } : {}),
+      ...(d.rollbackInfo?.rollbackTriggeringDeploymentId
+        ? { rollbackOf: d.rollbackInfo.rollbackTriggeringDeploymentId }
+        : {}),
+    });
+  };
+  const act = (action: string): void => push({ kind: 'action', action, at: at() });
+  const moveAlias = (version: string): void => {
+    const fn = functions.get(lambdaFunction.name);
+    if (fn) fn.aliases[lambdaFunction.alias] = version;
+  };
+
+  /** Runs one event's hook; resolves with its status. */
+  async function runHook(event: LifecycleEventName, spec: LifecycleHookSpec): Promise<HookStatus> {
+    const functionName = functionOf(event);
+    const execution = standIn.openHookExecution(event);
+    const eventStart = now();
+    push({ kind: 'event-start', event, functionName, hookExecutionId: execution.id, at: at() });
+    const payload = { DeploymentId: deploymentId, LifecycleEventHookExecutionId: execution.id };
+    void run(event, functionName, payload, { continued: false, duplicate: false });
+    const stopTimer = new AbortController();
+    const outcome = await Promise.race([
+      execution.reported,
+      clock.sleep(hookTimeoutMs, stopTimer.signal).then(() => 'timeout' as const),
+    ]);
+    stopTimer.abort();
+    if (spec.duplicate && outcome !== 'timeout') {
+      void run(event, functionName, payload, { continued: false, duplicate: true });
+    }
+    if (outcome !== 'timeout') await settle();
+    flushReports();
+    const hookStatus: HookStatus = outcome === 'timeout' ? 'Failed' : outcome;
+    push({
+      kind: 'event-end',
+      event,
+      functionName,
+      hookExecutionId: execution.id,
+      status: hookStatus,
+      how: outcome === 'timeout' ? 'timeout' : 'reported',
+      invocations: invocationCounts.get(execution.id) ?? 0,
+      durationMs: now() - eventStart,
+      at: at(),
+    });
+    return hookStatus;
+  }
 
   let status: 'Succeeded' | 'Failed' = 'Succeeded';
   let failedEvent: LifecycleEventName | undefined;
-  push({ kind: 'deployment', status: 'InProgress', at: at() });
+  let production: TrafficTarget = 'original';
+  let rollbackDeploymentId: string | undefined;
+  if (platform === 'Lambda') moveAlias(lambdaFunction.currentVersion);
+  setStatus(deployment, 'Created');
   try {
+    if (options.queuedMs) {
+      setStatus(deployment, 'Queued', 'another deployment to the group is in progress');
+      await clock.sleep(options.queuedMs);
+    }
+    setStatus(deployment, 'InProgress');
     for (const event of order) {
       const spec = options.hooks[event];
       if (!spec) {
@@ -334,64 +488,91 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
           durationMs: 0,
           at: at(),
         });
-      } else {
-        const functionName = functionOf(event);
-        const execution = standIn.openHookExecution(event);
-        const eventStart = now();
-        push({ kind: 'event-start', event, functionName, hookExecutionId: execution.id, at: at() });
-        const payload = { DeploymentId: deploymentId, LifecycleEventHookExecutionId: execution.id };
-        void run(event, functionName, payload, { continued: false, duplicate: false });
-        let timer: NodeJS.Timeout | undefined;
-        const outcome = await Promise.race([
-          execution.reported,
-          new Promise<'timeout'>((resolve) => {
-            timer = setTimeout(() => resolve('timeout'), hookTimeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (spec.duplicate && outcome !== 'timeout') {
-          void run(event, functionName, payload, { continued: false, duplicate: true });
-        }
-        if (outcome !== 'timeout') await settle();
-        flushReports();
-        const hookStatus: HookStatus = outcome === 'timeout' ? 'Failed' : outcome;
-        push({
-          kind: 'event-end',
-          event,
-          functionName,
-          hookExecutionId: execution.id,
-          status: hookStatus,
-          how: outcome === 'timeout' ? 'timeout' : 'reported',
-          invocations: invocationCounts.get(execution.id) ?? 0,
-          durationMs: now() - eventStart,
-          at: at(),
-        });
-        if (hookStatus === 'Failed') {
-          status = 'Failed';
-          failedEvent = event;
-          break;
-        }
+      } else if ((await runHook(event, spec)) === 'Failed') {
+        status = 'Failed';
+        failedEvent = event;
+        break;
       }
       const action = ACTION_AFTER[platform][event];
-      if (action) push({ kind: 'action', action, at: at() });
+      if (action) act(action);
+      if (event === SHIFT_EVENT) {
+        production = 'replacement';
+        if (platform === 'Lambda') moveAlias(lambdaFunction.targetVersion);
+      }
     }
-    if (status === 'Failed')
-      push({
-        kind: 'action',
-        action: 'roll back: production traffic stays on the original version',
-        at: at(),
-      });
-    standIn.deployment.status = status;
-    push({
-      kind: 'deployment',
-      status,
-      at: at(),
-      ...(failedEvent ? { message: `${failedEvent} hook reported Failed` } : {}),
-    });
+    if (status === 'Succeeded' && platform === 'ECS' && options.terminationWaitMs) {
+      act(`wait ${formatDuration(options.terminationWaitMs)} before terminating the original task set`);
+      await clock.sleep(options.terminationWaitMs);
+    }
+    if (status === 'Succeeded' && platform === 'ECS') act('terminate the original task set');
+    const message = failedEvent ? `${failedEvent} hook reported Failed` : undefined;
+    if (status === 'Failed' && autoRollback) {
+      rollbackDeploymentId = newDeploymentId();
+      deployment.rollbackInfo = {
+        rollbackDeploymentId,
+        rollbackMessage: `Rollback deployment ${rollbackDeploymentId} started: the deployment failed at ${failedEvent}`,
+      };
+      deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: message ?? 'failed' };
+      setStatus(deployment, 'Failed', message);
+      const rollback: StandInDeployment = {
+        ...deployment,
+        deploymentId: rollbackDeploymentId,
+        status: 'Created',
+        rollbackInfo: { rollbackTriggeringDeploymentId: deploymentId },
+        description: `Rollback of ${deploymentId}`,
+      };
+      delete rollback.errorInformation;
+      standIn.addDeployment(rollback);
+      setStatus(
+        rollback,
+        'Created',
+        `automatic rollback of ${deploymentId} (the group's auto-rollback is on)`,
+      );
+      setStatus(rollback, 'InProgress');
+      if (platform === 'ECS') {
+        act(
+          production === 'replacement'
+            ? 'route production traffic back to the original task set'
+            : 'production traffic is still on the original task set',
+        );
+        act('terminate the replacement task set');
+      } else {
+        act(
+          production === 'replacement'
+            ? `shift the alias back to version ${lambdaFunction.currentVersion}`
+            : `the alias still names version ${lambdaFunction.currentVersion}`,
+        );
+        moveAlias(lambdaFunction.currentVersion);
+      }
+      production = 'original';
+      deployment.rollbackInfo.rollbackMessage = `Rollback deployment ${rollbackDeploymentId} succeeded`;
+      setStatus(rollback, 'Succeeded');
+    } else if (status === 'Failed') {
+      deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: message ?? 'failed' };
+      act(
+        production === 'replacement'
+          ? `no rollback (the group's auto-rollback is off): production traffic stays on the ${platform === 'ECS' ? 'replacement task set' : `target version ${lambdaFunction.targetVersion}`}`
+          : `no rollback (the group's auto-rollback is off): production traffic stays on the ${platform === 'ECS' ? 'original task set' : `current version ${lambdaFunction.currentVersion}`}`,
+      );
+      setStatus(deployment, 'Failed', message);
+    } else {
+      setStatus(deployment, 'Succeeded');
+    }
+    const aliasVersion = functions.get(lambdaFunction.name)?.aliases[lambdaFunction.alias];
     return {
       deploymentId,
       status,
       ...(failedEvent ? { failedEvent } : {}),
+      ...(rollbackDeploymentId ? { rollbackDeploymentId } : {}),
+      deployments: [...standIn.deployments.values()],
+      production,
+      ...(platform === 'Lambda'
+        ? {
+            aliasVersion:
+              aliasVersion ??
+              (production === 'replacement' ? lambdaFunction.targetVersion : lambdaFunction.currentVersion),
+          }
+        : {}),
       timeline,
       reports: standIn.reports,
       invokes: standIn.invokes,
@@ -404,6 +585,17 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
   }
 }
 
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
 /**
  * Renders a timeline as aligned text lines: each lifecycle event, the hook it ran, and the status it reported.
  *
@@ -411,12 +603,14 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
  * for (const line of formatTimeline(result.timeline)) console.log(line);
  */
 export function formatTimeline(timeline: TimelineEntry[]): string[] {
-  const ms = (n: number) => `${String(Math.round(n)).padStart(6)} ms`;
+  const ms = (n: number) => `${String(Math.round(n)).padStart(8)} ms`;
   const lines: string[] = [];
   for (const e of timeline) {
     switch (e.kind) {
       case 'deployment':
-        lines.push(`${ms(e.at)}  deployment ${e.status}${e.message ? `: ${e.message}` : ''}`);
+        lines.push(
+          `${ms(e.at)}  deployment ${e.deploymentId} ${e.status}${e.rollbackOf && e.status === 'Created' ? ` (rollback of ${e.rollbackOf})` : ''}${e.message ? `: ${e.message}` : ''}`,
+        );
         break;
       case 'action':
         lines.push(`${ms(e.at)}    · ${e.action}`);
@@ -429,7 +623,7 @@ export function formatTimeline(timeline: TimelineEntry[]): string[] {
       case 'invoke':
         if (e.continued || e.duplicate || e.invocation > 1) {
           lines.push(
-            `${ms(e.at)}      invoke #${e.invocation}${e.continued ? ' (continuation)' : ''}${e.duplicate ? ' (duplicate delivery)' : ''}`,
+            `${ms(e.at)}      invoke #${e.invocation}${e.continued ? ' (continuation)' : ''}${e.duplicate ? ' (duplicate delivery)' : ''}${e.retry ? ` (Lambda's retry ${e.retry} of 2 after an error)` : ''}`,
           );
         }
         break;
