@@ -89,7 +89,7 @@ describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins
     expect(state.tables.get('shop-orders-b')?.items).toBeGreaterThanOrEqual(20);
     expect(state.rules.get('default/shop-nightly-reconcile-b')).toBe('ENABLED');
     expect(state.rules.get('default/shop-nightly-reconcile-a')).toBe('DISABLED');
-    expect(state.eventSourceMappings.get('0d3f5a52-demo-4c1e-9a11-00000000000a')?.state).toBe('Disabled');
+    expect(state.eventSourceMappings.get('0d3f5a52-demo-4c1e-9a11-00000000000a')).toBe('Disabled');
     expect(state.queues.get('https://sqs.us-east-1.amazonaws.com/000000000000/shop-ingest-a')?.messages).toBe(
       0,
     );

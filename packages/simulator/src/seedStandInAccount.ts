@@ -46,7 +46,17 @@ export interface SeedStacksConfig {
 /** The maps {@link seedStandInAccount} fills. */
 export type StandInAccountState = Pick<
   AwsStandInState,
-  'parameters' | 'scalableTargets' | 'rules' | 'eventSourceMappings' | 'queues' | 'tables' | 'taskDefinitions'
+  | 'parameters'
+  | 'scalableTargets'
+  | 'rules'
+  | 'eventSourceMappings'
+  | 'subscriptions'
+  | 'queues'
+  | 'tables'
+  | 'clusters'
+  | 'instances'
+  | 'taskDefinitions'
+  | 'functions'
 >;
 
 /** Options of {@link seedStandInAccount}. */
@@ -55,6 +65,10 @@ export interface SeedStandInAccountOptions {
   migrationExitCode?: number;
   /** Items in the live stack's table (default 120). */
   liveItems?: number;
+  /** Messages waiting in each queue: `[live, idle]` (default `[7, 3]`). */
+  queueMessages?: [number, number];
+  /** The filter policy that parks an idle stack's SNS subscription (`@bg-replay/hooks`' `DISABLED_FILTER_POLICY`). */
+  disabledFilterPolicy?: unknown;
 }
 
 /**
@@ -62,7 +76,8 @@ export interface SeedStandInAccountOptions {
  * live (sources enabled, capacity raised, data in its table), the other idle (sources off, minimum
  * capacity, an empty table). Returns the upstream: call it on each published seed request (the stand-in's
  * `onPublish`) and it fills the table of the stack the request names, as a real upstream replay would.
- * SNS subscriptions and RDS clusters are not simulated: the stand-in serves JSON-protocol services only.
+ * SNS subscriptions (the idle one parked by `disabledFilterPolicy`), Aurora clusters with a writer and a
+ * reader, migration task definitions and migration functions are created too.
  *
  * @example
  * const services = createAwsStandInServices();
@@ -88,15 +103,28 @@ export function seedStandInAccount(
       if (source.type === 'eventbridge-rule')
         state.rules.set(`${source.eventBusName ?? 'default'}/${source.name}`, live ? 'ENABLED' : 'DISABLED');
       if (source.type === 'lambda-event-source-mapping')
-        state.eventSourceMappings.set(source.uuid, { state: live ? 'Enabled' : 'Disabled' });
+        state.eventSourceMappings.set(source.uuid, live ? 'Enabled' : 'Disabled');
+      if (source.type === 'sns-subscription') {
+        const policy = live ? source.filterPolicy : options.disabledFilterPolicy;
+        state.subscriptions.set(source.subscriptionArn, policy ? JSON.stringify(policy) : undefined);
+      }
     }
-    for (const queue of stack.queues) state.queues.set(queue.url, { messages: live ? 7 : 3 });
+    const [liveMessages, idleMessages] = options.queueMessages ?? [7, 3];
+    for (const queue of stack.queues)
+      state.queues.set(queue.url, { messages: live ? liveMessages : idleMessages });
     if (stack.database?.type === 'dynamodb') {
       state.tables.set(stack.database.tableName, {
         status: 'ACTIVE',
         items: live ? (options.liveItems ?? 120) : 0,
       });
     }
+    if (stack.database?.type === 'rds-cluster') {
+      const id = stack.database.clusterIdentifier;
+      const members = [`${id}-writer`, `${id}-reader-1`];
+      state.clusters.set(id, { status: 'available', members });
+      for (const m of members) state.instances.set(m, 'available');
+    }
+    if (stack.migration?.type === 'lambda') state.functions.set(stack.migration.functionName, {});
     if (stack.migration?.type === 'ecs-task') {
       state.taskDefinitions.set(stack.migration.taskDefinition, { exitCode: options.migrationExitCode ?? 0 });
     }

@@ -59,7 +59,8 @@ export interface StandInDeployment {
 
 /** Options of {@link startCodeDeployStandIn}. */
 export interface CodeDeployStandInOptions {
-  deployment: StandInDeployment;
+  /** The deployment to serve; without one, only the services and functions are served. */
+  deployment?: StandInDeployment;
   /** Handles Lambda `Invoke`; called after the 202 reply for `Event` invocations. */
   onInvoke?: (invoke: ReceivedInvoke) => unknown;
   /**
@@ -81,7 +82,7 @@ export interface CodeDeployStandInOptions {
 export interface CodeDeployStandIn {
   url: string;
   /** The first deployment (the one the lifecycle runs). */
-  deployment: StandInDeployment;
+  deployment: StandInDeployment | undefined;
   /** Every deployment by id, rollbacks included. */
   deployments: Map<string, StandInDeployment>;
   /** Serves another deployment (a rollback) from now on. */
@@ -111,7 +112,9 @@ export interface CodeDeployStandIn {
 export async function startCodeDeployStandIn(options: CodeDeployStandInOptions): Promise<CodeDeployStandIn> {
   const now = options.now ?? options.clock?.now ?? Date.now;
   const deployment = options.deployment;
-  const deployments = new Map<string, StandInDeployment>([[deployment.deploymentId, deployment]]);
+  const deployments = new Map<string, StandInDeployment>(
+    deployment ? [[deployment.deploymentId, deployment]] : [],
+  );
   const functions = options.functions ?? new Map<string, SimFunction>();
   const track = <T>(work: Promise<T>): Promise<T> => options.clock?.track(work) ?? work;
   const reports: ReportedStatus[] = [];
@@ -131,7 +134,9 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
-    if (req.method === 'POST' && invokeMatch?.[1]) {
+    const plainFunction = bareName(decodeURIComponent(invokeMatch?.[1] ?? '')).split(':')[0] ?? '';
+    // A plain function of the account (a migration function) is the services' to answer.
+    if (req.method === 'POST' && invokeMatch?.[1] && !options.services?.state.functions.has(plainFunction)) {
       const functionName = decodeURIComponent(invokeMatch[1]);
       const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
       let payload: unknown;
@@ -146,7 +151,7 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         );
         return;
       }
-      const bare = functionName.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
+      const bare = bareName(functionName);
       const [name = bare, arnQualifier] = bare.split(':');
       const fn = functions.get(name);
       if (fn) {
@@ -182,23 +187,39 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
     }
     const target = String(req.headers['x-amz-target'] ?? '');
     if (options.services && !target.startsWith('CodeDeploy_20141006.')) {
+      const text = body.toString('utf8');
       let parsed: Record<string, unknown> = {};
-      try {
-        parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      } catch {
-        return awsError(res, 'SerializationException', 'request body is not JSON');
+      const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      if (!form && text && !invokeMatch) {
+        try {
+          parsed = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          return awsError(res, 'SerializationException', 'request body is not JSON');
+        }
       }
       const reply = options.services.handle({
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         target,
         body: parsed,
+        text,
       });
       if (reply) {
-        return sendJson(res, reply.status, reply.body, {
+        const headers = {
           'content-type': reply.contentType,
           ...(reply.errorType ? { 'x-amzn-errortype': reply.errorType } : {}),
-        });
+          ...reply.headers,
+        };
+        if (typeof reply.body === 'string' && reply.contentType === 'text/xml') {
+          res.writeHead(reply.status, {
+            ...headers,
+            'content-length': String(Buffer.byteLength(reply.body)),
+            'x-amzn-requestid': randomUUID(),
+          });
+          res.end(reply.body);
+          return;
+        }
+        return sendJson(res, reply.status, reply.body, headers);
       }
     }
     const operation = target.startsWith('CodeDeploy_20141006.')
@@ -240,7 +261,7 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         });
       }
       case 'GetApplicationRevision': {
-        if (input.applicationName !== deployment.applicationName) {
+        if (!deployment || input.applicationName !== deployment.applicationName) {
           return awsError(
             res,
             'ApplicationDoesNotExistException',
@@ -330,6 +351,11 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         server.closeAllConnections();
       }),
   };
+}
+
+/** A function name without the ARN prefix (`name` or `name:qualifier`). */
+function bareName(functionName: string): string {
+  return functionName.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -197,7 +197,7 @@ function describeStacks(config: StacksConfig, services: AwsStandInServices): str
         );
       if (source.type === 'lambda-event-source-mapping')
         parts.push(
-          `mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid)?.state ?? '?'}`,
+          `mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid) ?? '?'}`,
         );
     }
     for (const queue of stack.queues) {
