@@ -350,7 +350,9 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
       q.messages += 1;
       publish('SendMessage', input);
       // The SDK checks this digest of the body it sent.
-      const md5 = createHash('md5').update(String(input.MessageBody ?? '')).digest('hex');
+      const md5 = createHash('md5')
+        .update(String(input.MessageBody ?? ''))
+        .digest('hex');
       return { MessageId: `message-${calls.length}`, MD5OfMessageBody: md5 };
     },
     // DynamoDB

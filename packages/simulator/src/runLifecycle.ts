@@ -171,9 +171,11 @@ export interface RunLifecycleOptions {
 /** The outcome of a simulated deployment. */
 export interface LifecycleResult {
   deploymentId: string;
-  status: 'Succeeded' | 'Failed';
-  /** The lifecycle event that failed the deployment. */
+  status: 'Succeeded' | 'Failed' | 'Stopped';
+  /** The lifecycle event that failed the deployment (or after which it was stopped). */
   failedEvent?: LifecycleEventName;
+  /** The event after which a `StopDeployment` stopped it. */
+  stoppedAfter?: LifecycleEventName;
   /** The rollback deployment CodeDeploy created after the failure (auto-rollback on). */
   rollbackDeploymentId?: string;
   /** Every deployment as `GetDeployment` last described it, the rollback included. */
@@ -463,7 +465,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     return hookStatus;
   }
 
-  let status: 'Succeeded' | 'Failed' = 'Succeeded';
+  let status: 'Succeeded' | 'Failed' | 'Stopped' = 'Succeeded';
   let failedEvent: LifecycleEventName | undefined;
   let production: TrafficTarget = 'original';
   let rollbackDeploymentId: string | undefined;
@@ -493,6 +495,12 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
         failedEvent = event;
         break;
       }
+      // StopDeployment (an operator, a CI job) takes effect when the running event ends.
+      if (deployment.stopRequested) {
+        status = 'Stopped';
+        failedEvent = event;
+        break;
+      }
       const action = ACTION_AFTER[platform][event];
       if (action) act(action);
       if (event === SHIFT_EVENT) {
@@ -505,15 +513,25 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       await clock.sleep(options.terminationWaitMs);
     }
     if (status === 'Succeeded' && platform === 'ECS') act('terminate the original task set');
-    const message = failedEvent ? `${failedEvent} hook reported Failed` : undefined;
-    if (status === 'Failed' && autoRollback) {
+    const message =
+      status === 'Stopped'
+        ? `stopped by StopDeployment after ${failedEvent}`
+        : failedEvent
+          ? `${failedEvent} hook reported Failed`
+          : undefined;
+    const rollBack =
+      status === 'Stopped'
+        ? Boolean(deployment.stopRequested?.autoRollbackEnabled)
+        : status === 'Failed' && autoRollback;
+    if (rollBack) {
       rollbackDeploymentId = newDeploymentId();
       deployment.rollbackInfo = {
         rollbackDeploymentId,
-        rollbackMessage: `Rollback deployment ${rollbackDeploymentId} started: the deployment failed at ${failedEvent}`,
+        rollbackMessage: `Rollback deployment ${rollbackDeploymentId} started: the deployment ${status === 'Stopped' ? 'was stopped' : 'failed'} at ${failedEvent}`,
       };
-      deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: message ?? 'failed' };
-      setStatus(deployment, 'Failed', message);
+      if (status === 'Failed')
+        deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: message ?? 'failed' };
+      setStatus(deployment, status === 'Stopped' ? 'Stopped' : 'Failed', message);
       const rollback: StandInDeployment = {
         ...deployment,
         deploymentId: rollbackDeploymentId,
@@ -523,10 +541,13 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       };
       delete rollback.errorInformation;
       standIn.addDeployment(rollback);
+      delete rollback.stopRequested;
       setStatus(
         rollback,
         'Created',
-        `automatic rollback of ${deploymentId} (the group's auto-rollback is on)`,
+        status === 'Stopped'
+          ? `rollback of ${deploymentId} (StopDeployment with autoRollbackEnabled)`
+          : `automatic rollback of ${deploymentId} (the group's auto-rollback is on)`,
       );
       setStatus(rollback, 'InProgress');
       if (platform === 'ECS') {
@@ -547,6 +568,11 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       production = 'original';
       deployment.rollbackInfo.rollbackMessage = `Rollback deployment ${rollbackDeploymentId} succeeded`;
       setStatus(rollback, 'Succeeded');
+    } else if (status === 'Stopped') {
+      act(
+        `no rollback: production traffic stays on the ${production === 'replacement' ? 'new' : 'original'} version`,
+      );
+      setStatus(deployment, 'Stopped', message);
     } else if (status === 'Failed') {
       deployment.errorInformation = { code: 'HOOK_EXECUTION_FAILURE', message: message ?? 'failed' };
       act(
@@ -562,6 +588,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     return {
       deploymentId,
       status,
+      ...(status === 'Stopped' && failedEvent ? { stoppedAfter: failedEvent } : {}),
       ...(failedEvent ? { failedEvent } : {}),
       ...(rollbackDeploymentId ? { rollbackDeploymentId } : {}),
       deployments: [...standIn.deployments.values()],

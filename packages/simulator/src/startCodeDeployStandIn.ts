@@ -55,6 +55,8 @@ export interface StandInDeployment {
   };
   errorInformation?: { code: string; message: string };
   description?: string;
+  /** Set by `StopDeployment`: the driver stops the deployment at the end of the current event. */
+  stopRequested?: { autoRollbackEnabled: boolean };
 }
 
 /** Options of {@link startCodeDeployStandIn}. */
@@ -279,6 +281,25 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
           },
           revisionInfo: { description: 'bg-replay simulated revision' },
         });
+      }
+      case 'StopDeployment': {
+        const found = deployments.get(String(input.deploymentId));
+        if (!found) {
+          return awsError(
+            res,
+            'DeploymentDoesNotExistException',
+            `Deployment ${String(input.deploymentId)} does not exist`,
+          );
+        }
+        if (['Succeeded', 'Failed', 'Stopped'].includes(found.status)) {
+          return awsError(
+            res,
+            'DeploymentAlreadyCompletedException',
+            `Deployment ${found.deploymentId} is already ${found.status}`,
+          );
+        }
+        found.stopRequested = { autoRollbackEnabled: input.autoRollbackEnabled === true };
+        return sendJson(res, 200, { status: 'Pending', statusMessage: 'Stopping the deployment' });
       }
       case 'PutLifecycleEventHookExecutionStatus': {
         const id = String(input.lifecycleEventHookExecutionId ?? '');

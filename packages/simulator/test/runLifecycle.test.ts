@@ -1,5 +1,10 @@
+import {
+  CodeDeployClient,
+  PutLifecycleEventHookExecutionStatusCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { HookStep } from '@bg-replay/codedeploy';
+import { type HookStep, waitForDeployment } from '@bg-replay/codedeploy';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../src/createSimClock.js';
 import {
@@ -10,6 +15,7 @@ import {
   type TimelineEntry,
 } from '../src/runLifecycle.js';
 import type { SimFunction } from '../src/simFunction.js';
+import { type StandInDeployment, startCodeDeployStandIn } from '../src/startCodeDeployStandIn.js';
 
 const ok: HookStep = async () => undefined;
 const deploymentStatuses = (timeline: TimelineEntry[], id?: string) =>
@@ -269,9 +275,6 @@ describe('runLifecycle models the service: statuses, rollback, retries, the Lamb
           handler: (h) => async (event) => {
             calls++;
             if (calls < 3) throw new Error(`crash ${calls}`);
-            const { PutLifecycleEventHookExecutionStatusCommand } = await import(
-              '@aws-sdk/client-codedeploy'
-            );
             const e = event as { DeploymentId: string; LifecycleEventHookExecutionId: string };
             await h.codedeploy.send(
               new PutLifecycleEventHookExecutionStatusCommand({
@@ -348,9 +351,6 @@ describe('runLifecycle models the service: statuses, rollback, retries, the Lamb
         seen.push(`${when}: ${await invoke(h, '1')}`);
         seen.push(`${when}: ${await invoke(h, '2')}`);
       }
-      const { PutLifecycleEventHookExecutionStatusCommand, CodeDeployClient } = await import(
-        '@aws-sdk/client-codedeploy'
-      );
       const e = event as { DeploymentId: string; LifecycleEventHookExecutionId: string };
       const codedeploy = h.clock.instrument(
         new CodeDeployClient({
@@ -400,5 +400,90 @@ describe('runLifecycle models the service: statuses, rollback, retries, the Lamb
       'shift the alias to the target version',
       'shift the alias back to version 1',
     ]);
+  });
+
+  it('stops the deployment when StopDeployment arrives, rolling back only when asked to', async () => {
+    const stopping = (autoRollbackEnabled: boolean) => (h: HarnessClients) => async (event: unknown) => {
+      const e = event as { DeploymentId: string; LifecycleEventHookExecutionId: string };
+      // An operator stops the deployment while the hook runs; the hook still reports.
+      await h.codedeploy.send(
+        new StopDeploymentCommand({ deploymentId: e.DeploymentId, autoRollbackEnabled }),
+      );
+      await h.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: e.DeploymentId,
+          lifecycleEventHookExecutionId: e.LifecycleEventHookExecutionId,
+          status: 'Succeeded',
+        }),
+      );
+    };
+    const kept = await runLifecycle({
+      platform: 'ECS',
+      clock: createVirtualClock(),
+      hooks: { AfterAllowTestTraffic: { handler: stopping(false) }, AfterAllowTraffic: { step: ok } },
+    });
+    expect(kept).toMatchObject({
+      status: 'Stopped',
+      stoppedAfter: 'AfterAllowTestTraffic',
+      production: 'original',
+    });
+    expect(deploymentStatuses(kept.timeline)).toEqual(['Created', 'InProgress', 'Stopped']);
+    expect(kept.timeline.some((e) => e.kind === 'event-start' && e.event === 'AfterAllowTraffic')).toBe(
+      false,
+    );
+
+    const rolled = await runLifecycle({
+      platform: 'ECS',
+      clock: createVirtualClock(),
+      hooks: { AfterAllowTestTraffic: { handler: stopping(true) } },
+    });
+    expect(rolled.status).toBe('Stopped');
+    expect(deploymentStatuses(rolled.timeline, rolled.rollbackDeploymentId)).toEqual([
+      'Created',
+      'InProgress',
+      'Succeeded',
+    ]);
+  });
+
+  it('serves what a CI wait reads: the failed deployment names its rollback, which succeeded', async () => {
+    const clock = createVirtualClock();
+    const failed: StandInDeployment = {
+      deploymentId: 'd-FAILED001',
+      applicationName: 'app',
+      deploymentGroupName: 'group',
+      computePlatform: 'ECS',
+      appSpecContent: '{}',
+      appSpecSha256: '0',
+      status: 'Failed',
+      rollbackInfo: { rollbackDeploymentId: 'd-ROLLBACK1' },
+      errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: 'AfterAllowTraffic hook reported Failed' },
+    };
+    const standIn = await startCodeDeployStandIn({ deployment: failed, clock });
+    try {
+      standIn.addDeployment({
+        ...failed,
+        deploymentId: 'd-ROLLBACK1',
+        status: 'Succeeded',
+        rollbackInfo: { rollbackTriggeringDeploymentId: 'd-FAILED001' },
+      });
+      const codedeploy = clock.instrument(
+        new CodeDeployClient({ endpoint: standIn.url, region: 'us-east-1', credentials: FAKE_CREDENTIALS }),
+      );
+      const result = await waitForDeployment({
+        deploymentId: 'd-FAILED001',
+        codedeploy,
+        now: clock.now,
+        sleep: clock.sleep,
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        status: 'Failed',
+        errorInformation: { code: 'HOOK_EXECUTION_FAILURE' },
+        rollback: { deploymentId: 'd-ROLLBACK1', status: 'Succeeded' },
+      });
+      codedeploy.destroy();
+    } finally {
+      await standIn.close();
+    }
   });
 });
