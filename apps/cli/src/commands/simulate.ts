@@ -196,9 +196,7 @@ function describeStacks(config: StacksConfig, services: AwsStandInServices): str
           `rule ${source.name} ${state.rules.get(`${source.eventBusName ?? 'default'}/${source.name}`) ?? '?'}`,
         );
       if (source.type === 'lambda-event-source-mapping')
-        parts.push(
-          `mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid) ?? '?'}`,
-        );
+        parts.push(`mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid) ?? '?'}`);
     }
     for (const queue of stack.queues) {
       parts.push(
