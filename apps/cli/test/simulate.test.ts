@@ -80,6 +80,29 @@ describe('bg-replay simulate (injected targets)', () => {
     expect(r.stdout).toContain('production traffic ends on the new version (alias live → version 2)');
   });
 
+  it('--platform Lambda --fail-after-shift: the rollback deployment shifts the alias back to version 1', async () => {
+    const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), [
+      'simulate',
+      '--platform',
+      'Lambda',
+      '--fail-after-shift',
+      '--strict-exit',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'AfterAllowTraffic hook: simulated failure after the shift (--fail-after-shift)',
+    );
+    // The shift, then the failing hook, then the rollback's shift back.
+    const shift = r.stdout.indexOf('· shift the alias to the target version');
+    const hook = r.stdout.indexOf('AfterAllowTraffic      → CodeDeployHook_after_allow_traffic');
+    expect(shift).toBeGreaterThan(-1);
+    expect(hook).toBeGreaterThan(shift);
+    expect(r.stdout.indexOf('· shift the alias back to version 1')).toBeGreaterThan(hook);
+    expect(r.stdout).toMatch(
+      /production traffic ends on the original version \(alias live → version 1\): the rollback deployment d-SIM\w+ moved it back/,
+    );
+  });
+
   it('runs the Lambda lifecycle with BeforeAllowTraffic', async () => {
     const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), [
       'simulate',

@@ -452,6 +452,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           hooks.AfterAllowTraffic = {
             functionName: 'CodeDeployHook_after_allow_traffic',
             step: FAIL_AFTER_SHIFT,
+            handlerOptions: { name: 'AfterAllowTraffic', reserveMs: 1000 },
           };
         }
         let services: AwsStandInServices | undefined;
