@@ -144,6 +144,12 @@ export interface RunLifecycleOptions {
   /** Another deployment to the group is in progress for this long: this one is `Queued` until then. Default 0. */
   queuedMs?: number;
   /**
+   * ECS: the group's `deploymentReadyOption` with `STOP_DEPLOYMENT`: after the test traffic hooks the deployment
+   * is `Ready` and waits this long for a `ContinueDeployment` before rerouting production traffic; without
+   * one it is `Stopped`. Default: reroute at once (`CONTINUE_DEPLOYMENT`).
+   */
+  readyWaitMs?: number;
+  /**
    * Lambda: the function the deployment moves, its alias and the two versions. With `fn`, the stand-in serves
    * `Invoke` for its versions, and the alias moves with the deployment. Default `simulated-function`, `live`, 1 → 2.
    */
@@ -200,6 +206,9 @@ const ACTION_AFTER: Record<HookPlatform, Partial<Record<LifecycleEventName, stri
   },
   Lambda: { BeforeAllowTraffic: 'shift the alias to the target version' },
 };
+
+/** ECS: the event after which a `Ready` deployment waits to reroute (with a test listener, else without). */
+const READY_AFTER: LifecycleEventName[] = ['AfterAllowTestTraffic', 'AfterInstall'];
 
 /** The event after which production traffic has moved to the replacement. */
 const SHIFT_EVENT: LifecycleEventName = 'BeforeAllowTraffic';
@@ -503,6 +512,22 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
       }
       const action = ACTION_AFTER[platform][event];
       if (action) act(action);
+      if (
+        platform === 'ECS' &&
+        options.readyWaitMs !== undefined &&
+        event === READY_AFTER[order.includes('AfterAllowTestTraffic') ? 0 : 1]
+      ) {
+        setStatus(deployment, 'Ready', 'waiting for ContinueDeployment before rerouting production traffic');
+        const until = now() + options.readyWaitMs;
+        while (!deployment.continueRequested && now() < until)
+          await clock.sleep(Math.min(10_000, until - now()));
+        if (!deployment.continueRequested) {
+          status = 'Stopped';
+          failedEvent = event;
+          break;
+        }
+        setStatus(deployment, 'InProgress', 'ContinueDeployment: rerouting production traffic');
+      }
       if (event === SHIFT_EVENT) {
         production = 'replacement';
         if (platform === 'Lambda') moveAlias(lambdaFunction.targetVersion);
@@ -515,7 +540,9 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     if (status === 'Succeeded' && platform === 'ECS') act('terminate the original task set');
     const message =
       status === 'Stopped'
-        ? `stopped by StopDeployment after ${failedEvent}`
+        ? deployment.stopRequested
+          ? `stopped by StopDeployment after ${failedEvent}`
+          : `no ContinueDeployment within the ready wait of ${formatDuration(options.readyWaitMs ?? 0)}`
         : failedEvent
           ? `${failedEvent} hook reported Failed`
           : undefined;

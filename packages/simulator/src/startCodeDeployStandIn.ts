@@ -57,6 +57,8 @@ export interface StandInDeployment {
   description?: string;
   /** Set by `StopDeployment`: the driver stops the deployment at the end of the current event. */
   stopRequested?: { autoRollbackEnabled: boolean };
+  /** Set by `ContinueDeployment` (`READY_WAIT`): a deployment that is `Ready` reroutes traffic. */
+  continueRequested?: boolean;
 }
 
 /** Options of {@link startCodeDeployStandIn}. */
@@ -300,6 +302,25 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         }
         found.stopRequested = { autoRollbackEnabled: input.autoRollbackEnabled === true };
         return sendJson(res, 200, { status: 'Pending', statusMessage: 'Stopping the deployment' });
+      }
+      case 'ContinueDeployment': {
+        const found = deployments.get(String(input.deploymentId));
+        if (!found) {
+          return awsError(
+            res,
+            'DeploymentDoesNotExistException',
+            `Deployment ${String(input.deploymentId)} does not exist`,
+          );
+        }
+        if (found.status !== 'Ready' || (input.deploymentWaitType ?? 'READY_WAIT') !== 'READY_WAIT') {
+          return awsError(
+            res,
+            'DeploymentIsNotInReadyStateException',
+            `Deployment ${found.deploymentId} is ${found.status}, not waiting to reroute traffic`,
+          );
+        }
+        found.continueRequested = true;
+        return sendJson(res, 200, {});
       }
       case 'PutLifecycleEventHookExecutionStatus': {
         const id = String(input.lifecycleEventHookExecutionId ?? '');

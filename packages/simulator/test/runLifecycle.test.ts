@@ -1,5 +1,6 @@
 import {
   CodeDeployClient,
+  ContinueDeploymentCommand,
   PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -11,6 +12,7 @@ import {
   FAKE_CREDENTIALS,
   formatTimeline,
   type HarnessClients,
+  type LifecycleHookSpec,
   runLifecycle,
   type TimelineEntry,
 } from '../src/runLifecycle.js';
@@ -485,5 +487,61 @@ describe('runLifecycle models the service: statuses, rollback, retries, the Lamb
     } finally {
       await standIn.close();
     }
+  });
+
+  it('waits in Ready for ContinueDeployment before rerouting, and stops when none comes in time', async () => {
+    const continuing: LifecycleHookSpec['handler'] = (h) => async (event) => {
+      const e = event as { DeploymentId: string; LifecycleEventHookExecutionId: string };
+      // An operator continues the deployment ten minutes after the tests passed.
+      void h.clock
+        .sleep(600_000)
+        .then(() =>
+          h.codedeploy.send(
+            new ContinueDeploymentCommand({ deploymentId: e.DeploymentId, deploymentWaitType: 'READY_WAIT' }),
+          ),
+        );
+      await h.codedeploy.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId: e.DeploymentId,
+          lifecycleEventHookExecutionId: e.LifecycleEventHookExecutionId,
+          status: 'Succeeded',
+        }),
+      );
+    };
+    const continued = await runLifecycle({
+      platform: 'ECS',
+      clock: createVirtualClock(),
+      readyWaitMs: 3_600_000,
+      hooks: { AfterAllowTestTraffic: { handler: continuing } },
+    });
+    expect(continued.status).toBe('Succeeded');
+    expect(deploymentStatuses(continued.timeline)).toEqual([
+      'Created',
+      'InProgress',
+      'Ready',
+      'InProgress',
+      'Succeeded',
+    ]);
+    const at = (status: string, n = 0) =>
+      continued.timeline.filter((e) => e.kind === 'deployment' && e.status === status)[n]?.at ?? -1;
+    // The driver looks every 10 s: the reroute starts at the first look after the 600 s ContinueDeployment.
+    expect(at('InProgress', 1) - at('Ready')).toBe(610_000);
+
+    const timedOut = await runLifecycle({
+      platform: 'ECS',
+      clock: createVirtualClock(),
+      readyWaitMs: 3_600_000,
+      hooks: { AfterAllowTestTraffic: { step: ok } },
+    });
+    expect(timedOut).toMatchObject({
+      status: 'Stopped',
+      stoppedAfter: 'AfterAllowTestTraffic',
+      production: 'original',
+    });
+    expect(formatTimeline(timedOut.timeline)).toContainEqual(
+      expect.stringMatching(
+        /deployment d-SIM\w+ Stopped: no ContinueDeployment within the ready wait of 60 min/,
+      ),
+    );
   });
 });
