@@ -7,12 +7,12 @@
 import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { ValidateFn } from '@bg-replay/codedeploy';
 import {
   type AwsStandInServices,
   createAwsStandInServices,
   type LifecycleResult,
-  type ValidateFn,
-} from '@bg-replay/codedeploy';
+} from '@bg-replay/simulator';
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSimulateCommand } from '../src/commands/simulate.js';

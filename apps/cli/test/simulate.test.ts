@@ -1,10 +1,10 @@
+import type { ValidateFn } from '@bg-replay/codedeploy';
+import { loadStacksConfig } from '@bg-replay/hooks';
 import {
   type AwsStandInServices,
   createAwsStandInServices,
   type LifecycleResult,
-  type ValidateFn,
-} from '@bg-replay/codedeploy';
-import { loadStacksConfig } from '@bg-replay/hooks';
+} from '@bg-replay/simulator';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -43,7 +43,7 @@ describe('bg-replay simulate (injected targets)', () => {
     const lines = r.stdout.split('\n');
     expect(lines.some((l) => /AfterAllowTestTraffic\s+→ CodeDeployHook_validate/.test(l))).toBe(true);
     expect(lines.some((l) => /reported Succeeded/.test(l))).toBe(true);
-    expect(lines.some((l) => /deployment Succeeded/.test(l))).toBe(true);
+    expect(lines.some((l) => /deployment d-SIM\w+ Succeeded/.test(l))).toBe(true);
     expect(closed).toBe(1);
   });
 
@@ -57,8 +57,50 @@ describe('bg-replay simulate (injected targets)', () => {
     expect(r.stdout).toContain(
       'AfterAllowTestTraffic hook: verdict fail: GET /orders/:id /total changed type',
     );
-    expect(r.stdout).toMatch(/roll back/);
+    expect(r.stdout).toMatch(/deployment (d-SIM\w+) Created \(rollback of d-SIM\w+\)/);
+    expect(r.stdout).toMatch(
+      /production traffic never left the original version; the rollback deployment d-SIM\w+/,
+    );
     expect(r.stdout).not.toMatch(/AfterAllowTraffic /);
+  });
+
+  it('shows the Lambda versions it compares and the alias moving to version 2', async () => {
+    const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), [
+      'simulate',
+      '--platform',
+      'Lambda',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Lambda function shop-demo: alias live → version 1 (blue, live); target version 2 (green). Invoke serves both on the stand-in (lambda://shop-demo:1, lambda://shop-demo:2)',
+    );
+    expect(r.stdout).toContain(
+      'the validation compares version 1 (blue, http://127.0.0.1:1) with version 2 (green, http://127.0.0.1:2)',
+    );
+    expect(r.stdout).toContain('production traffic ends on the new version (alias live → version 2)');
+  });
+
+  it('--platform Lambda --fail-after-shift: the rollback deployment shifts the alias back to version 1', async () => {
+    const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), [
+      'simulate',
+      '--platform',
+      'Lambda',
+      '--fail-after-shift',
+      '--strict-exit',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'AfterAllowTraffic hook: simulated failure after the shift (--fail-after-shift)',
+    );
+    // The shift, then the failing hook, then the rollback's shift back.
+    const shift = r.stdout.indexOf('· shift the alias to the target version');
+    const hook = r.stdout.indexOf('AfterAllowTraffic      → CodeDeployHook_after_allow_traffic');
+    expect(shift).toBeGreaterThan(-1);
+    expect(hook).toBeGreaterThan(shift);
+    expect(r.stdout.indexOf('· shift the alias back to version 1')).toBeGreaterThan(hook);
+    expect(r.stdout).toMatch(
+      /production traffic ends on the original version \(alias live → version 1\): the rollback deployment d-SIM\w+ moved it back/,
+    );
   });
 
   it('runs the Lambda lifecycle with BeforeAllowTraffic', async () => {
@@ -166,6 +208,60 @@ describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS
     );
   });
 
+  it('--fail-after-shift: the rollback deployment returns production traffic to a, but the pointer flip was skipped', async () => {
+    const { code, stdout, result, services } = await simulateWithPresets('pass', [
+      '--fail-after-shift',
+      '--strict-exit',
+    ]);
+    expect(code).toBe(1);
+    expect(result).toMatchObject({
+      status: 'Failed',
+      failedEvent: 'AfterAllowTraffic',
+      production: 'original',
+    });
+    const statuses = result.timeline.flatMap((e) =>
+      e.kind === 'deployment' ? [`${e.deploymentId} ${e.status}`] : [],
+    );
+    const rollback = result.rollbackDeploymentId as string;
+    expect(statuses).toEqual([
+      `${result.deploymentId} Created`,
+      `${result.deploymentId} InProgress`,
+      `${result.deploymentId} Failed`,
+      `${rollback} Created`,
+      `${rollback} InProgress`,
+      `${rollback} Succeeded`,
+    ]);
+    expect(result.deployments[0]?.rollbackInfo?.rollbackDeploymentId).toBe(rollback);
+    expect(services.state.parameters.get('/shop/active-stack')).toBe('a');
+    expect(destructive(services)).toEqual([]);
+    expect(stdout).toMatch(/route production traffic back to the original task set/);
+    expect(stdout).toContain(
+      `production traffic ends on the original version: the rollback deployment ${rollback} moved it back`,
+    );
+  });
+
+  it('--fail-after-shift --no-auto-rollback: production stays on the new stack b while the pointer still names a', async () => {
+    const { code, stdout, result, services } = await simulateWithPresets('pass', [
+      '--fail-after-shift',
+      '--no-auto-rollback',
+      '--strict-exit',
+    ]);
+    expect(code).toBe(1);
+    expect(result).toMatchObject({
+      status: 'Failed',
+      failedEvent: 'AfterAllowTraffic',
+      production: 'replacement',
+    });
+    expect(result.rollbackDeploymentId).toBeUndefined();
+    expect(services.state.parameters.get('/shop/active-stack')).toBe('a');
+    expect(stdout).toContain(
+      "no rollback (the group's auto-rollback is off): production traffic stays on the replacement task set",
+    );
+    expect(stdout).toContain(
+      'failed after the shift: the pointer names a, production traffic is on the new stack b',
+    );
+  });
+
   it('runs the validation alone with --no-presets', async () => {
     const r = await runCommand(createSimulateCommand({ targets, validate: verdict('pass') }), [
       'simulate',
@@ -190,7 +286,7 @@ describe('bg-replay simulate (the demo, end to end)', () => {
     expect(r.stdout).toMatch(/AfterAllowTestTraffic\s+Failed after/);
     // Failed for the right reason: the verdict, not an error on the way.
     expect(r.stdout).toMatch(/AfterAllowTestTraffic hook: verdict fail: /);
-    expect(r.stdout).toMatch(/deployment Failed/);
+    expect(r.stdout).toMatch(/deployment d-SIM\w+ Failed/);
     expect(r.stdout).toMatch(/BeforeInstall\s+Succeeded/);
     expect(r.stdout).toContain('active stack: a (/shop/active-stack)');
   });
@@ -200,7 +296,7 @@ describe('bg-replay simulate (the demo, end to end)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/AfterAllowTestTraffic\s+Succeeded after/);
     expect(r.stdout).toMatch(/AfterAllowTraffic\s+Succeeded after/);
-    expect(r.stdout).toMatch(/deployment Succeeded/);
+    expect(r.stdout).toMatch(/deployment d-SIM\w+ Succeeded/);
     expect(r.stdout).toContain('active stack: b (/shop/active-stack)');
   });
 

@@ -3,8 +3,9 @@ import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildAppSpec, createAwsStandInServices, startCodeDeployStandIn } from '@bg-replay/codedeploy';
-import { loadStacksConfig, seedStandInAccount } from '@bg-replay/hooks';
+import { buildAppSpec } from '@bg-replay/codedeploy';
+import { loadStacksConfig } from '@bg-replay/hooks';
+import { createAwsStandInServices, seedStandInAccount, startCodeDeployStandIn } from '@bg-replay/simulator';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript without types
 import { buildHooks } from '../build.mjs';

@@ -1,8 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLifecycle, type ValidateFn, type ValidationRunOptions } from '@bg-replay/codedeploy';
+import type { ValidateFn, ValidationRunOptions } from '@bg-replay/codedeploy';
 import { silentLogger } from '@bg-replay/core';
+import { runLifecycle } from '@bg-replay/simulator';
 import { describe, expect, it } from 'vitest';
 import { createValidateHandler } from '../src/validate.js';
 

@@ -12,14 +12,6 @@ export {
 } from './appSpec.js';
 export { type AwsClientOptions, type AwsClients, createAwsClients } from './createAwsClients.js';
 export {
-  type AwsStandInCall,
-  type AwsStandInReply,
-  type AwsStandInServices,
-  type AwsStandInState,
-  createAwsStandInServices,
-  MUTATING_OPERATIONS,
-} from './createAwsStandInServices.js';
-export {
   type CreateDeploymentOptions,
   type CreatedDeployment,
   createDeployment,
@@ -47,24 +39,6 @@ export {
   type ResolveDeploymentContextOptions,
   resolveDeploymentContext,
 } from './resolveDeploymentContext.js';
-export {
-  FAKE_CREDENTIALS,
-  formatTimeline,
-  type HarnessClients,
-  type LifecycleHookSpec,
-  type LifecycleResult,
-  type RunLifecycleOptions,
-  runLifecycle,
-  type TimelineEntry,
-} from './runLifecycle.js';
-export {
-  type CodeDeployStandIn,
-  type CodeDeployStandInOptions,
-  type ReceivedInvoke,
-  type ReportedStatus,
-  type StandInDeployment,
-  startCodeDeployStandIn,
-} from './startCodeDeployStandIn.js';
 export {
   type ContinuationPayload,
   ECS_LIFECYCLE_EVENTS,

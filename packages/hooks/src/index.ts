@@ -34,11 +34,6 @@ export {
 } from './presets.js';
 export { checkReadiness, publishSeed } from './seed.js';
 export {
-  type SeedStandInAccountOptions,
-  type StandInAccountState,
-  seedStandInAccount,
-} from './seedStandInAccount.js';
-export {
   type DatabaseConfig,
   type EventSourceConfig,
   type MigrationConfig,

@@ -2,19 +2,18 @@ import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DISABLED_FILTER_POLICY } from '../src/eventSources.js';
 import { createPresetStep, type HookName, planHook, runHook, type StacksConfig } from '../src/index.js';
-import { type FakeAws, targetKey } from './fakeAws.js';
-import { createWorld, loadCatalog, loadOrders } from './world.js';
+import { createWorld, loadCatalog, loadOrders, targetKey, type World } from './world.js';
 
 const RUN = 'd-ABC123';
 
-function deps(fake: FakeAws, extra: Record<string, unknown> = {}) {
+function deps(fake: World, extra: Record<string, unknown> = {}) {
   return { clients: fake.clients, runId: RUN, now: fake.now, sleep: fake.sleep, ...extra };
 }
 
 /** The catalog world where upstream answers a seed request by filling the idle table. */
-function catalogWorld(config: StacksConfig): FakeAws {
-  const fake = createWorld(config, 'a');
-  fake.state.onPublish = () => {
+async function catalogWorld(config: StacksConfig): Promise<World> {
+  const fake = await createWorld(config, 'a');
+  fake.services.onPublish = () => {
     const table = fake.state.tables.get('catalog-products-b');
     if (table) table.items = 50;
   };
@@ -75,41 +74,41 @@ describe('planHook', () => {
 describe('a whole Lambda deployment from a to b', () => {
   it('prepares b, then flips, disconnects, restores, purges and deletes a', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
 
     const before = await runHook(config, 'BeforeAllowTraffic', deps(fake));
     expect(before).toMatchObject({ status: 'done', target: 'b' });
     const { state } = fake;
     expect(
-      state.targets.get(
+      state.scalableTargets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
     ).toEqual({ min: 4, max: 4 });
-    expect(state.params.get('/bg-replay/catalog/capacity/b/0')).toBe('{"min":1,"max":3}');
+    expect(state.parameters.get('/bg-replay/catalog/capacity/b/0')).toBe('{"min":1,"max":3}');
     expect(fake.calls.filter((c) => c.command === 'Invoke').map((c) => c.input.FunctionName)).toEqual([
       'catalog-migrate-b',
     ]);
-    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
+    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-b001')).toBe(
       '{"kind":["product","price"]}',
     );
     expect(state.published).toHaveLength(1);
-    expect(state.params.get('/shop/catalog/active-stack')).toBe('a');
+    expect(state.parameters.get('/shop/catalog/active-stack')).toBe('a');
 
     const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(after).toMatchObject({ status: 'done', target: 'b' });
-    expect(state.params.get('/shop/catalog/active-stack')).toBe('b');
-    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
-    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
+    expect(state.parameters.get('/shop/catalog/active-stack')).toBe('b');
+    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
+    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-a001')).toBe(
       JSON.stringify(DISABLED_FILTER_POLICY),
     );
     expect(
-      state.targets.get(
+      state.scalableTargets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
     ).toEqual({ min: 1, max: 3 });
-    expect(state.params.has('/bg-replay/catalog/capacity/b/0')).toBe(false);
+    expect(state.parameters.has('/bg-replay/catalog/capacity/b/0')).toBe(false);
     expect(
       state.queues.get('https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a')?.messages,
     ).toBe(0);
@@ -127,13 +126,13 @@ describe('a whole Lambda deployment from a to b', () => {
     'run twice, %s sends no second mutating call and leaves the same state',
     async (hook) => {
       const config = await loadCatalog();
-      const fake = catalogWorld(config);
+      const fake = await catalogWorld(config);
       if (hook === 'AfterAllowTraffic') await runHook(config, 'BeforeAllowTraffic', deps(fake));
       await runHook(config, hook, deps(fake));
       const snapshot = JSON.stringify([
-        ...fake.state.params,
-        ...fake.state.targets,
-        ...fake.state.mappings,
+        ...fake.state.parameters,
+        ...fake.state.scalableTargets,
+        ...fake.state.eventSourceMappings,
         ...fake.state.tables,
       ]);
       fake.reset();
@@ -143,9 +142,9 @@ describe('a whole Lambda deployment from a to b', () => {
       expect(again.actions.every((a) => !a.done)).toBe(true);
       expect(
         JSON.stringify([
-          ...fake.state.params,
-          ...fake.state.targets,
-          ...fake.state.mappings,
+          ...fake.state.parameters,
+          ...fake.state.scalableTargets,
+          ...fake.state.eventSourceMappings,
           ...fake.state.tables,
         ]),
       ).toBe(snapshot);
@@ -154,11 +153,11 @@ describe('a whole Lambda deployment from a to b', () => {
 
   it('does not flip the pointer back when AfterAllowTraffic runs again after the flip', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
     await runHook(config, 'AfterAllowTraffic', deps(fake));
     const again = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(again.target).toBe('b');
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     expect(
       fake.calls.filter((c) => c.command === 'PutParameter' && c.input.Name === '/shop/catalog/active-stack'),
     ).toHaveLength(1);
@@ -166,12 +165,12 @@ describe('a whole Lambda deployment from a to b', () => {
 
   it('finishes the job on a re-run after a failure half-way, without repeating what was done', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
     await runHook(config, 'BeforeAllowTraffic', deps(fake));
     fake.reset();
     fake.failNext('PurgeQueue');
     await expect(runHook(config, 'AfterAllowTraffic', deps(fake))).rejects.toThrow(/PurgeQueue failed/);
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     expect(fake.state.tables.has('catalog-products-a')).toBe(true);
 
     const rerun = await runHook(config, 'AfterAllowTraffic', deps(fake));
@@ -187,11 +186,11 @@ describe('a whole Lambda deployment from a to b', () => {
 
   it('sends nothing destructive when the flip itself fails', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
     fake.failNext('PutParameter');
     await expect(runHook(config, 'AfterAllowTraffic', deps(fake, { targetStack: 'b' }))).rejects.toThrow();
     expect(fake.mutating().map((c) => c.command)).toEqual(['PutParameter']);
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('a');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('a');
   });
 });
 
@@ -204,7 +203,7 @@ describe('dry run', () => {
     ['orders', 'AfterAllowTraffic'],
   ] as const)('of %s %s sends no mutating command and lists what it would do', async (service, hook) => {
     const config = service === 'catalog' ? await loadCatalog() : await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const result = await runHook(config, hook as HookName, deps(fake, { dryRun: true }));
     expect(result.status).toBe('done');
     expect(fake.mutating()).toEqual([]);
@@ -229,12 +228,12 @@ describe('the live-stack guard', () => {
     config.stacks.a.eventSources = [
       { type: 'lambda-event-source-mapping', uuid: '2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11' },
     ];
-    const fake = catalogWorld(config);
-    fake.state.mappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
+    const fake = await catalogWorld(config);
+    fake.state.eventSourceMappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
 
     const result = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(result.status).toBe('done');
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     const refused = result.actions.filter((a) => a.refused).map((a) => `${a.step} ${a.resource}`);
     expect(refused).toEqual([
       'disable-event-source lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11',
@@ -244,14 +243,14 @@ describe('the live-stack guard', () => {
     expect(fake.mutating().map((c) => c.command)).not.toContain('PurgeQueue');
     expect(fake.mutating().map((c) => c.command)).not.toContain('DeleteTable');
     expect(fake.state.tables.get('catalog-products-b')?.status).toBe('ACTIVE');
-    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
+    expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
   });
 });
 
 describe('an ECS deployment on the hook runtime', () => {
   it('runs BeforeInstall and AfterInstall: capacity, migration task, sources, seed and readiness', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const dispatcher = readyAgent('https://orders-b.internal.example.com/ready', [503, 200]);
     const before = await runHook(config, 'BeforeInstall', deps(fake));
     expect(before.status).toBe('done');
@@ -273,19 +272,19 @@ describe('an ECS deployment on the hook runtime', () => {
       overrides: { containerOverrides: [{ name: 'migrate', command: ['npm', 'run', 'migrate'] }] },
     });
     expect(
-      fake.state.targets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
+      fake.state.scalableTargets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
     ).toEqual({ min: 4, max: 4 });
 
     const after = await runHook(config, 'AfterInstall', deps(fake, { dispatcher }));
     expect(after.status).toBe('done');
     expect(fake.state.rules.get('default/orders-nightly-reconcile-b')).toBe('ENABLED');
-    expect(fake.state.published.map((p) => p.command)).toEqual(['Publish']);
+    expect(fake.state.published.map((p) => p.operation)).toEqual(['Publish']);
     expect(after.actions.at(-1)).toMatchObject({ step: 'wait-ready', skipped: 'ready (200)' });
   });
 
   it('continues a long teardown across invocations and finishes with the cluster deleted', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const step = createPresetStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
       now: fake.now,
@@ -296,7 +295,7 @@ describe('an ECS deployment on the hook runtime', () => {
     expect(first.status).toBe('continue');
     if (first.status !== 'continue') return;
     expect(first.state).toMatchObject({ v: 1, runId: RUN, target: 'b', index: 5 });
-    expect(fake.state.params.get('/shop/orders/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/orders/active-stack')).toBe('b');
     expect(fake.state.clusters.get('orders-a')?.status).toBe('deleting');
 
     const resumed = JSON.parse(JSON.stringify(first.state)) as unknown;
@@ -311,13 +310,15 @@ describe('an ECS deployment on the hook runtime', () => {
 
   it('fails a migration task that exits non-zero, and a re-run starts a fresh one', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
-    fake.state.functions.set('ecs:orders-migrate-b', { error: 'boom' });
+    const fake = await createWorld(config, 'a');
+    fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 1 });
     const failed = await runHook(config, 'BeforeInstall', deps(fake));
     expect(failed.status).toBe('failed');
-    expect(failed.reason).toMatch(/stopped \(EssentialContainerExited\s*\) with exit codes migrate=1/);
+    expect(failed.reason).toMatch(
+      /stopped \(EssentialContainerExited Essential container in task exited\) with exit codes migrate=1/,
+    );
 
-    fake.state.functions.delete('ecs:orders-migrate-b');
+    fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 0 });
     const rerun = await runHook(config, 'BeforeInstall', deps(fake));
     expect(rerun.status).toBe('done');
     expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(2);
@@ -326,7 +327,7 @@ describe('an ECS deployment on the hook runtime', () => {
 
   it('fails a wait that outlasts waits.timeoutSeconds', async () => {
     const config = { ...(await loadOrders()), waits: { pollSeconds: 15, timeoutSeconds: 60 } };
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const dispatcher = readyAgent(
       'https://orders-b.internal.example.com/ready',
       [503, 503, 503, 503, 503, 503],

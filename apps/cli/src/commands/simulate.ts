@@ -1,18 +1,11 @@
 import { join, resolve } from 'node:path';
 import {
-  type AwsStandInServices,
-  createAwsStandInServices,
   createHookHandler,
   createJsonLogger,
   createValidationHook,
-  formatTimeline,
-  type HarnessClients,
   type HookStep,
   type LifecycleEventName,
-  type LifecycleHookSpec,
-  type LifecycleResult,
   loadValidationHookConfig,
-  runLifecycle,
   type ValidateFn,
   type ValidationHookConfig,
 } from '@bg-replay/codedeploy';
@@ -26,8 +19,20 @@ import {
   PRESET_HOOKS,
   type StackId,
   type StacksConfig,
-  seedStandInAccount,
 } from '@bg-replay/hooks';
+import {
+  type AwsStandInServices,
+  createAwsStandInServices,
+  createProxyHandler,
+  createVirtualClock,
+  formatTimeline,
+  type HarnessClients,
+  type LifecycleHookSpec,
+  type LifecycleResult,
+  runLifecycle,
+  type SimClock,
+  seedStandInAccount,
+} from '@bg-replay/simulator';
 import { defineCommand } from '../command.js';
 import { findFixturesDir } from '../findFixturesDir.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
@@ -76,7 +81,18 @@ const PRESET_ROLES: Record<HookName, string> = {
   AfterAllowTraffic: 'flip the pointer, tear down the old stack',
 };
 
-function presetSpec(config: StacksConfig, hook: HookName, logger: Logger): LifecycleHookSpec {
+/** The step of `--fail-after-shift`: AfterAllowTraffic fails before it changes anything. */
+const FAIL_AFTER_SHIFT: HookStep = async () => ({
+  status: 'Failed',
+  reason: 'simulated failure after the shift (--fail-after-shift)',
+});
+
+function presetSpec(
+  config: StacksConfig,
+  hook: HookName,
+  logger: Logger,
+  failAfterShift: boolean,
+): LifecycleHookSpec {
   return {
     functionName: PRESET_FUNCTIONS[hook],
     handler: (h: HarnessClients) => {
@@ -85,14 +101,18 @@ function presetSpec(config: StacksConfig, hook: HookName, logger: Logger): Lifec
         region: h.region,
         credentials: h.credentials,
       });
+      for (const client of Object.values(clients)) h.clock.instrument(client);
       const preset = createPresetHookStep(config, hook, {
         clients,
+        now: h.clock.now,
+        sleep: h.clock.sleep,
         onActions: (actions) => {
           for (const action of actions) h.note(describeAction(action));
         },
       });
       const step: HookStep = (ctx) => {
         if (ctx.invocation === 1) h.note(`(${PRESET_ROLES[hook]})`);
+        if (failAfterShift && hook === 'AfterAllowTraffic') return FAIL_AFTER_SHIFT(ctx);
         return preset(ctx);
       };
       return createHookHandler(step, {
@@ -101,10 +121,15 @@ function presetSpec(config: StacksConfig, hook: HookName, logger: Logger): Lifec
         name: hook,
         lifecycleEvent: hook,
         reserveMs: 1000,
+        now: h.clock.now,
+        sleep: h.clock.sleep,
       }) as never;
     },
   };
 }
+
+/** The demo's Lambda function: version 1 answers as blue, version 2 as green (API Gateway proxy events). */
+const DEMO_FUNCTION = { name: 'shop-demo', alias: 'live', currentVersion: '1', targetVersion: '2' };
 
 /** Names that identify a stack's resources in the requests the hooks send. */
 function stackIdentifiers(config: StacksConfig, id: StackId): string[] {
@@ -169,9 +194,7 @@ function describeStacks(config: StacksConfig, services: AwsStandInServices): str
           `rule ${source.name} ${state.rules.get(`${source.eventBusName ?? 'default'}/${source.name}`) ?? '?'}`,
         );
       if (source.type === 'lambda-event-source-mapping')
-        parts.push(
-          `mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid)?.state ?? '?'}`,
-        );
+        parts.push(`mapping …${source.uuid.slice(-4)} ${state.eventSourceMappings.get(source.uuid) ?? '?'}`);
     }
     for (const queue of stack.queues) {
       parts.push(
@@ -185,6 +208,18 @@ function describeStacks(config: StacksConfig, services: AwsStandInServices): str
     lines.push(`  stack ${id}${id === active ? ' (live)' : ''}: ${parts.join(', ')}`);
   }
   return lines;
+}
+
+/** Where production traffic ended and why, in one line. */
+function describeProduction(result: LifecycleResult): string {
+  const alias = result.aliasVersion ? ` (alias ${DEMO_FUNCTION.alias} → version ${result.aliasVersion})` : '';
+  const shifted = result.timeline.some(
+    (e) => e.kind === 'action' && /^(route production traffic to|shift the alias to)/.test(e.action),
+  );
+  if (result.production === 'replacement') return `production traffic ends on the new version${alias}`;
+  if (result.rollbackDeploymentId && shifted)
+    return `production traffic ends on the original version${alias}: the rollback deployment ${result.rollbackDeploymentId} moved it back`;
+  return `production traffic never left the original version${alias}${result.rollbackDeploymentId ? `; the rollback deployment ${result.rollbackDeploymentId} followed the failure` : ''}`;
 }
 
 async function demoTargets(): Promise<SimulateTargets> {
@@ -213,6 +248,8 @@ interface SimulateArgs {
   stacks?: string;
   presets: boolean;
   verbose: boolean;
+  'fail-after-shift': boolean;
+  'auto-rollback': boolean;
 }
 
 /**
@@ -275,13 +312,25 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           describe:
             'Demo run: put blue behind the test listener too, so the deployment passes, tears down and flips',
         })
+        .option('fail-after-shift', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Make the AfterAllowTraffic hook fail after production traffic moved (with --candidate-good to get that far)',
+        })
+        .option('auto-rollback', {
+          type: 'boolean',
+          default: true,
+          describe:
+            "The deployment group's automatic rollback on failure (--no-auto-rollback: traffic stays where the failure left it)",
+        })
         .option('verbose', {
           type: 'boolean',
           default: false,
           describe: "Print the hooks' JSON log lines to stderr",
         })
         .usage(
-          "$0 simulate [--platform ECS|Lambda] [--config file | --live url --candidate url --logs file] [options]\n\nWith no flags, runs the demo's ECS deployment: blue is live, green is behind the test listener.",
+          "$0 simulate [--platform ECS|Lambda] [--config file | --live url --candidate url --logs file] [options]\n\nWith no flags, runs the demo's ECS deployment: blue is live, green is behind the test listener. Hook time is simulated: timeouts, polls and Lambda's retry delays take no real time.",
         )
         .example(
           '$0 simulate',
@@ -290,6 +339,10 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         .example(
           '$0 simulate --candidate-good',
           'the demo deployment passing: prepare, validate, shift, flip, tear down',
+        )
+        .example(
+          '$0 simulate --candidate-good --fail-after-shift --no-auto-rollback',
+          'a failure after the shift without auto-rollback: production stays on the new version',
         )
         .example(
           '$0 simulate --platform Lambda --live http://127.0.0.1:3000 --candidate http://127.0.0.1:3001 --logs access.log',
@@ -371,12 +424,16 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           };
         }
         const event: LifecycleEventName = platform === 'ECS' ? 'AfterAllowTestTraffic' : 'BeforeAllowTraffic';
+        // Hook time is virtual (timeouts, polls, Lambda's retry delays take no real time); the validation's real
+        // HTTP replay counts as work in flight, so the clock waits for it.
+        const clock: SimClock = createVirtualClock(Date.now());
         const logger = args.verbose
           ? createJsonLogger({ write: (line) => writeLine(io.stderr, line) })
           : silentLogger;
+        const validate = createValidationHook(config, deps.validate ? { validate: deps.validate } : {});
         const validation: LifecycleHookSpec = {
           functionName: 'CodeDeployHook_validate',
-          step: createValidationHook(config, deps.validate ? { validate: deps.validate } : {}),
+          step: (ctx) => clock.track(Promise.resolve(validate(ctx))),
           handlerOptions: { name: 'validate', reserveMs: 1000 },
         };
         let failure: { event: string; reason: string } | undefined;
@@ -389,21 +446,55 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           },
         };
         const hooks: Partial<Record<LifecycleEventName, LifecycleHookSpec>> = { [event]: validation };
+        if (args['fail-after-shift']) {
+          hooks.AfterAllowTraffic = {
+            functionName: 'CodeDeployHook_after_allow_traffic',
+            step: FAIL_AFTER_SHIFT,
+            handlerOptions: { name: 'AfterAllowTraffic', reserveMs: 1000 },
+          };
+        }
         let services: AwsStandInServices | undefined;
         if (stacks) {
-          services = deps.services?.() ?? createAwsStandInServices();
+          services = deps.services?.() ?? createAwsStandInServices({ now: clock.now });
           services.onPublish = seedStandInAccount(services.state, stacks, 'a');
-          for (const hook of PRESET_HOOKS.ecs) hooks[hook] = presetSpec(stacks, hook, watching);
+          for (const hook of PRESET_HOOKS.ecs)
+            hooks[hook] = presetSpec(stacks, hook, watching, args['fail-after-shift']);
           writeLine(
             io.stdout,
             `stacks ${stacksFile}: ${stacks.service} on stack a (live), the deployment moves to b; AWS served by in-memory stand-ins`,
+          );
+        }
+        const lambdaFunction =
+          platform === 'Lambda' && targets
+            ? {
+                ...DEMO_FUNCTION,
+                fn: {
+                  versions: {
+                    '1': createProxyHandler(targets.live),
+                    '2': createProxyHandler(targets.candidate),
+                  },
+                  aliases: {},
+                },
+              }
+            : undefined;
+        if (lambdaFunction) {
+          writeLine(
+            io.stdout,
+            `Lambda function ${lambdaFunction.name}: alias ${lambdaFunction.alias} → version ${lambdaFunction.currentVersion} (blue, live); target version ${lambdaFunction.targetVersion} (green). Invoke serves both on the stand-in (lambda://${lambdaFunction.name}:${lambdaFunction.currentVersion}, lambda://${lambdaFunction.name}:${lambdaFunction.targetVersion}), answering API Gateway proxy events`,
+          );
+          writeLine(
+            io.stdout,
+            `the validation compares version ${lambdaFunction.currentVersion} (blue, ${config.live}) with version ${lambdaFunction.targetVersion} (${args['candidate-good'] ? 'blue again: --candidate-good' : 'green'}, ${config.candidate})`,
           );
         }
         writeLine(io.stdout);
         const result = await runLifecycle({
           platform,
           hooks,
+          clock,
+          autoRollback: args['auto-rollback'],
           logger: watching,
+          ...(lambdaFunction ? { lambdaFunction } : {}),
           ...(services ? { services } : {}),
           onTimeline: (entry) => {
             for (const line of formatTimeline([entry])) writeLine(io.stdout, line);
@@ -414,6 +505,8 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           const hookEvent = failure.event === 'validate' ? event : failure.event;
           writeLine(io.stdout, `\n${hookEvent} hook: ${failure.reason}`);
         }
+        writeLine(io.stdout);
+        writeLine(io.stdout, describeProduction(result));
         if (stacks && services) {
           writeLine(io.stdout);
           for (const line of describeStacks(stacks, services)) writeLine(io.stdout, line);
@@ -421,6 +514,11 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             writeLine(
               io.stdout,
               'the pointer was flipped after the shift, then the old stack a was torn down',
+            );
+          } else if (result.failedEvent === 'AfterAllowTraffic') {
+            writeLine(
+              io.stdout,
+              `failed after the shift: the pointer names ${services.state.parameters.get(stacks.activeStack.parameter) ?? '(unset)'}, production traffic is on the ${result.production === 'original' ? 'original stack a' : 'new stack b'}`,
             );
           } else {
             const touched = callsTouching(stacks, services, 'a');
@@ -436,7 +534,9 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         if (!custom && !args['strict-exit']) {
           writeLine(
             io.stdout,
-            '\nThe demo deployment is meant to fail: green has a bug the validation hook catches before production traffic moves.',
+            args['fail-after-shift'] && result.failedEvent === 'AfterAllowTraffic'
+              ? '\nThe deployment failed after the shift, as --fail-after-shift asked.'
+              : '\nThe demo deployment is meant to fail: green has a bug the validation hook catches before production traffic moves.',
           );
           return EXIT.pass;
         }

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import {
   type AwsClients,
   createAwsClients,
-  FAKE_CREDENTIALS,
   type WaitEvent,
   type WaitResult,
   waitForDeployment,
 } from '@bg-replay/codedeploy';
 import { BgReplayError, parseDuration } from '@bg-replay/core';
+import { FAKE_CREDENTIALS } from '@bg-replay/simulator';
 import type { Argv } from 'yargs';
 import { defineCommand } from '../command.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HookPlatform, HookStatus, LifecycleEventName } from '@bg-replay/codedeploy';
 import type { AwsStandInServices } from './createAwsStandInServices.js';
-import type { HookPlatform, HookStatus, LifecycleEventName } from './types.js';
+import type { SimClock } from './createSimClock.js';
+import { invokeSimFunction, type SimFunction } from './simFunction.js';
 
 /** One `PutLifecycleEventHookExecutionStatus` the stand-in received. */
 export interface ReportedStatus {
@@ -24,7 +26,18 @@ export interface ReceivedInvoke {
   at: number;
 }
 
-/** The deployment the stand-in serves. */
+/** CodeDeploy's deployment statuses (`GetDeployment` → `deploymentInfo.status`). */
+export type DeploymentStatus =
+  | 'Created'
+  | 'Queued'
+  | 'InProgress'
+  | 'Baking'
+  | 'Ready'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Stopped';
+
+/** A deployment the stand-in serves. */
 export interface StandInDeployment {
   deploymentId: string;
   applicationName: string;
@@ -33,12 +46,25 @@ export interface StandInDeployment {
   /** AppSpec text, served by `GetApplicationRevision` (and only its hash by `GetDeployment`). */
   appSpecContent: string;
   appSpecSha256: string;
-  status: string;
+  status: DeploymentStatus;
+  /** As CodeDeploy sets it: on the failed deployment `rollbackDeploymentId`, on the rollback `rollbackTriggeringDeploymentId`. */
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
+  errorInformation?: { code: string; message: string };
+  description?: string;
+  /** Set by `StopDeployment`: the driver stops the deployment at the end of the current event. */
+  stopRequested?: { autoRollbackEnabled: boolean };
+  /** Set by `ContinueDeployment` (`READY_WAIT`): a deployment that is `Ready` reroutes traffic. */
+  continueRequested?: boolean;
 }
 
 /** Options of {@link startCodeDeployStandIn}. */
 export interface CodeDeployStandInOptions {
-  deployment: StandInDeployment;
+  /** The deployment to serve; without one, only the services and functions are served. */
+  deployment?: StandInDeployment;
   /** Handles Lambda `Invoke`; called after the 202 reply for `Event` invocations. */
   onInvoke?: (invoke: ReceivedInvoke) => unknown;
   /**
@@ -46,13 +72,25 @@ export interface CodeDeployStandInOptions {
    * mappings, SQS, DynamoDB, ECS), answered from memory on the same endpoint.
    */
   services?: AwsStandInServices;
+  /**
+   * Lambda functions with versions and aliases, answered by `Invoke` with a `Qualifier` (a version or an
+   * alias); a function named here is not passed to `onInvoke`.
+   */
+  functions?: Map<string, SimFunction>;
+  /** The simulation's clock: requests being served count as work in flight. Default: the real clock. */
+  clock?: SimClock;
   now?: () => number;
 }
 
 /** A running stand-in; `url` is the endpoint for both the CodeDeploy and the Lambda client. */
 export interface CodeDeployStandIn {
   url: string;
-  deployment: StandInDeployment;
+  /** The first deployment (the one the lifecycle runs). */
+  deployment: StandInDeployment | undefined;
+  /** Every deployment by id, rollbacks included. */
+  deployments: Map<string, StandInDeployment>;
+  /** Serves another deployment (a rollback) from now on. */
+  addDeployment(deployment: StandInDeployment): void;
   reports: ReportedStatus[];
   invokes: ReceivedInvoke[];
   /** Every CodeDeploy operation called, in order (`GetDeployment`, ...). */
@@ -76,8 +114,13 @@ export interface CodeDeployStandIn {
  * const codedeploy = new CodeDeployClient({ endpoint: standIn.url, region: 'us-east-1', credentials: FAKE_CREDENTIALS });
  */
 export async function startCodeDeployStandIn(options: CodeDeployStandInOptions): Promise<CodeDeployStandIn> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? options.clock?.now ?? Date.now;
   const deployment = options.deployment;
+  const deployments = new Map<string, StandInDeployment>(
+    deployment ? [[deployment.deploymentId, deployment]] : [],
+  );
+  const functions = options.functions ?? new Map<string, SimFunction>();
+  const track = <T>(work: Promise<T>): Promise<T> => options.clock?.track(work) ?? work;
   const reports: ReportedStatus[] = [];
   const invokes: ReceivedInvoke[] = [];
   const operations: string[] = [];
@@ -87,7 +130,7 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
   >();
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
+    void track(handle(req, res)).catch((error: unknown) => {
       sendJson(res, 500, { __type: 'InternalFailure', message: String(error) });
     });
   });
@@ -95,7 +138,9 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const invokeMatch = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
-    if (req.method === 'POST' && invokeMatch?.[1]) {
+    const plainFunction = bareName(decodeURIComponent(invokeMatch?.[1] ?? '')).split(':')[0] ?? '';
+    // A plain function of the account (a migration function) is the services' to answer.
+    if (req.method === 'POST' && invokeMatch?.[1] && !options.services?.state.functions.has(plainFunction)) {
       const functionName = decodeURIComponent(invokeMatch[1]);
       const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
       let payload: unknown;
@@ -110,12 +155,34 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         );
         return;
       }
+      const bare = bareName(functionName);
+      const [name = bare, arnQualifier] = bare.split(':');
+      const fn = functions.get(name);
+      if (fn) {
+        const qualifier =
+          new URL(req.url ?? '/', 'http://stand-in').searchParams.get('Qualifier') ?? arnQualifier;
+        const reply = await invokeSimFunction(fn, name, qualifier, payload);
+        const text = reply.payload === undefined ? '' : JSON.stringify(reply.payload);
+        res.writeHead(reply.status, {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(text)),
+          ...reply.headers,
+        });
+        res.end(text);
+        return;
+      }
       const invoke = { functionName, invocationType, payload, at: now() };
       invokes.push(invoke);
       if (invocationType === 'Event') {
         res.writeHead(202, { 'content-length': '0' });
         res.end();
-        setImmediate(() => void Promise.resolve(options.onInvoke?.(invoke)).catch(() => {}));
+        // The invocation starts before this request stops counting as work in flight.
+        await new Promise<void>((resolve) =>
+          setImmediate(() => {
+            void Promise.resolve(options.onInvoke?.(invoke)).catch(() => {});
+            resolve();
+          }),
+        );
         return;
       }
       const result = await options.onInvoke?.(invoke);
@@ -124,23 +191,39 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
     }
     const target = String(req.headers['x-amz-target'] ?? '');
     if (options.services && !target.startsWith('CodeDeploy_20141006.')) {
+      const text = body.toString('utf8');
       let parsed: Record<string, unknown> = {};
-      try {
-        parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-      } catch {
-        return awsError(res, 'SerializationException', 'request body is not JSON');
+      const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      if (!form && text && !invokeMatch) {
+        try {
+          parsed = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          return awsError(res, 'SerializationException', 'request body is not JSON');
+        }
       }
       const reply = options.services.handle({
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         target,
         body: parsed,
+        text,
       });
       if (reply) {
-        return sendJson(res, reply.status, reply.body, {
+        const headers = {
           'content-type': reply.contentType,
           ...(reply.errorType ? { 'x-amzn-errortype': reply.errorType } : {}),
-        });
+          ...reply.headers,
+        };
+        if (typeof reply.body === 'string' && reply.contentType === 'text/xml') {
+          res.writeHead(reply.status, {
+            ...headers,
+            'content-length': String(Buffer.byteLength(reply.body)),
+            'x-amzn-requestid': randomUUID(),
+          });
+          res.end(reply.body);
+          return;
+        }
+        return sendJson(res, reply.status, reply.body, headers);
       }
     }
     const operation = target.startsWith('CodeDeploy_20141006.')
@@ -155,7 +238,8 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
     operations.push(operation || target || `${req.method} ${req.url}`);
     switch (operation) {
       case 'GetDeployment': {
-        if (input.deploymentId !== deployment.deploymentId) {
+        const found = deployments.get(String(input.deploymentId));
+        if (!found) {
           return awsError(
             res,
             'DeploymentDoesNotExistException',
@@ -164,35 +248,79 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         }
         return sendJson(res, 200, {
           deploymentInfo: {
-            deploymentId: deployment.deploymentId,
-            applicationName: deployment.applicationName,
-            deploymentGroupName: deployment.deploymentGroupName,
-            computePlatform: deployment.computePlatform,
-            status: deployment.status,
+            deploymentId: found.deploymentId,
+            applicationName: found.applicationName,
+            deploymentGroupName: found.deploymentGroupName,
+            computePlatform: found.computePlatform,
+            status: found.status,
+            ...(found.rollbackInfo ? { rollbackInfo: found.rollbackInfo } : {}),
+            ...(found.errorInformation ? { errorInformation: found.errorInformation } : {}),
+            ...(found.description ? { description: found.description } : {}),
             // Like CodeDeploy, the deployment names the revision; its content comes from GetApplicationRevision.
             revision: {
               revisionType: 'AppSpecContent',
-              appSpecContent: { sha256: deployment.appSpecSha256 },
+              appSpecContent: { sha256: found.appSpecSha256 },
             },
           },
         });
       }
       case 'GetApplicationRevision': {
-        if (input.applicationName !== deployment.applicationName) {
+        if (!deployment || input.applicationName !== deployment.applicationName) {
           return awsError(
             res,
             'ApplicationDoesNotExistException',
             `Application ${String(input.applicationName)} does not exist`,
           );
         }
+        const sha = (input.revision as { appSpecContent?: { sha256?: string } } | undefined)?.appSpecContent
+          ?.sha256;
+        const revision = [...deployments.values()].find((d) => d.appSpecSha256 === sha) ?? deployment;
         return sendJson(res, 200, {
-          applicationName: deployment.applicationName,
+          applicationName: revision.applicationName,
           revision: {
             revisionType: 'AppSpecContent',
-            appSpecContent: { content: deployment.appSpecContent, sha256: deployment.appSpecSha256 },
+            appSpecContent: { content: revision.appSpecContent, sha256: revision.appSpecSha256 },
           },
           revisionInfo: { description: 'bg-replay simulated revision' },
         });
+      }
+      case 'StopDeployment': {
+        const found = deployments.get(String(input.deploymentId));
+        if (!found) {
+          return awsError(
+            res,
+            'DeploymentDoesNotExistException',
+            `Deployment ${String(input.deploymentId)} does not exist`,
+          );
+        }
+        if (['Succeeded', 'Failed', 'Stopped'].includes(found.status)) {
+          return awsError(
+            res,
+            'DeploymentAlreadyCompletedException',
+            `Deployment ${found.deploymentId} is already ${found.status}`,
+          );
+        }
+        found.stopRequested = { autoRollbackEnabled: input.autoRollbackEnabled === true };
+        return sendJson(res, 200, { status: 'Pending', statusMessage: 'Stopping the deployment' });
+      }
+      case 'ContinueDeployment': {
+        const found = deployments.get(String(input.deploymentId));
+        if (!found) {
+          return awsError(
+            res,
+            'DeploymentDoesNotExistException',
+            `Deployment ${String(input.deploymentId)} does not exist`,
+          );
+        }
+        if (found.status !== 'Ready' || (input.deploymentWaitType ?? 'READY_WAIT') !== 'READY_WAIT') {
+          return awsError(
+            res,
+            'DeploymentIsNotInReadyStateException',
+            `Deployment ${found.deploymentId} is ${found.status}, not waiting to reroute traffic`,
+          );
+        }
+        found.continueRequested = true;
+        return sendJson(res, 200, {});
       }
       case 'PutLifecycleEventHookExecutionStatus': {
         const id = String(input.lifecycleEventHookExecutionId ?? '');
@@ -207,7 +335,7 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
           at: now(),
         };
         reports.push(record);
-        if (record.deploymentId !== deployment.deploymentId) {
+        if (!deployments.has(record.deploymentId)) {
           record.error = 'DeploymentDoesNotExistException';
           return awsError(res, record.error, `Deployment ${record.deploymentId} does not exist`);
         }
@@ -242,11 +370,16 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
   return {
     url: `http://127.0.0.1:${port}`,
     deployment,
+    deployments,
+    addDeployment(d) {
+      deployments.set(d.deploymentId, d);
+    },
     reports,
     invokes,
     operations,
     openHookExecution(event) {
       const id = randomUUID();
+
       let resolve!: (status: HookStatus) => void;
       const reported = new Promise<HookStatus>((r) => {
         resolve = r;
@@ -260,6 +393,11 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         server.closeAllConnections();
       }),
   };
+}
+
+/** A function name without the ARN prefix (`name` or `name:qualifier`). */
+function bareName(functionName: string): string {
+  return functionName.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

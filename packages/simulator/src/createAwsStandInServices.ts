@@ -1,0 +1,670 @@
+/**
+ * The one in-memory AWS account of the simulator: the operations the a/b lifecycle hooks send (SSM,
+ * Application Auto Scaling, EventBridge, Lambda event source mappings and Invoke of plain functions, SNS,
+ * SQS, DynamoDB, RDS, ECS), answered from plain maps in each service's own protocol (JSON 1.0/1.1,
+ * REST-JSON, and the query protocol with XML answers for SNS and RDS), so real SDK clients with `endpoint`
+ * set run the hooks on one machine.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+
+/** The state of the simulated account. Tests and the CLI fill it before a run and read it after. */
+export interface AwsStandInState {
+  /** SSM parameters by name. */
+  parameters: Map<string, string>;
+  /** Application Auto Scaling targets by `<namespace>|<resourceId>|<dimension>`. */
+  scalableTargets: Map<string, { min: number; max: number }>;
+  /** EventBridge rules by `<bus>/<name>`: `ENABLED` or `DISABLED`. */
+  rules: Map<string, string>;
+  /** Lambda event source mappings by UUID: `Enabled`, `Enabling`, `Disabled`, `Disabling`. */
+  eventSourceMappings: Map<string, string>;
+  /** SNS subscriptions by ARN: their filter policy (JSON text), or undefined for none. */
+  subscriptions: Map<string, string | undefined>;
+  /** SQS queues by URL. */
+  queues: Map<string, { messages: number; purgedAt?: number }>;
+  /** DynamoDB tables by name. */
+  tables: Map<string, { status: string; items: number; deletionProtection?: boolean }>;
+  /** Aurora clusters by identifier, with their member instances. */
+  clusters: Map<string, { status: string; members: string[]; deletionProtection?: boolean }>;
+  /** RDS instances by identifier: `available` or `deleting`. */
+  instances: Map<string, string>;
+  /** ECS task definitions that may be run (`family` or `family:revision`), with the exit code of their task. */
+  taskDefinitions: Map<string, { exitCode: number }>;
+  /** ECS tasks by ARN. */
+  tasks: Map<string, { status: string; exitCode: number; container: string }>;
+  /** Plain Lambda functions (a migration function): `Invoke` answers `{"ok":true}`, or a function error. */
+  functions: Map<string, { error?: string }>;
+  /** Every seed request published (`PutEvents`, `Publish`, `SendMessage`), in order. */
+  published: Array<{ operation: string; input: Record<string, unknown> }>;
+  /** Final snapshots taken by `DeleteDBCluster`. */
+  snapshots: string[];
+}
+
+/** One operation the services answered (or refused), in order, with its input as it came over the wire. */
+export interface AwsStandInCall {
+  /** `ssm`, `autoscaling`, `events`, `lambda`, `sns`, `sqs`, `dynamodb`, `rds` or `ecs`. */
+  service: string;
+  operation: string;
+  input: Record<string, unknown>;
+  /** The AWS error name when the call was refused. */
+  error?: string;
+}
+
+/** What a request handler returns. */
+export interface AwsStandInReply {
+  status: number;
+  /** A JSON value, or the XML text of a query-protocol answer. */
+  body: unknown;
+  /** Error type for `x-amzn-errortype`. */
+  errorType?: string;
+  contentType: string;
+  /** More response headers (`X-Amz-Function-Error`). */
+  headers?: Record<string, string>;
+}
+
+/** A request as the stand-in received it. */
+export interface AwsStandInRequest {
+  method: string;
+  path: string;
+  target: string;
+  /** The body parsed as JSON (empty for other bodies). */
+  body: Record<string, unknown>;
+  /** The raw body, for the query protocol's form encoding. */
+  text?: string;
+}
+
+/** The services behind {@link startCodeDeployStandIn}'s `services` option. */
+export interface AwsStandInServices {
+  state: AwsStandInState;
+  calls: AwsStandInCall[];
+  /** Operations that change state, in order (`PutParameter`, `DeleteTable`...). */
+  mutations(): AwsStandInCall[];
+  /** Called on each `PutEvents`, `Publish` and `SendMessage`: lets a caller play the upstream that seeds a stack. */
+  onPublish?: (operation: string, input: Record<string, unknown>) => void;
+  /** The next call of `operation` is refused with the AWS error `type` (once). Default `ServiceUnavailable`. */
+  failNext(operation: string, type?: string, message?: string): void;
+  /** Moves every transitional resource one step on (with `settle: 'ticks'`; a virtual clock's sleep calls it). */
+  tick(): void;
+  /** Answers a request, or returns undefined when it is not one of these services'. */
+  handle(request: AwsStandInRequest): AwsStandInReply | undefined;
+}
+
+/** Options of {@link createAwsStandInServices}. */
+export interface AwsStandInServicesOptions {
+  now?: () => number;
+  /**
+   * How transitional states (a table `DELETING`, a mapping `Enabling`, a task `RUNNING`) move on: `reads`
+   * (default) after a read or two of the resource, so a hook's poll loop ends quickly on the real clock;
+   * `ticks` only when {@link AwsStandInServices.tick} is called (tests that step time themselves).
+   */
+  settle?: 'reads' | 'ticks';
+  /** Reads before a transitional state settles, with `settle: 'reads'`. Default 1. */
+  settleReads?: number;
+}
+
+/** Operations that change state. */
+export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
+  'PutParameter',
+  'DeleteParameter',
+  'RegisterScalableTarget',
+  'EnableRule',
+  'DisableRule',
+  'PutEvents',
+  'UpdateEventSourceMapping',
+  'SetSubscriptionAttributes',
+  'Publish',
+  'PurgeQueue',
+  'SendMessage',
+  'DeleteTable',
+  'DeleteDBInstance',
+  'DeleteDBCluster',
+  'RunTask',
+  'Invoke',
+]);
+
+const TARGET_PREFIXES: Record<string, { service: string; json: '1.0' | '1.1' }> = {
+  'AmazonSSM.': { service: 'ssm', json: '1.1' },
+  'AnyScaleFrontendService.': { service: 'autoscaling', json: '1.1' },
+  'AWSEvents.': { service: 'events', json: '1.1' },
+  'AmazonSQS.': { service: 'sqs', json: '1.0' },
+  'DynamoDB_20120810.': { service: 'dynamodb', json: '1.0' },
+  'AmazonEC2ContainerServiceV20141113.': { service: 'ecs', json: '1.1' },
+};
+
+/** Query-protocol services by their API `Version`. */
+const QUERY_VERSIONS: Record<string, { service: string; xmlns: string }> = {
+  '2010-03-31': { service: 'sns', xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/' },
+  '2014-10-31': { service: 'rds', xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/' },
+};
+
+class AwsFault extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Status code of an AWS error type over the wire. */
+function statusOf(type: string, rest: boolean): number {
+  if (type === 'ServiceUnavailable' || type === 'InternalFailure') return 503;
+  if (/Throttl|TooManyRequests/.test(type)) return rest ? 429 : 400;
+  if (/NotFound/.test(type) && rest) return 404;
+  if (type === 'AccessDeniedException') return 403;
+  return 400;
+}
+
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** `<Name>value</Name>` for each field; arrays become repeated `member` tags. */
+function xml(fields: Record<string, unknown>): string {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => {
+      if (typeof v === 'string' && v.startsWith('<')) return `<${k}>${v}</${k}>`;
+      return `<${k}>${escapeXml(String(v))}</${k}>`;
+    })
+    .join('');
+}
+
+/**
+ * Creates the in-memory account; pass it to `startCodeDeployStandIn({ services })` or
+ * `runLifecycle({ services })` and point every hook client at the stand-in's `url`.
+ *
+ * @example
+ * const services = createAwsStandInServices();
+ * services.state.parameters.set('/shop/active-stack', 'a');
+ * const result = await runLifecycle({ platform: 'ECS', services, hooks });
+ * services.state.parameters.get('/shop/active-stack'); // 'b' after a successful deployment
+ */
+export function createAwsStandInServices(options: AwsStandInServicesOptions = {}): AwsStandInServices {
+  const now = options.now ?? Date.now;
+  const byReads = (options.settle ?? 'reads') === 'reads';
+  const settleReads = options.settleReads ?? 1;
+  let taskSeq = 0;
+  const state: AwsStandInState = {
+    parameters: new Map(),
+    scalableTargets: new Map(),
+    rules: new Map(),
+    eventSourceMappings: new Map(),
+    subscriptions: new Map(),
+    queues: new Map(),
+    tables: new Map(),
+    clusters: new Map(),
+    instances: new Map(),
+    taskDefinitions: new Map(),
+    tasks: new Map(),
+    functions: new Map(),
+    published: [],
+    snapshots: [],
+  };
+  const calls: AwsStandInCall[] = [];
+  const faults = new Map<string, { type: string; message: string }>();
+  /** Steps left before a transitional resource settles, by `<kind>:<id>`. */
+  const pending = new Map<string, number>();
+
+  const begin = (key: string, ticks = 1): void => {
+    pending.set(key, byReads ? settleReads + 1 : ticks);
+  };
+  /** One step of `key`; true when it has settled. */
+  const step = (key: string): boolean => {
+    const left = (pending.get(key) ?? 1) - 1;
+    if (left <= 0) {
+      pending.delete(key);
+      return true;
+    }
+    pending.set(key, left);
+    return false;
+  };
+
+  const settlers: Record<string, (id: string, done: boolean) => void> = {
+    table: (name, done) => {
+      if (done) state.tables.delete(name);
+    },
+    esm: (uuid, done) => {
+      const s = state.eventSourceMappings.get(uuid);
+      if (done && s) state.eventSourceMappings.set(uuid, s === 'Enabling' ? 'Enabled' : 'Disabled');
+    },
+    instance: (id, done) => {
+      if (!done) return;
+      state.instances.delete(id);
+      for (const c of state.clusters.values()) c.members = c.members.filter((m) => m !== id);
+    },
+    cluster: (id, done) => {
+      if (done) state.clusters.delete(id);
+    },
+    task: (arn, done) => {
+      const t = state.tasks.get(arn);
+      if (t) t.status = done ? 'STOPPED' : 'RUNNING';
+    },
+  };
+  const settleOne = (key: string): void => {
+    const [kind = '', ...rest] = key.split(':');
+    const id = rest.join(':');
+    settlers[kind]?.(id, step(key));
+  };
+  /** A read of a resource: with `settle: 'reads'` it moves on (a task shows RUNNING on the way). */
+  const readResource = (kind: string, id: string): void => {
+    const key = `${kind}:${id}`;
+    if (byReads && pending.has(key)) settleOne(key);
+  };
+
+  const str = (input: Record<string, unknown>, field: string): string => {
+    const value = input[field];
+    if (typeof value !== 'string' || value === '')
+      throw new AwsFault('ValidationException', `${field} is required`);
+    return value;
+  };
+  const publish = (operation: string, input: Record<string, unknown>): void => {
+    state.published.push({ operation, input });
+    services.onPublish?.(operation, input);
+  };
+
+  const json: Record<string, (input: Record<string, unknown>) => unknown> = {
+    // SSM
+    GetParameter: (input) => {
+      const name = str(input, 'Name');
+      const value = state.parameters.get(name);
+      if (value === undefined) throw new AwsFault('ParameterNotFound', `Parameter ${name} not found.`);
+      return { Parameter: { Name: name, Value: value, Type: 'String', Version: 1 } };
+    },
+    PutParameter: (input) => {
+      const name = str(input, 'Name');
+      if (state.parameters.has(name) && input.Overwrite !== true)
+        throw new AwsFault('ParameterAlreadyExists', `Parameter ${name} already exists.`);
+      state.parameters.set(name, String(input.Value ?? ''));
+      return { Version: 1, Tier: 'Standard' };
+    },
+    DeleteParameter: (input) => {
+      const name = str(input, 'Name');
+      if (!state.parameters.delete(name))
+        throw new AwsFault('ParameterNotFound', `Parameter ${name} not found.`);
+      return {};
+    },
+    // Application Auto Scaling
+    DescribeScalableTargets: (input) => {
+      const ids = Array.isArray(input.ResourceIds) ? (input.ResourceIds as string[]) : [];
+      return {
+        ScalableTargets: ids.flatMap((id) => {
+          const t = state.scalableTargets.get(`${input.ServiceNamespace}|${id}|${input.ScalableDimension}`);
+          return t
+            ? [
+                {
+                  ServiceNamespace: input.ServiceNamespace,
+                  ResourceId: id,
+                  ScalableDimension: input.ScalableDimension,
+                  MinCapacity: t.min,
+                  MaxCapacity: t.max,
+                  RoleARN: 'arn:aws:iam::000000000000:role/simulated',
+                  CreationTime: 0,
+                },
+              ]
+            : [];
+        }),
+      };
+    },
+    RegisterScalableTarget: (input) => {
+      const key = `${input.ServiceNamespace}|${input.ResourceId}|${input.ScalableDimension}`;
+      const t = state.scalableTargets.get(key);
+      if (!t) throw new AwsFault('ObjectNotFoundException', `No scalable target ${String(input.ResourceId)}`);
+      if (typeof input.MinCapacity === 'number') t.min = input.MinCapacity;
+      if (typeof input.MaxCapacity === 'number') t.max = input.MaxCapacity;
+      return {};
+    },
+    // EventBridge
+    DescribeRule: (input) => {
+      const key = ruleKey(input);
+      const s = state.rules.get(key);
+      if (!s) throw new AwsFault('ResourceNotFoundException', `Rule ${key} does not exist.`);
+      return { Name: input.Name, EventBusName: input.EventBusName ?? 'default', State: s };
+    },
+    EnableRule: (input) => setRule(input, 'ENABLED'),
+    DisableRule: (input) => setRule(input, 'DISABLED'),
+    PutEvents: (input) => {
+      const entries = Array.isArray(input.Entries) ? input.Entries : [];
+      publish('PutEvents', input);
+      return {
+        FailedEntryCount: 0,
+        Entries: entries.map((_, i) => ({ EventId: `event-${calls.length}-${i}` })),
+      };
+    },
+    // SQS
+    PurgeQueue: (input) => {
+      const url = str(input, 'QueueUrl');
+      const q = state.queues.get(url);
+      if (!q) throw new AwsFault('QueueDoesNotExist', `The specified queue does not exist.`);
+      if (q.purgedAt !== undefined && now() - q.purgedAt < 60_000)
+        throw new AwsFault(
+          'PurgeQueueInProgress',
+          `Only one PurgeQueue operation on ${url} is allowed every 60 seconds.`,
+        );
+      q.purgedAt = now();
+      q.messages = 0;
+      return {};
+    },
+    SendMessage: (input) => {
+      const url = str(input, 'QueueUrl');
+      const q = state.queues.get(url);
+      if (!q) throw new AwsFault('QueueDoesNotExist', `The specified queue does not exist.`);
+      q.messages += 1;
+      publish('SendMessage', input);
+      // The SDK checks this digest of the body it sent.
+      const md5 = createHash('md5')
+        .update(String(input.MessageBody ?? ''))
+        .digest('hex');
+      return { MessageId: `message-${calls.length}`, MD5OfMessageBody: md5 };
+    },
+    // DynamoDB
+    DescribeTable: (input) => {
+      const name = str(input, 'TableName');
+      readResource('table', name);
+      const t = table(name);
+      return {
+        Table: {
+          TableName: name,
+          TableStatus: t.status,
+          ItemCount: t.items,
+          DeletionProtectionEnabled: t.deletionProtection ?? false,
+        },
+      };
+    },
+    DeleteTable: (input) => {
+      const name = str(input, 'TableName');
+      const t = table(name);
+      if (t.status !== 'ACTIVE') throw new AwsFault('ResourceInUseException', `Table ${name} is ${t.status}`);
+      if (t.deletionProtection)
+        throw new AwsFault('ValidationException', `Table ${name} has deletion protection enabled`);
+      t.status = 'DELETING';
+      begin(`table:${name}`);
+      return { TableDescription: { TableName: name, TableStatus: 'DELETING' } };
+    },
+    Scan: (input) => {
+      const name = str(input, 'TableName');
+      const t = table(name);
+      return { Count: t.items, ScannedCount: t.items };
+    },
+    // ECS
+    RunTask: (input) => {
+      const cluster = str(input, 'cluster');
+      const definition = str(input, 'taskDefinition');
+      const known = state.taskDefinitions.get(definition);
+      if (!known) {
+        return {
+          tasks: [],
+          failures: [{ arn: definition, reason: 'MISSING', detail: 'task definition not found' }],
+        };
+      }
+      taskSeq += 1;
+      const arn = `arn:aws:ecs:us-east-1:000000000000:task/${cluster}/simulated${String(taskSeq).padStart(4, '0')}`;
+      const overrides = input.overrides as { containerOverrides?: Array<{ name?: string }> } | undefined;
+      const container = overrides?.containerOverrides?.[0]?.name ?? 'main';
+      state.tasks.set(arn, { status: 'PROVISIONING', exitCode: known.exitCode, container });
+      begin(`task:${arn}`, 2);
+      return {
+        tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING', taskDefinitionArn: definition }],
+        failures: [],
+      };
+    },
+    DescribeTasks: (input) => {
+      const arns = Array.isArray(input.tasks) ? (input.tasks as string[]) : [];
+      const tasks = arns.flatMap((arn) => {
+        readResource('task', arn);
+        const t = state.tasks.get(arn);
+        if (!t) return [];
+        const stopped = t.status === 'STOPPED';
+        return [
+          {
+            taskArn: arn,
+            lastStatus: t.status,
+            ...(stopped
+              ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' }
+              : {}),
+            containers: [{ name: t.container, ...(stopped ? { exitCode: t.exitCode } : {}) }],
+          },
+        ];
+      });
+      return {
+        tasks,
+        failures: arns.filter((a) => !state.tasks.has(a)).map((arn) => ({ arn, reason: 'MISSING' })),
+      };
+    },
+  };
+
+  /** Query-protocol operations (SNS, RDS): flat form parameters in, XML result fields out. */
+  const query: Record<string, (input: Record<string, string>) => string> = {
+    GetSubscriptionAttributes: (input) => {
+      const arn = str(input, 'SubscriptionArn');
+      if (!state.subscriptions.has(arn))
+        throw new AwsFault('NotFoundException', 'Subscription does not exist');
+      const policy = state.subscriptions.get(arn);
+      const attributes: Record<string, string> = {
+        SubscriptionArn: arn,
+        ...(policy ? { FilterPolicy: policy } : {}),
+      };
+      const entries = Object.entries(attributes)
+        .map(([k, v]) => `<entry>${xml({ key: k, value: v })}</entry>`)
+        .join('');
+      return `<Attributes>${entries}</Attributes>`;
+    },
+    SetSubscriptionAttributes: (input) => {
+      const arn = str(input, 'SubscriptionArn');
+      if (!state.subscriptions.has(arn))
+        throw new AwsFault('NotFoundException', 'Subscription does not exist');
+      if (input.AttributeName === 'FilterPolicy')
+        state.subscriptions.set(
+          arn,
+          !input.AttributeValue || input.AttributeValue === '{}' ? undefined : input.AttributeValue,
+        );
+      return '';
+    },
+    Publish: (input) => {
+      publish('Publish', input);
+      return xml({ MessageId: `message-${calls.length}` });
+    },
+    DescribeDBClusters: (input) => {
+      const id = str(input, 'DBClusterIdentifier');
+      readResource('cluster', id);
+      const c = state.clusters.get(id);
+      if (!c) throw new AwsFault('DBClusterNotFoundFault', `DBCluster ${id} not found.`);
+      for (const m of [...c.members]) readResource('instance', m);
+      const members = c.members
+        .map((m) => `<DBClusterMember>${xml({ DBInstanceIdentifier: m })}</DBClusterMember>`)
+        .join('');
+      return `<DBClusters><DBCluster>${xml({
+        DBClusterIdentifier: id,
+        Status: c.status,
+        DeletionProtection: String(c.deletionProtection ?? false),
+      })}<DBClusterMembers>${members}</DBClusterMembers></DBCluster></DBClusters>`;
+    },
+    DescribeDBInstances: (input) => {
+      const id = str(input, 'DBInstanceIdentifier');
+      readResource('instance', id);
+      const s = state.instances.get(id);
+      if (!s) throw new AwsFault('DBInstanceNotFoundFault', `DBInstance ${id} not found.`);
+      return `<DBInstances><DBInstance>${xml({ DBInstanceIdentifier: id, DBInstanceStatus: s })}</DBInstance></DBInstances>`;
+    },
+    DeleteDBInstance: (input) => {
+      const id = str(input, 'DBInstanceIdentifier');
+      const s = state.instances.get(id);
+      if (!s) throw new AwsFault('DBInstanceNotFoundFault', `DBInstance ${id} not found.`);
+      if (s === 'deleting')
+        throw new AwsFault('InvalidDBInstanceStateFault', `DBInstance ${id} is deleting.`);
+      state.instances.set(id, 'deleting');
+      begin(`instance:${id}`);
+      return `<DBInstance>${xml({ DBInstanceIdentifier: id, DBInstanceStatus: 'deleting' })}</DBInstance>`;
+    },
+    DeleteDBCluster: (input) => {
+      const id = str(input, 'DBClusterIdentifier');
+      const c = state.clusters.get(id);
+      if (!c) throw new AwsFault('DBClusterNotFoundFault', `DBCluster ${id} not found.`);
+      if (c.members.length > 0 || c.status !== 'available')
+        throw new AwsFault(
+          'InvalidDBClusterStateFault',
+          `DBCluster ${id} still has instances or is ${c.status}.`,
+        );
+      if (input.SkipFinalSnapshot !== 'true') {
+        if (!input.FinalDBSnapshotIdentifier)
+          throw new AwsFault(
+            'InvalidParameterCombination',
+            'FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.',
+          );
+        state.snapshots.push(input.FinalDBSnapshotIdentifier);
+      }
+      c.status = 'deleting';
+      begin(`cluster:${id}`);
+      return `<DBCluster>${xml({ DBClusterIdentifier: id, Status: 'deleting' })}</DBCluster>`;
+    },
+  };
+
+  function ruleKey(input: Record<string, unknown>): string {
+    return `${typeof input.EventBusName === 'string' ? input.EventBusName : 'default'}/${str(input, 'Name')}`;
+  }
+
+  function setRule(input: Record<string, unknown>, to: string): unknown {
+    const key = ruleKey(input);
+    if (!state.rules.has(key)) throw new AwsFault('ResourceNotFoundException', `Rule ${key} does not exist.`);
+    state.rules.set(key, to);
+    return {};
+  }
+
+  function table(name: string): AwsStandInState['tables'] extends Map<string, infer T> ? T : never {
+    const t = state.tables.get(name);
+    if (!t)
+      throw new AwsFault(
+        'ResourceNotFoundException',
+        `Requested resource not found: Table: ${name} not found`,
+      );
+    return t;
+  }
+
+  function mapping(uuid: string): string {
+    const m = state.eventSourceMappings.get(uuid);
+    if (!m)
+      throw new AwsFault(
+        'ResourceNotFoundException',
+        `The resource you requested does not exist. (UUID ${uuid})`,
+      );
+    return m;
+  }
+
+  const services: AwsStandInServices = {
+    state,
+    calls,
+    mutations: () => calls.filter((c) => !c.error && MUTATING_OPERATIONS.has(c.operation)),
+    failNext(operation, type = 'ServiceUnavailable', message = `${operation} failed (injected)`) {
+      faults.set(operation, { type, message });
+    },
+    tick() {
+      for (const key of [...pending.keys()]) settleOne(key);
+    },
+    handle({ method, path, target, body, text }) {
+      // Lambda event source mappings (REST-JSON).
+      const esm = /^\/2015-03-31\/event-source-mappings\/([^/?]+)/.exec(path);
+      if (esm?.[1]) {
+        const uuid = decodeURIComponent(esm[1]);
+        const operation = method === 'GET' ? 'GetEventSourceMapping' : 'UpdateEventSourceMapping';
+        return answer('lambda', operation, { UUID: uuid, ...body }, 'rest', () => {
+          if (method === 'GET') {
+            readResource('esm', uuid);
+            return { UUID: uuid, State: mapping(uuid) };
+          }
+          const m = mapping(uuid);
+          if (m !== 'Enabled' && m !== 'Disabled')
+            throw new AwsFault('ResourceInUseException', `The event source mapping ${uuid} is ${m}.`);
+          if (typeof body.Enabled === 'boolean') {
+            state.eventSourceMappings.set(uuid, body.Enabled ? 'Enabling' : 'Disabling');
+            begin(`esm:${uuid}`);
+          }
+          return { UUID: uuid, State: state.eventSourceMappings.get(uuid) };
+        });
+      }
+      // Lambda Invoke of a plain function (REST-JSON; versioned functions are the stand-in's).
+      const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(path);
+      if (invoke?.[1] && method === 'POST') {
+        const name = decodeURIComponent(invoke[1]).replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
+        const fn = state.functions.get(name);
+        if (!fn) return undefined;
+        const reply = answer('lambda', 'Invoke', { FunctionName: name, Payload: text ?? '' }, 'rest', () =>
+          fn.error ? { errorMessage: fn.error } : { ok: true },
+        );
+        // A function error is a 200 with X-Amz-Function-Error, as Lambda answers a synchronous Invoke.
+        return fn.error && reply.status === 200
+          ? { ...reply, headers: { 'x-amz-function-error': 'Unhandled' } }
+          : reply;
+      }
+      // Query protocol (SNS, RDS): a form body naming the Action and the API Version.
+      if (!target && text?.includes('Action=')) {
+        const form = Object.fromEntries(new URLSearchParams(text));
+        const api = QUERY_VERSIONS[form.Version ?? ''];
+        const operation = form.Action ?? '';
+        const fn = query[operation];
+        if (!api || !fn) return undefined;
+        const { Action: _a, Version: _v, ...input } = form;
+        return answer(api.service, operation, input, { xmlns: api.xmlns }, () => fn(input));
+      }
+      const prefix = Object.keys(TARGET_PREFIXES).find((p) => target.startsWith(p));
+      if (!prefix) return undefined;
+      const { service, json: version } = TARGET_PREFIXES[prefix] as { service: string; json: '1.0' | '1.1' };
+      const operation = target.slice(prefix.length);
+      const fn = json[operation];
+      if (!fn) return undefined;
+      return answer(service, operation, body, version, () => fn(body));
+    },
+  };
+
+  function answer(
+    service: string,
+    operation: string,
+    input: Record<string, unknown>,
+    protocol: '1.0' | '1.1' | 'rest' | { xmlns: string },
+    run: () => unknown,
+  ): AwsStandInReply {
+    const call: AwsStandInCall = { service, operation, input };
+    calls.push(call);
+    const rest = protocol === 'rest';
+    const xmlns = typeof protocol === 'object' ? protocol.xmlns : undefined;
+    const contentType = rest ? 'application/json' : xmlns ? 'text/xml' : `application/x-amz-json-${protocol}`;
+    try {
+      const fault = faults.get(operation);
+      if (fault) {
+        faults.delete(operation);
+        throw new AwsFault(fault.type, fault.message);
+      }
+      const result = run();
+      if (xmlns) {
+        const inner = result ? `<${operation}Result>${String(result)}</${operation}Result>` : '';
+        return {
+          status: 200,
+          body: `<${operation}Response xmlns="${xmlns}">${inner}<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`,
+          contentType,
+        };
+      }
+      return { status: 200, body: result, contentType };
+    } catch (error) {
+      if (!(error instanceof AwsFault)) throw error;
+      call.error = error.type;
+      const status = statusOf(error.type, rest || Boolean(xmlns));
+      if (xmlns) {
+        // SNS names its errors without the Exception suffix on the wire (awsQueryError codes).
+        const code = service === 'sns' ? error.type.replace(/Exception$/, '') : error.type;
+        return {
+          status,
+          body: `<ErrorResponse xmlns="${xmlns}"><Error><Type>Sender</Type>${xml({ Code: code, Message: error.message })}</Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+          errorType: code,
+          contentType,
+        };
+      }
+      return {
+        status,
+        body: rest
+          ? { Type: 'User', message: error.message }
+          : { __type: error.type, message: error.message },
+        errorType: error.type,
+        contentType,
+      };
+    }
+  }
+
+  return services;
+}

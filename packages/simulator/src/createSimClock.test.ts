@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createVirtualClock } from './createSimClock.js';
+
+describe('createVirtualClock', () => {
+  it('resolves sleeps in the order they fall due, moving time to each', async () => {
+    const clock = createVirtualClock(1_000);
+    const seen: string[] = [];
+    await Promise.all([
+      clock.sleep(300).then(() => seen.push(`b@${clock.now()}`)),
+      clock.sleep(100).then(() => seen.push(`a@${clock.now()}`)),
+      clock.sleep(3_600_000).then(() => seen.push(`hour@${clock.now()}`)),
+    ]);
+    expect(seen).toEqual(['a@1100', 'b@1300', 'hour@3601000']);
+  });
+
+  it('stands still while tracked work is in flight, however long it takes in real time', async () => {
+    const clock = createVirtualClock(0);
+    let timedOut = false;
+    const deadline = clock.sleep(50).then(() => {
+      timedOut = true;
+    });
+    // Real work of unknown length: a deadline must not pass while it runs.
+    await clock.track(new Promise((resolve) => setTimeout(resolve, 30)));
+    expect(timedOut).toBe(false);
+    expect(clock.now()).toBe(0);
+    await deadline;
+    expect(clock.now()).toBe(50);
+  });
+
+  it('resolves an aborted sleep at once without moving time', async () => {
+    const clock = createVirtualClock(0);
+    const stop = new AbortController();
+    const sleeping = clock.sleep(60_000, stop.signal);
+    stop.abort();
+    await sleeping;
+    expect(clock.now()).toBe(0);
+  });
+
+  it('counts a request of an instrumented client as work in flight', async () => {
+    const clock = createVirtualClock(0);
+    const added: Array<(next: (a: unknown) => Promise<unknown>) => (a: unknown) => Promise<unknown>> = [];
+    const client = { middlewareStack: { add: (m: (typeof added)[number]) => added.push(m) } };
+    clock.instrument(client);
+    clock.instrument(client);
+    expect(added).toHaveLength(1);
+    let fired = false;
+    void clock.sleep(10).then(() => {
+      fired = true;
+    });
+    const send = added[0]?.(() => new Promise((resolve) => setTimeout(() => resolve('ok'), 30)));
+    expect(await send?.({})).toBe('ok');
+    expect(fired).toBe(false);
+  });
+});
