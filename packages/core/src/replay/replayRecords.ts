@@ -38,9 +38,11 @@ export interface ReplayOptions {
   retries?: number;
 }
 
-/** What the replay did: the outcomes, and why it stopped early if it did. */
+/** What the replay did: the outcomes (none kept when `onOutcome` takes them), how many, and why it stopped early. */
 export interface ReplayResult {
   outcomes: RecordOutcome[];
+  /** Records replayed and compared (outcomes produced). */
+  replayed: number;
   stoppedBecause?: string;
 }
 
@@ -52,6 +54,11 @@ export interface ReplayDeps {
   onProgress?: (done: number, total: number) => void;
   /** The run's live rate limiter, shared by every attempt (default: one for this replay, from `rps`). */
   limiter?: RateLimiter;
+  /**
+   * Takes each outcome as it finishes; the replay then keeps none, so memory does not grow with the run
+   * (the caller tallies them as they come).
+   */
+  onOutcome?: (outcome: RecordOutcome) => void;
 }
 
 /** Headers never sent as logged: the client sets them itself or refuses them (see `sanitizeRequest`). */
@@ -125,7 +132,7 @@ function prepareRequest(record: RequestRecord, options: ReplayOptions): Prepared
   return { method: record.method, urls, headers: requestHeaders(record), body };
 }
 
-/** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
+/** Drops the body of an answer once it has been compared: an outcome may be kept until the run ends. */
 const NO_BODY = new Uint8Array(0);
 
 function withoutBody(exchange: Exchange): Exchange {
@@ -246,12 +253,15 @@ export async function replayRecords(
           differences: compared.differences,
         };
         if (liveAgain) outcome.probe = { live: withoutBody(liveAgain), differences: compared.noise ?? [] };
-        outcomes.push(outcome);
+        if (deps.onOutcome) deps.onOutcome(outcome);
+        else outcomes.push(outcome);
         done += 1;
         deps.onProgress?.(done, records.length);
       }),
     ),
   );
   deps.signal?.removeEventListener('abort', forward);
-  return breaker.reason ? { outcomes, stoppedBecause: breaker.reason } : { outcomes };
+  const result: ReplayResult = { outcomes, replayed: done };
+  if (breaker.reason) result.stoppedBecause = breaker.reason;
+  return result;
 }
