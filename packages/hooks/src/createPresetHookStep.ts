@@ -88,8 +88,23 @@ export function createPresetHookStep(
     onActions?.(result.actions);
     const changed = result.actions.filter((a) => a.done).length;
     switch (result.status) {
-      case 'done':
-        return { status: 'Succeeded', message: `${hook}: ${changed} change${changed === 1 ? '' : 's'}` };
+      case 'done': {
+        const message = `${hook}: ${changed} change${changed === 1 ? '' : 's'}`;
+        if (!result.problems?.length) return { status: 'Succeeded', message };
+        // After the flip a Failed would send traffic back to the stack these steps touched: succeed, loudly.
+        log.error(
+          'AfterAllowTraffic: steps after the flip failed; reported Succeeded so traffic stays on the new stack',
+          {
+            problems: result.problems,
+            remedy:
+              'fix the cause, then run bg-replay teardown (it parks the idle stack again, then cleans it)',
+          },
+        );
+        return {
+          status: 'Succeeded',
+          message: `${message}; ${result.problems.length} problem(s) after the flip: ${result.problems.join('; ')}`,
+        };
+      }
       case 'failed':
         return { status: 'Failed', reason: result.reason };
       case 'continue':

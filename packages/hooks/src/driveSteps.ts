@@ -22,6 +22,8 @@ export interface PlannedStep {
   destructive: boolean;
   /** May report `pending` and be checked again later. */
   waits: boolean;
+  /** When the step runs and why then, in words (`bg-replay plan` prints it). */
+  when?: string;
 }
 
 /** A {@link PlannedStep} with its check-then-act function. */
@@ -38,6 +40,8 @@ export interface DriveResult {
   waitStartedAt?: number;
   actions: Action[];
   reason?: string;
+  /** Failures of steps at or after `tolerateFrom`, recorded instead of failing the run. */
+  problems?: string[];
 }
 
 export interface DriveOptions {
@@ -53,6 +57,14 @@ export interface DriveOptions {
   reserveMs?: number;
   /** Attempts of a step while AWS throttles one of its calls (back-off 1 s, 2 s, 4 s...). Default 5. */
   awsAttempts?: number;
+  /**
+   * Steps from this index on cannot fail the run: a failure, a throw or a wait that times out is recorded
+   * (an action with `error`, and in `problems`) and the next step runs. AfterAllowTraffic sets it just after
+   * the pointer flip, so a failed clean-up never turns into a rollback onto the stack it touched.
+   */
+  tolerateFrom?: number;
+  /** Problems recorded by earlier invocations (carried in the continuation state). */
+  problems?: string[];
 }
 
 /**
@@ -100,46 +112,81 @@ export async function driveSteps(
   options: DriveOptions,
 ): Promise<DriveResult> {
   const actions: Action[] = [];
+  const problems = [...(options.problems ?? [])];
   let index = options.from ?? 0;
   let waitStartedAt = options.waitStartedAt;
   const reserve = options.reserveMs ?? 0;
+  const tolerated = (i: number): boolean => options.tolerateFrom !== undefined && i >= options.tolerateFrom;
+  const withProblems = (): { problems?: string[] } => (problems.length > 0 ? { problems } : {});
   while (index < steps.length) {
     const step = steps[index] as HookStep;
     if (options.deadline !== undefined && ctx.now() + reserve >= options.deadline) {
-      return { status: 'continue', index, waitStartedAt, actions, reason: 'deadline reached' };
+      return {
+        status: 'continue',
+        index,
+        waitStartedAt,
+        actions,
+        reason: 'deadline reached',
+        ...withProblems(),
+      };
     }
     let stepActions: Action[] = [];
-    let outcome: StepOutcome;
+    let failure: string | undefined;
     for (;;) {
-      outcome = await runStep(step, ctx, options);
+      let outcome: StepOutcome;
+      try {
+        outcome = await runStep(step, ctx, options);
+      } catch (error) {
+        if (!tolerated(index)) throw error;
+        failure = error instanceof Error ? error.message : String(error);
+        break;
+      }
       // Keep what was done on every pass, but only the latest "nothing to do yet" notes.
       stepActions = [...stepActions.filter((a) => a.done), ...outcome.actions];
       for (const action of outcome.actions)
         ctx.logger.info(`${action.step} ${action.resource}`, { ...action });
+      if (outcome.status === 'failed') {
+        failure = outcome.reason;
+        break;
+      }
       if (outcome.status !== 'pending' || ctx.dryRun) break;
       const now = ctx.now();
       waitStartedAt ??= now;
       if (now - waitStartedAt >= options.timeoutMs) {
-        actions.push(...stepActions);
-        return {
-          status: 'failed',
-          index,
-          waitStartedAt,
-          actions,
-          reason: `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${outcome.reason}`,
-        };
+        failure = `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${outcome.reason}`;
+        break;
       }
       if (options.deadline !== undefined && now + options.pollMs + reserve >= options.deadline) {
         actions.push(...stepActions);
-        return { status: 'continue', index, waitStartedAt, actions, reason: outcome.reason };
+        return {
+          status: 'continue',
+          index,
+          waitStartedAt,
+          actions,
+          reason: outcome.reason,
+          ...withProblems(),
+        };
       }
       await options.sleep(options.pollMs);
     }
     actions.push(...stepActions);
-    if (outcome.status === 'failed')
-      return { status: 'failed', index, waitStartedAt, actions, reason: outcome.reason };
+    if (failure !== undefined) {
+      if (!tolerated(index)) return { status: 'failed', index, waitStartedAt, actions, reason: failure };
+      const problem = failure.startsWith(step.id) ? failure : `${step.id}: ${failure}`;
+      problems.push(problem);
+      actions.push({
+        step: step.kind,
+        stack: step.stack,
+        resource: step.resource,
+        action: 'none',
+        done: false,
+        skipped: 'failed; recorded, not failing the hook',
+        error: problem,
+      });
+      ctx.logger.warn('a step after the flip failed; recorded, the hook goes on', { step: step.id, problem });
+    }
     index += 1;
     waitStartedAt = undefined;
   }
-  return { status: 'done', index, actions };
+  return { status: 'done', index, actions, ...withProblems() };
 }

@@ -77,6 +77,8 @@ export function awsError(name: string, message = name): Error {
 export interface FakeState {
   params: Map<string, string>;
   targets: Map<string, { min: number; max: number }>;
+  /** Capacity in service per scalable target (same key); a registration moves it into range at the next tick. */
+  capacity: Map<string, number>;
   rules: Map<string, string>;
   mappings: Map<string, string>;
   subscriptions: Map<string, string | undefined>;
@@ -123,6 +125,7 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
   const state: FakeState = {
     params: new Map(),
     targets: new Map(),
+    capacity: new Map(),
     rules: new Map(),
     mappings: new Map(),
     subscriptions: new Map(),
@@ -136,6 +139,7 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
     snapshots: [],
   };
   const calls: FakeAws['calls'] = [];
+  const arriving = new Map<string, { min: number; max: number }>();
   const failures = new Map<string, Error>();
   const region = { region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
   const clients = {
@@ -213,6 +217,7 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
     if (!t) throw awsError('ObjectNotFoundException');
     if (input.MinCapacity !== undefined) t.min = input.MinCapacity;
     if (input.MaxCapacity !== undefined) t.max = input.MaxCapacity;
+    arriving.set(key(input), t);
     return {};
   });
 
@@ -302,8 +307,17 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
   on(clients.dynamodb, DescribeTableCommand, 'DescribeTable', ({ TableName }) => {
     const t = state.tables.get(TableName);
     if (!t) throw awsError('ResourceNotFoundException');
+    const units = (dimension: string) => state.capacity.get(`dynamodb|table/${TableName}|${dimension}`);
     return {
-      Table: { TableName, TableStatus: t.status, DeletionProtectionEnabled: t.deletionProtection ?? false },
+      Table: {
+        TableName,
+        TableStatus: t.status,
+        DeletionProtectionEnabled: t.deletionProtection ?? false,
+        ProvisionedThroughput: {
+          ReadCapacityUnits: units('dynamodb:table:ReadCapacityUnits'),
+          WriteCapacityUnits: units('dynamodb:table:WriteCapacityUnits'),
+        },
+      },
     };
   });
   on(clients.dynamodb, DeleteTableCommand, 'DeleteTable', ({ TableName }) => {
@@ -329,7 +343,10 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
           DBClusterIdentifier,
           Status: c.status,
           DeletionProtection: c.deletionProtection ?? false,
-          DBClusterMembers: c.members.map((id) => ({ DBInstanceIdentifier: id })),
+          DBClusterMembers: c.members.map((id) => ({
+            DBInstanceIdentifier: id,
+            IsClusterWriter: id.endsWith('-writer'),
+          })),
         },
       ],
     };
@@ -390,6 +407,23 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
   });
 
   const tick = (): void => {
+    for (const [k, t] of arriving) {
+      const current = state.capacity.get(k) ?? 0;
+      const next = Math.min(t.max, Math.max(t.min, current));
+      state.capacity.set(k, next);
+      const [ns, resourceId] = k.split('|');
+      const cluster =
+        ns === 'rds' ? state.clusters.get(String(resourceId).replace(/^cluster:/, '')) : undefined;
+      if (cluster) {
+        const id = String(resourceId).replace(/^cluster:/, '');
+        for (let n = 1; n <= next; n++) {
+          const reader = `${id}-reader-${n}`;
+          if (!cluster.members.includes(reader)) cluster.members.push(reader);
+          state.instances.set(reader, 'available');
+        }
+      }
+    }
+    arriving.clear();
     for (const [name, t] of state.tables) if (t.status === 'DELETING') state.tables.delete(name);
     for (const [id, s] of state.instances) {
       if (s === 'deleting') {

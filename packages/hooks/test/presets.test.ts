@@ -1,8 +1,18 @@
+import { silentLogger } from '@bg-replay/core';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DISABLED_FILTER_POLICY } from '../src/eventSources.js';
-import { createPresetStep, type HookName, planHook, runHook, type StacksConfig } from '../src/index.js';
-import { type FakeAws, targetKey } from './fakeAws.js';
+import {
+  buildTeardownSteps,
+  createPresetHookStep,
+  createPresetStep,
+  type HookName,
+  planHook,
+  runHook,
+  runTeardown,
+  type StacksConfig,
+} from '../src/index.js';
+import { awsError, type FakeAws, targetKey } from './fakeAws.js';
 import { createWorld, loadCatalog, loadOrders } from './world.js';
 
 const RUN = 'd-ABC123';
@@ -37,24 +47,41 @@ function readyAgent(url: string, statuses: number[]): MockAgent {
 }
 
 describe('planHook', () => {
-  it('orders AfterAllowTraffic as flip, disable old sources, restore capacity, purge, delete', async () => {
+  it('orders AfterAllowTraffic as flip, then park the old stack (sources off, capacity to idle), nothing irreversible', async () => {
     const config = await loadOrders();
     const plan = planHook(config, 'AfterAllowTraffic', 'a');
     expect(plan.map((s) => `${s.kind} ${s.stack}`)).toEqual([
       'flip-active-stack b',
       'disable-event-source a',
       'disable-event-source a',
-      'restore-capacity b',
+      'park-capacity a',
+    ]);
+    expect(plan[0]?.resource).toBe('ssm:/shop/orders/active-stack');
+    expect(plan.some((s) => s.kind === 'purge-queue' || s.kind === 'delete-database')).toBe(false);
+    expect(plan[3]?.when).toMatch(/^after the flip; reversible/);
+  });
+
+  it('leaves purge and delete to the teardown of the idle stack, and purges before reuse in BeforeInstall', async () => {
+    const config = await loadOrders();
+    expect(buildTeardownSteps(config, 'a').map((s) => `${s.kind} ${s.stack}`)).toEqual([
+      'disable-event-source a',
+      'disable-event-source a',
+      'park-capacity a',
       'purge-queue a',
       'delete-database a',
     ]);
-    expect(plan[0]?.resource).toBe('ssm:/shop/orders/active-stack');
-    expect(plan.at(-1)?.resource).toBe('rds:orders-a');
+    expect(buildTeardownSteps(config, 'a').at(-1)?.when).toMatch(
+      /^only by bg-replay teardown, after the termination wait/,
+    );
+    const before = planHook(config, 'BeforeInstall', 'a');
+    expect(before[0]).toMatchObject({ kind: 'purge-queue', stack: 'b' });
+    expect(before[0]?.when).toMatch(/^before the stack is reused/);
   });
 
   it('prepares the idle stack across BeforeInstall and AfterInstall for ECS', async () => {
     const config = await loadOrders();
     expect(planHook(config, 'BeforeInstall', 'b').map((s) => `${s.kind} ${s.stack}`)).toEqual([
+      'purge-queue a',
       'raise-capacity a',
       'run-migration a',
     ]);
@@ -73,7 +100,7 @@ describe('planHook', () => {
 });
 
 describe('a whole Lambda deployment from a to b', () => {
-  it('prepares b, then flips, disconnects, restores, purges and deletes a', async () => {
+  it('prepares b, then flips and parks a; only the teardown purges and deletes a', async () => {
     const config = await loadCatalog();
     const fake = catalogWorld(config);
 
@@ -104,21 +131,32 @@ describe('a whole Lambda deployment from a to b', () => {
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-a001')).toBe(
       JSON.stringify(DISABLED_FILTER_POLICY),
     );
+    // The new live stack keeps its production floor; the old one goes to b's saved idle capacity.
     expect(
       state.targets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
-    ).toEqual({ min: 1, max: 3 });
-    expect(state.params.has('/bg-replay/catalog/capacity/b/0')).toBe(false);
+    ).toEqual({ min: 4, max: 4 });
     expect(
-      state.queues.get('https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a')?.messages,
-    ).toBe(0);
+      state.targets.get(
+        targetKey('dynamodb', 'table/catalog-products-a', 'dynamodb:table:ReadCapacityUnits'),
+      ),
+    ).toEqual({ min: 1, max: 3 });
+    // Nothing irreversible while a rollback could still need a.
+    const queueA = 'https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a';
+    expect(state.queues.get(queueA)?.messages).toBe(12);
+    expect(state.tables.get('catalog-products-a')?.status).toBe('ACTIVE');
+
+    const teardown = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
+    expect(teardown).toMatchObject({ status: 'done', idle: 'a' });
+    expect(state.queues.get(queueA)?.messages).toBe(0);
     expect(state.tables.has('catalog-products-a')).toBe(false);
     expect(state.tables.has('catalog-products-b')).toBe(true);
     // The live side was never touched by a destructive call.
     const touchedB = fake
       .mutating()
-      .filter((c) => ['PurgeQueue', 'DeleteTable', 'DisableRule'].includes(c.command))
+      // b's queue was purged by BeforeAllowTraffic, before b was reused: that is the point of the purge.
+      .filter((c) => ['DeleteTable', 'DisableRule'].includes(c.command))
       .filter((c) => JSON.stringify(c.input).includes('-b'));
     expect(touchedB).toEqual([]);
   });
@@ -164,25 +202,53 @@ describe('a whole Lambda deployment from a to b', () => {
     ).toHaveLength(1);
   });
 
-  it('finishes the job on a re-run after a failure half-way, without repeating what was done', async () => {
+  it('records a failure after the flip instead of failing, and a re-run finishes the parking', async () => {
     const config = await loadCatalog();
     const fake = catalogWorld(config);
     await runHook(config, 'BeforeAllowTraffic', deps(fake));
     fake.reset();
-    fake.failNext('PurgeQueue');
-    await expect(runHook(config, 'AfterAllowTraffic', deps(fake))).rejects.toThrow(/PurgeQueue failed/);
+    fake.failNext('UpdateEventSourceMapping');
+    const first = await runHook(config, 'AfterAllowTraffic', deps(fake));
+    expect(first.status).toBe('done');
+    expect(first.problems).toHaveLength(1);
+    expect(first.problems?.[0]).toMatch(
+      /^disable-event-source:a:lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01: ServiceUnavailable on lambda:UpdateEventSourceMapping/,
+    );
+    expect(first.actions.find((a) => a.error)).toMatchObject({ step: 'disable-event-source', done: false });
     expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
-    expect(fake.state.tables.has('catalog-products-a')).toBe(true);
+    // The steps after the failed one still ran.
+    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
 
     const rerun = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(rerun.status).toBe('done');
-    const count = (name: string) => fake.calls.filter((c) => c.command === name).length;
-    expect(count('UpdateEventSourceMapping')).toBe(2);
-    expect(count('SetSubscriptionAttributes')).toBe(1);
-    expect(count('RegisterScalableTarget')).toBe(2);
-    expect(count('PurgeQueue')).toBe(2); // the injected failure, then the purge
-    expect(count('DeleteTable')).toBe(1);
-    expect(fake.state.tables.has('catalog-products-a')).toBe(false);
+    expect(rerun).toMatchObject({ status: 'done' });
+    expect(rerun.problems).toBeUndefined();
+    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
+  });
+
+  it('reports Succeeded through the hook runtime when a step after the flip fails, naming the problem', async () => {
+    const config = await loadCatalog();
+    const fake = catalogWorld(config);
+    fake.failNext(
+      'RegisterScalableTarget',
+      awsError('ValidationException', 'Maximum capacity below minimum'),
+    );
+    const step = createPresetHookStep(config, 'AfterAllowTraffic', {
+      clients: fake.clients,
+      now: fake.now,
+      sleep: fake.sleep,
+    });
+    fake.state.params.set('/bg-replay/catalog/capacity/b/0', '{"min":1,"max":3}');
+    const result = await step({
+      deployment: { deploymentId: RUN, computePlatform: 'Lambda', lifecycleEvents: ['AfterAllowTraffic'] },
+      continuation: undefined,
+      deadline: fake.now() + 600_000,
+      logger: silentLogger,
+    });
+    expect(result.status).toBe('Succeeded');
+    expect(result.status === 'Succeeded' && result.message).toMatch(
+      /problem\(s\) after the flip: park-capacity:a:autoscaling:dynamodb\/table\/catalog-products-a\/dynamodb:table:ReadCapacityUnits: ValidationException on application-autoscaling:RegisterScalableTarget/,
+    );
+    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
   });
 
   it('sends nothing destructive when the flip itself fails', async () => {
@@ -211,10 +277,11 @@ describe('dry run', () => {
     expect(result.actions.some((a) => a.dryRun)).toBe(true);
     expect(result.actions.every((a) => !a.done && !a.refused)).toBe(true);
     if (hook === 'AfterAllowTraffic') {
-      // Judged against the stack the flip would make live, so teardown of `a` is not refused.
-      expect(result.actions.map((a) => `${a.step}:${a.action}`)).toContain(
-        service === 'catalog' ? 'delete-database:DeleteTable' : 'delete-database:DeleteDBInstance',
-      );
+      // Judged against the stack the flip would make live, so parking `a` is not refused.
+      expect(result.actions.map((a) => `${a.step}:${a.action}`)).toContain('flip-active-stack:PutParameter');
+      expect(
+        result.actions.filter((a) => a.step === 'disable-event-source' && a.stack === 'a').length,
+      ).toBeGreaterThan(0);
     }
   });
 });
@@ -232,9 +299,11 @@ describe('the live-stack guard', () => {
     const fake = catalogWorld(config);
     fake.state.mappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
 
-    const result = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(result.status).toBe('done');
+    const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
+    expect(after.status).toBe('done');
     expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
+    expect(result.status).toBe('done');
     const refused = result.actions.filter((a) => a.refused).map((a) => `${a.step} ${a.resource}`);
     expect(refused).toEqual([
       'disable-event-source lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11',
@@ -283,30 +352,39 @@ describe('an ECS deployment on the hook runtime', () => {
     expect(after.actions.at(-1)).toMatchObject({ step: 'wait-ready', skipped: 'ready (200)' });
   });
 
-  it('continues a long teardown across invocations and finishes with the cluster deleted', async () => {
+  it('continues a raise across invocations until the readers are in service', async () => {
     const config = await loadOrders();
     const fake = createWorld(config, 'a');
-    const step = createPresetStep(config, 'AfterAllowTraffic', {
+    const step = createPresetStep(config, 'BeforeInstall', {
       clients: fake.clients,
       now: fake.now,
       sleep: fake.sleep,
       reserveMs: 0,
     });
-    const first = await step({ deploymentId: RUN, deadline: fake.now() + 35_000 });
-    expect(first.status).toBe('continue');
+    const first = await step({ deploymentId: RUN, deadline: fake.now() + 10_000 });
+    expect(first).toMatchObject({
+      status: 'continue',
+      reason: 'cluster:orders-b has 1 of 4 available readers in service; waiting for the rest',
+    });
     if (first.status !== 'continue') return;
-    expect(first.state).toMatchObject({ v: 1, runId: RUN, target: 'b', index: 5 });
-    expect(fake.state.params.get('/shop/orders/active-stack')).toBe('b');
-    expect(fake.state.clusters.get('orders-a')?.status).toBe('deleting');
-
-    const resumed = JSON.parse(JSON.stringify(first.state)) as unknown;
-    fake.reset();
-    const second = await step({ state: resumed, deadline: fake.now() + 60_000 });
+    expect(first.state).toMatchObject({ v: 1, runId: RUN, target: 'b', index: 1 });
+    await fake.sleep(15_000);
+    const second = await step({
+      state: JSON.parse(JSON.stringify(first.state)),
+      deadline: fake.now() + 600_000,
+    });
     expect(second.status).toBe('done');
+    expect(fake.calls.filter((c) => c.command === 'RegisterScalableTarget')).toHaveLength(1);
+  });
+
+  it('tears down the idle Aurora cluster with a final snapshot, waiting until it is gone', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'b');
+    const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
+    expect(result).toMatchObject({ status: 'done', idle: 'a' });
     expect(fake.state.clusters.has('orders-a')).toBe(false);
     expect(fake.state.clusters.has('orders-b')).toBe(true);
-    expect(fake.mutating()).toEqual([]); // the second invocation only waited
-    expect(fake.state.snapshots).toEqual(['orders-a-final-20261126100030']);
+    expect(fake.state.snapshots).toEqual(['orders-a-final-20261126100015']);
   });
 
   it('fails a migration task that exits non-zero, and a re-run starts a fresh one', async () => {

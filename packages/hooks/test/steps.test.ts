@@ -6,6 +6,7 @@ import {
   createSsmStateStore,
   deleteDatabase,
   flipActiveStack,
+  parkCapacity,
   publishSeed,
   purgeQueue,
   raiseCapacity,
@@ -67,11 +68,15 @@ describe('flipActiveStack', () => {
 });
 
 describe('capacity', () => {
-  it('saves the idle minimum, then raises it to live with RegisterScalableTarget, once', async () => {
+  it('saves the idle minimum, raises it to live with RegisterScalableTarget once, and waits until the readers are available', async () => {
     const config = await loadOrders();
     const fake = createWorld(config, 'a');
-    await raiseCapacity(makeCtx(config, fake), 'b', 0);
-    expect(sent(fake)).toEqual([
+    const first = await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(first).toMatchObject({
+      status: 'pending',
+      reason: 'cluster:orders-b has 1 of 4 available readers in service; waiting for the rest',
+    });
+    expect(sent(fake).slice(0, 4)).toEqual([
       {
         command: 'DescribeScalableTargets',
         input: {
@@ -108,10 +113,65 @@ describe('capacity', () => {
         },
       },
     ]);
+    expect(
+      sent(fake)
+        .slice(4)
+        .map((c) => c.command),
+    ).toEqual(['DescribeDBClusters', 'DescribeDBInstances']);
     fake.reset();
-    await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    await fake.sleep(15_000); // Aurora adds the readers
+    const second = await raiseCapacity(makeCtx(config, fake), 'b', 0);
     expect(fake.mutating()).toEqual([]);
+    expect(second).toMatchObject({ status: 'done' });
+    expect(second.actions[0]?.skipped).toBe("minimum 4 already ≥ live's 4; 4 in service (≥ 4)");
     expect(fake.state.params.get('/bg-replay/orders/capacity/b/0')).toBe('{"min":1,"max":3}');
+  });
+
+  it('waits for DynamoDB to apply the raised throughput before saying the capacity is there', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    const first = await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(first).toMatchObject({
+      status: 'pending',
+      reason: 'table/catalog-products-b has 1 of 4 capacity units in service; waiting for the rest',
+    });
+    await fake.sleep(15_000);
+    const second = await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(second.status).toBe('done');
+  });
+
+  it('parks the old stack at its saved idle capacity and leaves the new live stack at its production floor', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'b');
+    const aKey = targetKey('rds', 'cluster:orders-a', 'rds:cluster:ReadReplicaCount');
+    const bKey = targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount');
+    fake.state.targets.set(aKey, { min: 4, max: 10 }); // a was live until the flip
+    fake.state.params.set('/bg-replay/orders/capacity/a/0', '{"min":1,"max":3}');
+    const parked = await parkCapacity(makeCtx(config, fake), 'a', 0);
+    expect(parked.actions[0]).toMatchObject({
+      step: 'park-capacity',
+      action: 'RegisterScalableTarget',
+      done: true,
+    });
+    expect(fake.state.targets.get(aKey)).toEqual({ min: 1, max: 3 });
+    expect(fake.state.targets.get(bKey)).toEqual({ min: 4, max: 10 });
+  });
+
+  it('parks a stack never raised by the hooks at the idle capacity saved for the other stack', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'b');
+    fake.state.targets.set(targetKey('rds', 'cluster:orders-a', 'rds:cluster:ReadReplicaCount'), {
+      min: 4,
+      max: 10,
+    });
+    fake.state.params.set('/bg-replay/orders/capacity/b/0', '{"min":2,"max":5}');
+    await parkCapacity(makeCtx(config, fake), 'a', 0);
+    expect(
+      fake.state.targets.get(targetKey('rds', 'cluster:orders-a', 'rds:cluster:ReadReplicaCount')),
+    ).toEqual({ min: 2, max: 5 });
+    fake.reset();
+    const none = await parkCapacity(makeCtx(config, createWorld(config, 'b')), 'a', 0);
+    expect(none.actions[0]?.skipped).toBe('no idle capacity saved for either stack');
   });
 
   it('restores the saved minimum and maximum, forgets them, and does nothing the second time', async () => {

@@ -21,6 +21,7 @@ export function createWorld(config: StacksConfig, active: StackId = 'a'): FakeAw
     const live = stack === active;
     const s = config.stacks[stack];
     for (const t of s.scalableTargets) {
+      state.capacity.set(targetKey(t.serviceNamespace, t.resourceId, t.scalableDimension), live ? 4 : 1);
       state.targets.set(
         targetKey(t.serviceNamespace, t.resourceId, t.scalableDimension),
         live ? { min: 4, max: 10 } : { min: 1, max: 3 },
