@@ -87,8 +87,11 @@ export {
 } from './validationHookConfig.js';
 export {
   type DeploymentOutcome,
+  describeDeploymentStatus,
+  readDeploymentStatus,
   type WaitEvent,
   type WaitForDeploymentOptions,
   type WaitResult,
+  type WaitStage,
   waitForDeployment,
 } from './waitForDeployment.js';
