@@ -143,7 +143,10 @@ describe('waitForDeployment', () => {
     h.mock.on(GetDeploymentCommand).resolves(info('InProgress'));
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', timeoutMs: 20_000 });
     expect(result).toMatchObject({ ok: false, status: 'InProgress', timedOut: true });
-    expect(result.reason).toBe('deployment d-1 did not finish within 20 s (last status InProgress)');
+    expect(result.reason).toBe(
+      'deployment d-1 did not finish within 20 s (last status InProgress: in progress: installing, testing and shifting traffic)',
+    );
+    expect(result.stage).toBe('timeout');
     expect(h.sleeps.reduce((a, b) => a + b, 0)).toBe(20_000);
   });
 
