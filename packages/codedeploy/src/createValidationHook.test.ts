@@ -42,6 +42,11 @@ function run(
   config: Parameters<typeof createValidationHook>[0],
   verdict: ValidationReportLike['verdict'],
   s3?: S3Client,
+  event:
+    | 'AfterAllowTestTraffic'
+    | 'BeforeInstall'
+    | 'AfterInstall'
+    | 'AfterAllowTraffic' = 'AfterAllowTestTraffic',
 ) {
   const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
   const cd = mockClient(codedeploy);
@@ -57,7 +62,7 @@ function run(
             taskDefinition: 't',
             containerName: 'c',
             containerPort: 80,
-            hooks: { AfterAllowTestTraffic: 'CodeDeployHook_validate' },
+            hooks: { [event]: 'CodeDeployHook_validate' },
           }).content,
         },
       },
@@ -149,4 +154,19 @@ describe('createValidationHook', () => {
     expect(outcome.reason).toMatch(/bg-replay hook configuration is invalid .*candidate/);
     expect(h.calls).toHaveLength(0);
   });
+
+  it.each(['BeforeInstall', 'AfterInstall', 'AfterAllowTraffic'] as const)(
+    'reports Failed before any request when wired to %s, naming the event and the right one',
+    async (event) => {
+      const h = run(CONFIG, 'pass', undefined, event);
+      const { outcome, reported } = await h.status();
+      expect(reported).toEqual(['Failed']);
+      expect(outcome.reason).toMatch(
+        new RegExp(
+          `^the validation hook runs in ${event}, where .* same version and a replay would pass blindly: wire it to AfterAllowTestTraffic in the AppSpec$`,
+        ),
+      );
+      expect(h.calls).toHaveLength(0);
+    },
+  );
 });

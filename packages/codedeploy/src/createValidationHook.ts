@@ -75,6 +75,37 @@ export interface ValidationHookDeps {
 }
 
 /**
+ * Why the validation hook must not run in `event`, or undefined when it may. Before the test listener
+ * routes to the replacement (BeforeInstall, AfterInstall) both endpoints reach the original; after the
+ * shift (AfterAllowTraffic) both reach the replacement. ECS validates in AfterAllowTestTraffic, Lambda in
+ * BeforeAllowTraffic.
+ *
+ * @example
+ * checkValidationEvent('AfterInstall', 'ECS');
+ * // 'the validation hook runs in AfterInstall, where ... wire it to AfterAllowTestTraffic'
+ */
+export function checkValidationEvent(
+  event: string | undefined,
+  computePlatform: string | undefined,
+): string | undefined {
+  if (!event) return undefined;
+  const right =
+    computePlatform === 'Lambda'
+      ? ['BeforeAllowTraffic']
+      : computePlatform === 'ECS'
+        ? ['AfterAllowTestTraffic']
+        : ['AfterAllowTestTraffic', 'BeforeAllowTraffic'];
+  if (right.includes(event)) return undefined;
+  const why =
+    event === 'AfterAllowTraffic'
+      ? 'production traffic has already shifted, so live and candidate are the same version'
+      : event === 'BeforeInstall' || event === 'AfterInstall'
+        ? 'the test listener still routes to the original task set, so live and candidate are the same version'
+        : 'live and candidate are not yet two versions there';
+  return `the validation hook runs in ${event}, where ${why} and a replay would pass blindly: wire it to ${right.join(' (ECS) or ')}${right.length > 1 ? ' (Lambda)' : ''} in the AppSpec`;
+}
+
+/**
  * The ready-made validation step for `AfterAllowTestTraffic` (ECS, against the test listener) or
  * `BeforeAllowTraffic` (Lambda, against the next stage): replays logged traffic against live and candidate
  * with core's `validate()`, writes the report to the log and/or S3, and reports the verdict.
@@ -103,14 +134,10 @@ export function createValidationHook(
     }
     const cfg = checked.data;
     const event = deployment.lifecycleEvent;
-    if (event && event !== 'AfterAllowTestTraffic' && event !== 'BeforeAllowTraffic') {
-      logger.warn(
-        'the validation hook usually runs in AfterAllowTestTraffic (ECS) or BeforeAllowTraffic (Lambda)',
-        {
-          lifecycleEvent: event,
-        },
-      );
-    }
+    const wrongEvent = checkValidationEvent(event, deployment.computePlatform);
+    // Before any request: in the wrong event both endpoints answer with the same version, so a replay
+    // would compare a version with itself and pass.
+    if (wrongEvent) return { status: 'Failed', reason: wrongEvent };
     const rules =
       cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
     const options: ValidationRunOptions = {

@@ -416,6 +416,7 @@ const RESOURCE_KEYS = [
   'EventBusName',
   'Bucket',
   'applicationName',
+  'cluster',
 ] as const;
 
 /** The resource a command's input names, for messages (`/shop/active-stack`, `orders-b`...). */

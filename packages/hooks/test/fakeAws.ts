@@ -13,7 +13,7 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DescribeTasksCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import {
   DescribeRuleCommand,
   DisableRuleCommand,
@@ -86,7 +86,7 @@ export interface FakeState {
   tables: Map<string, { status: string; items: number; deletionProtection?: boolean }>;
   clusters: Map<string, { status: string; members: string[]; deletionProtection?: boolean }>;
   instances: Map<string, string>;
-  tasks: Map<string, { status: string; exitCode: number; ticksLeft: number }>;
+  tasks: Map<string, { status: string; exitCode: number; ticksLeft: number; startedBy?: string }>;
   functions: Map<string, { error?: string }>;
   published: Array<{ command: string; input: unknown }>;
   snapshots: string[];
@@ -376,13 +376,25 @@ export function createFakeAws(start = Date.parse('2026-11-26T10:00:00Z')): FakeA
   });
 
   // ECS
+  const byToken = new Map<string, string>();
   on(clients.ecs, RunTaskCommand, 'RunTask', (input) => {
+    // ECS: the same client token within 24 h returns the task it started, without starting another.
+    const known = input.clientToken ? byToken.get(`${input.cluster}|${input.clientToken}`) : undefined;
+    if (known)
+      return { tasks: [{ taskArn: known, lastStatus: state.tasks.get(known)?.status }], failures: [] };
     taskSeq += 1;
     const arn = `arn:aws:ecs:eu-west-1:123456789012:task/${input.cluster}/task-${taskSeq}`;
     const exitCode = (state.functions.get(`ecs:${input.taskDefinition}`)?.error ? 1 : 0) as number;
-    state.tasks.set(arn, { status: 'PROVISIONING', exitCode, ticksLeft: 2 });
+    state.tasks.set(arn, { status: 'PROVISIONING', exitCode, ticksLeft: 2, startedBy: input.startedBy });
+    if (input.clientToken) byToken.set(`${input.cluster}|${input.clientToken}`, arn);
     return { tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING' }], failures: [] };
   });
+  on(clients.ecs, ListTasksCommand, 'ListTasks', ({ startedBy }) => ({
+    // desiredStatus defaults to RUNNING: stopped tasks are not listed.
+    taskArns: [...state.tasks]
+      .filter(([, t]) => t.startedBy === startedBy && t.status !== 'STOPPED')
+      .map(([arn]) => arn),
+  }));
   on(clients.ecs, DescribeTasksCommand, 'DescribeTasks', ({ tasks }) => {
     const found = (tasks as string[]).flatMap((arn) => {
       const t = state.tasks.get(arn);

@@ -331,7 +331,8 @@ describe('an ECS deployment on the hook runtime', () => {
       taskDefinition: 'orders-migrate-b',
       count: 1,
       launchType: 'FARGATE',
-      startedBy: `bg-replay-${RUN}`,
+      startedBy: `bg-replay-${RUN}-b`,
+      clientToken: `bg-replay-${RUN}-b-1`,
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],

@@ -396,6 +396,45 @@ describe('migrations', () => {
     expect(fake.mutating()).toEqual([]);
   });
 
+  it('re-sends RunTask with the same client token after a crash between the start and its record', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const first = await runMigration(makeCtx(config, fake), 'b');
+    expect(first.status).toBe('pending');
+    const key = '/bg-replay/orders/runs/d-STEP1/migration-b';
+    const record = JSON.parse(fake.state.params.get(key) ?? '{}');
+    expect(record).toMatchObject({ status: 'running', clientToken: 'bg-replay-d-STEP1-b-1', attempt: 1 });
+    // As if the invocation died after RunTask, before it wrote "running".
+    fake.state.params.set(
+      key,
+      JSON.stringify({ status: 'starting', clientToken: record.clientToken, attempt: 1 }),
+    );
+    await runMigration(makeCtx(config, fake), 'b');
+    const runs = fake.calls.filter((c) => c.command === 'RunTask');
+    expect(runs.map((c) => c.input.clientToken)).toEqual(['bg-replay-d-STEP1-b-1', 'bg-replay-d-STEP1-b-1']);
+    expect(fake.state.tasks.size).toBe(1);
+  });
+
+  it('adopts a running task this run started (ListTasks by startedBy) when its record is lost', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    await runMigration(makeCtx(config, fake), 'b');
+    fake.state.params.delete('/bg-replay/orders/runs/d-STEP1/migration-b');
+    const again = await runMigration(makeCtx(config, fake), 'b');
+    expect(again).toMatchObject({
+      status: 'pending',
+      reason: expect.stringContaining('started by this run'),
+    });
+    expect(fake.calls.filter((c) => c.command === 'ListTasks').at(-1)?.input).toEqual({
+      cluster: 'shop',
+      startedBy: 'bg-replay-d-STEP1-b',
+    });
+    expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(1);
+    await fake.sleep(15_000);
+    await fake.sleep(15_000);
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+  });
+
   it('polls DescribeTasks for the task it started and never starts a second one while it runs', async () => {
     const config = await loadOrders();
     const fake = createWorld(config, 'a');
