@@ -75,6 +75,15 @@ export {
 export { learnNoiseRules } from './noise/learnNoiseRules.js';
 export { parseDuration } from './parseDuration.js';
 export { createRateLimiter } from './replay/createRateLimiter.js';
+export {
+  buildApiGatewayEvent,
+  isLambdaTarget,
+  type LambdaInvoker,
+  type LambdaTarget,
+  mapLambdaResult,
+  parseLambdaTarget,
+  sendLambdaRequest,
+} from './replay/lambdaTarget.js';
 export { type ReplayOptions, replayRecords, targetUrl } from './replay/replayRecords.js';
 export { sendRequest } from './replay/sendRequest.js';
 export { buildReport, type ReportInput, redactReport, safeUrl } from './report/buildReport.js';

@@ -2,6 +2,7 @@ import { createComparer, type DiffStageOptions } from './diff/createComparer.js'
 import { BgReplayError, checkRange } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { isLambdaTarget, parseLambdaTarget } from './replay/lambdaTarget.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { Attempt, Report } from './report/reportTypes.js';
@@ -21,6 +22,8 @@ export interface ValidateOptions
     Partial<VerdictOptions> {
   /** Undici dispatcher for both targets (tests inject a MockAgent). */
   dispatcher?: ReplayDeps['dispatcher'];
+  /** Invokes `lambda://function[:qualifier]` targets (required when one is given). */
+  lambdaInvoker?: ReplayDeps['lambdaInvoker'];
   logger?: Logger;
   /** Called after each replayed record. */
   onProgress?: ReplayDeps['onProgress'];
@@ -42,6 +45,14 @@ export interface ValidateOptions
 function checkOptions(options: ValidateOptions): void {
   for (const side of ['live', 'candidate'] as const) {
     const value = options[side];
+    if (isLambdaTarget(value)) {
+      if (!parseLambdaTarget(value) || !options.lambdaInvoker)
+        throw new BgReplayError(
+          'E_USAGE',
+          `--${side} ${value}: ${options.lambdaInvoker ? 'give lambda://function[:qualifier][?payload=1.0|2.0]' : 'a lambda:// target needs a Lambda invoker (lambdaInvoker)'}`,
+        );
+      continue;
+    }
     let url: URL;
     try {
       url = new URL(value);
@@ -118,6 +129,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       collected.privacy,
       {
         dispatcher: options.dispatcher,
+        ...(options.lambdaInvoker ? { lambdaInvoker: options.lambdaInvoker } : {}),
         signal: options.signal,
         onProgress: options.onProgress,
       },

@@ -10,6 +10,7 @@ import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
 import { createRateLimiter } from './createRateLimiter.js';
 import { interleaveByRoute } from './interleaveByRoute.js';
+import { isLambdaTarget, type LambdaInvoker, sendLambdaRequest } from './lambdaTarget.js';
 import { sendRequest } from './sendRequest.js';
 
 /** Options of the replay stage. */
@@ -43,6 +44,8 @@ export interface ReplayResult {
 
 export interface ReplayDeps {
   dispatcher?: Dispatcher;
+  /** Invokes `lambda://` targets (see `lambdaTarget.ts`); core has no Lambda SDK of its own. */
+  lambdaInvoker?: LambdaInvoker;
   /** Waits between retries (tests inject an instant one). */
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
@@ -136,19 +139,25 @@ export async function replayRecords(
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
   const send = async (side: 'live' | 'candidate', request: PreparedRequest): Promise<Exchange> => {
-    const url = targetUrl(side === 'live' ? options.live : options.candidate, request.path);
+    const base = side === 'live' ? options.live : options.candidate;
+    const url = isLambdaTarget(base) ? base : targetUrl(base, request.path);
     const attempt = async () => {
       const { method, headers, body } = request;
-      const answer = await sendRequest({
-        method,
-        url,
-        headers,
-        body,
-        timeoutMs,
-        maxBodyBytes,
-        dispatcher: deps.dispatcher,
-        signal,
-      });
+      const answer = isLambdaTarget(base)
+        ? await sendLambdaRequest({
+            ...{ method, headers, body, timeoutMs, maxBodyBytes, signal },
+            ...{ target: base, path: request.path, invoker: deps.lambdaInvoker },
+          })
+        : await sendRequest({
+            method,
+            url,
+            headers,
+            body,
+            timeoutMs,
+            maxBodyBytes,
+            dispatcher: deps.dispatcher,
+            signal,
+          });
       if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
       return answer;
     };
