@@ -4,12 +4,20 @@ import {
   BgReplayError,
   validate as coreValidate,
   describeAwsError,
+  type LambdaInvoker,
   type Logger,
   safeUrl,
 } from '@bg-replay/core';
+import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
 import type { HookStep } from './createHookHandler.js';
-import { type ValidationHookConfig, validationHookConfigSchema } from './validationHookConfig.js';
+import { createLambdaInvoker } from './createLambdaInvoker.js';
+import type { DeploymentContext } from './resolveDeploymentContext.js';
+import {
+  type ValidationHookConfig,
+  type ValidationHookConfigInput,
+  validationHookConfigSchema,
+} from './validationHookConfig.js';
 
 /** The subset of core's `ValidateOptions` the hook passes. */
 export interface ValidationRunOptions {
@@ -20,10 +28,15 @@ export interface ValidationRunOptions {
     filterPattern?: string;
     streamPrefix?: string;
     sleep?: (ms: number) => Promise<void>;
+    /** Time the read may take before the sample is drawn from what was read. */
+    budgetMs?: number;
+    onBudgetReached?: (info: { message: string }) => void;
   };
   format?: string;
   live: string;
   candidate: string;
+  /** Invokes `lambda://` targets (Lambda deployments compare CurrentVersion with TargetVersion). */
+  lambdaInvoker?: LambdaInvoker;
   rules?: string;
   threshold?: number;
   minSamples?: number;
@@ -47,6 +60,8 @@ export interface ValidationReportLike {
   reasons: Array<{ code: string; message: string; route?: string }>;
   matchRate: number | null;
   counts?: unknown;
+  /** Versions each side reported (core's `versions` section), when a version header or pointer is set. */
+  versions?: { live: { version: string | null }; candidate: { version: string | null } };
   routes?: Array<{
     route: string;
     total: number;
@@ -72,6 +87,10 @@ export interface ValidationHookDeps {
   baseDir?: string;
   /** Pause used for CloudWatch pacing and throttling back-off (tests pass one that returns at once). */
   sleep?: (ms: number) => Promise<void>;
+  /** Waits until the replay must stop (tests pass a virtual one); resolves early when `signal` aborts. */
+  timer?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Invokes Lambda versions; default: one on the runtime's Lambda client. */
+  lambdaInvoker?: LambdaInvoker;
 }
 
 /**
@@ -118,12 +137,15 @@ export function checkValidationEvent(
  * export const handler = createHookHandler(createValidationHook(config), { name: 'validate' });
  */
 export function createValidationHook(
-  config: ValidationHookConfig | Promise<ValidationHookConfig> | (() => Promise<ValidationHookConfig>),
+  config:
+    | ValidationHookConfigInput
+    | Promise<ValidationHookConfigInput>
+    | (() => Promise<ValidationHookConfigInput>),
   deps: ValidationHookDeps = {},
 ): HookStep {
   const validate: ValidateFn = deps.validate ?? coreValidate;
   let s3 = deps.s3;
-  return async ({ deployment, logger, signal }) => {
+  return async ({ deployment, logger, signal, remainingMs, clients }) => {
     const raw = typeof config === 'function' ? await config() : await config;
     const checked = validationHookConfigSchema.safeParse(raw);
     if (!checked.success) {
@@ -138,6 +160,19 @@ export function createValidationHook(
     // Before any request: in the wrong event both endpoints answer with the same version, so a replay
     // would compare a version with itself and pass.
     if (wrongEvent) return { status: 'Failed', reason: wrongEvent };
+    const targets = resolveTargets(cfg, deployment);
+    if ('reason' in targets) return { status: 'Failed', reason: targets.reason };
+    // Time budgets: the read takes at most a share of what is left; the replay stops before the deadline
+    // with time to judge what it compared and report.
+    const remaining = remainingMs();
+    const stopAfter = Math.max(0, remaining - cfg.reportReserveSeconds * 1000);
+    const stop = new AbortController();
+    const timerDone = new AbortController();
+    void (deps.timer ?? realSleep)(stopAfter, timerDone.signal).then(() => {
+      if (!timerDone.signal.aborted) stop.abort(new Error('replay budget reached'));
+    });
+    const runSignal = AbortSignal.any([signal, stop.signal]);
+    const notes: string[] = [];
     const rules =
       cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
     const options: ValidationRunOptions = {
@@ -155,10 +190,13 @@ export function createValidationHook(
               ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
               ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
               ...(deps.sleep ? { sleep: deps.sleep } : {}),
+              budgetMs: Math.floor(remaining * cfg.readBudgetShare),
+              onBudgetReached: ({ message }) => notes.push(message),
             },
           }),
-      live: cfg.live,
-      candidate: cfg.candidate,
+      live: targets.live,
+      candidate: targets.candidate,
+      ...(targets.lambda ? { lambdaInvoker: deps.lambdaInvoker ?? createLambdaInvoker(clients.lambda) } : {}),
       ...(cfg.format ? { format: cfg.format } : {}),
       ...(rules ? { rules } : {}),
       ...(cfg.threshold !== undefined ? { threshold: cfg.threshold } : {}),
@@ -174,14 +212,33 @@ export function createValidationHook(
       ...(cfg.noiseProbe !== undefined ? { noiseProbe: cfg.noiseProbe } : {}),
       logger,
       ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
-      signal,
+      signal: runSignal,
     };
     logger.info('validation started', {
-      live: safeUrl(cfg.live),
-      candidate: safeUrl(cfg.candidate),
+      live: targets.lambda ? targets.live : safeUrl(targets.live),
+      candidate: targets.lambda ? targets.candidate : safeUrl(targets.candidate),
       source: cfg.logFile ?? `cloudwatch:${cfg.logGroup}`,
+      readBudgetMs: Math.floor(remaining * cfg.readBudgetShare),
+      replayBudgetMs: stopAfter,
     });
-    const report = await validate(options);
+    let report: ValidationReportLike;
+    try {
+      report = await validate(options);
+    } finally {
+      timerDone.abort();
+    }
+    if (stop.signal.aborted) {
+      notes.push(
+        `the replay stopped ${cfg.reportReserveSeconds} s before the hook's deadline; the verdict is judged on what was compared`,
+      );
+    }
+    // Said in the report as well as the log: a verdict on a partial read or replay.
+    for (const message of notes) report.reasons.push({ code: 'time-budget', message });
+    const sameVersion = sameVersionSeen(report, deployment, targets);
+    if (sameVersion && report.verdict === 'pass') {
+      report.verdict = 'fail';
+      report.reasons.unshift({ code: 'candidate-is-live', message: sameVersion });
+    }
 
     if (cfg.report.log) {
       logger.info('validation report', {
@@ -225,11 +282,65 @@ export function createValidationHook(
       return { status: 'Succeeded' };
     }
     // The reasons that decided come first; a route only too small to judge alone does not decide a run.
-    const decisive = report.reasons.filter((r) => !(r.code === 'low-confidence' && r.route !== undefined));
-    const why = (decisive.length > 0 ? decisive : report.reasons)
-      .slice(0, 3)
+    const decisive = report.reasons.filter(
+      (r) => !(r.code === 'low-confidence' && r.route !== undefined) && r.code !== 'time-budget',
+    );
+    const why = [
+      ...(decisive.length > 0 ? decisive : report.reasons).slice(0, 3),
+      ...report.reasons.filter((r) => r.code === 'time-budget'),
+    ]
       .map((r) => r.message)
       .join('; ');
     return { status: 'Failed', reason: `verdict ${report.verdict}${why ? `: ${why}` : ''}` };
   };
+}
+
+type Targets = { live: string; candidate: string; lambda: boolean } | { reason: string };
+
+/**
+ * What the run compares. A Lambda deployment without `live`/`candidate` invokes the AppSpec's CurrentVersion
+ * and TargetVersion directly (`lambda://Name:Version`). With HTTP endpoints, a candidate that is the live
+ * base URL is refused before any request. ECS needs both URLs.
+ */
+function resolveTargets(cfg: ValidationHookConfig, deployment: DeploymentContext): Targets {
+  const fn = deployment.lambda;
+  if (!cfg.live || !cfg.candidate) {
+    if (!fn) {
+      return {
+        reason:
+          'validation hook configuration: live and candidate (base URLs) are required unless the deployment is a Lambda deployment whose AppSpec names CurrentVersion and TargetVersion',
+      };
+    }
+    const query = `?payload=${cfg.lambdaPayload}${cfg.lambdaStage ? `&stage=${encodeURIComponent(cfg.lambdaStage)}` : ''}`;
+    const name = encodeURIComponent(fn.Name);
+    return {
+      live: `lambda://${name}:${encodeURIComponent(fn.CurrentVersion)}${query}`,
+      candidate: `lambda://${name}:${encodeURIComponent(fn.TargetVersion)}${query}`,
+      lambda: true,
+    };
+  }
+  const norm = (url: string) => url.replace(/\/+$/, '').toLowerCase();
+  if (norm(cfg.live) === norm(cfg.candidate)) {
+    return {
+      reason: `candidate ${safeUrl(cfg.candidate)} is the live base URL: the run would compare live with itself and pass; point candidate at the test listener or the next stage${fn ? ", or leave both out to compare the AppSpec's two versions" : ''}`,
+    };
+  }
+  return { live: cfg.live, candidate: cfg.candidate, lambda: false };
+}
+
+/**
+ * Why a passing run over HTTP endpoints proves nothing: both sides reported the same version while the
+ * AppSpec names two (the next stage still points at the live alias).
+ */
+function sameVersionSeen(
+  report: ValidationReportLike,
+  deployment: DeploymentContext,
+  targets: { live: string; candidate: string; lambda: boolean },
+): string | undefined {
+  const fn = deployment.lambda;
+  if (targets.lambda || !fn || fn.CurrentVersion === fn.TargetVersion) return undefined;
+  const live = report.versions?.live.version;
+  const candidate = report.versions?.candidate.version;
+  if (!live || live !== candidate) return undefined;
+  return `both endpoints answered as version ${live} while the AppSpec shifts ${fn.Name} from ${fn.CurrentVersion} to ${fn.TargetVersion}: the candidate endpoint still reaches the live version`;
 }

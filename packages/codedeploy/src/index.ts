@@ -33,6 +33,7 @@ export {
   type StepResult,
 } from './createHookHandler.js';
 export { createJsonLogger, type JsonLogger, type JsonLoggerOptions } from './createJsonLogger.js';
+export { createLambdaInvoker } from './createLambdaInvoker.js';
 export {
   createValidationHook,
   type ValidateFn,

@@ -21,7 +21,7 @@ import {
   type HookHandlerOptions,
   type HookOutcome,
   type HookStep,
-  type ValidationHookConfig,
+  type ValidationHookConfigInput,
   waitForDeployment,
 } from '../src/index.js';
 
@@ -355,11 +355,11 @@ describe('hook runtime: PutLifecycleEventHookExecutionStatus itself fails', () =
 });
 
 describe('validation hook: CloudWatch faults through core validate()', () => {
-  const CONFIG: ValidationHookConfig = {
+  const CONFIG: ValidationHookConfigInput = {
     logGroup: '/ecs/shop',
     since: '30m',
     live: 'http://127.0.0.1:9',
-    candidate: 'http://127.0.0.1:9',
+    candidate: 'http://127.0.0.1:9/next',
     allowInconclusive: false,
     report: { log: false },
   };
