@@ -340,53 +340,6 @@ export function toAwsBgReplayError(
   });
 }
 
-/** Options of {@link retryAwsCall}. */
-export interface RetryAwsCallOptions {
-  sleep: (ms: number) => Promise<void>;
-  /** Attempts in all, the first included. Default 5. */
-  attempts?: number;
-  /** First delay; doubles per retry. Default 500 ms. */
-  baseDelayMs?: number;
-  /** Longest delay. Default 20 s. */
-  maxDelayMs?: number;
-  /** Which errors are retried. Default: {@link isRetryableAwsError}. */
-  retryable?: (error: unknown) => boolean;
-  /** Stop retrying when the next delay would end after this epoch ms (needs `now`). */
-  deadline?: number;
-  now?: () => number;
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
-}
-
-/**
- * Runs `send`, retrying throttled and transient failures with exponential back-off; the last error is
- * rethrown with the number of attempts recorded on it (see {@link annotateAwsCall}).
- *
- * @example
- * const out = await retryAwsCall(() => ssm.send(new GetParameterCommand({ Name })), { sleep });
- */
-export async function retryAwsCall<T>(send: () => Promise<T>, options: RetryAwsCallOptions): Promise<T> {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 20_000;
-  const retryable = options.retryable ?? isRetryableAwsError;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const delay = Math.min(max, base * 2 ** (attempt - 1));
-      const late =
-        options.deadline !== undefined &&
-        options.now !== undefined &&
-        options.now() + delay >= options.deadline;
-      if (attempt >= attempts || !retryable(error) || late) {
-        throw attempt > 1 ? annotateAwsCall(error, { attempts: attempt }) : error;
-      }
-      options.onRetry?.(error, attempt, delay);
-      await options.sleep(delay);
-    }
-  }
-}
-
 type Sendable = { send: (command: never, ...rest: never[]) => Promise<unknown> };
 
 /** The operation name of an SDK v3 command (kept by the operation schema even when bundles are minified). */

@@ -1,3 +1,4 @@
+export { type AwsClientPolicyOptions, awsClientConfig } from './awsClientPolicy.js';
 export {
   type AwsCallInfo,
   type AwsErrorKind,
@@ -11,9 +12,7 @@ export {
   describeAwsError,
   isAwsError,
   isRetryableAwsError,
-  type RetryAwsCallOptions,
   resourceOfInput,
-  retryAwsCall,
   toAwsBgReplayError,
   withAwsCallNames,
 } from './awsErrors.js';

@@ -7,14 +7,11 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { type AwsClientPolicyOptions, awsClientConfig } from '@bg-replay/core';
 import type { HookClients } from './model.js';
 
 /** Options shared by every client (region, endpoint for local stand-ins, credentials). */
-export interface HookClientOptions {
-  region?: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+export type HookClientOptions = AwsClientPolicyOptions;
 
 /**
  * One SDK v3 client per service the steps use, all with the same options. Each client is built on first
@@ -25,11 +22,8 @@ export interface HookClientOptions {
  * await runHook(config, 'AfterAllowTraffic', { clients, runId: event.DeploymentId });
  */
 export function createHookClients(options: HookClientOptions = {}): Required<HookClients> {
-  const config = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
+  // One policy for every client: timeouts and the SDK's retry strategy (the steps never retry a call).
+  const config = awsClientConfig(options);
   const factories: { [K in keyof Required<HookClients>]: () => Required<HookClients>[K] } = {
     ssm: () => new SSMClient(config),
     autoScaling: () => new ApplicationAutoScalingClient(config),

@@ -1,10 +1,4 @@
-import {
-  annotateAwsCall,
-  classifyAwsError,
-  describeAwsError,
-  isAwsError,
-  toAwsBgReplayError,
-} from '@bg-replay/core';
+import { isAwsError, toAwsBgReplayError } from '@bg-replay/core';
 import { HOOK_PRINCIPAL } from './awsErrors.js';
 import type { Action, StepContext, StepKind, StepOutcome } from './model.js';
 import type { StackId } from './stacksConfig.js';
@@ -55,8 +49,6 @@ export interface DriveOptions {
   deadline?: number;
   /** Time kept before the deadline for the caller to report. */
   reserveMs?: number;
-  /** Attempts of a step while AWS throttles one of its calls (back-off 1 s, 2 s, 4 s...). Default 5. */
-  awsAttempts?: number;
   /**
    * Steps from this index on cannot fail the run: a failure, a throw or a wait that times out is recorded
    * (an action with `error`, and in `problems`) and the next step runs. AfterAllowTraffic sets it just after
@@ -68,33 +60,16 @@ export interface DriveOptions {
 }
 
 /**
- * Runs a step, running it again after a pause while AWS throttles one of its calls (every step is
- * check-then-act, so a re-run is safe; the SDK has already retried server errors). A failed AWS call is
- * thrown as a `BgReplayError` naming the step, the AWS error, the IAM action, the resource and the remedy.
+ * Runs a step once. AWS calls are retried by the SDK's retry strategy of the clients (see
+ * `awsClientConfig`), never here; a failed AWS call is thrown as a `BgReplayError` naming the step, the AWS
+ * error, the IAM action, the resource and the remedy.
  */
-async function runStep(step: HookStep, ctx: StepContext, options: DriveOptions): Promise<StepOutcome> {
-  const attempts = Math.max(1, options.awsAttempts ?? 5);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step.run(ctx);
-    } catch (error) {
-      if (!isAwsError(error)) throw error;
-      const delay = Math.min(16_000, 1000 * 2 ** (attempt - 1));
-      const late =
-        options.deadline !== undefined && ctx.now() + delay + (options.reserveMs ?? 0) >= options.deadline;
-      if (classifyAwsError(error) === 'throttled' && attempt < attempts && !late) {
-        ctx.logger.warn('AWS throttled a call; running the step again', {
-          step: step.id,
-          attempt,
-          delayMs: delay,
-          error: describeAwsError(error, { principal: HOOK_PRINCIPAL }),
-        });
-        await options.sleep(delay);
-        continue;
-      }
-      if (attempt > 1) annotateAwsCall(error, { attempts: attempt });
-      throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: `${step.id}: ` });
-    }
+async function runStep(step: HookStep, ctx: StepContext): Promise<StepOutcome> {
+  try {
+    return await step.run(ctx);
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: `${step.id}: ` });
   }
 }
 
@@ -135,7 +110,7 @@ export async function driveSteps(
     for (;;) {
       let outcome: StepOutcome;
       try {
-        outcome = await runStep(step, ctx, options);
+        outcome = await runStep(step, ctx);
       } catch (error) {
         if (!tolerated(index)) throw error;
         failure = error instanceof Error ? error.message : String(error);

@@ -1,10 +1,8 @@
 import {
   BgReplayError,
-  classifyAwsError,
   isAwsError,
   type Logger,
   sleep as realSleep,
-  retryAwsCall,
   silentLogger,
   toAwsBgReplayError,
 } from '@bg-replay/core';
@@ -351,17 +349,12 @@ function createDryRunStore(store: StateStore): StateStore {
 }
 
 /**
- * {@link resolveTargetStack} with retries while SSM throttles (it reads, or writes once if absent); a failed
- * AWS call becomes a `BgReplayError` naming the parameter and the remedy.
+ * {@link resolveTargetStack}; a failed AWS call (already retried by the client's retry strategy) becomes a
+ * `BgReplayError` naming the parameter and the remedy.
  */
-async function targetStackOf(ctx: StepContext, sleep: (ms: number) => Promise<void>): Promise<StackId> {
+async function targetStackOf(ctx: StepContext): Promise<StackId> {
   try {
-    return await retryAwsCall(() => resolveTargetStack(ctx), {
-      sleep,
-      attempts: 5,
-      baseDelayMs: 1000,
-      retryable: (error) => classifyAwsError(error) === 'throttled',
-    });
+    return await resolveTargetStack(ctx);
   } catch (error) {
     if (!isAwsError(error)) throw error;
     throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: 'cannot find the target stack: ' });
@@ -388,7 +381,7 @@ function requireRunId(runId: string | undefined, hook: HookName): string {
  */
 export async function runHook(config: StacksConfig, hook: HookName, deps: HookDeps): Promise<HookRunResult> {
   const ctx = createContext(config, deps, requireRunId(deps.runId, hook));
-  const target = deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? realSleep));
+  const target = deps.targetStack ?? (await targetStackOf(ctx));
   const steps = buildHookSteps(config, hook, target);
   const result = await driveSteps(steps, ctx, {
     pollMs: config.waits.pollSeconds * 1000,
@@ -498,8 +491,7 @@ export function createPresetStep(config: StacksConfig, hook: HookName, deps: Hoo
     const previous = parseState(state);
     const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
-    const target =
-      previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? realSleep));
+    const target = previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx));
     const steps = buildHookSteps(config, hook, target);
     const result: DriveResult = await driveSteps(steps, ctx, {
       from: previous?.index ?? 0,

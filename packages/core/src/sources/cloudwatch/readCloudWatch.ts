@@ -1,4 +1,5 @@
 import type { CloudWatchLogsClient, ResultField } from '@aws-sdk/client-cloudwatch-logs';
+import { awsClientConfig } from '../../awsClientPolicy.js';
 import { awsErrorCode, awsErrorName, classifyAwsError, describeAwsError } from '../../awsErrors.js';
 import { BgReplayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -173,10 +174,15 @@ export async function* readCloudWatch(
     return;
   }
   // A client of our own is ours to close: its sockets would otherwise outlive the read.
-  const own = new sdk.CloudWatchLogsClient({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  // The read paces itself to the 5 requests/s quota and retries throttling with its own, longer budget
+  // (see createCaller): the client makes one attempt per call, with the shared timeouts.
+  const own = new sdk.CloudWatchLogsClient(
+    awsClientConfig({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      maxAttempts: 1,
+    }),
+  );
   try {
     yield* readWith(own, sdk, logGroup, options);
   } finally {
