@@ -54,7 +54,7 @@ async function world() {
 }
 
 describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins)', () => {
-  it('prepares b, then flips the pointer and tears a down, reporting Succeeded at each event', async () => {
+  it('prepares b, then flips the pointer and parks a, reporting Succeeded at each event', async () => {
     const { config, services } = await world();
     const result = await runLifecycle({
       platform: 'ECS',
@@ -73,21 +73,22 @@ describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins
     ]);
     const { state } = services;
     expect(state.parameters.get('/shop/active-stack')).toBe('b');
-    expect(state.tables.has('shop-orders-a')).toBe(false);
+    expect(state.tables.get('shop-orders-a')?.status).toBe('ACTIVE');
     expect(state.tables.get('shop-orders-b')?.items).toBeGreaterThanOrEqual(20);
     expect(state.rules.get('default/shop-nightly-reconcile-b')).toBe('ENABLED');
     expect(state.rules.get('default/shop-nightly-reconcile-a')).toBe('DISABLED');
     expect(state.eventSourceMappings.get('0d3f5a52-demo-4c1e-9a11-00000000000a')?.state).toBe('Disabled');
-    expect(state.queues.get('https://sqs.us-east-1.amazonaws.com/000000000000/shop-ingest-a')?.messages).toBe(
-      0,
-    );
-    // Raised for the deployment, restored after the flip.
+    // a's messages stay until no rollback can need them (purged before reuse or by bg-replay teardown).
+    expect(
+      state.queues.get('https://sqs.us-east-1.amazonaws.com/000000000000/shop-ingest-a')?.messages,
+    ).toBeGreaterThan(0);
+    // Raised for the deployment and kept: b is live now; a is parked at b's saved idle capacity.
     expect(
       state.scalableTargets.get('dynamodb|table/shop-orders-b|dynamodb:table:ReadCapacityUnits'),
-    ).toEqual({
-      min: 1,
-      max: 3,
-    });
+    ).toMatchObject({ min: 4 });
+    expect(
+      state.scalableTargets.get('dynamodb|table/shop-orders-a|dynamodb:table:ReadCapacityUnits'),
+    ).toEqual({ min: 1, max: 3 });
     const notes = result.timeline.flatMap((e) => (e.kind === 'note' ? [`${e.event} ${e.text}`] : []));
     expect(notes).toContain('BeforeInstall ✓ run-migration b: RunTask ecs-task:shop/shop-migrate-b');
     expect(notes).toContain('AfterAllowTraffic ✓ flip-active-stack b: PutParameter ssm:/shop/active-stack');
@@ -95,7 +96,7 @@ describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins
     const order = services.mutations().map((c) => c.operation);
     const flip = order.lastIndexOf('PutParameter', order.indexOf('DisableRule'));
     expect(services.mutations()[flip]?.input).toMatchObject({ Name: '/shop/active-stack', Value: 'b' });
-    expect(order.indexOf('DeleteTable')).toBeGreaterThan(flip);
+    expect(order).not.toContain('DeleteTable');
   });
 
   it('continues a wait in fresh invocations when the Lambda timeout is short', async () => {
@@ -103,7 +104,8 @@ describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins
     const result = await runLifecycle({
       platform: 'ECS',
       services,
-      hooks: { BeforeInstall: preset('BeforeInstall', config, { timeoutMs: 80 }) },
+      // Short (a wait never fits), but long enough for one step's calls on a busy machine.
+      hooks: { BeforeInstall: preset('BeforeInstall', config, { timeoutMs: 150 }) },
     });
     expect(result.status).toBe('Succeeded');
     const end = result.timeline.find((e) => e.kind === 'event-end' && e.event === 'BeforeInstall');

@@ -1,5 +1,6 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { awsClientConfig } from '@bg-replay/core';
 
 /** Options of {@link createAwsClients}. */
 export interface AwsClientOptions {
@@ -29,12 +30,8 @@ export interface AwsClients {
  * try { await waitForDeployment({ deploymentId, codedeploy: aws.codedeploy }); } finally { aws.destroy(); }
  */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  };
+  // One client policy: timeouts and the SDK's retry strategy (maxAttempts calls in all).
+  const config = awsClientConfig(options);
   // Each client is built on first use: `wait` never touches Lambda, so it never pays for that client.
   let codedeploy: CodeDeployClient | undefined;
   let lambda: LambdaClient | undefined;

@@ -26,7 +26,10 @@ export interface AwsStandInState {
   /** ECS task definitions that may be run (`family` or `family:revision`), with the exit code of their task. */
   taskDefinitions: Map<string, { exitCode: number }>;
   /** ECS tasks by ARN. */
-  tasks: Map<string, { status: string; exitCode: number; container: string; reads: number }>;
+  tasks: Map<
+    string,
+    { status: string; exitCode: number; container: string; reads: number; startedBy?: string }
+  >;
 }
 
 /** One operation the services answered (or refused), in order. */
@@ -271,12 +274,19 @@ export function createAwsStandInServices(
         exitCode: known.exitCode,
         container,
         reads: settleReads + 1,
+        ...(typeof input.startedBy === 'string' ? { startedBy: input.startedBy } : {}),
       });
       return {
         tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING', taskDefinitionArn: definition }],
         failures: [],
       };
     },
+    // Tasks not yet stopped that `startedBy` started (desiredStatus RUNNING, the default).
+    ListTasks: (input) => ({
+      taskArns: [...state.tasks]
+        .filter(([, t]) => t.startedBy === input.startedBy && t.status !== 'STOPPED')
+        .map(([arn]) => arn),
+    }),
     DescribeTasks: (input) => {
       const arns = Array.isArray(input.tasks) ? (input.tasks as string[]) : [];
       const tasks = arns.flatMap((arn) => {

@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  awsClientConfig,
   BgReplayError,
   validate as coreValidate,
   describeAwsError,
@@ -252,7 +253,7 @@ export function createValidationHook(
     if (cfg.report.s3) {
       const key = `${cfg.report.s3.prefix}${deployment.deploymentId}/${event ?? 'validation'}.json`;
       try {
-        s3 ??= new S3Client({});
+        s3 ??= new S3Client(awsClientConfig());
         await s3.send(
           new PutObjectCommand({
             Bucket: cfg.report.s3.bucket,

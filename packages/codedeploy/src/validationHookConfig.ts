@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { BgReplayError } from '@bg-replay/core';
+import { awsClientConfig, BgReplayError } from '@bg-replay/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { readSsmText } from './readSsmText.js';
@@ -223,7 +223,7 @@ export async function loadValidationHookConfig(
   const parameter = options.ssmParameter ?? env.BG_REPLAY_CONFIG_SSM_PARAMETER;
   if (parameter) {
     const value = await readSsmText(
-      options.ssm ?? new SSMClient({}),
+      options.ssm ?? new SSMClient(awsClientConfig()),
       parameter,
       'BG_REPLAY_CONFIG_SSM_PARAMETER',
     );

@@ -165,6 +165,7 @@ export async function readCapacity(
     const tableName = target.resourceId.replace(/^table\//, '');
     const out = await requireClient(ctx, 'dynamodb').send(new DescribeTableCommand({ TableName: tableName }));
     const throughput = out.Table?.ProvisionedThroughput;
+    if (!throughput) return undefined;
     const units =
       dimension === 'dynamodb:table:ReadCapacityUnits'
         ? throughput?.ReadCapacityUnits

@@ -21,6 +21,8 @@ export interface PresetRuntimeContext {
   /** Epoch ms by which the step must return (the runtime keeps its own reserve after it). */
   deadline: number;
   logger: Logger;
+  /** Where to resume if the runtime's deadline cuts a step off (the runtime then continues from there). */
+  checkpoint?: (state: PresetState) => void;
 }
 
 /** What a preset tells the hook runtime: `done` → Succeeded, `failed` → Failed, `continue` → a new invocation. */
@@ -54,7 +56,7 @@ export function createPresetHookStep(
   hook: HookName,
   options: PresetHookStepOptions,
 ): (ctx: PresetRuntimeContext) => Promise<PresetRuntimeResult> {
-  return async ({ deployment, continuation, deadline, logger }) => {
+  return async ({ deployment, continuation, deadline, logger, checkpoint }) => {
     const cfg = typeof config === 'function' ? await config() : await config;
     if (!isPresetHook(cfg.platform, hook)) {
       throw new BgReplayError(
@@ -79,7 +81,12 @@ export function createPresetHookStep(
     const log = options.logger ?? logger;
     const { onActions, ...deps } = options;
     const step = createPresetStep(cfg, hook, { ...deps, logger: log });
-    const result = await step({ state: continuation, deadline, deploymentId: deployment.deploymentId });
+    const result = await step({
+      state: continuation,
+      deadline,
+      deploymentId: deployment.deploymentId,
+      ...(checkpoint ? { checkpoint } : {}),
+    });
     log.info('preset actions', {
       hook,
       status: result.status,

@@ -57,6 +57,11 @@ export interface DriveOptions {
   tolerateFrom?: number;
   /** Problems recorded by earlier invocations (carried in the continuation state). */
   problems?: string[];
+  /**
+   * Called before each step with the position to resume from, so a caller whose invocation is cut off
+   * mid-step (the hook runtime's deadline) can continue from there: every step is safe to run again.
+   */
+  onCheckpoint?: (at: { index: number; waitStartedAt?: number; problems?: string[] }) => void;
 }
 
 /**
@@ -105,6 +110,11 @@ export async function driveSteps(
         ...withProblems(),
       };
     }
+    options.onCheckpoint?.({
+      index,
+      ...(waitStartedAt !== undefined ? { waitStartedAt } : {}),
+      ...withProblems(),
+    });
     let stepActions: Action[] = [];
     let failure: string | undefined;
     for (;;) {

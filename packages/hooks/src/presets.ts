@@ -457,6 +457,8 @@ export type PresetStep = (ctx: {
   state?: unknown;
   deadline?: number;
   deploymentId?: string;
+  /** Receives the state to resume from before each step (the hook runtime's `checkpoint`). */
+  checkpoint?: (state: PresetState) => void;
 }) => Promise<PresetStepResult>;
 
 function parseState(state: unknown): PresetState | undefined {
@@ -487,7 +489,7 @@ function parseState(state: unknown): PresetState | undefined {
  */
 export function createPresetStep(config: StacksConfig, hook: HookName, deps: HookDeps): PresetStep {
   if (!isPresetHook(config.platform, hook)) buildHookSteps(config, hook, 'a'); // throws the usage error
-  return async ({ state, deadline, deploymentId }) => {
+  return async ({ state, deadline, deploymentId, checkpoint }) => {
     const previous = parseState(state);
     const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
@@ -503,6 +505,12 @@ export function createPresetStep(config: StacksConfig, hook: HookName, deps: Hoo
       reserveMs: deps.reserveMs ?? 10_000,
       ...tolerateFromOf(hook),
       ...(previous?.problems ? { problems: previous.problems } : {}),
+      ...(checkpoint
+        ? {
+            onCheckpoint: (at: { index: number; waitStartedAt?: number; problems?: string[] }) =>
+              checkpoint({ v: 1, runId: ctx.runId, target, ...at }),
+          }
+        : {}),
     });
     if (result.status === 'done')
       return {
