@@ -321,9 +321,11 @@ function resolveTargets(cfg: ValidationHookConfig, deployment: DeploymentContext
     };
   }
   const norm = (url: string) => url.replace(/\/+$/, '').toLowerCase();
-  if (norm(cfg.live) === norm(cfg.candidate)) {
+  // Lambda deployments (the issue's case: a "next" stage still on the live alias). ECS blue-vs-blue is
+  // refused by the lifecycle-event check; simulate --candidate-good compares blue with itself on purpose.
+  if (fn && norm(cfg.live) === norm(cfg.candidate)) {
     return {
-      reason: `candidate ${safeUrl(cfg.candidate)} is the live base URL: the run would compare live with itself and pass; point candidate at the test listener or the next stage${fn ? ", or leave both out to compare the AppSpec's two versions" : ''}`,
+      reason: `candidate ${safeUrl(cfg.candidate)} is the live base URL: the run would compare live with itself and pass; point candidate at the next stage, or leave both out to compare the AppSpec's two versions`,
     };
   }
   return { live: cfg.live, candidate: cfg.candidate, lambda: false };

@@ -15,7 +15,7 @@ import {
   loadValidationHookConfig,
   runLifecycle,
   type ValidateFn,
-  type ValidationHookConfig,
+  type ValidationHookConfigInput,
 } from '@bg-replay/codedeploy';
 import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
 import {
@@ -326,7 +326,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         );
       }
       let targets: SimulateTargets | undefined;
-      let config: ValidationHookConfig;
+      let config: ValidationHookConfigInput;
       try {
         if (custom) {
           const overrides: Record<string, string | undefined> = {
