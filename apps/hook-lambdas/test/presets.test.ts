@@ -104,8 +104,15 @@ describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins
     const result = await runLifecycle({
       platform: 'ECS',
       services,
-      // Short (a wait never fits), but long enough for one step's calls on a busy machine.
-      hooks: { BeforeInstall: preset('BeforeInstall', config, { timeoutMs: 150 }) },
+      // A poll (5 s) never fits in the invocation (3 s), which is still long enough for one step's calls on
+      // a busy machine: each check of the migration task is a fresh invocation.
+      hooks: {
+        BeforeInstall: preset(
+          'BeforeInstall',
+          { ...config, waits: { pollSeconds: 5, timeoutSeconds: 60 } },
+          { timeoutMs: 3000 },
+        ),
+      },
     });
     expect(result.status).toBe('Succeeded');
     const end = result.timeline.find((e) => e.kind === 'event-end' && e.event === 'BeforeInstall');

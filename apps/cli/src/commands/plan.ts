@@ -169,13 +169,13 @@ export function hookClientsFrom(
   args: { region: string; endpoint?: string },
   env: Record<string, string | undefined>,
 ) {
-  const loopback = args.endpoint
-    ? ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(args.endpoint).hostname)
-    : false;
-  const credentials = credentialsFrom(env, loopback);
+  // The environment's keys, else the SDK's chain (no fake keys: plan and teardown may touch a real account).
+  const credentials = credentialsFrom(env, false);
+  const maxAttempts = Number(env.AWS_MAX_ATTEMPTS) || undefined;
   return createHookClients({
     region: args.region,
     ...(args.endpoint ? { endpoint: args.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(maxAttempts ? { maxAttempts } : {}),
   });
 }

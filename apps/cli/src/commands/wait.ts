@@ -47,11 +47,13 @@ export function awsClientsFrom(
     loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   }
   const credentials = credentialsFrom(io.env, loopback);
+  // The SDK's AWS_MAX_ATTEMPTS, which the one client policy would otherwise replace.
+  const attempts = maxAttempts ?? (Number(io.env.AWS_MAX_ATTEMPTS) || undefined);
   return createAwsClients({
     region,
     ...(args.endpoint ? { endpoint: args.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
-    ...(maxAttempts ? { maxAttempts } : {}),
+    ...(attempts ? { maxAttempts: attempts } : {}),
   });
 }
 
