@@ -21,6 +21,16 @@ async function fencedBlocks(doc: string): Promise<string[]> {
 
 type Hcl = Record<string, Record<string, Record<string, Array<Record<string, unknown>>>>>;
 
+/** A Terraform interpolation as hcl2json renders it: `${expr}`. */
+const tf = (expr: string) => `$${'{'}${expr}}`;
+
+/** The first block `kind.type.name` of a parsed file. */
+function block<T>(hcl: Hcl, kind: string, type: string, name: string): T {
+  const found = hcl[kind]?.[type]?.[name]?.[0];
+  if (!found) throw new Error(`no ${kind} ${type}.${name}`);
+  return found as T;
+}
+
 describe('docs infrastructure', () => {
   it.each([
     ['docs/codedeploy.md', 'fixtures/infra/validate-ecs.tf'],
@@ -32,33 +42,35 @@ describe('docs infrastructure', () => {
 
   it('the Terraform of the validation hook parses and has what a real account needs', async () => {
     const hcl = (await parse('validate-ecs.tf', await read('fixtures/infra/validate-ecs.tf'))) as Hcl;
-    const fn = hcl.resource?.aws_lambda_function?.validate?.[0] as Record<
-      string,
-      Array<Record<string, unknown>>
-    >;
+    const fn = block<Record<string, Array<Record<string, unknown>>>>(
+      hcl,
+      'resource',
+      'aws_lambda_function',
+      'validate',
+    );
     // In the VPC, to reach the internal ALB...
     expect(fn.vpc_config?.[0]).toMatchObject({
-      subnet_ids: '${var.private_subnet_ids}',
-      security_group_ids: ['${aws_security_group.validate.id}'],
+      subnet_ids: tf('var.private_subnet_ids'),
+      security_group_ids: [tf('aws_security_group.validate.id')],
     });
     // ...with a route to the services it calls.
-    const endpoints = hcl.resource?.aws_vpc_endpoint?.validate?.[0] as Record<string, unknown>;
-    expect(endpoints.for_each).toBe('${toset(["codedeploy", "logs", "lambda", "sts"])}');
-    const statements = (
-      hcl.data?.aws_iam_policy_document?.validate?.[0] as {
-        statement: Array<{ actions: string[]; resources: string[] }>;
-      }
-    ).statement;
+    const endpoints = block<Record<string, unknown>>(hcl, 'resource', 'aws_vpc_endpoint', 'validate');
+    expect(endpoints.for_each).toBe(tf('toset(["codedeploy", "logs", "lambda", "sts"])'));
+    const statements = block<{
+      statement: Array<{ actions: string[]; resources: string[] }>;
+    }>(hcl, 'data', 'aws_iam_policy_document', 'validate').statement;
     const resourcesOf = (action: string) =>
       statements.filter((s) => s.actions.includes(action)).flatMap((s) => s.resources);
     expect(resourcesOf('logs:GetQueryResults')).toEqual(['*']);
     expect(resourcesOf('logs:StopQuery')).toEqual(['*']);
-    expect(resourcesOf('logs:StartQuery')).toEqual(['${aws_cloudwatch_log_group.access.arn}:*']);
+    expect(resourcesOf('logs:StartQuery')).toEqual([`${tf('aws_cloudwatch_log_group.access.arn')}:*`]);
     expect(resourcesOf('lambda:InvokeFunction')[0]).toMatch(/function:CodeDeployHook_validate\*$/);
-    const group = hcl.resource?.aws_codedeploy_deployment_group?.shop?.[0] as Record<
-      string,
-      Array<Record<string, unknown>>
-    >;
+    const group = block<Record<string, Array<Record<string, unknown>>>>(
+      hcl,
+      'resource',
+      'aws_codedeploy_deployment_group',
+      'shop',
+    );
     expect(group.deployment_style?.[0]).toEqual({
       deployment_option: 'WITH_TRAFFIC_CONTROL',
       deployment_type: 'BLUE_GREEN',
@@ -76,11 +88,9 @@ describe('docs infrastructure', () => {
 
   it('the preset hooks policy lets RunTask pass the task roles to ECS', async () => {
     const hcl = (await parse('preset-hooks-iam.tf', await read('fixtures/infra/preset-hooks-iam.tf'))) as Hcl;
-    const statements = (
-      hcl.data?.aws_iam_policy_document?.presets?.[0] as {
-        statement: Array<{ actions: string[]; condition?: Array<{ values: string[] }> }>;
-      }
-    ).statement;
+    const statements = block<{
+      statement: Array<{ actions: string[]; condition?: Array<{ values: string[] }> }>;
+    }>(hcl, 'data', 'aws_iam_policy_document', 'presets').statement;
     const passRole = statements.find((s) => s.actions.includes('iam:PassRole'));
     expect(passRole?.condition?.[0]?.values).toEqual(['ecs-tasks.amazonaws.com']);
     expect(statements.some((s) => s.actions.includes('ecs:ListTasks'))).toBe(true);

@@ -93,7 +93,11 @@ export function buildApiGatewayEvent(
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
   const query = new URLSearchParams(rawQuery);
   const multi: Record<string, string[]> = {};
-  for (const [name, value] of query) (multi[name] ??= []).push(value);
+  for (const [name, value] of query) {
+    const values = multi[name] ?? [];
+    values.push(value);
+    multi[name] = values;
+  }
   const { body, isBase64Encoded } = bodyOf(request.body);
   const userAgent = headers['user-agent'] ?? '';
   const sourceIp = '127.0.0.1';

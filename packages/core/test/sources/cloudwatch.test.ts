@@ -160,7 +160,11 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
     });
     // 3 pages (120 s) pass the 100 s budget: no fourth request, the 3 records are the sample.
     expect(stub.calls).toHaveLength(3);
-    expect(collected.records.map((r) => r.record.path).sort()).toEqual(['/orders/1', '/orders/2', '/orders/3']);
+    expect(collected.records.map((r) => r.record.path).sort()).toEqual([
+      '/orders/1',
+      '/orders/2',
+      '/orders/3',
+    ]);
     expect(stops).toHaveLength(1);
     expect(stops[0]).toMatchObject({ pages: 3, messages: 3 });
     expect(stops[0]?.message).toBe(
