@@ -1,3 +1,4 @@
+import { isThrottlingError } from '@smithy/core/retry';
 import { BgReplayError, type BgReplayErrorCode } from './errors.js';
 
 /**
@@ -41,22 +42,6 @@ export interface DescribeAwsErrorOptions extends AwsCallInfo {
 
 const CALL = Symbol.for('bg-replay.awsCall');
 
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'TooManyRequests',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
-  'BandwidthLimitExceeded',
-]);
 const EXPIRED = new Set([
   'ExpiredTokenException',
   'ExpiredToken',
@@ -160,7 +145,9 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
   if (DENIED.has(name)) return 'access-denied';
   const retryable = (error as { $retryable?: { throttling?: boolean } } | null)?.$retryable;
   const status = httpStatus(error);
-  if (THROTTLED.has(name) || retryable?.throttling === true || status === 429) return 'throttled';
+  // The SDK's own classification (its throttling codes, HTTP 429, the `$retryable` trait): no list of ours.
+  const sdkView = { name, $metadata: { httpStatusCode: status }, $retryable: retryable };
+  if (isThrottlingError(sdkView as Parameters<typeof isThrottlingError>[0])) return 'throttled';
   if (NOT_FOUND.has(name) || NOT_FOUND_PATTERN.test(name)) return 'not-found';
   if (TRANSIENT.has(name) || (status !== undefined && status >= 500) || retryable) return 'transient';
   if (status === 403) return 'access-denied';
