@@ -1,6 +1,6 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { awsClientConfig } from '@bg-replay/core';
+import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
 
 /** Options of {@link createAwsClients}. */
 export interface AwsClientOptions {
@@ -37,14 +37,14 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   let lambda: LambdaClient | undefined;
   return {
     get codedeploy() {
-      codedeploy ??= new CodeDeployClient(config);
+      codedeploy ??= annotateAwsCalls(new CodeDeployClient(config), 'codedeploy');
       return codedeploy;
     },
     set codedeploy(client) {
       codedeploy = client;
     },
     get lambda() {
-      lambda ??= new LambdaClient(config);
+      lambda ??= annotateAwsCalls(new LambdaClient(config), 'lambda');
       return lambda;
     },
     set lambda(client) {

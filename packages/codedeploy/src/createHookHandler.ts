@@ -6,6 +6,7 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  annotateAwsCalls,
   awsClientConfig,
   BgReplayError,
   classifyAwsError,
@@ -139,8 +140,9 @@ export function createHookHandler<S = unknown>(
   options: HookHandlerOptions = {},
 ): (event: HookEvent<S>, context: LambdaContextLike) => Promise<HookOutcome> {
   // One client policy: timeouts (a VPC without a route to CodeDeploy fails in seconds) and the SDK's retries.
-  const codedeploy = options.clients?.codedeploy ?? new CodeDeployClient(awsClientConfig());
-  const lambda = options.clients?.lambda ?? new LambdaClient(awsClientConfig());
+  const codedeploy =
+    options.clients?.codedeploy ?? annotateAwsCalls(new CodeDeployClient(awsClientConfig()), 'codedeploy');
+  const lambda = options.clients?.lambda ?? annotateAwsCalls(new LambdaClient(awsClientConfig()), 'lambda');
   const baseLogger = options.logger ?? createJsonLogger();
   const now = options.now ?? realNow;
   const sleep = options.sleep ?? realSleep;

@@ -419,3 +419,45 @@ export function withAwsCallNames<C extends Sendable>(client: C, prefix: string):
     },
   });
 }
+
+/** The part of an SDK v3 client's middleware stack {@link annotateAwsCalls} uses. */
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { input: unknown }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: unknown }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string; override?: boolean },
+    ): void;
+  };
+}
+
+/**
+ * Adds SDK middleware to `client` that records on every error of its calls (after the client's retries)
+ * the IAM action (`<prefix>:<Operation>`) and the resource the command named, for {@link describeAwsError}.
+ * Returns the client.
+ *
+ * @example
+ * const ssm = annotateAwsCalls(new SSMClient(awsClientConfig()), 'ssm');
+ * // an AccessDeniedException of GetParameter { Name: '/a' } now describes itself as
+ * // "AccessDeniedException on ssm:GetParameter for /a: grant ..."
+ */
+export function annotateAwsCalls<C>(client: C, prefix: string): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const action = `${prefix}:${operation}`;
+        throw annotateAwsCall(error, {
+          action: IAM_ACTIONS[action] ?? action,
+          resource: resourceOfInput(args.input),
+        });
+      }
+    },
+    { step: 'initialize', name: 'bgReplayAwsCallNames', override: true },
+  );
+  return client;
+}

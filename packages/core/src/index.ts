@@ -3,6 +3,7 @@ export {
   type AwsCallInfo,
   type AwsErrorKind,
   annotateAwsCall,
+  annotateAwsCalls,
   awsCallOf,
   awsErrorCode,
   awsErrorName,

@@ -7,7 +7,8 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsClientPolicyOptions, awsClientConfig } from '@bg-replay/core';
+import { type AwsClientPolicyOptions, annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
+import { IAM_PREFIX } from './awsErrors.js';
 import type { HookClients } from './model.js';
 
 /** Options shared by every client (region, endpoint for local stand-ins, credentials). */
@@ -24,16 +25,17 @@ export type HookClientOptions = AwsClientPolicyOptions;
 export function createHookClients(options: HookClientOptions = {}): Required<HookClients> {
   // One policy for every client: timeouts and the SDK's retry strategy (the steps never retry a call).
   const config = awsClientConfig(options);
+  // Errors of every call name their IAM action and resource (SDK middleware, after the retries).
   const factories: { [K in keyof Required<HookClients>]: () => Required<HookClients>[K] } = {
-    ssm: () => new SSMClient(config),
-    autoScaling: () => new ApplicationAutoScalingClient(config),
-    eventBridge: () => new EventBridgeClient(config),
-    lambda: () => new LambdaClient(config),
-    sns: () => new SNSClient(config),
-    sqs: () => new SQSClient(config),
-    dynamodb: () => new DynamoDBClient(config),
-    rds: () => new RDSClient(config),
-    ecs: () => new ECSClient(config),
+    ssm: () => annotateAwsCalls(new SSMClient(config), IAM_PREFIX.ssm),
+    autoScaling: () => annotateAwsCalls(new ApplicationAutoScalingClient(config), IAM_PREFIX.autoScaling),
+    eventBridge: () => annotateAwsCalls(new EventBridgeClient(config), IAM_PREFIX.eventBridge),
+    lambda: () => annotateAwsCalls(new LambdaClient(config), IAM_PREFIX.lambda),
+    sns: () => annotateAwsCalls(new SNSClient(config), IAM_PREFIX.sns),
+    sqs: () => annotateAwsCalls(new SQSClient(config), IAM_PREFIX.sqs),
+    dynamodb: () => annotateAwsCalls(new DynamoDBClient(config), IAM_PREFIX.dynamodb),
+    rds: () => annotateAwsCalls(new RDSClient(config), IAM_PREFIX.rds),
+    ecs: () => annotateAwsCalls(new ECSClient(config), IAM_PREFIX.ecs),
   };
   const clients = {} as Required<HookClients>;
   for (const key of Object.keys(factories) as Array<keyof Required<HookClients>>) {
