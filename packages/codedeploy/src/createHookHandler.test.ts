@@ -7,11 +7,12 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BgReplayError } from '@bg-replay/core';
+import type { HookStep } from '@bg-replay/core/hooks';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildAppSpec } from './appSpec.js';
-import { createHookHandler, type HookHandlerOptions, type HookStep } from './createHookHandler.js';
+import { createHookHandler, type HookHandlerOptions } from './createHookHandler.js';
 import { createJsonLogger } from './createJsonLogger.js';
 
 const EVENT = { DeploymentId: 'd-TEST0001', LifecycleEventHookExecutionId: 'exec-1' };
