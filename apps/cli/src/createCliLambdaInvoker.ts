@@ -1,16 +1,18 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaInvoker } from '@bg-replay/codedeploy';
 import {
+  annotateAwsCalls,
+  awsClientConfig,
   BgReplayError,
-  describeAwsError,
   isLambdaTarget,
   type LambdaInvoker,
   type LambdaTarget,
   parseLambdaTarget,
+  SAFE_METHODS,
   toAwsBgReplayError,
 } from '@bg-replay/core';
 import type { Argv } from 'yargs';
-import { awsClientsFrom } from './commands/wait.js';
+import { credentialsFrom } from './commands/wait.js';
 import type { CliIo } from './io.js';
 
 /** Adds `--lambda-endpoint`; the region is the general `--region`. */
@@ -29,6 +31,14 @@ export interface CliLambdaArgs {
   'lambda-endpoint'?: string | undefined;
 }
 
+/** What the invoker needs of the run: its targets, the methods it may replay and its per-request timeout. */
+export interface CliLambdaRun {
+  live: string;
+  candidate: string;
+  allowMethods?: readonly string[] | undefined;
+  timeoutMs?: number | undefined;
+}
+
 /** An invoker for the run's `lambda://` targets, checked before the run, and the client to close after it. */
 export interface CliLambdaInvoker {
   invoke: LambdaInvoker;
@@ -44,7 +54,7 @@ function nameOf(target: { functionName: string; qualifier?: string | undefined }
 }
 
 /** The `lambda://` sides of a run, parsed; a malformed one is a usage error naming its flag. */
-function lambdaTargetsOf(targets: { live: string; candidate: string }): Array<[Side, string, LambdaTarget]> {
+function lambdaTargetsOf(targets: CliLambdaRun): Array<[Side, string, LambdaTarget]> {
   const found: Array<[Side, string, LambdaTarget]> = [];
   for (const side of ['live', 'candidate'] as const) {
     const raw = targets[side];
@@ -96,7 +106,7 @@ async function checkLambdaTarget(
  * `--lambda-endpoint`, the environment's keys or the SDK's credential chain, AWS_MAX_ATTEMPTS), and each
  * target is checked first with a dry-run `Invoke`, so missing credentials, a missing `lambda:InvokeFunction`
  * permission or a missing function end the run before any request with one line (`BgReplayError`, exit 2).
- * During the run a failed invoke is a transport error of that record, described the same way.
+ * During the run a failed invoke is a transport error of that record (outcomes are data).
  *
  * @example
  * const lambda = await createCliLambdaInvoker({ live: 'lambda://shop:1', candidate: 'lambda://shop:2' },
@@ -104,11 +114,11 @@ async function checkLambdaTarget(
  * try { await validate({ ...options, lambdaInvoker: lambda?.invoke }); } finally { lambda?.close(); }
  */
 export async function createCliLambdaInvoker(
-  targets: { live: string; candidate: string },
+  run: CliLambdaRun,
   args: CliLambdaArgs,
   io: CliIo,
 ): Promise<CliLambdaInvoker | undefined> {
-  const lambdaTargets = lambdaTargetsOf(targets);
+  const lambdaTargets = lambdaTargetsOf(run);
   const first = lambdaTargets[0];
   if (!first) return undefined;
   const region = args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
@@ -118,37 +128,45 @@ export async function createCliLambdaInvoker(
       `--${first[0]} ${first[1]}: no AWS region for Lambda: pass --region or set AWS_REGION`,
     );
   const endpoint = args['lambda-endpoint'];
-  if (endpoint !== undefined && !URL.canParse(endpoint))
-    throw new BgReplayError(
-      'E_USAGE',
-      `--lambda-endpoint ${endpoint} is not a URL; give one like https://lambda.eu-west-1.amazonaws.com`,
-    );
-  const clients = awsClientsFrom({ region, ...(endpoint ? { endpoint } : {}) }, io);
+  let loopback = false;
+  if (endpoint !== undefined) {
+    if (!URL.canParse(endpoint))
+      throw new BgReplayError(
+        'E_USAGE',
+        `--lambda-endpoint ${endpoint} is not a URL; give one like https://lambda.eu-west-1.amazonaws.com`,
+      );
+    loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(endpoint).hostname);
+  }
+  const credentials = credentialsFrom(io.env, loopback);
+  // A retried Invoke runs the function again: never for a run that may replay writes (as HTTP retries).
+  const writes = run.allowMethods?.some((method) => !SAFE_METHODS.includes(method)) ?? false;
+  const client = annotateAwsCalls(
+    new LambdaClient(
+      awsClientConfig({
+        region,
+        ...(endpoint ? { endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+        maxAttempts: writes ? 1 : Number(io.env.AWS_MAX_ATTEMPTS) || 3,
+        // The replay's --timeout ends an invoke; the SDK's own timeout must not end (and retry) it first.
+        requestTimeoutMs: Math.max(15_000, (run.timeoutMs ?? 5000) + 5000),
+      }),
+    ),
+    'lambda',
+  );
   try {
     const seen = new Set<string>();
     for (const [side, raw, target] of lambdaTargets) {
       const key = nameOf(target);
       if (seen.has(key)) continue;
       seen.add(key);
-      await checkLambdaTarget(clients.lambda, side, raw, target, region);
+      await checkLambdaTarget(client, side, raw, target, region);
     }
   } catch (error) {
-    clients.destroy();
+    client.destroy();
     throw error;
   }
-  const invoke = createLambdaInvoker(clients.lambda);
   return {
-    invoke: async (request) => {
-      try {
-        return await invoke(request);
-      } catch (error) {
-        // A timeout stays a timeout; anything else is said as the one-line AWS description.
-        if (request.signal?.aborted) throw error;
-        throw new Error(describeAwsError(error, { action: ACTION, resource: nameOf(request) }), {
-          cause: error,
-        });
-      }
-    },
-    close: () => clients.destroy(),
+    invoke: createLambdaInvoker(client),
+    close: () => client.destroy(),
   };
 }

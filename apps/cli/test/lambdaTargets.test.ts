@@ -270,6 +270,56 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
     expect(server.requests[0]?.headers['x-amz-invocation-type']).toBe('DryRun');
   });
 
+  it('a failing Invoke is a transport error of its record, retried by the SDK only when the run replays no writes', async () => {
+    // DryRun passes; every real invoke is a Lambda service error (5xx).
+    server = await startServer((req, res) =>
+      req.headers['x-amz-invocation-type'] === 'DryRun'
+        ? void res.writeHead(204).end()
+        : sendJson(
+            res,
+            500,
+            { Type: 'Service', message: 'Lambda was unable to run the function' },
+            { 'x-amzn-errortype': 'ServiceException' },
+          ),
+    );
+    const invokes = () =>
+      server?.requests.filter((q) => q.headers['x-amz-invocation-type'] !== 'DryRun') ?? [];
+    const failing = async (...more: string[]) => {
+      const out = join(dir, `failing-${more.length}.json`);
+      const r = await run(
+        'replay',
+        'lambda://shop-api:1',
+        'lambda://shop-api:2',
+        '--lambda-endpoint',
+        String(server?.url),
+        // Few records: the SDK's retry quota (tokens per retry) would cut the retries of many.
+        '--sample',
+        '1',
+        '--min-per-route',
+        '1',
+        '--live-error-breaker',
+        '1',
+        '--report-json',
+        out,
+        ...more,
+      );
+      return { r, report: JSON.parse(await readFile(out, 'utf8')), invokes: invokes().length };
+    };
+    const safe = await failing();
+    expect(safe.r.code).toBe(1);
+    const records = safe.report.counts.sampled;
+    expect(records).toBeGreaterThan(0);
+    expect(safe.report.counts.errors).toEqual({ live: records, candidate: records });
+    // Every record, 2 sides, 3 attempts each (the client policy).
+    expect(safe.invokes).toBe(records * 2 * 3);
+    expect(safe.r.stdout).toMatch(/live: other transport error ×\d+/);
+    server.requests.length = 0;
+    const writes = await failing('--allow-methods', 'GET,POST');
+    // The sample now holds a POST route too; every record was invoked once a side.
+    expect(writes.report.counts.sampled).toBeGreaterThan(records);
+    expect(writes.invokes).toBe(writes.report.counts.sampled * 2);
+  });
+
   it('no credentials at all names what to set, before any request', async () => {
     for (const name of [
       'AWS_ACCESS_KEY_ID',
