@@ -78,8 +78,8 @@ async function cli(argv: string[], env: Record<string, string | undefined> = {})
   return { code, stdout, stderr };
 }
 
-/** `bg-replay <command>` of the demo log against two targets on the stand-in (or `endpoint`). */
-const run = (command: string, live: string, candidate: string, ...more: string[]) =>
+/** `bg-replay <command>` of the demo log against two targets, with Lambda at `endpoint`. */
+const runAt = (endpoint: string, command: string, live: string, candidate: string, ...more: string[]) =>
   cli([
     command,
     '--logs',
@@ -93,9 +93,16 @@ const run = (command: string, live: string, candidate: string, ...more: string[]
     '--region',
     'us-east-1',
     '--lambda-endpoint',
-    standIn.url,
+    endpoint,
+    // Generous: an overloaded machine must not turn an invoke into a timeout and drop its record.
+    '--timeout',
+    '60000',
     ...more,
   ]);
+
+/** The same against the simulator's stand-in. */
+const run = (command: string, live: string, candidate: string, ...more: string[]) =>
+  runAt(standIn.url, command, live, candidate, ...more);
 
 /** `METHOD /path?query` of a payload 1.0 event. */
 function requestOf(event: ProxyEvent): string {
@@ -251,13 +258,7 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
         { 'x-amzn-errortype': 'AccessDeniedException' },
       ),
     );
-    const r = await run(
-      'replay',
-      'lambda://shop-api:1',
-      'lambda://shop-api:2',
-      '--lambda-endpoint',
-      server.url,
-    );
+    const r = await runAt(server.url, 'replay', 'lambda://shop-api:1', 'lambda://shop-api:2');
     expectOneLineError(
       r,
       /^bg-replay: --live lambda:\/\/shop-api:1: AccessDeniedException on lambda:InvokeFunction for function shop-api:1: grant the IAM role or user running bg-replay lambda:InvokeFunction on function shop-api:1 \(AWS: User: arn:aws:sts::123456789012:assumed-role\/ci\/build is not authorized/,
@@ -286,12 +287,11 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
       server?.requests.filter((q) => q.headers['x-amz-invocation-type'] !== 'DryRun') ?? [];
     const failing = async (...more: string[]) => {
       const out = join(dir, `failing-${more.length}.json`);
-      const r = await run(
+      const r = await runAt(
+        String(server?.url),
         'replay',
         'lambda://shop-api:1',
         'lambda://shop-api:2',
-        '--lambda-endpoint',
-        String(server?.url),
         // Few records: the SDK's retry quota (tokens per retry) would cut the retries of many.
         '--sample',
         '1',
