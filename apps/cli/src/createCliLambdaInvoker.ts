@@ -20,7 +20,7 @@ export function withLambdaFlags<T>(yargs: Argv<T>) {
   return yargs.option('lambda-endpoint', {
     type: 'string',
     describe:
-      'lambda:// targets: Lambda endpoint URL (a VPC endpoint, a local stand-in); the region is --region or AWS_REGION',
+      "lambda:// targets: Lambda endpoint URL (a VPC endpoint, a local stand-in); the region is --region, AWS_REGION or the profile's",
     group: 'Targets:',
   });
 }
@@ -100,9 +100,24 @@ async function checkLambdaTarget(
   }
 }
 
+/** The client's region: the flag, the environment or the profile; none is a usage error naming the flag. */
+async function resolveRegion(
+  client: LambdaClient,
+  [side, raw]: [Side, string, LambdaTarget],
+): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch {
+    throw new BgReplayError(
+      'E_USAGE',
+      `--${side} ${raw}: no AWS region for Lambda: pass --region, set AWS_REGION, or use a profile that names one`,
+    );
+  }
+}
+
 /**
  * The Lambda invoker of a CLI run whose `live` or `candidate` is `lambda://function[:qualifier]`, or undefined
- * when neither is. It is built on one `LambdaClient` with the AWS client policy (`--region` or AWS_REGION,
+ * when neither is. It is built on one `LambdaClient` with the AWS client policy (`--region`, AWS_REGION or the profile's,
  * `--lambda-endpoint`, the environment's keys or the SDK's credential chain, AWS_MAX_ATTEMPTS), and each
  * target is checked first with a dry-run `Invoke`, so missing credentials, a missing `lambda:InvokeFunction`
  * permission or a missing function end the run before any request with one line (`BgReplayError`, exit 2).
@@ -121,12 +136,8 @@ export async function createCliLambdaInvoker(
   const lambdaTargets = lambdaTargetsOf(run);
   const first = lambdaTargets[0];
   if (!first) return undefined;
-  const region = args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  if (!region)
-    throw new BgReplayError(
-      'E_USAGE',
-      `--${first[0]} ${first[1]}: no AWS region for Lambda: pass --region or set AWS_REGION`,
-    );
+  // Else the SDK's chain: the profile's region (as for CloudWatch).
+  const given = args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   const endpoint = args['lambda-endpoint'];
   let loopback = false;
   if (endpoint !== undefined) {
@@ -143,7 +154,7 @@ export async function createCliLambdaInvoker(
   const client = annotateAwsCalls(
     new LambdaClient(
       awsClientConfig({
-        region,
+        ...(given ? { region: given } : {}),
         ...(endpoint ? { endpoint } : {}),
         ...(credentials ? { credentials } : {}),
         maxAttempts: writes ? 1 : Number(io.env.AWS_MAX_ATTEMPTS) || 3,
@@ -154,6 +165,7 @@ export async function createCliLambdaInvoker(
     'lambda',
   );
   try {
+    const region = await resolveRegion(client, first);
     const seen = new Set<string>();
     for (const [side, raw, target] of lambdaTargets) {
       const key = nameOf(target);

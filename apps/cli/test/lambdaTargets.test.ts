@@ -4,7 +4,7 @@
  * on 127.0.0.1), and each version records the API Gateway proxy events it received. Faults (no credentials,
  * AccessDenied, a missing version) end the run before any replay with one line naming the IAM action.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -360,20 +360,45 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('no region names the flag to pass', async () => {
-    const r = await cli([
-      'replay',
-      '--logs',
-      demo.logFile,
-      '--live',
-      'lambda://shop-api:1',
-      '--candidate',
-      demo.live,
-    ]);
+  /** Runs v1 against `candidate` with Lambda on the stand-in and no --region; the SDK reads `config` as the profile file. */
+  const withoutRegionFlag = async (config: string | undefined, candidate: string) => {
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    const file = join(dir, `config-${config ? 'region' : 'none'}`);
+    if (config !== undefined) await writeFile(file, config);
+    vi.stubEnv('AWS_CONFIG_FILE', file);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/bg-replay/credentials');
+    // Fake keys: the stand-in checks no signature.
+    const keys = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+    return cli(
+      [
+        'replay',
+        '--logs',
+        demo.logFile,
+        '--live',
+        'lambda://shop-api:1',
+        '--candidate',
+        candidate,
+        '--lambda-endpoint',
+        standIn.url,
+      ],
+      keys,
+    );
+  };
+
+  it('no region anywhere names the flag to pass, before any replay', async () => {
+    const r = await withoutRegionFlag(undefined, demo.live);
     expectOneLineError(
       r,
-      /^bg-replay: --live lambda:\/\/shop-api:1: no AWS region for Lambda: pass --region or set AWS_REGION$/,
+      /^bg-replay: --live lambda:\/\/shop-api:1: no AWS region for Lambda: pass --region, set AWS_REGION, or use a profile that names one$/,
     );
+    expect(received['1']).toEqual([]);
+  });
+
+  it("the profile's region is used when neither --region nor AWS_REGION is given", async () => {
+    const r = await withoutRegionFlag('[default]\nregion = eu-west-3\n', 'lambda://shop-api:9');
+    expectOneLineError(r, /: function shop-api:9 does not exist in eu-west-3 /);
   });
 
   it('a malformed lambda:// target names its flag and the form to give', async () => {
