@@ -249,3 +249,32 @@ export {
   zForConfidence,
 } from './verdict/wilson.js';
 export { USER_AGENT, VERSION } from './version.js';
+export {
+  type OptionDefinition,
+  type OptionGroup,
+  type OptionKey,
+  type OptionMeta,
+  OPTION_GROUPS,
+  OPTION_KEYS,
+  envNameOf,
+  optionDefinitions,
+  type RunOptions,
+  type RunOptionsInput,
+  runOptionsSchema,
+  showOptionValue,
+} from './options/runOptionsSchema.js';
+export {
+  defaultOptionsLayer,
+  type OptionIssue,
+  type OptionLayer,
+  OptionsError,
+  type OptionSource,
+  readOptionsEnv,
+  resolveOptionLayers,
+} from './options/resolveOptionLayers.js';
+export { readOptionsFile } from './options/readOptionsFile.js';
+export {
+  type OptionContext,
+  toValidateOptions,
+  type ValidateOptionsFromRun,
+} from './options/toValidateOptions.js';
