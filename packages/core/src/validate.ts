@@ -1,8 +1,8 @@
 import { createComparer, type DiffStageOptions } from './diff/createComparer.js';
-import { checkValidateOptions } from './options/checkValidateOptions.js';
 import { BgReplayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { checkValidateOptions } from './options/checkValidateOptions.js';
 import { createRateLimiter } from './replay/createRateLimiter.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';

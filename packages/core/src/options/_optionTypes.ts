@@ -73,7 +73,7 @@ export function durationOption(maxMs: number) {
     .transform((value, ctx) => {
       let ms: number;
       try {
-        ms = parseDuration(value, '');
+        ms = parseDuration(value, '--duration');
       } catch (error) {
         ctx.addIssue({ code: 'custom', message: reasonOf(error) });
         return z.NEVER;
@@ -91,7 +91,7 @@ export const durationText = z
   .union([z.string(), z.number()], { error: 'expected a duration like 30m, 2h or 1d' })
   .transform((value, ctx) => {
     try {
-      parseDuration(value, '');
+      parseDuration(value, '--duration');
     } catch {
       ctx.addIssue({ code: 'custom', message: 'expected a duration like 30m, 2h or 1d' });
       return z.NEVER;
@@ -108,28 +108,36 @@ export const timeOption = z
  * `<pointer>=<value>` pairs, as an array or a comma-free text (flags), or an object `{ pointer: value }`
  * (config files). Pointers start with `/`; the last `=` separates, so a pointer may not contain one.
  */
-export function pointerMapOption<T>(example: string, parseValue: (raw: unknown) => T | undefined, what: string) {
+export function pointerMapOption<T>(
+  example: string,
+  parseValue: (raw: unknown) => T | undefined,
+  what: string,
+) {
   return z
     .union([z.string(), z.array(z.string()), z.record(z.string(), z.unknown())], {
       error: `expected <pointer>=<value> pairs, e.g. ${example}`,
     })
     .transform((input, ctx) => {
-      const entries: Array<[string, unknown]> =
+      // Each entry keeps its place (an index of a list, a key of a map), so a message names the one at fault.
+      const entries: Array<[PropertyKey, string, unknown]> =
         typeof input === 'string' || Array.isArray(input)
-          ? (typeof input === 'string' ? [input] : input).map((raw) => {
+          ? (typeof input === 'string' ? [input] : input).map((raw, index) => {
               const at = raw.lastIndexOf('=');
-              return at <= 0 ? [raw, undefined] : [raw.slice(0, at).trim(), raw.slice(at + 1).trim()];
+              return at <= 0
+                ? [index, raw, undefined]
+                : [index, raw.slice(0, at).trim(), raw.slice(at + 1).trim()];
             })
-          : Object.entries(input);
+          : Object.entries(input).map(([pointer, raw]) => [pointer, pointer, raw]);
       const out: Record<string, T> = {};
-      for (const [pointer, raw] of entries) {
+      for (const [place, pointer, raw] of entries) {
+        const path = typeof input === 'string' ? [] : [place];
         if (raw === undefined || raw === '' || !pointer.startsWith('/')) {
-          ctx.addIssue({ code: 'custom', message: `expected <pointer>=<value>, e.g. ${example}` });
+          ctx.addIssue({ code: 'custom', message: `expected <pointer>=<value>, e.g. ${example}`, path });
           continue;
         }
         const value = parseValue(raw);
         if (value === undefined) {
-          ctx.addIssue({ code: 'custom', message: `${pointer}=${String(raw)}: ${what}` });
+          ctx.addIssue({ code: 'custom', message: what, path });
           continue;
         }
         out[pointer] = value;
@@ -160,6 +168,7 @@ export const latencyBudgetOption = z
       const ratio = typeof raw === 'number' ? raw : /^\d+(?:\.\d+)?$/.test(String(raw)) ? Number(raw) : NaN;
       if (!['p50', 'p95', 'p99'].includes(quantile) || !(ratio > 0)) {
         ctx.addIssue({
+          path: typeof input === 'string' ? [] : [quantile],
           code: 'custom',
           message: `"${raw === undefined ? quantile : `${quantile}=${String(raw)}`}" is not <quantile>=<ratio> with quantile p50, p95 or p99 and a ratio > 0 (e.g. p95=1.5,p50=1.3)`,
         });

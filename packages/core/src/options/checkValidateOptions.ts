@@ -35,9 +35,11 @@ const SAME_AS_SCHEMA = [
  * @example
  * checkValidateOptions({ live: 'http://127.0.0.1:8080', candidate: 'http://127.0.0.1:8081', rps: -1 }) // throws
  */
-export function checkValidateOptions(options: {
-  [K in (typeof SAME_AS_SCHEMA)[number]]?: unknown;
-} & { retryUntilMs?: number; retryIntervalMs?: number }): void {
+export function checkValidateOptions(
+  options: {
+    [K in (typeof SAME_AS_SCHEMA)[number]]?: unknown;
+  } & { retryUntilMs?: number; retryIntervalMs?: number },
+): void {
   const values: Record<string, unknown> = {};
   for (const key of SAME_AS_SCHEMA) if (options[key] !== undefined) values[key] = options[key];
   // Milliseconds, as a duration the schema reads.

@@ -74,7 +74,12 @@ function issuesOf(layer: OptionLayer, error: z.ZodError, known: readonly string[
     const key = String(issue.path[0] ?? '');
     const raw = layer.values[key];
     const index = issue.path[1];
-    const value = Array.isArray(raw) && typeof index === 'number' && raw[index] !== undefined ? raw[index] : raw;
+    // The entry of a list or map at fault, not the whole value.
+    const entry =
+      index !== undefined && raw !== null && typeof raw === 'object'
+        ? (raw as Record<PropertyKey, unknown>)[index as PropertyKey]
+        : undefined;
+    const value = entry ?? raw;
     return [
       {
         path: issue.path.map(String).join('.'),
@@ -123,7 +128,9 @@ export function resolveOptionLayers<S extends z.ZodObject = typeof runOptionsSch
  * @example
  * defaultOptionsLayer().values.rps // 50
  */
-export function defaultOptionsLayer(keys: readonly OptionKey[] = Object.keys(optionDefinitions) as OptionKey[]): OptionLayer {
+export function defaultOptionsLayer(
+  keys: readonly OptionKey[] = Object.keys(optionDefinitions) as OptionKey[],
+): OptionLayer {
   const values: Record<string, unknown> = {};
   for (const key of keys) {
     const fallback = (optionDefinitions as Record<string, OptionMeta>)[key]?.default;
@@ -151,6 +158,7 @@ export function readOptionsEnv(
   return {
     source: 'env',
     values,
-    locate: (path, shown) => `${envNameOf(String(path[0]))}=${shown}${path.length > 1 ? ` (${path.slice(1).join('.')})` : ''}`,
+    locate: (path, shown) =>
+      `${envNameOf(String(path[0]))}=${shown}${path.length > 1 ? ` (${path.slice(1).join('.')})` : ''}`,
   };
 }

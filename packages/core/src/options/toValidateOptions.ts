@@ -56,9 +56,14 @@ export function toValidateOptions(run: RunOptions, context: OptionContext): Vali
     );
   }
   const options: ValidateOptionsFromRun = {
-    logs: logs.map((spec) => logInputOf(spec, { cwd: context.cwd, ...(context.stdin ? { stdin: context.stdin } : {}) })),
+    logs: logs.map((spec) =>
+      logInputOf(spec, { cwd: context.cwd, ...(context.stdin ? { stdin: context.stdin } : {}) }),
+    ),
   };
-  const set = <K extends keyof ValidateOptionsFromRun>(key: K, value: ValidateOptionsFromRun[K] | undefined) => {
+  const set = <K extends keyof ValidateOptionsFromRun>(
+    key: K,
+    value: ValidateOptionsFromRun[K] | undefined,
+  ) => {
     if (value !== undefined) options[key] = value;
   };
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(context.cwd, value));
@@ -86,7 +91,7 @@ export function toValidateOptions(run: RunOptions, context: OptionContext): Vali
       options.headers = resolveInjectedHeaders(run.headers, context.env);
     } catch (error) {
       if (!(error instanceof BgReplayError)) throw error;
-      const message = error.message.replace(/^--header /, 'headers: ');
+      const message = error.message.replace(/^--header /, 'headers ');
       throw new OptionsError([{ path: 'headers', source: 'flags', message }]);
     }
   }
