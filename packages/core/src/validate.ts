@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { checkValidateOptions } from './options/checkValidateOptions.js';
 import { createRateLimiter } from './replay/createRateLimiter.js';
+import { isLambdaTarget } from './replay/lambdaTarget.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { ReportBodies } from './report/redactValues.js';
@@ -25,6 +26,8 @@ export interface ValidateOptions
     Partial<VerdictOptions> {
   /** Undici dispatcher for both targets (tests inject a MockAgent). */
   dispatcher?: ReplayDeps['dispatcher'];
+  /** Invokes `lambda://function[:qualifier]` targets (required when one is given). */
+  lambdaInvoker?: ReplayDeps['lambdaInvoker'];
   logger?: Logger;
   /** Called after each replayed record. */
   onProgress?: ReplayDeps['onProgress'];
@@ -50,6 +53,13 @@ export interface ValidateOptions
 /** Checks the options with the option schema: errors name the option path (`rps`, `live`), not a flag. */
 function checkOptions(options: ValidateOptions): void {
   checkValidateOptions(options);
+  for (const side of ['live', 'candidate'] as const) {
+    if (isLambdaTarget(options[side]) && !options.lambdaInvoker)
+      throw new BgReplayError(
+        'E_USAGE',
+        `${side} ${options[side]}: a lambda:// target needs a Lambda invoker (lambdaInvoker)`,
+      );
+  }
   if (options.logs.length === 0)
     throw new BgReplayError('E_USAGE', 'logs: none given; give at least one log input');
 }
@@ -106,6 +116,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       collected.privacy,
       {
         dispatcher: options.dispatcher,
+        ...(options.lambdaInvoker ? { lambdaInvoker: options.lambdaInvoker } : {}),
         signal: options.signal,
         onProgress: options.onProgress,
         limiter,

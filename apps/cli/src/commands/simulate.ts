@@ -7,7 +7,7 @@ import {
   type LifecycleEventName,
   loadValidationHookConfig,
   type ValidateFn,
-  type ValidationHookConfig,
+  type ValidationHookConfigInput,
 } from '@bg-replay/codedeploy';
 import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
 import {
@@ -377,7 +377,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         );
       }
       let targets: SimulateTargets | undefined;
-      let config: ValidationHookConfig;
+      let config: ValidationHookConfigInput;
       try {
         if (custom) {
           const overrides: Record<string, string | undefined> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLambdaTarget, parseLambdaTarget } from '../replay/lambdaTarget.js';
 import { createPrivacy } from '../safety/privacy.js';
 import { parseShard } from '../sample/createRecordFilter.js';
 import { parseFieldMap } from '../sources/parseAppJson.js';
@@ -65,9 +66,15 @@ function option<T extends z.ZodType>(type: T, meta: OptionMeta): OptionDefinitio
   return { type, ...meta };
 }
 
+/** A base URL (http or https), or a Lambda function invoked directly (`lambda://name:qualifier`: library, hooks). */
 const httpUrl = z
   .string({ error: 'expected a base URL like http://127.0.0.1:8080' })
   .superRefine((raw, ctx) => {
+    if (isLambdaTarget(raw)) {
+      if (!parseLambdaTarget(raw))
+        ctx.addIssue({ code: 'custom', message: 'give lambda://function[:qualifier][?payload=1.0|2.0]' });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(raw);
