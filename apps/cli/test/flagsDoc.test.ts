@@ -29,7 +29,7 @@ describe('docs/flags.md', () => {
     const shown = new Set([...help.matchAll(/^\s+--([a-z][a-z-]*)/gm)].map((m) => m[1]));
     for (const builtIn of ['help', 'version', 'config']) shown.delete(builtIn);
     const documented = new Set(
-      [...renderFlagsDoc().matchAll(/^\| `--([a-z-]+)` \|/gm)].map((m) => m[1] as string),
+      [...renderFlagsDoc().matchAll(/^\| `--([a-z-]+)` +\|/gm)].map((m) => m[1] as string),
     );
     expect([...shown].sort()).toEqual([...documented].sort());
     expect(documented.size).toBe(REPLAY_KEYS.length);

@@ -22,6 +22,16 @@ function defaultOf(meta: OptionMeta): string {
   return meta.defaultText ? cell(meta.defaultText) : '';
 }
 
+/** A Markdown table with aligned columns, as the repository's formatter writes them. */
+function table(rows: string[][]): string[] {
+  const width = (text: string) => [...text].length;
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(3, ...rows.map((row) => width(row[i] ?? ''))));
+  const line = (row: string[]) =>
+    `| ${row.map((text, i) => text + ' '.repeat((widths[i] ?? 0) - width(text))).join(' | ')} |`;
+  const [head, ...body] = rows;
+  return [line(head ?? []), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...body.map(line)];
+}
+
 /**
  * docs/flags.md, generated from the option schema: the flags, config keys and variables of every option,
  * grouped by stage as `--help` groups them. `pnpm --filter @bg-replay/cli docs:flags` writes it, and a test
@@ -42,12 +52,22 @@ export function renderFlagsDoc(): string {
     '',
     'Which commands take which options:',
     '',
-    '| command | options |',
-    '| --- | --- |',
-    '| `replay` | all of them, and `--config` |',
-    '| `sample` | Input, CloudWatch, Sampling and Safety (not `--header`: it sends nothing), and `--config` |',
-    '| `learn-noise` | Input to Noise (no verdict, no reports), and `--config`; `--noise-probe` defaults to 1 there |',
-    "| `merge` | `--threshold`, `--min-samples`, `--confidence`, `--latency-budget` (default: the parts' own), `--allow-inconclusive` and Reports |",
+    ...table([
+      ['command', 'options'],
+      ['`replay`', 'all of them, and `--config`'],
+      [
+        '`sample`',
+        'Input, CloudWatch, Sampling and Safety (not `--header`: it sends nothing), and `--config`',
+      ],
+      [
+        '`learn-noise`',
+        'Input to Noise (no verdict, no reports), and `--config`; `--noise-probe` defaults to 1 there',
+      ],
+      [
+        '`merge`',
+        "`--threshold`, `--min-samples`, `--confidence`, `--latency-budget` (default: the parts' own), `--allow-inconclusive` and Reports",
+      ],
+    ]),
     '',
     '## Config files',
     '',
@@ -81,14 +101,19 @@ export function renderFlagsDoc(): string {
     '(`BG_REPLAY_LATENCY_BUDGET=p95=1.5`).',
   ];
   for (const group of OPTION_GROUPS) {
-    out.push('', `## ${group}`, '', '| flag | config key | variable | type | default | description |');
-    out.push('| --- | --- | --- | --- | --- | --- |');
+    const rows = [['flag', 'config key', 'variable', 'type', 'default', 'description']];
     for (const key of keysOf(group)) {
       const meta = definitions[key];
-      out.push(
-        `| \`--${meta.flag}\` | \`${key}\` | \`${envNameOf(key)}\` | ${typeOf(meta)} | ${defaultOf(meta)} | ${cell(meta.help)} (e.g. \`${cell(meta.example)}\`) |`,
-      );
+      rows.push([
+        `\`--${meta.flag}\``,
+        `\`${key}\``,
+        `\`${envNameOf(key)}\``,
+        typeOf(meta),
+        defaultOf(meta),
+        `${cell(meta.help)} (e.g. \`${cell(meta.example)}\`)`,
+      ]);
     }
+    out.push('', `## ${group}`, '', ...table(rows));
   }
   out.push(
     '',
