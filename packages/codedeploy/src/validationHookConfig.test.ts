@@ -194,3 +194,12 @@ describe('the hook config is the option schema plus the hook keys', () => {
     );
   });
 });
+
+describe('a bad value in the hook config file', () => {
+  it('is named with the file and line it is on', async () => {
+    const baseDir = await dir({ 'c.yaml': 'logGroup: /x\n# the window\nsince: 2x\n' });
+    await expect(loadValidationHookConfig({ baseDir, file: 'c.yaml' })).rejects.toThrow(
+      `since (from ${join(baseDir, 'c.yaml')}:3): expected a duration like 30m, 2h or 1d`,
+    );
+  });
+});

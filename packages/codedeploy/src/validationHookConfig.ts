@@ -11,7 +11,7 @@ import {
   toValidateOptions,
   type ValidateOptionsFromRun,
 } from '@bg-replay/core';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
 import { readSsmText } from './readSsmText.js';
 
@@ -235,6 +235,9 @@ export async function loadValidationHookConfig(
       );
     }
     take(parseDocument(text, path), path);
+    // A value at fault in the file is named with its line.
+    for (const [key, line] of Object.entries(linesOfKeys(text)))
+      if (origin[key] === path) origin[key] = `${path}:${line}`;
     sources.push(path);
     break;
   }
@@ -291,6 +294,22 @@ export async function loadValidationHookConfig(
     );
   }
   return parsed.data;
+}
+
+/** The line of each top-level key of a YAML/JSON document (1-based). */
+function linesOfKeys(text: string): Record<string, number> {
+  const counter = new LineCounter();
+  const document = parseYamlDocument(text, { lineCounter: counter });
+  const lines: Record<string, number> = {};
+  const items = (
+    document.contents as { items?: Array<{ key?: { value?: unknown; range?: number[] } }> } | null
+  )?.items;
+  for (const item of items ?? []) {
+    const start = item.key?.range?.[0];
+    if (typeof item.key?.value === 'string' && start !== undefined)
+      lines[item.key.value] = counter.linePos(start).line;
+  }
+  return lines;
 }
 
 function parseDocument(text: string, where: string): Record<string, unknown> {
