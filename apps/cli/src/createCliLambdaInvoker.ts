@@ -31,6 +31,12 @@ export interface CliLambdaArgs {
   'lambda-endpoint'?: string | undefined;
 }
 
+/** The Lambda flags out of a command's parsed arguments. */
+export function lambdaArgsOf(args: Record<string, unknown>): CliLambdaArgs {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { region: text(args.region), 'lambda-endpoint': text(args['lambda-endpoint']) };
+}
+
 /** What the invoker needs of the run: its targets, the methods it may replay and its per-request timeout. */
 export interface CliLambdaRun {
   live: string;

@@ -6,7 +6,6 @@ import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { learnNoiseCommand } from '../src/commands/learnNoise.js';
 import { replayCommand } from '../src/commands/replay.js';
-import { diffOptionsFrom } from '../src/flags/diffFlags.js';
 import { runCommand } from './_runCommand.js';
 
 /** A service whose answers carry a random cursor and a random order of items: noise, call after call. */
@@ -118,64 +117,5 @@ describe('bg-replay learn-noise on arrays of scalars', () => {
     } finally {
       await tagged.close();
     }
-  });
-});
-
-describe('diffOptionsFrom', () => {
-  const io = { cwd: '/work', env: {} } as never;
-
-  it('maps every diff flag', () => {
-    expect(
-      diffOptionsFrom(
-        {
-          rules: 'rules.yaml',
-          'compare-headers': 'Content-Type, ETag',
-          'array-key': ['/items=id', '/orders/*/lines=sku'],
-          unordered: ['/tags'],
-          tolerance: ['/**/price=0.005'],
-          'normalize-ids': true,
-          'normalize-timestamps': false,
-          'normalize-headers': true,
-          'timestamp-window': 60000,
-          'version-header': 'x-service-version',
-          'version-pointer': '/meta/version',
-          'version-endpoint': '/version',
-          'live-version': '1.4.2',
-          'candidate-version': '1.5.0',
-          'noise-probe': 0.2,
-          'noise-relative': 0.3,
-          'noise-absolute': 0.001,
-          'noise-min-probed': 10,
-        },
-        io,
-      ),
-    ).toEqual({
-      rules: '/work/rules.yaml',
-      compareHeaders: ['content-type', 'etag'],
-      arrayKeys: { '/items': 'id', '/orders/*/lines': 'sku' },
-      unorderedArrays: ['/tags'],
-      tolerances: { '/**/price': 0.005 },
-      normalizers: { ids: true, timestamps: false, headers: true, origins: true },
-      timestampWindowMs: 60000,
-      versionHeader: 'x-service-version',
-      versionPointer: '/meta/version',
-      versionEndpoint: '/version',
-      liveVersion: '1.4.2',
-      candidateVersion: '1.5.0',
-      noiseProbe: 0.2,
-      noiseRelative: 0.3,
-      noiseAbsolute: 0.001,
-      noiseMinProbed: 10,
-    });
-    expect(diffOptionsFrom({}, io)).toEqual({});
-  });
-
-  it('names the flag of a malformed pair', () => {
-    expect(() => diffOptionsFrom({ 'array-key': ['items'] }, io)).toThrow(
-      '--array-key items: expected <pointer>=<value>, e.g. --array-key /items=id',
-    );
-    expect(() => diffOptionsFrom({ tolerance: ['/price=cheap'] }, io)).toThrow(
-      '--tolerance /price=cheap: the tolerance must be a number >= 0',
-    );
   });
 });

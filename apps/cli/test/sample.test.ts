@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { BgReplayError, collectSample } from '@bg-replay/core';
+import { collectSample } from '@bg-replay/core';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { sampleCommand } from '../src/commands/sample.js';
-import { sourceOptionsFrom } from '../src/flags/sourceFlags.js';
 import type { CliIo } from '../src/io.js';
 
 const logsDir = fileURLToPath(new URL('../../../fixtures/logs/', import.meta.url));
@@ -129,54 +128,5 @@ describe('bg-replay sample', () => {
       return io.out();
     };
     expect(await pick('5')).toBe(await pick('5'));
-  });
-});
-
-describe('source flags', () => {
-  const base = { logs: ['access.log'], format: 'auto', sample: 200, seed: 1, 'allow-methods': 'GET,HEAD' };
-
-  it('reads injected header values from the environment', () => {
-    const options = sourceOptionsFrom(
-      { ...base, header: ['Authorization: env:TOKEN'] },
-      memoryIo('/tmp', { TOKEN: 'Bearer t0k3n-value' }),
-    );
-    expect(options.headers).toEqual({ authorization: 'Bearer t0k3n-value' });
-    expect(() =>
-      sourceOptionsFrom({ ...base, header: ['Authorization: env:TOKEN'] }, memoryIo('/tmp')),
-    ).toThrow(/--header Authorization: environment variable TOKEN is not set/);
-  });
-
-  it('maps CloudWatch, sampling and privacy flags', () => {
-    const options = sourceOptionsFrom(
-      {
-        ...base,
-        logs: ['cloudwatch://API-Gateway-Execution-Logs_abc/prod', 'logs/*.gz'],
-        since: '30m',
-        'cloudwatch-strategy': 'insights',
-        region: 'eu-west-1',
-        shard: '2/4',
-        'secret-header': ['x-session,x-tenant-key'],
-        'allow-secret': ['sig'],
-        map: 'method=req.method,path=req.url',
-        dedupe: true,
-      },
-      memoryIo('/srv'),
-    );
-    expect(options.logs).toEqual([
-      { kind: 'cloudwatch', logGroup: 'API-Gateway-Execution-Logs_abc/prod' },
-      { kind: 'glob', pattern: 'logs/*.gz', cwd: '/srv' },
-    ]);
-    expect(options).toMatchObject({
-      cloudwatch: { since: '30m', strategy: 'insights', region: 'eu-west-1' },
-      shard: { index: 2, total: 4 },
-      secretHeaders: ['x-session', 'x-tenant-key'],
-      allowSecrets: ['sig'],
-      fieldMap: { method: 'req.method', path: 'req.url' },
-      dedupe: true,
-    });
-  });
-
-  it('refuses CloudWatch window flags without a cloudwatch:// log', () => {
-    expect(() => sourceOptionsFrom({ ...base, since: '30m' }, memoryIo('/tmp'))).toThrow(BgReplayError);
   });
 });

@@ -17,13 +17,15 @@ import { createLambdaInvoker } from './createLambdaInvoker.js';
 import type { DeploymentContext } from './resolveDeploymentContext.js';
 import type { HandOffContext, HandOffDecision } from './stepFunctions/createStateMachineHandOff.js';
 import {
+  type HookRunValidateOptions,
   type ValidationHookConfig,
   type ValidationHookConfigInput,
+  validateOptionsOfHookConfig,
   validationHookConfigSchema,
 } from './validationHookConfig.js';
 
-/** The subset of core's `ValidateOptions` the hook passes. */
-export interface ValidationRunOptions {
+/** The subset of core's `ValidateOptions` the hook passes: its log source and targets, and the run options of its config. */
+export interface ValidationRunOptions extends HookRunValidateOptions {
   logs: Array<{ kind: 'file'; path: string } | { kind: 'cloudwatch'; logGroup: string }>;
   /** Window and filter of `cloudwatch` inputs; `sleep` paces and backs off the CloudWatch calls. */
   cloudwatch?: {
@@ -35,23 +37,10 @@ export interface ValidationRunOptions {
     budgetMs?: number;
     onBudgetReached?: (info: { message: string }) => void;
   };
-  format?: string;
   live: string;
   candidate: string;
   /** Invokes `lambda://` targets (Lambda deployments compare CurrentVersion with TargetVersion). */
   lambdaInvoker?: LambdaInvoker;
-  rules?: string;
-  threshold?: number;
-  minSamples?: number;
-  sample?: number;
-  seed?: number;
-  concurrency?: number;
-  rps?: number;
-  timeoutMs?: number;
-  allowMethods?: string[];
-  confidence?: number;
-  versionHeader?: string;
-  noiseProbe?: number;
   logger?: Logger;
   clients?: { cloudwatchLogs?: CloudWatchLogsClient };
   signal?: AbortSignal;
@@ -188,8 +177,6 @@ export function createValidationHook(
     });
     const runSignal = AbortSignal.any([signal, stop.signal]);
     const notes: string[] = [];
-    const rules =
-      cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
     const options: ValidationRunOptions = {
       logs: [
         cfg.logFile
@@ -212,19 +199,8 @@ export function createValidationHook(
       live: targets.live,
       candidate: targets.candidate,
       ...(targets.lambda ? { lambdaInvoker: deps.lambdaInvoker ?? createLambdaInvoker(clients.lambda) } : {}),
-      ...(cfg.format ? { format: cfg.format } : {}),
-      ...(rules ? { rules } : {}),
-      ...(cfg.threshold !== undefined ? { threshold: cfg.threshold } : {}),
-      ...(cfg.minSamples !== undefined ? { minSamples: cfg.minSamples } : {}),
-      ...(cfg.sample !== undefined ? { sample: cfg.sample } : {}),
-      ...(cfg.seed !== undefined ? { seed: cfg.seed } : {}),
-      ...(cfg.concurrency !== undefined ? { concurrency: cfg.concurrency } : {}),
-      ...(cfg.rps !== undefined ? { rps: cfg.rps } : {}),
-      ...(cfg.timeoutMs !== undefined ? { timeoutMs: cfg.timeoutMs } : {}),
-      ...(cfg.allowMethods ? { allowMethods: cfg.allowMethods } : {}),
-      ...(cfg.confidence !== undefined ? { confidence: cfg.confidence } : {}),
-      ...(cfg.versionHeader ? { versionHeader: cfg.versionHeader } : {}),
-      ...(cfg.noiseProbe !== undefined ? { noiseProbe: cfg.noiseProbe } : {}),
+      // Every run option of the config (the option schema's keys), through the one mapping the CLI uses.
+      ...validateOptionsOfHookConfig(cfg, deps.baseDir),
       logger,
       ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
       signal: runSignal,

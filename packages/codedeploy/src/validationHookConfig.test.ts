@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { loadValidationHookConfig } from './validationHookConfig.js';
+import { loadValidationHookConfig, validateOptionsOfHookConfig } from './validationHookConfig.js';
 
 async function dir(files: Record<string, string>): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'bgr-hook-'));
@@ -86,7 +86,7 @@ describe('loadValidationHookConfig', () => {
     ).rejects.toMatchObject({
       code: 'E_CONFIG',
       message:
-        'bg-replay hook configuration is invalid (read from BG_REPLAY_* environment variables): live (from env BG_REPLAY_LIVE): must be an http(s) URL such as http://test-listener.internal:8080; threshold (from env BG_REPLAY_THRESHOLD): Too big: expected number to be <=1; candidate: is required with live: give both base URLs, or neither (a Lambda deployment then compares its two versions)',
+        'bg-replay hook configuration is invalid (read from BG_REPLAY_* environment variables): threshold (from env BG_REPLAY_THRESHOLD): out of range: expected a number 0..1; live (from env BG_REPLAY_LIVE): must be an http(s) URL such as http://test-listener.internal:8080; candidate: is required with live: give both base URLs, or neither (a Lambda deployment then compares its two versions)',
     });
   });
 
@@ -120,5 +120,86 @@ describe('loadValidationHookConfig', () => {
     await expect(
       loadValidationHookConfig({ env: { BG_REPLAY_LIVE: 'http://a', BG_REPLAY_CANDIDATE: 'http://b' } }),
     ).rejects.toThrow(/logGroup: give exactly one log source/);
+  });
+});
+
+describe('the hook config is the option schema plus the hook keys', () => {
+  it('takes every run option the CLI takes, by the same keys and BG_REPLAY_* names, and maps them alike', async () => {
+    const baseDir = await dir({
+      'bg-replay.config.yaml': [
+        'logGroup: /ecs/shop',
+        'live: http://alb.internal',
+        'candidate: http://alb.internal:8080',
+        'minCoverage: 0.8',
+        'routesFile: routes.txt',
+        'openapiFile: openapi.yaml',
+        'reportBodies: none',
+        'keepHeaders: [x-forwarded-prefix]',
+        'secretHeaders: [x-session]',
+        'secretParams: sig',
+        'allowSecrets: [x-api-key]',
+        'compareHeaders: [Content-Type, ETag]',
+        'normalizeTimestamps: false',
+        'maxBodyBytes: 1048576',
+        'latencyBudget: { p95: 1.5 }',
+        'retryUntil: 10m',
+        'arrayKeys: { /items: id }',
+        'rules: rules.yaml',
+      ].join('\n'),
+    });
+    const config = await loadValidationHookConfig({
+      baseDir,
+      optionalFiles: ['bg-replay.config.yaml'],
+      env: {
+        BG_REPLAY_LATENCY_BUDGET: 'p95=2,p50=1.3',
+        BG_REPLAY_RETRY_INTERVAL: '1m',
+        BG_REPLAY_SINCE: '2h',
+      },
+    });
+    expect(config).toMatchObject({ since: '2h', minCoverage: 0.8, latencyBudget: { p95: 2, p50: 1.3 } });
+    expect(validateOptionsOfHookConfig(config, '/var/task')).toEqual({
+      minCoverage: 0.8,
+      routesFile: '/var/task/routes.txt',
+      openapiFile: '/var/task/openapi.yaml',
+      reportBodies: 'none',
+      keepHeaders: ['x-forwarded-prefix'],
+      secretHeaders: ['x-session'],
+      secretParams: ['sig'],
+      allowSecrets: ['x-api-key'],
+      compareHeaders: ['content-type', 'etag'],
+      normalizers: { ids: true, timestamps: false, headers: true, origins: true },
+      maxBodyBytes: 1_048_576,
+      latencyBudget: { p95: 2, p50: 1.3 },
+      retryUntilMs: 600_000,
+      retryIntervalMs: 60_000,
+      arrayKeys: { '/items': 'id' },
+      rules: '/var/task/rules.yaml',
+    });
+  });
+
+  it('names the key and the variable of a bad duration, as the CLI does', async () => {
+    await expect(
+      loadValidationHookConfig({
+        env: { BG_REPLAY_LOG_GROUP: '/x', BG_REPLAY_SINCE: '2x', BG_REPLAY_RETRY_UNTIL: 'soon' },
+      }),
+    ).rejects.toThrow(
+      'since (from env BG_REPLAY_SINCE): expected a duration like 30m, 2h or 1d; retryUntil (from env BG_REPLAY_RETRY_UNTIL): expected a duration like 30s, 10m, 1h30m or 250ms',
+    );
+  });
+
+  it('refuses what only the CLI can do: report files and log specs', async () => {
+    const baseDir = await dir({ 'c.yaml': 'logGroup: /x\nreportJson: run.json\n' });
+    await expect(loadValidationHookConfig({ baseDir, file: 'c.yaml' })).rejects.toThrow(
+      /Unrecognized key: "reportJson"/,
+    );
+  });
+});
+
+describe('a bad value in the hook config file', () => {
+  it('is named with the file and line it is on', async () => {
+    const baseDir = await dir({ 'c.yaml': 'logGroup: /x\n# the window\nsince: 2x\n' });
+    await expect(loadValidationHookConfig({ baseDir, file: 'c.yaml' })).rejects.toThrow(
+      `since (from ${join(baseDir, 'c.yaml')}:3): expected a duration like 30m, 2h or 1d`,
+    );
   });
 });

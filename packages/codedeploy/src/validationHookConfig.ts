@@ -1,8 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { awsClientConfig, BgReplayError } from '@bg-replay/core';
-import { parse as parseYaml } from 'yaml';
+import {
+  awsClientConfig,
+  BgReplayError,
+  envNameOf,
+  type OptionKey,
+  type RunOptions,
+  runOptionsSchema,
+  toValidateOptions,
+  type ValidateOptionsFromRun,
+} from '@bg-replay/core';
+import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
 import { readSsmText } from './readSsmText.js';
 
@@ -14,17 +23,6 @@ const bool = z.preprocess((v) => {
   return v;
 }, z.boolean());
 
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1)),
-);
-
 const httpUrl = z.url({
   protocol: /^https?$/,
   error: (issue) =>
@@ -33,19 +31,44 @@ const httpUrl = z.url({
       : 'must be an http(s) URL such as http://test-listener.internal:8080',
 });
 
-/** Schema of the validation hook's configuration (also used for env vars and SSM). */
-export const validationHookConfigSchema = z
-  .object({
+/**
+ * Run options a hook does not take from its config: it reads its own log source (`logGroup`/`logFile`),
+ * its targets may come from the AppSpec, it reads a recent window, and its report goes to the log and S3.
+ */
+const NOT_IN_HOOK = [
+  'logs',
+  'live',
+  'candidate',
+  'start',
+  'end',
+  'cloudwatchStrategy',
+  'region',
+  'endpoint',
+  'headers',
+  'reportJson',
+  'reportJunit',
+  'reportMd',
+  'reportHtml',
+] as const satisfies readonly OptionKey[];
+
+/** The run options of the hook config: every option of the CLI but {@link NOT_IN_HOOK}. */
+const hookRunOptions = runOptionsSchema.omit(
+  Object.fromEntries(NOT_IN_HOOK.map((key) => [key, true])) as { [K in (typeof NOT_IN_HOOK)[number]]: true },
+);
+
+/** The CloudWatch window the hook applies itself (with a default `since` and a read budget). */
+const HOOK_WINDOW = ['since', 'filterPattern', 'streamPrefix'] as const;
+
+/**
+ * Schema of the validation hook's configuration (a file, SSM, env vars): the option schema of core (the
+ * keys of `bg-replay replay --config`, docs/flags.md) plus the hook's own keys.
+ */
+export const validationHookConfigSchema = hookRunOptions
+  .extend({
     /** CloudWatch log group holding the live service's access logs. */
     logGroup: z.string().min(1).optional(),
     /** A local log file instead of CloudWatch (the local harness, tests). */
     logFile: z.string().min(1).optional(),
-    /** How far back to read logs, e.g. `1h`, `30m`. */
-    since: z.string().min(1).optional(),
-    filterPattern: z.string().optional(),
-    streamPrefix: z.string().optional(),
-    /** Log format name as core understands it (e.g. `apigw`, `alb`, `jsonl`). */
-    format: z.string().min(1).optional(),
     /**
      * Base URL of the live version (production listener or stage). Optional for Lambda deployments: by
      * default the hook invokes the AppSpec's CurrentVersion and TargetVersion directly.
@@ -64,23 +87,6 @@ export const validationHookConfigSchema = z
      * compared (default 30).
      */
     reportReserveSeconds: z.coerce.number().min(1).default(30),
-    /** Path of a rules file, relative to the function's directory. */
-    rules: z.string().min(1).optional(),
-    threshold: z.coerce.number().min(0).max(1).optional(),
-    minSamples: z.coerce.number().int().positive().optional(),
-    sample: z.coerce.number().int().positive().optional(),
-    seed: z.coerce.number().int().optional(),
-    concurrency: z.coerce.number().int().positive().optional(),
-    /** Requests per second cap per side (0: no cap). */
-    rps: z.coerce.number().min(0).optional(),
-    timeoutMs: z.coerce.number().int().positive().optional(),
-    allowMethods: list.optional(),
-    /** Confidence of the Wilson bound the match rate is judged on (default 0.95). */
-    confidence: z.coerce.number().gt(0).lt(1).optional(),
-    /** Response header naming each side's version, for the semver policy (e.g. `x-service-version`). */
-    versionHeader: z.string().min(1).optional(),
-    /** Share of the sample also replayed against live a second time to learn noise (0..1). */
-    noiseProbe: z.coerce.number().min(0).max(1).optional(),
     /** Report `Succeeded` on an inconclusive verdict. Default false: no evidence is not a pass. */
     allowInconclusive: bool.default(false),
     report: z
@@ -112,39 +118,52 @@ export type ValidationHookConfig = z.output<typeof validationHookConfigSchema>;
 /** Configuration as written by a user (before defaults). */
 export type ValidationHookConfigInput = z.input<typeof validationHookConfigSchema>;
 
-/** Environment variable for each top-level field; nested report fields below. */
-const ENV_FIELDS: Record<string, string> = {
-  logGroup: 'BG_REPLAY_LOG_GROUP',
-  logFile: 'BG_REPLAY_LOG_FILE',
-  since: 'BG_REPLAY_SINCE',
-  filterPattern: 'BG_REPLAY_FILTER_PATTERN',
-  streamPrefix: 'BG_REPLAY_STREAM_PREFIX',
-  format: 'BG_REPLAY_FORMAT',
-  live: 'BG_REPLAY_LIVE',
-  candidate: 'BG_REPLAY_CANDIDATE',
-  rules: 'BG_REPLAY_RULES',
-  threshold: 'BG_REPLAY_THRESHOLD',
-  minSamples: 'BG_REPLAY_MIN_SAMPLES',
-  sample: 'BG_REPLAY_SAMPLE',
-  seed: 'BG_REPLAY_SEED',
-  concurrency: 'BG_REPLAY_CONCURRENCY',
-  rps: 'BG_REPLAY_RPS',
-  timeoutMs: 'BG_REPLAY_TIMEOUT_MS',
-  allowMethods: 'BG_REPLAY_ALLOW_METHODS',
-  confidence: 'BG_REPLAY_CONFIDENCE',
-  versionHeader: 'BG_REPLAY_VERSION_HEADER',
-  noiseProbe: 'BG_REPLAY_NOISE_PROBE',
-  allowInconclusive: 'BG_REPLAY_ALLOW_INCONCLUSIVE',
-  lambdaPayload: 'BG_REPLAY_LAMBDA_PAYLOAD',
-  lambdaStage: 'BG_REPLAY_LAMBDA_STAGE',
-  readBudgetShare: 'BG_REPLAY_READ_BUDGET_SHARE',
-  reportReserveSeconds: 'BG_REPLAY_REPORT_RESERVE_SECONDS',
-};
+/** Environment variable of each top-level field, `BG_REPLAY_<KEY>` as for the CLI; nested report fields below. */
+const ENV_FIELDS: Record<string, string> = Object.fromEntries(
+  Object.keys(validationHookConfigSchema.shape)
+    .filter((key) => key !== 'report')
+    .map((key) => [key, envNameOf(key)]),
+);
 const ENV_REPORT = {
   log: 'BG_REPLAY_REPORT_LOG',
   bucket: 'BG_REPLAY_REPORT_BUCKET',
   prefix: 'BG_REPLAY_REPORT_PREFIX',
 };
+
+/** The options of `validate` a hook config sets; the hook adds its log source, window, targets and clients. */
+export type HookRunValidateOptions = Omit<
+  ValidateOptionsFromRun,
+  'logs' | 'cloudwatch' | 'live' | 'candidate' | 'clients' | 'logger' | 'signal'
+>;
+
+/**
+ * The options of `validate` that a hook config sets through the option schema (everything but the log
+ * source, the CloudWatch window and the targets, which the hook resolves itself). Relative paths (rules,
+ * routes, OpenAPI document) are resolved against `baseDir`, the function's folder.
+ *
+ * @example
+ * validateOptionsOfHookConfig(config, '/var/task') // { rules: '/var/task/rules.yaml', rps: 20, latencyBudget: { p95: 1.5 }, … }
+ */
+export function validateOptionsOfHookConfig(
+  config: ValidationHookConfig,
+  baseDir: string = process.cwd(),
+): HookRunValidateOptions {
+  const run: Record<string, unknown> = {};
+  for (const key of Object.keys(hookRunOptions.shape)) {
+    const value = (config as Record<string, unknown>)[key];
+    if (value !== undefined && !(HOOK_WINDOW as readonly string[]).includes(key)) run[key] = value;
+  }
+  const {
+    logs: _logs,
+    live: _live,
+    candidate: _candidate,
+    ...options
+  } = toValidateOptions(run as RunOptions, {
+    cwd: baseDir,
+    env: {},
+  });
+  return options;
+}
 
 /** Options of {@link loadValidationHookConfig}. */
 export interface LoadValidationHookConfigOptions {
@@ -216,6 +235,9 @@ export async function loadValidationHookConfig(
       );
     }
     take(parseDocument(text, path), path);
+    // A value at fault in the file is named with its line.
+    for (const [key, line] of Object.entries(linesOfKeys(text)))
+      if (origin[key] === path) origin[key] = `${path}:${line}`;
     sources.push(path);
     break;
   }
@@ -272,6 +294,22 @@ export async function loadValidationHookConfig(
     );
   }
   return parsed.data;
+}
+
+/** The line of each top-level key of a YAML/JSON document (1-based). */
+function linesOfKeys(text: string): Record<string, number> {
+  const counter = new LineCounter();
+  const document = parseYamlDocument(text, { lineCounter: counter });
+  const lines: Record<string, number> = {};
+  const items = (
+    document.contents as { items?: Array<{ key?: { value?: unknown; range?: number[] } }> } | null
+  )?.items;
+  for (const item of items ?? []) {
+    const start = item.key?.range?.[0];
+    if (typeof item.key?.value === 'string' && start !== undefined)
+      lines[item.key.value] = counter.linePos(start).line;
+  }
+  return lines;
 }
 
 function parseDocument(text: string, where: string): Record<string, unknown> {

@@ -75,6 +75,35 @@ export {
   type NoiseThresholds,
 } from './noise/isRealDifference.js';
 export { learnNoiseRules } from './noise/learnNoiseRules.js';
+export { readOptionsFile } from './options/readOptionsFile.js';
+export {
+  defaultOptionsLayer,
+  type OptionIssue,
+  type OptionLayer,
+  type OptionSource,
+  OptionsError,
+  readOptionsEnv,
+  resolveOptionLayers,
+} from './options/resolveOptionLayers.js';
+export {
+  envNameOf,
+  OPTION_GROUPS,
+  OPTION_KEYS,
+  type OptionDefinition,
+  type OptionGroup,
+  type OptionKey,
+  type OptionMeta,
+  optionDefinitions,
+  type RunOptions,
+  type RunOptionsInput,
+  runOptionsSchema,
+  showOptionValue,
+} from './options/runOptionsSchema.js';
+export {
+  type OptionContext,
+  toValidateOptions,
+  type ValidateOptionsFromRun,
+} from './options/toValidateOptions.js';
 export { parseDuration } from './parseDuration.js';
 export { createRateLimiter } from './replay/createRateLimiter.js';
 export {

@@ -1,21 +1,20 @@
 import { createComparer, type DiffStageOptions } from './diff/createComparer.js';
-import { BgReplayError, checkRange } from './errors.js';
+import { BgReplayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
+import { checkValidateOptions } from './options/checkValidateOptions.js';
 import { createRateLimiter } from './replay/createRateLimiter.js';
-import { isLambdaTarget, parseLambdaTarget } from './replay/lambdaTarget.js';
+import { isLambdaTarget } from './replay/lambdaTarget.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { ReportBodies } from './report/redactValues.js';
 import type { Attempt, Report } from './report/reportTypes.js';
-import { createPrivacy } from './safety/privacy.js';
 import { finishCoverage } from './sample/createCoverageCounter.js';
 import { sleep as realSleep } from './sleep.js';
 import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
 import { addOutcome, createTally, emptyRoute, type RecordOutcome, type Tally } from './verdict/aggregate.js';
 import {
   checkCoverage,
-  checkVerdictOptions,
   computeVerdict,
   DEFAULT_CONFIDENCE,
   DEFAULT_MIN_COVERAGE,
@@ -58,47 +57,18 @@ export interface ValidateOptions
   minCoverage?: number;
 }
 
+/** Checks the options with the option schema: errors name the option path (`rps`, `live`), not a flag. */
 function checkOptions(options: ValidateOptions): void {
+  checkValidateOptions(options);
   for (const side of ['live', 'candidate'] as const) {
-    // A base URL may carry user:password or a secret query value: errors never print them.
-    const raw = options[side];
-    if (isLambdaTarget(raw)) {
-      if (!parseLambdaTarget(raw) || !options.lambdaInvoker)
-        throw new BgReplayError(
-          'E_USAGE',
-          `--${side} ${raw}: ${options.lambdaInvoker ? 'give lambda://function[:qualifier][?payload=1.0|2.0]' : 'a lambda:// target needs a Lambda invoker (lambdaInvoker)'}`,
-        );
-      continue;
-    }
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      const shown = createPrivacy().redactPath(
-        raw.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#\s]*@/i, '$1'),
-      );
+    if (isLambdaTarget(options[side]) && !options.lambdaInvoker)
       throw new BgReplayError(
         'E_USAGE',
-        `--${side} ${shown} is not a URL; give a base URL like http://127.0.0.1:8080`,
+        `${side} ${options[side]}: a lambda:// target needs a Lambda invoker (lambdaInvoker)`,
       );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new BgReplayError('E_USAGE', `--${side} must be an http:// or https:// URL, not ${url.protocol}`);
-    }
   }
-  checkRange('threshold', options.threshold, 0, 1);
-  checkRange('min-samples', options.minSamples, 0, 1e9, true);
-  checkRange('concurrency', options.concurrency, 1, 10000, true);
-  checkRange('timeout', options.timeoutMs, 1, 3_600_000, true);
-  checkRange('rps', options.rps, 0, 1e9);
-  checkRange('retries', options.retries, 0, 10, true);
-  checkRange('max-body', options.maxBodyBytes, 1, 2 ** 31, true);
-  checkRange('live-error-breaker', options.liveErrorBreaker, 0.01, 1);
-  checkRange('retry-until', options.retryUntilMs, 0, 86_400_000);
-  checkRange('retry-interval', options.retryIntervalMs, 0, 86_400_000);
-  checkRange('min-coverage', options.minCoverage, 0, 1);
-  checkVerdictOptions(options);
-  if (options.logs.length === 0) throw new BgReplayError('E_USAGE', 'no log given: pass --logs <file|->');
+  if (options.logs.length === 0)
+    throw new BgReplayError('E_USAGE', 'logs: none given; give at least one log input');
 }
 
 /**

@@ -72,7 +72,7 @@ describe('validate against lambda:// targets', () => {
     expect(calls.filter((c) => c === 'shop-api:8')).toHaveLength(20);
   });
 
-  it('refuses a lambda:// target without an invoker, naming the flag', async () => {
+  it('refuses a lambda:// target without an invoker, naming the option', async () => {
     await expect(
       validate({
         logs: [{ kind: 'file', path: logFile }],
@@ -81,7 +81,7 @@ describe('validate against lambda:// targets', () => {
       }),
     ).rejects.toMatchObject({
       code: 'E_USAGE',
-      message: '--live lambda://shop-api:7: a lambda:// target needs a Lambda invoker (lambdaInvoker)',
+      message: 'live lambda://shop-api:7: a lambda:// target needs a Lambda invoker (lambdaInvoker)',
     });
   });
 });

@@ -225,7 +225,9 @@ describe('validate against two real servers', () => {
   });
 
   it('rejects a bad URL, a missing log and a broken rules file as user errors naming them', async () => {
-    await expect(validate({ ...base(), live: 'nope', candidate: same.url })).rejects.toThrow(/--live nope/);
+    await expect(validate({ ...base(), live: 'nope', candidate: same.url })).rejects.toThrow(
+      /^live nope: not a URL/,
+    );
     await expect(
       validate({
         ...base(),

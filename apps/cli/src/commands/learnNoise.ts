@@ -1,11 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { BgReplayError, formatRulesFile, learnNoiseRules } from '@bg-replay/core';
+import { BgReplayError, formatRulesFile, learnNoiseRules, type ValidateOptions } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
-import { withLambdaFlags } from '../createCliLambdaInvoker.js';
-import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
-import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
-import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
+import { lambdaArgsOf, withLambdaFlags } from '../createCliLambdaInvoker.js';
+import { keysOf, resolveCommandOptions, withOptionFlags } from '../flags/optionFlags.js';
 import { EXIT, writeLine } from '../io.js';
 import { checkWritableFile } from '../writeReportFile.js';
 import { runValidation } from './replay.js';
@@ -16,11 +14,31 @@ import { runValidation } from './replay.js';
  * `unordered` rules for arrays of scalars live returns in varying order, `ignore` rules for pointers whose
  * values differ between two calls to live (keys named `*` or `**` escaped, so a rule matches only its key).
  */
+/** What a noise-learning replay can be told: everything up to the verdict, which it does not reach. */
+const LEARN_NOISE_KEYS = keysOf(
+  'Input',
+  'CloudWatch',
+  'Sampling',
+  'Safety',
+  'Targets',
+  'Replay',
+  'Diff',
+  'Versions',
+  'Noise',
+);
+
 export const learnNoiseCommand = defineCommand({
   command: 'learn-noise',
   describe: 'Replay with the noise probe and write the noisy pointers it learned as a rules file, for review',
   builder: (yargs) =>
-    withLambdaFlags(withDiffFlags(withReplayFlags(withSourceFlags(yargs))))
+    withLambdaFlags(
+      withOptionFlags(yargs, LEARN_NOISE_KEYS, {
+        noiseProbe: {
+          describe:
+            'Share of records also replayed against live a second time, 0..1 (default here: 1, every record)',
+        },
+      }),
+    )
       .option('out', {
         type: 'string',
         default: 'bg-replay.noise.yaml',
@@ -40,16 +58,15 @@ export const learnNoiseCommand = defineCommand({
       ),
   async run(args, io) {
     await checkWritableFile(io.cwd, args.out, '--out', args);
-    const diffOptions = diffOptionsFrom(args, io);
+    const { validate } = await resolveCommandOptions(args, io, LEARN_NOISE_KEYS, [
+      'logs',
+      'live',
+      'candidate',
+    ]);
     const report = await runValidation(
-      {
-        ...sourceOptionsFrom(args, io),
-        ...replayOptionsFrom(args),
-        ...diffOptions,
-        noiseProbe: diffOptions.noiseProbe ?? 1,
-      },
+      { ...(validate as ValidateOptions), noiseProbe: validate.noiseProbe ?? 1 },
       io,
-      args,
+      lambdaArgsOf(args),
     );
     const noise = report.noise;
     if (!noise)

@@ -1,9 +1,24 @@
-import { type MergeOptions, mergeReports } from '@bg-replay/core';
+import { type MergeOptions, mergeReports, optionDefinitions, resolveOptionLayers } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
+import { flagLayer, yargsOptionOf } from '../flags/optionFlags.js';
 import { withReportFlags, writeReports } from '../flags/reportFlags.js';
-import { parseLatencyBudget } from '../flags/verdictFlags.js';
 import { readReportFile } from './readReportFile.js';
 import { exitCodeOf } from './replay.js';
+
+/** The verdict options a merge decides again with; without them, the parts' own. */
+const MERGE_VERDICT_KEYS = [
+  'threshold',
+  'minSamples',
+  'confidence',
+  'latencyBudget',
+  'allowInconclusive',
+] as const;
+const PARTS_OWN: Record<string, string> = {
+  threshold: "Required match rate (default: the parts' own)",
+  minSamples: "Records a route needs (default: the parts' own)",
+  confidence: "Confidence of the Wilson bound (default: the parts' own)",
+  latencyBudget: "e.g. p95=1.5 (default: the parts' own)",
+};
 
 export const mergeCommand = defineCommand({
   command: 'merge <parts..>',
@@ -17,32 +32,17 @@ export const mergeCommand = defineCommand({
           demandOption: true,
           describe: 'JSON reports of the shards',
         })
-        .option('threshold', {
-          type: 'number',
-          describe: "Required match rate (default: the parts' own)",
-          group: 'Verdict:',
-        })
-        .option('min-samples', {
-          type: 'number',
-          describe: "Records a route needs (default: the parts' own)",
-          group: 'Verdict:',
-        })
-        .option('confidence', {
-          type: 'number',
-          describe: "Confidence of the Wilson bound (default: the parts' own)",
-          group: 'Verdict:',
-        })
-        .option('latency-budget', {
-          type: 'string',
-          describe: "e.g. p95=1.5 (default: the parts' own)",
-          group: 'Verdict:',
-        })
-        .option('allow-inconclusive', {
-          type: 'boolean',
-          default: false,
-          describe: 'Exit 0 when the verdict is inconclusive',
-          group: 'Verdict:',
-        }),
+        .options(
+          Object.fromEntries(
+            MERGE_VERDICT_KEYS.map((key) => [
+              optionDefinitions[key].flag,
+              yargsOptionOf(
+                key,
+                key === 'allowInconclusive' ? {} : { describe: PARTS_OWN[key], noDefault: true },
+              ),
+            ]),
+          ),
+        ),
     )
       .usage(
         '$0 merge <part.json...> --report-json run.json\n\nSums counts, latency sketches, samples and rule hits exactly, then decides again.',
@@ -53,16 +53,16 @@ export const mergeCommand = defineCommand({
       ),
   async run(args, io) {
     const parts = [];
-    for (const path of args.parts) parts.push(await readReportFile(io, path));
-    const options: MergeOptions = {};
-    if (args.threshold !== undefined) options.threshold = args.threshold;
-    if (args['min-samples'] !== undefined) options.minSamples = args['min-samples'];
-    if (args.confidence !== undefined) options.confidence = args.confidence;
-    if (args['latency-budget'] !== undefined)
-      options.latencyBudget = parseLatencyBudget(args['latency-budget']);
-    if (args['report-bodies']) options.reportBodies = args['report-bodies'];
+    for (const path of args.parts as string[]) parts.push(await readReportFile(io, path));
+    const keys = [...MERGE_VERDICT_KEYS, 'reportBodies'] as const;
+    const { options: given } = resolveOptionLayers([flagLayer(args, keys)]);
+    const options: MergeOptions = { reportBodies: given.reportBodies ?? 'redacted' };
+    if (given.threshold !== undefined) options.threshold = given.threshold;
+    if (given.minSamples !== undefined) options.minSamples = given.minSamples;
+    if (given.confidence !== undefined) options.confidence = given.confidence;
+    if (given.latencyBudget !== undefined) options.latencyBudget = given.latencyBudget;
     const report = mergeReports(parts, options);
     await writeReports(report, args, io);
-    return exitCodeOf(report, args['allow-inconclusive']);
+    return exitCodeOf(report, given.allowInconclusive);
   },
 });

@@ -1,16 +1,13 @@
 import { type Report, type ValidateOptions, validate } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
-import { type CliLambdaArgs, createCliLambdaInvoker, withLambdaFlags } from '../createCliLambdaInvoker.js';
-import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
-import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
 import {
-  checkReportTargets,
-  reportOptionsFrom,
-  withReportFlags,
-  writeReports,
-} from '../flags/reportFlags.js';
-import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
-import { verdictOptionsFrom, withVerdictFlags } from '../flags/verdictFlags.js';
+  type CliLambdaArgs,
+  createCliLambdaInvoker,
+  lambdaArgsOf,
+  withLambdaFlags,
+} from '../createCliLambdaInvoker.js';
+import { inFlagTerms, REPLAY_KEYS, resolveCommandOptions, withOptionFlags } from '../flags/optionFlags.js';
+import { checkReportTargets, reportArgsOf, writeReports } from '../flags/reportFlags.js';
 import { type CliIo, EXIT } from '../io.js';
 import { createProgress } from '../progress.js';
 
@@ -35,6 +32,8 @@ export async function runValidation(
       signal: controller.signal,
       onProgress: (d, t) => progress.update(d, t),
     });
+  } catch (error) {
+    throw inFlagTerms(error);
   } finally {
     process.off('SIGINT', onSignal);
     progress.end();
@@ -53,7 +52,7 @@ export const replayCommand = defineCommand({
   command: 'replay',
   describe: 'Replay logged requests against live and candidate, diff the answers and decide',
   builder: (yargs) =>
-    withLambdaFlags(withReportFlags(withVerdictFlags(withDiffFlags(withReplayFlags(withSourceFlags(yargs))))))
+    withLambdaFlags(withOptionFlags(yargs, REPLAY_KEYS))
       .usage(
         '$0 replay --logs <file|-> --live <url> --candidate <url> [options]\n\nSamples requests from the log, sends each to live and candidate, compares the answers\nunder the rules, and exits 0 on pass, 1 on fail or inconclusive, 2 on bad input.',
       )
@@ -64,21 +63,17 @@ export const replayCommand = defineCommand({
       .example(
         '$0 replay --logs access.log --live $LIVE --candidate $NEXT --rules rules.yaml --report-json run.json',
         'with rules and a JSON report',
+      )
+      .example(
+        '$0 replay --config run.yaml --threshold 0.95',
+        'options from a file, one overridden by a flag',
       ),
   async run(args, io) {
-    await checkReportTargets(args, io);
-    const report = await runValidation(
-      {
-        ...sourceOptionsFrom(args, io),
-        ...replayOptionsFrom(args),
-        ...diffOptionsFrom(args, io),
-        ...verdictOptionsFrom(args),
-        ...reportOptionsFrom(args),
-      },
-      io,
-      args,
-    );
-    await writeReports(report, args, io);
-    return exitCodeOf(report, args['allow-inconclusive']);
+    const options = await resolveCommandOptions(args, io, REPLAY_KEYS, ['logs', 'live', 'candidate']);
+    const reportArgs = reportArgsOf(options.run, args as { config?: unknown });
+    await checkReportTargets(reportArgs, io);
+    const report = await runValidation(options.validate as ValidateOptions, io, lambdaArgsOf(args));
+    await writeReports(report, reportArgs, io);
+    return exitCodeOf(report, options.run.allowInconclusive);
   },
 });

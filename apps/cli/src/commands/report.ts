@@ -1,6 +1,7 @@
-import { limitReportBodies } from '@bg-replay/core';
+import { limitReportBodies, type ReportBodies } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
-import { type ReportTargets, reportBodiesOption, writeReportFiles } from '../flags/reportFlags.js';
+import { yargsOptionOf } from '../flags/optionFlags.js';
+import { type ReportTargets, writeReportFiles } from '../flags/reportFlags.js';
 import { EXIT, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
 import { checkWritableFile } from '../writeReportFile.js';
@@ -22,7 +23,7 @@ export const reportCommand = defineCommand({
       .option('md', { type: 'string', describe: 'Write Markdown here ($GITHUB_STEP_SUMMARY is appended to)' })
       .option('html', { type: 'string', describe: 'Write one self-contained HTML file here' })
       .option('report-bodies', {
-        ...reportBodiesOption,
+        ...yargsOptionOf('reportBodies'),
         describe:
           'Response values in every output: redacted (default: secret-looking values masked again), none (pointers and kinds only), or full (as saved)',
       })
@@ -44,7 +45,10 @@ export const reportCommand = defineCommand({
       ),
   async run(args, io) {
     const { report: saved } = await readReportFile(io, args.run);
-    const report = limitReportBodies(saved, args['report-bodies']);
+    const report = limitReportBodies(
+      saved,
+      (args['report-bodies'] as ReportBodies | undefined) ?? 'redacted',
+    );
     const targets: ReportTargets = {};
     if (args.json) targets.json = { path: args.json, flag: '--json' };
     if (args.junit) targets.junit = { path: args.junit, flag: '--junit' };

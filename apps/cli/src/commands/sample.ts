@@ -1,6 +1,6 @@
 import { type CollectedSample, collectSample, type RequestRecord } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
-import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
+import { resolveCommandOptions, SOURCE_KEYS, withOptionFlags } from '../flags/optionFlags.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';
 import { sanitizeForTerminal } from '../sanitizeForTerminal.js';
 import { checkWritableFile, writeReportFile } from '../writeReportFile.js';
@@ -100,12 +100,15 @@ export function renderCoverage(coverage: CollectedSample['coverage']): string[] 
   return lines;
 }
 
+/** The source options; `--header` is left out: `sample` sends nothing. */
+const SAMPLE_KEYS = SOURCE_KEYS.filter((key) => key !== 'headers');
+
 export const sampleCommand = defineCommand({
   command: 'sample',
   describe:
     'Read logs, sample them by route and write the sample as JSONL (secrets removed) for review and reuse',
   builder: (yargs) =>
-    withSourceFlags(yargs, { inject: false })
+    withOptionFlags(yargs, SAMPLE_KEYS)
       .option('out', {
         type: 'string',
         describe: 'Write the sample here (default: standard output)',
@@ -124,7 +127,8 @@ export const sampleCommand = defineCommand({
       ),
   async run(args, io: CliIo) {
     if (args.out) await checkWritableFile(io.cwd, args.out, '--out', args);
-    const collected = await collectSample(sourceOptionsFrom(args, io));
+    const { validate } = await resolveCommandOptions(args, io, SAMPLE_KEYS, ['logs']);
+    const collected = await collectSample(validate);
     const jsonl = collected.records
       .map(({ record, route }) => toJsonl(collected.privacy.redactRecord(record), route))
       .join('\n');

@@ -2,9 +2,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   BgReplayError,
-  REPORT_BODIES,
   type Report,
-  type ReportBodies,
+  type RunOptions,
   renderHtml,
   renderJunit,
   renderMarkdown,
@@ -13,47 +12,33 @@ import type { Argv } from 'yargs';
 import { type CliIo, writeLine } from '../io.js';
 import { renderSummary } from '../renderSummary.js';
 import { checkWritableFile, writeReportFile } from '../writeReportFile.js';
+import { keysOf, withOptionFlags } from './optionFlags.js';
 
-/** Flags that choose the report files; any combination may be written by one run. */
+/** Flags that choose the report files (any combination may be written by one run) and what they show. */
 export function withReportFlags<T>(yargs: Argv<T>) {
-  return yargs
-    .option('report-json', {
-      type: 'string',
-      describe: 'Write the JSON report (the public contract, mergeable) here',
-      group: 'Reports:',
-    })
-    .option('report-junit', {
-      type: 'string',
-      describe: 'Write JUnit XML here: one test case per route',
-      group: 'Reports:',
-    })
-    .option('report-md', {
-      type: 'string',
-      describe: 'Write Markdown here (a PR comment; the path in $GITHUB_STEP_SUMMARY is appended to)',
-      group: 'Reports:',
-    })
-    .option('report-html', {
-      type: 'string',
-      describe: 'Write one self-contained HTML file here',
-      group: 'Reports:',
-    })
-    .option('report-bodies', reportBodiesOption);
+  return withOptionFlags(yargs, keysOf('Reports'), {}, { config: false });
 }
 
-/** `--report-bodies`: how much of the response values every report shows. */
-export const reportBodiesOption = {
-  choices: REPORT_BODIES,
-  default: 'redacted' as ReportBodies,
-  describe:
-    'Response values in every report: redacted (credentials, connection strings, e-mails masked), none (pointers and kinds only) or full',
-  group: 'Reports:',
-} as const;
-
-/** The report options of `validate` that the `--report-*` flags set. */
-export function reportOptionsFrom(args: { 'report-bodies'?: ReportBodies | undefined }): {
-  reportBodies?: ReportBodies;
-} {
-  return args['report-bodies'] ? { reportBodies: args['report-bodies'] } : {};
+/**
+ * The report files and exit policy of resolved options, keyed by flag as `writeReports` reads them, with the
+ * run's input files (a report may not overwrite one).
+ */
+export function reportArgsOf(
+  run: RunOptions,
+  args: { config?: unknown },
+): ReportArgs & Record<string, unknown> {
+  return {
+    'report-json': run.reportJson,
+    'report-junit': run.reportJunit,
+    'report-md': run.reportMd,
+    'report-html': run.reportHtml,
+    'allow-inconclusive': run.allowInconclusive,
+    logs: run.logs,
+    rules: run.rules,
+    routes: run.routesFile,
+    openapi: run.openapiFile,
+    config: args.config,
+  };
 }
 
 type ReportArgs = {

@@ -28,16 +28,18 @@ describe('base URLs', () => {
         live: 'ftp://ann:hunter2@api.example.com/?token=T0KEN-VALUE',
         candidate: 'http://127.0.0.1:1',
       }),
-    ).rejects.toThrow('--live must be an http:// or https:// URL, not ftp:');
+    ).rejects.toThrow(
+      'live ftp://api.example.com/?token=[redacted]: must be an http:// or https:// URL, not ftp:',
+    );
     await expect(
       validate({ logs: [records], live: 'http://127.0.0.1:1', candidate: 'ann:hunter2@nowhere' }),
-    ).rejects.toThrow('--candidate must be an http:// or https:// URL, not ann:');
+    ).rejects.toThrow('candidate nowhere: must be an http:// or https:// URL, not ann:');
     await expect(
       validate({
         logs: [records],
         live: 'http://127.0.0.1:1',
         candidate: '//ann:hunter2@host:99999/x?api_key=K',
       }),
-    ).rejects.toThrow('--candidate //host:99999/x?api_key=[redacted] is not a URL');
+    ).rejects.toThrow('candidate //host:99999/x?api_key=[redacted]: not a URL');
   });
 });
