@@ -16,7 +16,7 @@ const context = (extra: Record<string, unknown> = {}) => ({
 describe('createPresetHookStep', () => {
   it('is a HookStep: run with the full step context it checkpoints the preset position before each step', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const step: HookStep<PresetState> = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
       now: fake.now,
