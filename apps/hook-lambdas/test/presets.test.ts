@@ -128,10 +128,11 @@ describe('preset hooks on the hook runtime (real SDK clients, loopback stand-ins
     });
     expect(result.status).toBe('Succeeded');
     const end = result.timeline.find((e) => e.kind === 'event-end' && e.event === 'BeforeInstall');
-    // 3 s of virtual time per invocation and a 5 s poll: the invocation that starts the migration task, then
-    // one per check until the task stops (two reads in the stand-in).
-    expect(end && end.kind === 'event-end' ? end.invocations : 0).toBe(3);
-    expect(result.invokes.length).toBe(2);
+    // 3 s of virtual time per invocation and a 5 s poll: the invocation that raises the capacity (in service
+    // at the next read), the one that starts the migration task, then one per check until the task stops
+    // (two reads in the stand-in).
+    expect(end && end.kind === 'event-end' ? end.invocations : 0).toBe(4);
+    expect(result.invokes.length).toBe(3);
     // One migration task, however many invocations it took.
     expect(services.mutations().filter((c) => c.operation === 'RunTask')).toHaveLength(1);
     expect(result.reports.filter((r) => r.accepted).map((r) => r.status)).toEqual(['Succeeded']);

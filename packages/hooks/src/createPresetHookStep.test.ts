@@ -16,7 +16,7 @@ const context = (extra: Record<string, unknown> = {}) => ({
 describe('createPresetHookStep', () => {
   it('is a HookStep: run with the full step context it checkpoints the preset position before each step', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const step: HookStep<PresetState> = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
       now: fake.now,
@@ -39,7 +39,7 @@ describe('createPresetHookStep', () => {
 
   it('maps done to Succeeded and hands the actions to onActions', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const seen: string[] = [];
     const step = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
@@ -50,12 +50,12 @@ describe('createPresetHookStep', () => {
     const result = await step(context());
     expect(result).toMatchObject({ status: 'Succeeded' });
     expect(seen[0]).toBe('✓ flip-active-stack b: PutParameter ssm:/shop/orders/active-stack');
-    expect(fake.state.params.get('/shop/orders/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/orders/active-stack')).toBe('b');
   });
 
   it('returns continue with the preset state when the deadline is near, and resumes from it', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const step = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
       now: fake.now,
@@ -70,7 +70,7 @@ describe('createPresetHookStep', () => {
 
   it('fails without a call when the deployment is of the other platform or the AppSpec wires another event', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const step = createPresetHookStep(config, 'AfterAllowTraffic', { clients: fake.clients });
     const lambda = await step(context({ deployment: { deploymentId: 'd-1', computePlatform: 'Lambda' } }));
     expect(lambda).toEqual({
@@ -92,7 +92,9 @@ describe('createPresetHookStep', () => {
 
   it('throws a configuration error for a hook the platform has no preset for (the runtime reports Failed)', async () => {
     const config = await loadOrders();
-    const step = createPresetHookStep(config, 'BeforeAllowTraffic', { clients: createWorld(config).clients });
+    const step = createPresetHookStep(config, 'BeforeAllowTraffic', {
+      clients: (await createWorld(config)).clients,
+    });
     await expect(step(context())).rejects.toThrow(/stacks config is for ecs/);
   });
 });

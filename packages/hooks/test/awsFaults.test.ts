@@ -7,8 +7,7 @@ import { type BgReplayError, commandName, silentLogger } from '@bg-replay/core';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresetHookStep, type HookClients, type HookName, type StacksConfig } from '../src/index.js';
-import { awsError, type FakeAws } from './fakeAws.js';
-import { createWorld, loadCatalog, loadOrders } from './world.js';
+import { awsError, createWorld, loadCatalog, loadOrders, type World } from './world.js';
 
 const ROLE = "the hook's execution role";
 
@@ -32,7 +31,7 @@ const IAM: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' }
  * and recording the IAM action of every call.
  */
 function faultyClients(
-  fake: FakeAws,
+  fake: World,
   fault: (action: string, nth: number) => Error | undefined,
 ): { clients: HookClients; actions: string[] } {
   const actions: string[] = [];
@@ -91,8 +90,8 @@ async function runPreset(
   fault: (action: string, nth: number) => Error | undefined = () => undefined,
 ) {
   const config: StacksConfig = service === 'orders' ? await loadOrders() : await loadCatalog();
-  const fake = createWorld(config, 'a');
-  fake.state.onPublish = () => {
+  const fake = await createWorld(config, 'a');
+  fake.services.onPublish = () => {
     const table = fake.state.tables.get('catalog-products-b');
     if (table) table.items = 50;
   };

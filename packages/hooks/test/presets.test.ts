@@ -12,19 +12,18 @@ import {
   runTeardown,
   type StacksConfig,
 } from '../src/index.js';
-import { awsError, type FakeAws, targetKey } from './fakeAws.js';
-import { createWorld, loadCatalog, loadOrders } from './world.js';
+import { createWorld, loadCatalog, loadOrders, targetKey, type World } from './world.js';
 
 const RUN = 'd-ABC123';
 
-function deps(fake: FakeAws, extra: Record<string, unknown> = {}) {
+function deps(fake: World, extra: Record<string, unknown> = {}) {
   return { clients: fake.clients, runId: RUN, now: fake.now, sleep: fake.sleep, ...extra };
 }
 
 /** The catalog world where upstream answers a seed request by filling the idle table. */
-function catalogWorld(config: StacksConfig): FakeAws {
-  const fake = createWorld(config, 'a');
-  fake.state.onPublish = () => {
+async function catalogWorld(config: StacksConfig): Promise<World> {
+  const fake = await createWorld(config, 'a');
+  fake.services.onPublish = () => {
     const table = fake.state.tables.get('catalog-products-b');
     if (table) table.items = 50;
   };
@@ -102,43 +101,43 @@ describe('planHook', () => {
 describe('a whole Lambda deployment from a to b', () => {
   it('prepares b, then flips and parks a; only the teardown purges and deletes a', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
 
     const before = await runHook(config, 'BeforeAllowTraffic', deps(fake));
     expect(before).toMatchObject({ status: 'done', target: 'b' });
     const { state } = fake;
     expect(
-      state.targets.get(
+      state.scalableTargets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
     ).toEqual({ min: 4, max: 4 });
-    expect(state.params.get('/bg-replay/catalog/capacity/b/0')).toBe('{"min":1,"max":3}');
+    expect(state.parameters.get('/bg-replay/catalog/capacity/b/0')).toBe('{"min":1,"max":3}');
     expect(fake.calls.filter((c) => c.command === 'Invoke').map((c) => c.input.FunctionName)).toEqual([
       'catalog-migrate-b',
     ]);
-    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
+    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-b001')).toBe(
       '{"kind":["product","price"]}',
     );
     expect(state.published).toHaveLength(1);
-    expect(state.params.get('/shop/catalog/active-stack')).toBe('a');
+    expect(state.parameters.get('/shop/catalog/active-stack')).toBe('a');
 
     const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(after).toMatchObject({ status: 'done', target: 'b' });
-    expect(state.params.get('/shop/catalog/active-stack')).toBe('b');
-    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
-    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
+    expect(state.parameters.get('/shop/catalog/active-stack')).toBe('b');
+    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
+    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-a001')).toBe(
       JSON.stringify(DISABLED_FILTER_POLICY),
     );
     // The new live stack keeps its production floor; the old one goes to b's saved idle capacity.
     expect(
-      state.targets.get(
+      state.scalableTargets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
     ).toEqual({ min: 4, max: 4 });
     expect(
-      state.targets.get(
+      state.scalableTargets.get(
         targetKey('dynamodb', 'table/catalog-products-a', 'dynamodb:table:ReadCapacityUnits'),
       ),
     ).toEqual({ min: 1, max: 3 });
@@ -165,13 +164,13 @@ describe('a whole Lambda deployment from a to b', () => {
     'run twice, %s sends no second mutating call and leaves the same state',
     async (hook) => {
       const config = await loadCatalog();
-      const fake = catalogWorld(config);
+      const fake = await catalogWorld(config);
       if (hook === 'AfterAllowTraffic') await runHook(config, 'BeforeAllowTraffic', deps(fake));
       await runHook(config, hook, deps(fake));
       const snapshot = JSON.stringify([
-        ...fake.state.params,
-        ...fake.state.targets,
-        ...fake.state.mappings,
+        ...fake.state.parameters,
+        ...fake.state.scalableTargets,
+        ...fake.state.eventSourceMappings,
         ...fake.state.tables,
       ]);
       fake.reset();
@@ -181,9 +180,9 @@ describe('a whole Lambda deployment from a to b', () => {
       expect(again.actions.every((a) => !a.done)).toBe(true);
       expect(
         JSON.stringify([
-          ...fake.state.params,
-          ...fake.state.targets,
-          ...fake.state.mappings,
+          ...fake.state.parameters,
+          ...fake.state.scalableTargets,
+          ...fake.state.eventSourceMappings,
           ...fake.state.tables,
         ]),
       ).toBe(snapshot);
@@ -192,11 +191,11 @@ describe('a whole Lambda deployment from a to b', () => {
 
   it('does not flip the pointer back when AfterAllowTraffic runs again after the flip', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
     await runHook(config, 'AfterAllowTraffic', deps(fake));
     const again = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(again.target).toBe('b');
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     expect(
       fake.calls.filter((c) => c.command === 'PutParameter' && c.input.Name === '/shop/catalog/active-stack'),
     ).toHaveLength(1);
@@ -204,7 +203,7 @@ describe('a whole Lambda deployment from a to b', () => {
 
   it('records a failure after the flip instead of failing, and a re-run finishes the parking', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
     await runHook(config, 'BeforeAllowTraffic', deps(fake));
     fake.reset();
     fake.failNext('UpdateEventSourceMapping');
@@ -215,29 +214,26 @@ describe('a whole Lambda deployment from a to b', () => {
       /^disable-event-source:a:lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01: ServiceUnavailable on lambda:UpdateEventSourceMapping/,
     );
     expect(first.actions.find((a) => a.error)).toMatchObject({ step: 'disable-event-source', done: false });
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     // The steps after the failed one still ran.
-    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
+    expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
 
     const rerun = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(rerun).toMatchObject({ status: 'done' });
     expect(rerun.problems).toBeUndefined();
-    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
+    expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
   });
 
   it('reports Succeeded through the hook runtime when a step after the flip fails, naming the problem', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
-    fake.failNext(
-      'RegisterScalableTarget',
-      awsError('ValidationException', 'Maximum capacity below minimum'),
-    );
+    const fake = await catalogWorld(config);
+    fake.failNext('RegisterScalableTarget', 'ValidationException', 'Maximum capacity below minimum');
     const step = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
       now: fake.now,
       sleep: fake.sleep,
     });
-    fake.state.params.set('/bg-replay/catalog/capacity/b/0', '{"min":1,"max":3}');
+    fake.state.parameters.set('/bg-replay/catalog/capacity/b/0', '{"min":1,"max":3}');
     const result = await step({
       deployment: { deploymentId: RUN, computePlatform: 'Lambda', lifecycleEvents: ['AfterAllowTraffic'] },
       continuation: undefined,
@@ -248,16 +244,16 @@ describe('a whole Lambda deployment from a to b', () => {
     expect(result.status === 'Succeeded' && result.message).toMatch(
       /problem\(s\) after the flip: park-capacity:a:autoscaling:dynamodb\/table\/catalog-products-a\/dynamodb:table:ReadCapacityUnits: ValidationException on application-autoscaling:RegisterScalableTarget/,
     );
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
   });
 
   it('sends nothing destructive when the flip itself fails', async () => {
     const config = await loadCatalog();
-    const fake = catalogWorld(config);
+    const fake = await catalogWorld(config);
     fake.failNext('PutParameter');
     await expect(runHook(config, 'AfterAllowTraffic', deps(fake, { targetStack: 'b' }))).rejects.toThrow();
     expect(fake.mutating().map((c) => c.command)).toEqual(['PutParameter']);
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('a');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('a');
   });
 });
 
@@ -270,7 +266,7 @@ describe('dry run', () => {
     ['orders', 'AfterAllowTraffic'],
   ] as const)('of %s %s sends no mutating command and lists what it would do', async (service, hook) => {
     const config = service === 'catalog' ? await loadCatalog() : await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const result = await runHook(config, hook as HookName, deps(fake, { dryRun: true }));
     expect(result.status).toBe('done');
     expect(fake.mutating()).toEqual([]);
@@ -296,12 +292,12 @@ describe('the live-stack guard', () => {
     config.stacks.a.eventSources = [
       { type: 'lambda-event-source-mapping', uuid: '2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11' },
     ];
-    const fake = catalogWorld(config);
-    fake.state.mappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
+    const fake = await catalogWorld(config);
+    fake.state.eventSourceMappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
 
     const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(after.status).toBe('done');
-    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
     expect(result.status).toBe('done');
     const refused = result.actions.filter((a) => a.refused).map((a) => `${a.step} ${a.resource}`);
@@ -313,14 +309,14 @@ describe('the live-stack guard', () => {
     expect(fake.mutating().map((c) => c.command)).not.toContain('PurgeQueue');
     expect(fake.mutating().map((c) => c.command)).not.toContain('DeleteTable');
     expect(fake.state.tables.get('catalog-products-b')?.status).toBe('ACTIVE');
-    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
+    expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
   });
 });
 
 describe('an ECS deployment on the hook runtime', () => {
   it('runs BeforeInstall and AfterInstall: capacity, migration task, sources, seed and readiness', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const dispatcher = readyAgent('https://orders-b.internal.example.com/ready', [503, 200]);
     const before = await runHook(config, 'BeforeInstall', deps(fake));
     expect(before.status).toBe('done');
@@ -343,19 +339,19 @@ describe('an ECS deployment on the hook runtime', () => {
       overrides: { containerOverrides: [{ name: 'migrate', command: ['npm', 'run', 'migrate'] }] },
     });
     expect(
-      fake.state.targets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
+      fake.state.scalableTargets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
     ).toEqual({ min: 4, max: 4 });
 
     const after = await runHook(config, 'AfterInstall', deps(fake, { dispatcher }));
     expect(after.status).toBe('done');
     expect(fake.state.rules.get('default/orders-nightly-reconcile-b')).toBe('ENABLED');
-    expect(fake.state.published.map((p) => p.command)).toEqual(['Publish']);
+    expect(fake.state.published.map((p) => p.operation)).toEqual(['Publish']);
     expect(after.actions.at(-1)).toMatchObject({ step: 'wait-ready', skipped: 'ready (200)' });
   });
 
   it('continues a raise across invocations until the readers are in service', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const step = createPresetStep(config, 'BeforeInstall', {
       clients: fake.clients,
       now: fake.now,
@@ -379,7 +375,7 @@ describe('an ECS deployment on the hook runtime', () => {
 
   it('tears down the idle Aurora cluster with a final snapshot, waiting until it is gone', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'b');
+    const fake = await createWorld(config, 'b');
     const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
     expect(result).toMatchObject({ status: 'done', idle: 'a' });
     expect(fake.state.clusters.has('orders-a')).toBe(false);
@@ -389,13 +385,16 @@ describe('an ECS deployment on the hook runtime', () => {
 
   it('fails a migration task that exits non-zero, and a re-run starts a fresh one', async () => {
     const config = await loadOrders();
-    const fake = createWorld(config, 'a');
-    fake.state.functions.set('ecs:orders-migrate-b', { error: 'boom' });
+    const fake = await createWorld(config, 'a');
+    fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 1 });
     const failed = await runHook(config, 'BeforeInstall', deps(fake));
     expect(failed.status).toBe('failed');
-    expect(failed.reason).toMatch(/stopped \(EssentialContainerExited\s*\) with exit codes migrate=1/);
+    // ECS gives a stopped task its stoppedReason beside the stopCode.
+    expect(failed.reason).toMatch(
+      /stopped \(EssentialContainerExited Essential container in task exited\) with exit codes migrate=1/,
+    );
 
-    fake.state.functions.delete('ecs:orders-migrate-b');
+    fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 0 });
     const rerun = await runHook(config, 'BeforeInstall', deps(fake));
     expect(rerun.status).toBe('done');
     expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(2);
@@ -404,7 +403,7 @@ describe('an ECS deployment on the hook runtime', () => {
 
   it('fails a wait that outlasts waits.timeoutSeconds', async () => {
     const config = { ...(await loadOrders()), waits: { pollSeconds: 15, timeoutSeconds: 60 } };
-    const fake = createWorld(config, 'a');
+    const fake = await createWorld(config, 'a');
     const dispatcher = readyAgent(
       'https://orders-b.internal.example.com/ready',
       [503, 503, 503, 503, 503, 503],

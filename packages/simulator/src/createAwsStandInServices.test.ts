@@ -1,5 +1,14 @@
 import {
+  ApplicationAutoScalingClient,
+  RegisterScalableTargetCommand,
+  type ScalableDimension,
+  type ServiceNamespace,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeServicesCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import {
   GetEventSourceMappingCommand,
+  GetProvisionedConcurrencyConfigCommand,
   InvokeCommand,
   LambdaClient,
   UpdateEventSourceMappingCommand,
@@ -8,6 +17,7 @@ import {
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import {
@@ -54,7 +64,35 @@ async function start(settle: 'reads' | 'ticks' = 'reads') {
     lambda: new LambdaClient(config),
     sns: new SNSClient(config),
     rds: new RDSClient(config),
+    autoScaling: new ApplicationAutoScalingClient(config),
+    dynamodb: new DynamoDBClient(config),
+    ecs: new ECSClient(config),
   };
+}
+
+/**
+ * A scalable target `key` (`<namespace>|<resourceId>|<dimension>`) in `range` with `capacity` in service;
+ * returns a sender of RegisterScalableTarget for it.
+ */
+function scalableTarget(
+  { services, autoScaling }: Awaited<ReturnType<typeof start>>,
+  key: string,
+  range: { min: number; max: number },
+  capacity: number,
+) {
+  services.state.scalableTargets.set(key, range);
+  services.state.capacity.set(key, capacity);
+  const [namespace, resourceId, dimension] = key.split('|');
+  return (MinCapacity?: number, MaxCapacity?: number) =>
+    autoScaling.send(
+      new RegisterScalableTargetCommand({
+        ServiceNamespace: namespace as ServiceNamespace,
+        ResourceId: resourceId,
+        ScalableDimension: dimension as ScalableDimension,
+        MinCapacity,
+        MaxCapacity,
+      }),
+    );
 }
 
 describe('createAwsStandInServices behind the stand-in (real SDK clients)', () => {
@@ -184,5 +222,128 @@ describe('createAwsStandInServices behind the stand-in (real SDK clients)', () =
       name: 'ThrottlingException',
     });
     expect((await ssm.send(new GetParameterCommand({ Name: '/x' }))).Parameter?.Value).toBe('a');
+  });
+
+  it('brings a DynamoDB table into a new scalable range only when the registration settles, as ProvisionedThroughput', async () => {
+    const account = await start('ticks');
+    const { services, dynamodb } = account;
+    const key = 'dynamodb|table/t-b|dynamodb:table:ReadCapacityUnits';
+    services.state.tables.set('t-b', { status: 'ACTIVE', items: 0 });
+    const register = scalableTarget(account, key, { min: 1, max: 3 }, 1);
+    const units = async () =>
+      (await dynamodb.send(new DescribeTableCommand({ TableName: 't-b' }))).Table?.ProvisionedThroughput;
+    await register(4, 4);
+    expect(services.state.scalableTargets.get(key)).toEqual({ min: 4, max: 4 });
+    expect(await units()).toMatchObject({ ReadCapacityUnits: 1, WriteCapacityUnits: 0 });
+    services.tick();
+    expect(await units()).toMatchObject({ ReadCapacityUnits: 4, WriteCapacityUnits: 0 });
+  });
+
+  it('leaves the capacity of a table that is not ACTIVE as it is (RegisterScalableTarget on an inactive resource)', async () => {
+    const account = await start('ticks');
+    const key = 'dynamodb|table/t-b|dynamodb:table:ReadCapacityUnits';
+    account.services.state.tables.set('t-b', { status: 'DELETING', items: 0 });
+    await scalableTarget(account, key, { min: 1, max: 3 }, 1)(4);
+    const { services } = account;
+    services.tick();
+    expect(services.state.capacity.get(key)).toBe(1);
+  });
+
+  it('adds Aurora readers when the replica count settles and names the writer, removing only the readers it added when it scales in', async () => {
+    const account = await start();
+    const { services, rds } = account;
+    const key = 'rds|cluster:c-1|rds:cluster:ReadReplicaCount';
+    services.state.clusters.set('c-1', { status: 'available', members: ['c-1-writer', 'c-1-reader-1'] });
+    for (const m of ['c-1-writer', 'c-1-reader-1']) services.state.instances.set(m, 'available');
+    const register = scalableTarget(account, key, { min: 1, max: 3 }, 1);
+    const members = async () =>
+      (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'c-1' }))).DBClusters?.[0]
+        ?.DBClusterMembers ?? [];
+    await register(3, 3);
+    // With settle 'reads' the first read after the registration sees the old count, the next the new one.
+    expect(await members()).toEqual([
+      { DBInstanceIdentifier: 'c-1-writer', IsClusterWriter: true },
+      { DBInstanceIdentifier: 'c-1-reader-1', IsClusterWriter: false },
+    ]);
+    const raised = await members();
+    expect(raised.map((m) => m.DBInstanceIdentifier)).toEqual([
+      'c-1-writer',
+      'c-1-reader-1',
+      expect.stringMatching(
+        /^application-autoscaling-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      ),
+      expect.stringMatching(/^application-autoscaling-/),
+    ]);
+    const added = raised[3]?.DBInstanceIdentifier ?? '';
+    const instance = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: added }));
+    expect(instance.DBInstances?.[0]?.DBInstanceStatus).toBe('available');
+    expect(services.state.capacity.get(key)).toBe(3);
+
+    await register(0, 0);
+    await members(); // the old count still
+    await members(); // scaled in: the readers Aurora Auto Scaling added are deleting, the owner's stays
+    expect(services.state.instances.get(added)).toBe('deleting');
+    expect(services.state.instances.get('c-1-reader-1')).toBe('available');
+    expect((await members()).map((m) => m.DBInstanceIdentifier)).toEqual(['c-1-writer', 'c-1-reader-1']);
+  });
+
+  it('answers DescribeServices with the running count of a service whose DesiredCount is a scalable target', async () => {
+    const account = await start('ticks');
+    const { services, ecs } = account;
+    await scalableTarget(
+      account,
+      'ecs|service/shop/web-b|ecs:service:DesiredCount',
+      { min: 1, max: 3 },
+      1,
+    )(4, 6);
+    const describe = () =>
+      ecs.send(new DescribeServicesCommand({ cluster: 'shop', services: ['web-b', 'gone'] }));
+    const before = await describe();
+    expect(before.services?.[0]).toMatchObject({
+      serviceName: 'web-b',
+      desiredCount: 4,
+      runningCount: 1,
+      pendingCount: 3,
+    });
+    expect(before.failures).toEqual([
+      { arn: 'arn:aws:ecs:us-east-1:000000000000:service/shop/gone', reason: 'MISSING' },
+    ]);
+    services.tick();
+    expect((await describe()).services?.[0]).toMatchObject({ runningCount: 4, pendingCount: 0 });
+  });
+
+  it('answers GetProvisionedConcurrencyConfig IN_PROGRESS until the registration settles, then READY', async () => {
+    const account = await start('ticks');
+    const { services, lambda } = account;
+    const key = 'lambda|function:api-b:live|lambda:function:ProvisionedConcurrency';
+    await scalableTarget(account, key, { min: 0, max: 10 }, 0)(5);
+    const config = () =>
+      lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'api-b', Qualifier: 'live' }));
+    expect(await config()).toMatchObject({
+      Status: 'IN_PROGRESS',
+      RequestedProvisionedConcurrentExecutions: 5,
+      AvailableProvisionedConcurrentExecutions: 0,
+    });
+    services.tick();
+    expect(await config()).toMatchObject({ Status: 'READY', AvailableProvisionedConcurrentExecutions: 5 });
+    await expect(
+      lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'api-b', Qualifier: '7' })),
+    ).rejects.toMatchObject({ name: 'ProvisionedConcurrencyConfigNotFoundException' });
+  });
+
+  it('answers a RunTask repeated with the same client token with the task it started, and refuses it with other parameters', async () => {
+    const { services, ecs } = await start('ticks');
+    services.state.taskDefinitions.set('migrate-b', { exitCode: 0 });
+    const run = (taskDefinition: string, startedBy: string) =>
+      ecs.send(new RunTaskCommand({ cluster: 'shop', taskDefinition, startedBy, clientToken: 'run-1-b-1' }));
+    const first = await run('migrate-b', 'run-1-b');
+    services.tick();
+    const again = await run('migrate-b', 'run-1-b');
+    expect(again.tasks).toEqual([
+      { taskArn: first.tasks?.[0]?.taskArn, lastStatus: 'RUNNING', taskDefinitionArn: 'migrate-b' },
+    ]);
+    expect(services.state.tasks.size).toBe(1);
+    await expect(run('migrate-b', 'run-2-b')).rejects.toMatchObject({ name: 'ConflictException' });
+    expect(services.state.tasks.size).toBe(1);
   });
 });

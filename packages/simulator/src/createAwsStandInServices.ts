@@ -1,9 +1,9 @@
 /**
  * The one in-memory AWS account of the simulator: the operations the a/b lifecycle hooks send (SSM,
- * Application Auto Scaling, EventBridge, Lambda event source mappings and Invoke of plain functions, SNS,
- * SQS, DynamoDB, RDS, ECS), answered from plain maps in each service's own protocol (JSON 1.0/1.1,
- * REST-JSON, and the query protocol with XML answers for SNS and RDS), so real SDK clients with `endpoint`
- * set run the hooks on one machine.
+ * Application Auto Scaling, EventBridge, Lambda event source mappings, provisioned concurrency and Invoke of
+ * plain functions, SNS, SQS, DynamoDB, RDS, ECS), answered from plain maps in each service's own protocol
+ * (JSON 1.0/1.1, REST-JSON, and the query protocol with XML answers for SNS and RDS), so real SDK clients
+ * with `endpoint` set run the hooks on one machine.
  */
 import { createHash, randomUUID } from 'node:crypto';
 
@@ -13,6 +13,13 @@ export interface AwsStandInState {
   parameters: Map<string, string>;
   /** Application Auto Scaling targets by `<namespace>|<resourceId>|<dimension>`. */
   scalableTargets: Map<string, { min: number; max: number }>;
+  /**
+   * Capacity in service per scalable target (same key): ECS running tasks, DynamoDB provisioned units,
+   * Aurora readers, Lambda provisioned concurrency. A `RegisterScalableTarget` moves it into the new range
+   * when it settles (a tick, or a read of the resource), not at once; for an Aurora cluster, readers named
+   * `application-autoscaling-…` are added or removed with it.
+   */
+  capacity: Map<string, number>;
   /** EventBridge rules by `<bus>/<name>`: `ENABLED` or `DISABLED`. */
   rules: Map<string, string>;
   /** Lambda event source mappings by UUID: `Enabled`, `Enabling`, `Disabled`, `Disabling`. */
@@ -23,8 +30,8 @@ export interface AwsStandInState {
   queues: Map<string, { messages: number; purgedAt?: number }>;
   /** DynamoDB tables by name. */
   tables: Map<string, { status: string; items: number; deletionProtection?: boolean }>;
-  /** Aurora clusters by identifier, with their member instances. */
-  clusters: Map<string, { status: string; members: string[]; deletionProtection?: boolean }>;
+  /** Aurora clusters by identifier, with their member instances; the writer is `writer`, else the first member. */
+  clusters: Map<string, { status: string; members: string[]; writer?: string; deletionProtection?: boolean }>;
   /** RDS instances by identifier: `available` or `deleting`. */
   instances: Map<string, string>;
   /** ECS task definitions that may be run (`family` or `family:revision`), with the exit code of their task. */
@@ -136,6 +143,18 @@ const QUERY_VERSIONS: Record<string, { service: string; xmlns: string }> = {
   '2014-10-31': { service: 'rds', xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/' },
 };
 
+/** Aurora Auto Scaling names the readers it adds `application-autoscaling-<uuid>`. */
+const AUTOSCALING_READER_PREFIX = 'application-autoscaling-';
+
+/**
+ * The name of the `n`-th reader Aurora Auto Scaling added to `clusterId` (a uuid derived from both, so runs
+ * repeat). Internal to the simulator: {@link seedStandInAccount} names a live cluster's readers with it.
+ */
+export function autoscalingReaderName(clusterId: string, n: number): string {
+  const hex = createHash('sha256').update(`${clusterId}/${n}`).digest('hex');
+  return `${AUTOSCALING_READER_PREFIX}${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 class AwsFault extends Error {
   constructor(
     readonly type: string,
@@ -183,9 +202,11 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
   const byReads = (options.settle ?? 'reads') === 'reads';
   const settleReads = options.settleReads ?? 1;
   let taskSeq = 0;
+  let replicaSeq = 0;
   const state: AwsStandInState = {
     parameters: new Map(),
     scalableTargets: new Map(),
+    capacity: new Map(),
     rules: new Map(),
     eventSourceMappings: new Map(),
     subscriptions: new Map(),
@@ -201,6 +222,8 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
   };
   const calls: AwsStandInCall[] = [];
   const faults = new Map<string, { type: string; message: string }>();
+  /** RunTask client tokens by `<cluster>|<token>`: the task started, the request's other parameters, when. */
+  const tokens = new Map<string, { arn: string; request: string; at: number }>();
   /** Steps left before a transitional resource settles, by `<kind>:<id>`. */
   const pending = new Map<string, number>();
 
@@ -238,6 +261,9 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
       const t = state.tasks.get(arn);
       if (t) t.status = done ? 'STOPPED' : 'RUNNING';
     },
+    capacity: (key, done) => {
+      if (done) applyCapacity(key);
+    },
   };
   const settleOne = (key: string): void => {
     const [kind = '', ...rest] = key.split(':');
@@ -249,6 +275,57 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     const key = `${kind}:${id}`;
     if (byReads && pending.has(key)) settleOne(key);
   };
+  /** A read of a resource that scalable targets name: each target's capacity change moves on. */
+  const readCapacityOf = (namespace: string, resourceId: string): void => {
+    for (const key of state.scalableTargets.keys())
+      if (key.startsWith(`${namespace}|${resourceId}|`)) readResource('capacity', key);
+  };
+  /** The capacity a registration moves a target to: its current capacity, brought inside [min, max]. */
+  const capacityInRange = (key: string): number | undefined => {
+    const target = state.scalableTargets.get(key);
+    if (!target) return undefined;
+    return Math.min(target.max, Math.max(target.min, state.capacity.get(key) ?? 0));
+  };
+
+  /**
+   * A registration that settled: RegisterScalableTarget brings the capacity of a resource that is active in
+   * its service inside the new range, and leaves an inactive one (a table not ACTIVE, a cluster not
+   * available) as it is. Aurora's readers follow the count, and scaling in removes only the readers Aurora
+   * Auto Scaling created.
+   */
+  function applyCapacity(key: string): void {
+    const next = capacityInRange(key);
+    const [namespace = '', resourceId = ''] = key.split('|');
+    if (next === undefined) return;
+    if (namespace === 'dynamodb' && state.tables.get(resourceId.replace(/^table\//, ''))?.status !== 'ACTIVE')
+      return;
+    const clusterId = resourceId.replace(/^cluster:/, '');
+    if (namespace === 'rds' && state.clusters.get(clusterId)?.status !== 'available') return;
+    state.capacity.set(key, next);
+    if (namespace === 'rds') setReaderCount(clusterId, next);
+  }
+
+  function setReaderCount(clusterId: string, count: number): void {
+    const cluster = state.clusters.get(clusterId);
+    if (!cluster) return;
+    const writer = cluster.writer ?? cluster.members[0];
+    const readers = cluster.members.filter((m) => m !== writer && state.instances.get(m) !== 'deleting');
+    const scaled = readers.filter((m) => m.startsWith(AUTOSCALING_READER_PREFIX));
+    for (let n = readers.length; n < count; n++) {
+      let name: string;
+      do {
+        replicaSeq += 1;
+        name = autoscalingReaderName(clusterId, replicaSeq);
+      } while (state.instances.has(name));
+      cluster.members.push(name);
+      state.instances.set(name, 'available');
+    }
+    for (let n = readers.length; n > count && scaled.length > 0; n--) {
+      const name = scaled.pop() as string;
+      state.instances.set(name, 'deleting');
+      begin(`instance:${name}`);
+    }
+  }
 
   const str = (input: Record<string, unknown>, field: string): string => {
     const value = input[field];
@@ -310,6 +387,8 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
       if (!t) throw new AwsFault('ObjectNotFoundException', `No scalable target ${String(input.ResourceId)}`);
       if (typeof input.MinCapacity === 'number') t.min = input.MinCapacity;
       if (typeof input.MaxCapacity === 'number') t.max = input.MaxCapacity;
+      // The capacity moves into the new range later, in a scaling activity, not in this call.
+      begin(`capacity:${key}`);
       return {};
     },
     // EventBridge
@@ -359,13 +438,22 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     DescribeTable: (input) => {
       const name = str(input, 'TableName');
       readResource('table', name);
+      readCapacityOf('dynamodb', `table/${name}`);
       const t = table(name);
+      // Units of a dimension no target scales: 0, as DynamoDB reports an on-demand table.
+      const units = (dimension: string) =>
+        state.capacity.get(`dynamodb|table/${name}|dynamodb:table:${dimension}`) ?? 0;
       return {
         Table: {
           TableName: name,
           TableStatus: t.status,
           ItemCount: t.items,
           DeletionProtectionEnabled: t.deletionProtection ?? false,
+          ProvisionedThroughput: {
+            ReadCapacityUnits: units('ReadCapacityUnits'),
+            WriteCapacityUnits: units('WriteCapacityUnits'),
+            NumberOfDecreasesToday: 0,
+          },
         },
       };
     },
@@ -388,6 +476,10 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     RunTask: (input) => {
       const cluster = str(input, 'cluster');
       const definition = str(input, 'taskDefinition');
+      const { clientToken, ...request } = input;
+      const token = typeof clientToken === 'string' ? clientToken : undefined;
+      const started = token ? startedByToken(cluster, token, request) : undefined;
+      if (started) return started;
       const known = state.taskDefinitions.get(definition);
       if (!known) {
         return {
@@ -406,9 +498,42 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
         ...(typeof input.startedBy === 'string' ? { startedBy: input.startedBy } : {}),
       });
       begin(`task:${arn}`, 2);
+      if (token) tokens.set(`${cluster}|${token}`, { arn, request: JSON.stringify(request), at: now() });
       return {
         tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING', taskDefinitionArn: definition }],
         failures: [],
+      };
+    },
+    // A service exists here when its DesiredCount is a scalable target; runningCount is the capacity in service.
+    DescribeServices: (input) => {
+      const cluster = (typeof input.cluster === 'string' ? input.cluster : 'default').replace(
+        /^arn:.*:cluster\//,
+        '',
+      );
+      const names = (Array.isArray(input.services) ? (input.services as string[]) : []).map((ref) =>
+        ref.replace(/^arn:.*:service\/(?:[^/]+\/)?/, ''),
+      );
+      const arnOf = (name: string) => `arn:aws:ecs:us-east-1:000000000000:service/${cluster}/${name}`;
+      const keyOf = (name: string) => `ecs|service/${cluster}/${name}|ecs:service:DesiredCount`;
+      for (const name of names) readResource('capacity', keyOf(name));
+      const found = names.filter((name) => state.scalableTargets.has(keyOf(name)));
+      return {
+        services: found.map((name) => {
+          const running = state.capacity.get(keyOf(name)) ?? 0;
+          const desired = capacityInRange(keyOf(name)) ?? running;
+          return {
+            serviceArn: arnOf(name),
+            serviceName: name,
+            clusterArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${cluster}`,
+            status: 'ACTIVE',
+            desiredCount: desired,
+            runningCount: running,
+            pendingCount: Math.max(0, desired - running),
+          };
+        }),
+        failures: names
+          .filter((name) => !found.includes(name))
+          .map((name) => ({ arn: arnOf(name), reason: 'MISSING' })),
       };
     },
     // Tasks not yet stopped that `startedBy` started (desiredStatus RUNNING, the default).
@@ -476,11 +601,16 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     DescribeDBClusters: (input) => {
       const id = str(input, 'DBClusterIdentifier');
       readResource('cluster', id);
+      readCapacityOf('rds', `cluster:${id}`);
       const c = state.clusters.get(id);
       if (!c) throw new AwsFault('DBClusterNotFoundFault', `DBCluster ${id} not found.`);
       for (const m of [...c.members]) readResource('instance', m);
+      const writer = c.writer ?? c.members[0];
       const members = c.members
-        .map((m) => `<DBClusterMember>${xml({ DBInstanceIdentifier: m })}</DBClusterMember>`)
+        .map(
+          (m) =>
+            `<DBClusterMember>${xml({ DBInstanceIdentifier: m, IsClusterWriter: String(m === writer) })}</DBClusterMember>`,
+        )
         .join('');
       return `<DBClusters><DBCluster>${xml({
         DBClusterIdentifier: id,
@@ -549,6 +679,56 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     return t;
   }
 
+  /**
+   * ECS's RunTask idempotency: the same client token in the same cluster within 24 hours answers with the
+   * task it started, starting none; with other parameters it is a ConflictException.
+   */
+  function startedByToken(
+    cluster: string,
+    token: string,
+    request: Record<string, unknown>,
+  ): { tasks: unknown[]; failures: unknown[] } | undefined {
+    if (!/^[\x21-\x7e]{1,64}$/.test(token))
+      throw new AwsFault(
+        'InvalidParameterException',
+        'clientToken must be 1 to 64 ASCII characters (33-126).',
+      );
+    const seen = tokens.get(`${cluster}|${token}`);
+    if (!seen || now() - seen.at >= 24 * 3_600_000) return undefined;
+    if (seen.request !== JSON.stringify(request))
+      throw new AwsFault('ConflictException', `The client token ${token} was used with other parameters.`);
+    const task = state.tasks.get(seen.arn);
+    return {
+      tasks: [
+        {
+          taskArn: seen.arn,
+          lastStatus: task?.status ?? 'STOPPED',
+          taskDefinitionArn: request.taskDefinition,
+        },
+      ],
+      failures: [],
+    };
+  }
+
+  /** A provisioned concurrency config: READY once the registration settled, IN_PROGRESS until then. */
+  function provisionedConcurrency(key: string): unknown {
+    readResource('capacity', key);
+    const requested = capacityInRange(key);
+    if (requested === undefined)
+      throw new AwsFault(
+        'ProvisionedConcurrencyConfigNotFoundException',
+        `No Provisioned Concurrency Config found for this function`,
+      );
+    const available = state.capacity.get(key) ?? 0;
+    return {
+      RequestedProvisionedConcurrentExecutions: requested,
+      AvailableProvisionedConcurrentExecutions: available,
+      AllocatedProvisionedConcurrentExecutions: available,
+      Status: pending.has(`capacity:${key}`) ? 'IN_PROGRESS' : 'READY',
+      LastModified: new Date(now()).toISOString(),
+    };
+  }
+
   function mapping(uuid: string): string {
     const m = state.eventSourceMappings.get(uuid);
     if (!m)
@@ -589,6 +769,23 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
           }
           return { UUID: uuid, State: state.eventSourceMappings.get(uuid) };
         });
+      }
+      // Lambda provisioned concurrency of a version or alias (REST-JSON), from its scalable target.
+      const provisioned =
+        /^\/2019-09-30\/functions\/([^/?]+)\/provisioned-concurrency\?(?:.*&)?Qualifier=([^&]+)/.exec(path);
+      if (provisioned?.[1] && provisioned[2] && method === 'GET') {
+        const name = decodeURIComponent(provisioned[1]).replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
+        const qualifier = decodeURIComponent(provisioned[2]);
+        return answer(
+          'lambda',
+          'GetProvisionedConcurrencyConfig',
+          { FunctionName: name, Qualifier: qualifier },
+          'rest',
+          () =>
+            provisionedConcurrency(
+              `lambda|function:${name}:${qualifier}|lambda:function:ProvisionedConcurrency`,
+            ),
+        );
       }
       // Lambda Invoke of a plain function (REST-JSON; versioned functions are the stand-in's).
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(path);

@@ -1,4 +1,4 @@
-import type { AwsStandInState } from './createAwsStandInServices.js';
+import { type AwsStandInState, autoscalingReaderName } from './createAwsStandInServices.js';
 
 /** A stack's id in an a/b stacks file. */
 export type StackId = 'a' | 'b';
@@ -48,6 +48,7 @@ export type StandInAccountState = Pick<
   AwsStandInState,
   | 'parameters'
   | 'scalableTargets'
+  | 'capacity'
   | 'rules'
   | 'eventSourceMappings'
   | 'subscriptions'
@@ -74,7 +75,8 @@ export interface SeedStandInAccountOptions {
 /**
  * Fills an in-memory account with both stacks of `config` as they stand before a deployment: `active` is
  * live (sources enabled, capacity raised, data in its table), the other idle (sources off, minimum
- * capacity, an empty table). Returns the upstream: call it on each published seed request (the stand-in's
+ * capacity, an empty table). Each target's capacity in service is its minimum (an Aurora cluster has a
+ * writer and that many readers: `<id>-reader-1`, then readers Aurora Auto Scaling added). Returns the upstream: call it on each published seed request (the stand-in's
  * `onPublish`) and it fills the table of the stack the request names, as a real upstream replay would.
  * SNS subscriptions (the idle one parked by `disabledFilterPolicy`), Aurora clusters with a writer and a
  * reader, migration task definitions and migration functions are created too.
@@ -94,10 +96,10 @@ export function seedStandInAccount(
     const live = id === active;
     const stack = config.stacks[id];
     for (const t of stack.scalableTargets) {
-      state.scalableTargets.set(
-        `${t.serviceNamespace}|${t.resourceId}|${t.scalableDimension}`,
-        live ? { min: 4, max: 10 } : { min: 1, max: 3 },
-      );
+      const key = `${t.serviceNamespace}|${t.resourceId}|${t.scalableDimension}`;
+      const range = live ? { min: 4, max: 10 } : { min: 1, max: 3 };
+      state.scalableTargets.set(key, range);
+      state.capacity.set(key, range.min);
     }
     for (const source of stack.eventSources) {
       if (source.type === 'eventbridge-rule')
@@ -121,7 +123,9 @@ export function seedStandInAccount(
     if (stack.database?.type === 'rds-cluster') {
       const id = stack.database.clusterIdentifier;
       const members = [`${id}-writer`, `${id}-reader-1`];
-      state.clusters.set(id, { status: 'available', members });
+      const readers = state.capacity.get(`rds|cluster:${id}|rds:cluster:ReadReplicaCount`) ?? 1;
+      for (let n = 1; n < readers; n++) members.push(autoscalingReaderName(id, n));
+      state.clusters.set(id, { status: 'available', members, writer: `${id}-writer` });
       for (const m of members) state.instances.set(m, 'available');
     }
     if (stack.migration?.type === 'lambda') state.functions.set(stack.migration.functionName, {});
