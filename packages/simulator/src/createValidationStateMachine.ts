@@ -93,7 +93,7 @@ export function describeValidationEvent(event: LocalExecutionEvent): string[] {
   if (event.type === 'StateExited' && state.name === 'Merge' && output.merged) {
     const m = output.merged;
     return [
-      `Merge: ${m.shards.finished}/${m.shards.total} shards, verdict ${m.verdict} (match ${percent(m.matchRate)}) → ${m.status}${m.reason ? `: ${m.reason}` : ''}${m.report ? `; merged report ${m.report}` : ''}`,
+      `Merge: ${m.shards.finished}/${m.shards.total} shards, verdict ${m.verdict} (match ${percent(m.matchRate)}) → ${m.status}${m.report ? `; merged report ${m.report}` : ''}`,
     ];
   }
   if (event.type === 'StateEntered' && state.name === 'ReportVerdict') {
