@@ -174,7 +174,8 @@ describe('bg-replay wait', () => {
 
   it('throttled until the timeout: exits 2 saying the status is unknown (not 1: nothing says the deployment failed)', async () => {
     server = await standIn(() => F.throttled);
-    const r = await cli(waitArgs(server, '--timeout', '150ms'));
+    // One SDK attempt per poll (no SDK back-off), and time for several polls even on a busy machine.
+    const r = await cli(waitArgs(server, '--timeout', '2s'), { AWS_MAX_ATTEMPTS: '1' });
     expectOneLineError(
       r,
       /^bg-replay: ThrottlingException on codedeploy:GetDeployment for deployment d-AAAAAAAA1: AWS throttled \d+ polls in a row, so the deployment's status is unknown: check it in the console, and retry later/,
@@ -237,9 +238,9 @@ describe('bg-replay deploy', () => {
   });
 
   it('CreateDeployment throttled past the SDK retries: exits 2 with a clear message (nothing was started)', async () => {
-    vi.stubEnv('AWS_MAX_ATTEMPTS', '2'); // the SDK's own retries, kept short for the test
     server = await standIn(() => F.throttled);
-    const r = await cli(deployArgs(server));
+    // The SDK's own retries, kept short for the test (the CLI hands AWS_MAX_ATTEMPTS to the client policy).
+    const r = await cli(deployArgs(server), { AWS_MAX_ATTEMPTS: '2' });
     expectOneLineError(
       r,
       /^bg-replay: CreateDeployment for shop\/shop-bg was refused: ThrottlingException on codedeploy:CreateDeployment for deployment group shop\/shop-bg: AWS is still throttling the calls after 2 attempts: retry later, make fewer concurrent calls, or request a higher codedeploy quota$/,
@@ -300,10 +301,9 @@ describe('bg-replay plan (reads the active stack from SSM)', () => {
   });
 
   it('GetParameter throttled past the SDK retries: exits 2 with a clear message', async () => {
-    vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
     server = await standIn(() => F.throttled);
     expectOneLineError(
-      await cli(planArgs(server), keys),
+      await cli(planArgs(server), { ...keys, AWS_MAX_ATTEMPTS: '1' }),
       /^bg-replay: cannot read the active stack from SSM .*: ThrottlingException on ssm:GetParameter for parameter \/shop\/orders\/active-stack: AWS is still throttling the calls: retry later.*; or name the live stack with --active a\|b$/,
     );
   });
@@ -438,10 +438,11 @@ describe('bg-replay simulate: every preset hook still reports when AWS refuses o
       'ExpiredTokenException on events:EnableRule for shop-nightly-reconcile-b: the AWS credentials have expired',
     ],
     [
-      'AfterAllowTraffic',
+      // The purge runs before b is reused (nothing has shifted yet): failing there is safe.
+      'BeforeInstall',
       'PurgeQueue',
       F.denied,
-      "AccessDeniedException on sqs:PurgeQueue for https://sqs.us-east-1.amazonaws.com/000000000000/shop-ingest-a: grant the hook's execution role sqs:PurgeQueue",
+      "AccessDeniedException on sqs:PurgeQueue for https://sqs.us-east-1.amazonaws.com/000000000000/shop-ingest-b: grant the hook's execution role sqs:PurgeQueue",
     ],
   ] as const)(
     '%s: %s refused → the hook reports Failed with the reason, the deployment fails',

@@ -86,6 +86,77 @@ describe('bg-replay deploy', () => {
     });
   }
 
+  it("--auto-rollback sends the events as the deployment's autoRollbackConfiguration", async () => {
+    server = await codedeploy([]);
+    const r = await runCommand(deployCommand, [
+      'deploy',
+      ...ECS,
+      '--auto-rollback',
+      'DEPLOYMENT_FAILURE',
+      'DEPLOYMENT_STOP_ON_ALARM',
+      '--endpoint',
+      server.url,
+      '--region',
+      'us-east-1',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(server.requests[0]?.body ?? '{}').autoRollbackConfiguration).toEqual({
+      enabled: true,
+      events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+    });
+  });
+
+  it('--wait exits 0 when production traffic is shifted and the original waits for termination', async () => {
+    server = await codedeploy([
+      { status: 'InProgress' },
+      { status: 'InProgress', instanceTerminationWaitTimeStarted: true },
+    ]);
+    const r = await runCommand(deployCommand, [
+      'deploy',
+      ...ECS,
+      '--wait',
+      '--poll-interval',
+      '5ms',
+      '--endpoint',
+      server.url,
+      '--region',
+      'us-east-1',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'deployment d-NEW000001 production traffic shifted; the original is kept for the termination wait',
+    );
+    expect(r.stderr).toContain(
+      'deployment d-NEW000001: InProgress (production traffic shifted; the original is kept for the termination wait)',
+    );
+  });
+
+  it('--wait --until complete keeps polling through the termination wait', async () => {
+    server = await codedeploy([
+      { status: 'InProgress', instanceTerminationWaitTimeStarted: true },
+      { status: 'InProgress', instanceTerminationWaitTimeStarted: true },
+      { status: 'Succeeded' },
+    ]);
+    const r = await runCommand(deployCommand, [
+      'deploy',
+      ...ECS,
+      '--wait',
+      '--until',
+      'complete',
+      '--poll-interval',
+      '5ms',
+      '--endpoint',
+      server.url,
+      '--region',
+      'us-east-1',
+    ]);
+    expect(r.code).toBe(0);
+    expect(
+      server.requests.filter((q) => String(q.headers['x-amz-target']).endsWith('.GetDeployment')),
+    ).toHaveLength(3);
+    expect(r.stdout).toContain('deployment d-NEW000001 succeeded');
+  });
+
   it('--wait waits for the rollback of a failed deployment', async () => {
     server = await codedeploy([
       { status: 'Failed', rollbackInfo: { rollbackDeploymentId: 'd-RB0000001' } },

@@ -57,13 +57,27 @@ describe('bg-replay plan', () => {
       'disable-event-source a',
       'disable-event-source a',
       'disable-event-source a',
-      'restore-capacity b',
-      'restore-capacity b',
-      'purge-queue a',
-      'delete-database a',
+      'park-capacity a',
+      'park-capacity a',
     ]);
     expect(text).toContain(
-      '8. delete-database [a] dynamodb:catalog-products-a\n   delete table catalog-products-a and wait until it is gone\n   (guarded: refused on the live stack, waits)',
+      '1. flip-active-stack [b] ssm:/shop/catalog/active-stack\n   set /shop/catalog/active-stack to "b" (first: nothing of a live stack is torn down)\n   (guarded: refused on the live stack)\n   when: first; a failure here fails the hook, which is safe: nothing has been touched yet',
+    );
+  });
+
+  it('prints the teardown of the idle stack with when each step runs and why', async () => {
+    const { io, out } = makeIo();
+    const code = await runPlan(
+      ['--config', 'fixtures/stacks/catalog-lambda.yaml', '--hook', 'Teardown', '--active', 'b'],
+      io,
+    );
+    expect(code).toBe(0);
+    const text = out();
+    expect(text).toContain(
+      'Teardown of catalog (lambda): live stack b (from --active), idle stack a is torn down',
+    );
+    expect(text).toContain(
+      '7. delete-database [a] dynamodb:catalog-products-a\n   delete table catalog-products-a and wait until it is gone\n   (guarded: refused on the live stack, waits)\n   when: only by bg-replay teardown, after the termination wait: no rollback can need the idle stack any more',
     );
   });
 
@@ -103,6 +117,7 @@ describe('bg-replay plan', () => {
       targetStack: 'a',
     });
     expect(plan.steps.map((s: { kind: string; resource: string }) => `${s.kind} ${s.resource}`)).toEqual([
+      'purge-queue sqs:https://sqs.eu-west-1.amazonaws.com/123456789012/orders-ingest-a',
       'raise-capacity autoscaling:rds/cluster:orders-a/rds:cluster:ReadReplicaCount',
       'run-migration ecs-task:shop/orders-migrate-a',
     ]);

@@ -145,7 +145,7 @@ describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS
           (c.operation === 'UpdateEventSourceMapping' && c.input.Enabled === false),
       );
 
-  it('prepares b, validates, shifts, flips the pointer to b and only then tears a down', async () => {
+  it('prepares b, validates, shifts, flips the pointer to b and only then parks a, deleting nothing', async () => {
     const { code, stdout, services, result, config } = await simulateWithPresets('pass');
     expect(code).toBe(0);
     expect(result.status).toBe('Succeeded');
@@ -156,32 +156,27 @@ describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS
       'AfterAllowTraffic Succeeded',
     ]);
     expect(services.state.parameters.get('/shop/active-stack')).toBe('b');
-    // The old stack a is torn down...
-    expect(services.state.tables.has('shop-orders-a')).toBe(false);
-    expect(destructive(services).map((c) => c.operation)).toEqual([
-      'UpdateEventSourceMapping',
-      'DisableRule',
-      'PurgeQueue',
-      'DeleteTable',
-    ]);
-    // ...and nothing destructive named a resource of b, the stack that went live.
-    const bNames = ['shop-orders-b', 'shop-ingest-b', '00000000000b', 'shop-nightly-reconcile-b'];
-    for (const call of destructive(services)) {
-      for (const name of bNames) expect(JSON.stringify(call.input)).not.toContain(name);
-    }
+    // The old stack a is parked (a rollback may still need it): nothing of it is purged or deleted...
+    expect(services.state.tables.get('shop-orders-a')?.status).toBe('ACTIVE');
     const mutations = services.mutations();
     const flip = mutations.findIndex((c) => c.input.Name === '/shop/active-stack');
     expect(flip).toBeGreaterThan(-1);
-    expect(mutations.indexOf(destructive(services)[0] as never)).toBeGreaterThan(flip);
-    expect(callsTouching(config, services, 'b').every((c) => !/Delete|Purge|Disable/.test(c))).toBe(true);
+    // ...b's queue was purged before b was reused, and a was disconnected only after the flip.
+    expect(destructive(services).map((c) => c.operation)).toEqual([
+      'PurgeQueue',
+      'UpdateEventSourceMapping',
+      'DisableRule',
+    ]);
+    expect(JSON.stringify(destructive(services)[0]?.input)).toContain('shop-ingest-b');
+    expect(mutations.indexOf(destructive(services)[1] as never)).toBeGreaterThan(flip);
+    expect(callsTouching(config, services, 'b').every((c) => !/Delete|Disable/.test(c))).toBe(true);
     expect(stdout).toMatch(/BeforeInstall\s+→ CodeDeployHook_before_install/);
     expect(stdout).toMatch(/✓ run-migration b: RunTask ecs-task:shop\/shop-migrate-b/);
     expect(stdout).toMatch(/✓ publish-seed b: PutEvents/);
     expect(stdout).toMatch(/AfterAllowTraffic\s+→ CodeDeployHook_after_allow_traffic/);
     expect(stdout).toMatch(/✓ flip-active-stack b: PutParameter ssm:\/shop\/active-stack/);
-    expect(stdout).toMatch(/✓ delete-database a: DeleteTable dynamodb:shop-orders-a/);
+    expect(stdout).not.toMatch(/delete-database/);
     expect(stdout).toContain('active stack: b (/shop/active-stack)');
-    expect(stdout).toContain('table shop-orders-a deleted');
   });
 
   it('fails at AfterAllowTestTraffic, rolls back, tears nothing down and leaves the pointer on a', async () => {
@@ -195,7 +190,8 @@ describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS
       'AfterAllowTestTraffic Failed',
     ]);
     expect(services.state.parameters.get('/shop/active-stack')).toBe('a');
-    expect(destructive(services)).toEqual([]);
+    // Only b's queue, purged before b was reused.
+    expect(destructive(services).map((c) => c.operation)).toEqual(['PurgeQueue']);
     // Nothing of the live stack a was changed: every state-changing call was about b or the hooks' records.
     expect(callsTouching(config, services, 'a')).toEqual([]);
     expect(services.state.tables.get('shop-orders-a')).toMatchObject({ status: 'ACTIVE', items: 120 });
@@ -234,7 +230,10 @@ describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS
     ]);
     expect(result.deployments[0]?.rollbackInfo?.rollbackDeploymentId).toBe(rollback);
     expect(services.state.parameters.get('/shop/active-stack')).toBe('a');
-    expect(destructive(services)).toEqual([]);
+    // Only b's queue, purged before b was reused: nothing of a, where the rollback sends traffic, was touched.
+    expect(destructive(services).map((c) => [c.operation, c.input.QueueUrl])).toEqual([
+      ['PurgeQueue', 'https://sqs.us-east-1.amazonaws.com/000000000000/shop-ingest-b'],
+    ]);
     expect(stdout).toMatch(/route production traffic back to the original task set/);
     expect(stdout).toContain(
       `production traffic ends on the original version: the rollback deployment ${rollback} moved it back`,

@@ -106,7 +106,9 @@ describe('bg-replay wait', () => {
       '60ms',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('deployment d-AAAAAAAA1 did not finish within 60 ms (last status InProgress)\n');
+    expect(r.stdout).toBe(
+      'deployment d-AAAAAAAA1 did not finish within 60 ms (last status InProgress: in progress: installing, testing and shifting traffic)\n',
+    );
   });
 
   it('reads the id from a CDK outputs file', async () => {

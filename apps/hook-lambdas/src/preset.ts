@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createHookHandler, type HookHandlerOptions, memoizeLoad, readSsmText } from '@bg-replay/codedeploy';
-import { BgReplayError } from '@bg-replay/core';
+import { awsClientConfig, BgReplayError } from '@bg-replay/core';
 import {
   createHookClients,
   createPresetHookStep,
@@ -45,7 +45,11 @@ export async function loadPresetStacksConfig(options: LoadPresetStacksConfigOpti
   const { env, baseDir } = options;
   const parameter = env[STACKS_ENV.ssmParameter];
   if (parameter) {
-    const text = await readSsmText(options.ssm ?? new SSMClient({}), parameter, STACKS_ENV.ssmParameter);
+    const text = await readSsmText(
+      options.ssm ?? new SSMClient(awsClientConfig()),
+      parameter,
+      STACKS_ENV.ssmParameter,
+    );
     return parseStacksConfig(text, `ssm:${parameter}`);
   }
   const named = env[STACKS_ENV.file];

@@ -1,5 +1,6 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
 
 /** Options of {@link createAwsClients}. */
 export interface AwsClientOptions {
@@ -29,25 +30,21 @@ export interface AwsClients {
  * try { await waitForDeployment({ deploymentId, codedeploy: aws.codedeploy }); } finally { aws.destroy(); }
  */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  };
+  // One client policy: timeouts and the SDK's retry strategy (maxAttempts calls in all).
+  const config = awsClientConfig(options);
   // Each client is built on first use: `wait` never touches Lambda, so it never pays for that client.
   let codedeploy: CodeDeployClient | undefined;
   let lambda: LambdaClient | undefined;
   return {
     get codedeploy() {
-      codedeploy ??= new CodeDeployClient(config);
+      codedeploy ??= annotateAwsCalls(new CodeDeployClient(config), 'codedeploy');
       return codedeploy;
     },
     set codedeploy(client) {
       codedeploy = client;
     },
     get lambda() {
-      lambda ??= new LambdaClient(config);
+      lambda ??= annotateAwsCalls(new LambdaClient(config), 'lambda');
       return lambda;
     },
     set lambda(client) {

@@ -6,13 +6,13 @@ import {
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
-  type AwsErrorKind,
+  annotateAwsCalls,
+  awsClientConfig,
   BgReplayError,
   classifyAwsError,
   describeAwsError,
   isAwsError,
   type Logger,
-  retryAwsCall,
 } from '@bg-replay/core';
 import { z } from 'zod';
 import { errorMessage, errorName, realNow, realSleep } from './_time.js';
@@ -86,21 +86,7 @@ export interface HookHandlerOptions {
   resolveContext?: boolean;
   /** Name in log lines. */
   name?: string;
-  /**
-   * Attempts at `PutLifecycleEventHookExecutionStatus` when it is throttled or fails transiently, with
-   * back-off, as long as the Lambda has time left. Default 5. Denied or expired credentials are not retried.
-   */
-  reportAttempts?: number;
 }
-
-/** Report failures that no retry can fix: the runtime says so in its log and stops. */
-const FINAL_REPORT_ERRORS = new Set<AwsErrorKind>([
-  'access-denied',
-  'expired-credentials',
-  'invalid-credentials',
-  'no-credentials',
-  'not-found',
-]);
 
 /** Who needs a missing permission, in the reasons the hook reports. */
 const HOOK_PRINCIPAL = "the hook function's execution role";
@@ -113,8 +99,8 @@ export interface HookOutcome {
   /** True when CodeDeploy had already recorded a status (a duplicate invocation). */
   alreadyCompleted?: boolean;
   /**
-   * False when the status could not be reported because retrying cannot help (permission denied, expired
-   * credentials, the deployment no longer exists): logged as an error; CodeDeploy fails the hook at its timeout.
+   * False when the status could not be reported (after the client's retries): logged as an error, never
+   * thrown (a Lambda retry would run the step again); CodeDeploy fails the hook at its timeout.
    */
   reported?: boolean;
   invocation: number;
@@ -155,8 +141,10 @@ export function createHookHandler<S = unknown>(
   step: HookStep<S>,
   options: HookHandlerOptions = {},
 ): (event: HookEvent<S>, context: LambdaContextLike) => Promise<HookOutcome> {
-  const codedeploy = options.clients?.codedeploy ?? new CodeDeployClient({});
-  const lambda = options.clients?.lambda ?? new LambdaClient({});
+  // One client policy: timeouts (a VPC without a route to CodeDeploy fails in seconds) and the SDK's retries.
+  const codedeploy =
+    options.clients?.codedeploy ?? annotateAwsCalls(new CodeDeployClient(awsClientConfig()), 'codedeploy');
+  const lambda = options.clients?.lambda ?? annotateAwsCalls(new LambdaClient(awsClientConfig()), 'lambda');
   const baseLogger = options.logger ?? createJsonLogger();
   const now = options.now ?? realNow;
   const sleep = options.sleep ?? realSleep;
@@ -164,7 +152,6 @@ export function createHookHandler<S = unknown>(
   const maxTotalMs = options.maxTotalMs ?? 55 * 60_000;
   const maxInvocations = options.maxInvocations ?? 20;
   const maxPayloadBytes = options.maxPayloadBytes ?? 256_000;
-  const reportAttempts = Math.max(1, options.reportAttempts ?? 5);
 
   return async function handler(rawEvent, lambdaContext) {
     const invokedAt = now();
@@ -234,7 +221,6 @@ export function createHookHandler<S = unknown>(
                 lifecycleEvent: options.lifecycleEvent,
                 codedeploy,
                 ...(options.clients?.s3 ? { s3: options.clients.s3 } : {}),
-                sleep: (ms) => sleep(ms, abort.signal),
                 principal: HOOK_PRINCIPAL,
               }).catch((error: unknown) => {
                 throw new Error(`cannot resolve the deployment context: ${errorMessage(error)}`, {
@@ -343,82 +329,50 @@ export function createHookHandler<S = unknown>(
       }
       const functionName = lambdaContext?.invokedFunctionArn ?? lambdaContext?.functionName;
       if (!functionName) throw new Error('the Lambda context has no function name to invoke');
-      // A throttled Invoke was not run: retrying cannot start the continuation twice.
-      await retryAwsCall(
-        () =>
-          lambda.send(
-            new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
-          ),
-        {
-          sleep: (ms) => sleep(ms),
-          attempts: 4,
-          baseDelayMs: 250,
-          now,
-          deadline: invokedAt + safeRemaining(lambdaContext) - 1000,
-          onRetry: (error, attempt, delayMs) =>
-            log.warn('continuing failed; retrying', { attempt, delayMs, error: errorName(error) }),
-        },
+      // The client's retry strategy retries a throttled Invoke (which did not run, so it cannot start twice).
+      await lambda.send(
+        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
       );
     }
 
     async function report(finalStatus: HookStatus, why: string | undefined): Promise<HookOutcome> {
       const done = { status: finalStatus, ...(why ? { reason: why } : {}), invocation };
-      // Retries must end before the Lambda does, or the log would not say why nothing was reported.
-      const reportDeadline = invokedAt + safeRemaining(lambdaContext) - 500;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await codedeploy.send(
-            new PutLifecycleEventHookExecutionStatusCommand({
-              deploymentId,
-              lifecycleEventHookExecutionId: executionId,
-              status: finalStatus satisfies LifecycleEventStatus,
-            }),
-          );
-          log.info('hook reported', {
-            status: finalStatus,
-            ...(why ? { reason: why } : {}),
-            elapsedMs: now() - invokedAt,
-          });
-          return done;
-        } catch (error) {
-          if (errorName(error) === 'LifecycleEventAlreadyCompletedException') {
-            log.info('hook already reported by an earlier invocation', { status: finalStatus });
-            return { ...done, alreadyCompleted: true };
-          }
-          const delay = 200 * 2 ** (attempt - 1);
-          const retryable = !FINAL_REPORT_ERRORS.has(classifyAwsError(error));
-          if (!retryable || attempt >= reportAttempts || now() + delay >= reportDeadline) {
-            const problem = describeAwsError(error, {
-              action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
-              resource: `deployment ${deploymentId}, hook execution ${executionId}`,
-              principal: HOOK_PRINCIPAL,
-              ...(attempt > 1 ? { attempts: attempt } : {}),
-              notFound:
-                'the deployment or hook execution no longer exists (deleted or stopped): nothing to report to',
-            });
-            log.error(`CANNOT REPORT ${finalStatus} TO CODEDEPLOY: ${problem}`, {
-              status: finalStatus,
-              ...(why ? { reason: why } : {}),
-              attempts: attempt,
-              errorKind: classifyAwsError(error),
-              error,
-            });
-            // A retryable failure is thrown so that Lambda's asynchronous retry tries again (a duplicate then
-            // reports or finds it completed). Retrying cannot fix a denied call or a deleted deployment, and
-            // would only run the step again: resolve, having said so loudly.
-            if (retryable)
-              throw new BgReplayError('E_SOURCE', `cannot report ${finalStatus}: ${problem}`, {
-                cause: error,
-              });
-            return { ...done, reported: false };
-          }
-          log.warn('reporting the hook status failed; retrying', {
-            attempt,
-            delayMs: delay,
-            error: errorName(error),
-          });
-          await sleep(delay);
+      try {
+        // One send: the client's retry strategy has retried throttling and server errors inside it.
+        await codedeploy.send(
+          new PutLifecycleEventHookExecutionStatusCommand({
+            deploymentId,
+            lifecycleEventHookExecutionId: executionId,
+            status: finalStatus satisfies LifecycleEventStatus,
+          }),
+        );
+        log.info('hook reported', {
+          status: finalStatus,
+          ...(why ? { reason: why } : {}),
+          elapsedMs: now() - invokedAt,
+        });
+        return done;
+      } catch (error) {
+        if (errorName(error) === 'LifecycleEventAlreadyCompletedException') {
+          log.info('hook already reported by an earlier invocation', { status: finalStatus });
+          return { ...done, alreadyCompleted: true };
         }
+        const problem = describeAwsError(error, {
+          action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+          resource: `deployment ${deploymentId}, hook execution ${executionId}`,
+          principal: HOOK_PRINCIPAL,
+          notFound:
+            'the deployment or hook execution no longer exists (deleted or stopped): nothing to report to',
+        });
+        // Never rethrown: Lambda would retry the event and run the whole step (a replay against
+        // production) again. CodeDeploy fails the hook at its timeout; the log says why.
+        log.error(`CANNOT REPORT ${finalStatus} TO CODEDEPLOY: ${problem}`, {
+          status: finalStatus,
+          ...(why ? { reason: why } : {}),
+          errorKind: classifyAwsError(error),
+          error,
+        });
+        return { ...done, reported: false };
       }
     }
   };

@@ -17,9 +17,9 @@ import {
   type ValidationReportLike,
   type ValidationRunOptions,
 } from './createValidationHook.js';
-import { loadValidationHookConfig, type ValidationHookConfig } from './validationHookConfig.js';
+import { loadValidationHookConfig, type ValidationHookConfigInput } from './validationHookConfig.js';
 
-const CONFIG: ValidationHookConfig = {
+const CONFIG: ValidationHookConfigInput = {
   logGroup: '/ecs/shop',
   since: '30m',
   live: 'http://alb.internal',
@@ -42,6 +42,11 @@ function run(
   config: Parameters<typeof createValidationHook>[0],
   verdict: ValidationReportLike['verdict'],
   s3?: S3Client,
+  event:
+    | 'AfterAllowTestTraffic'
+    | 'BeforeInstall'
+    | 'AfterInstall'
+    | 'AfterAllowTraffic' = 'AfterAllowTestTraffic',
 ) {
   const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
   const cd = mockClient(codedeploy);
@@ -57,7 +62,7 @@ function run(
             taskDefinition: 't',
             containerName: 'c',
             containerPort: 80,
-            hooks: { AfterAllowTestTraffic: 'CodeDeployHook_validate' },
+            hooks: { [event]: 'CodeDeployHook_validate' },
           }).content,
         },
       },
@@ -104,7 +109,7 @@ describe('createValidationHook', () => {
     const { since: _since, ...noWindow } = CONFIG;
     const h = run(noWindow, 'pass');
     await h.status();
-    expect(h.calls[0]?.cloudwatch).toEqual({ since: '1h' });
+    expect(h.calls[0]?.cloudwatch).toMatchObject({ since: '1h' });
   });
 
   it('reports Failed on a failing verdict with the first reason', async () => {
@@ -148,5 +153,152 @@ describe('createValidationHook', () => {
     expect(reported).toEqual(['Failed']);
     expect(outcome.reason).toMatch(/bg-replay hook configuration is invalid .*candidate/);
     expect(h.calls).toHaveLength(0);
+  });
+
+  it.each(['BeforeInstall', 'AfterInstall', 'AfterAllowTraffic'] as const)(
+    'reports Failed before any request when wired to %s, naming the event and the right one',
+    async (event) => {
+      const h = run(CONFIG, 'pass', undefined, event);
+      const { outcome, reported } = await h.status();
+      expect(reported).toEqual(['Failed']);
+      expect(outcome.reason).toMatch(
+        new RegExp(
+          `^the validation hook runs in ${event}, where .* same version and a replay would pass blindly: wire it to AfterAllowTestTraffic in the AppSpec$`,
+        ),
+      );
+      expect(h.calls).toHaveLength(0);
+    },
+  );
+
+  it('passes the hook a read budget from its remaining time and stops the replay before the deadline, judging what it compared', async () => {
+    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
+    const cd = mockClient(codedeploy);
+    cd.on(GetDeploymentCommand).resolves({ deploymentInfo: { computePlatform: 'ECS' } });
+    cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+    const seen: ValidationRunOptions[] = [];
+    const timers: number[] = [];
+    const validate: ValidateFn = async (options) => {
+      seen.push(options);
+      // A long replay, cut by the abort; the timer below fires at once.
+      const signal = options.signal as AbortSignal;
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      return {
+        verdict: 'inconclusive',
+        reasons: [{ code: 'aborted', message: 'the run was interrupted after 40 of 400 records' }],
+        matchRate: 1,
+      };
+    };
+    const handler = createHookHandler(
+      createValidationHook(CONFIG, {
+        validate,
+        timer: async (ms) => {
+          timers.push(ms);
+        },
+      }),
+      {
+        clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
+        logger: silentLogger,
+        reserveMs: 10_000,
+        now: () => T,
+      },
+    );
+    const T = Date.parse('2026-11-30T12:00:00Z');
+    const outcome = await handler(
+      { DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' },
+      fakeLambdaContext({ functionName: 'CodeDeployHook_validate', timeoutMs: 910_000, now: () => T }),
+    );
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reason).toBe(
+      "verdict inconclusive: the run was interrupted after 40 of 400 records; the replay stopped 30 s before the hook's deadline; the verdict is judged on what was compared",
+    );
+    // 900 s left after the runtime's reserve: 30% for the read, the replay until 30 s before the end.
+    expect(seen[0]?.cloudwatch?.budgetMs).toBe(270_000);
+    expect(timers).toEqual([870_000]);
+  });
+});
+
+describe('createValidationHook in a Lambda deployment', () => {
+  const APPSPEC = buildAppSpec({
+    platform: 'Lambda',
+    functionName: 'shop-api',
+    alias: 'live',
+    currentVersion: '7',
+    targetVersion: '8',
+    hooks: { BeforeAllowTraffic: 'CodeDeployHook_validate' },
+  }).content;
+
+  function runLambda(config: ValidationHookConfigInput, answer: ValidationReportLike) {
+    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
+    const cd = mockClient(codedeploy);
+    cd.on(GetDeploymentCommand).resolves({
+      deploymentInfo: {
+        computePlatform: 'Lambda',
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC } },
+      },
+    });
+    cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+    const calls: ValidationRunOptions[] = [];
+    const handler = createHookHandler(
+      createValidationHook(config, {
+        validate: async (options) => {
+          calls.push(options);
+          return structuredClone(answer);
+        },
+      }),
+      {
+        clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
+        logger: silentLogger,
+        reserveMs: 10,
+      },
+    );
+    return {
+      calls,
+      run: () =>
+        handler(
+          { DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' },
+          fakeLambdaContext({ functionName: 'CodeDeployHook_validate' }),
+        ),
+    };
+  }
+
+  it("compares the AppSpec's CurrentVersion with its TargetVersion by invoking them, no next stage needed", async () => {
+    const h = runLambda({ logGroup: '/aws/apigw/shop', lambdaPayload: '2.0' }, report('pass'));
+    expect((await h.run()).status).toBe('Succeeded');
+    expect(h.calls[0]).toMatchObject({
+      live: 'lambda://shop-api:7?payload=2.0',
+      candidate: 'lambda://shop-api:8?payload=2.0',
+    });
+    expect(typeof h.calls[0]?.lambdaInvoker).toBe('function');
+  });
+
+  it('refuses, before any request, a candidate endpoint that is the live base URL', async () => {
+    const h = runLambda(
+      {
+        logGroup: '/aws/apigw/shop',
+        live: 'https://api.example.com/prod',
+        candidate: 'https://api.example.com/prod/',
+      },
+      report('pass'),
+    );
+    const outcome = await h.run();
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reason).toMatch(/^candidate https:\/\/api\.example\.com\/prod\/ is the live base URL/);
+    expect(h.calls).toHaveLength(0);
+  });
+
+  it('fails a passing run whose two endpoints answered as one version while the AppSpec names two', async () => {
+    const h = runLambda(
+      {
+        logGroup: '/aws/apigw/shop',
+        live: 'https://api.example.com/prod',
+        candidate: 'https://api.example.com/next',
+      },
+      { ...report('pass'), versions: { live: { version: '1.4.0' }, candidate: { version: '1.4.0' } } },
+    );
+    const outcome = await h.run();
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reason).toBe(
+      'verdict fail: both endpoints answered as version 1.4.0 while the AppSpec shifts shop-api from 7 to 8: the candidate endpoint still reaches the live version',
+    );
   });
 });

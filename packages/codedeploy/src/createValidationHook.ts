@@ -1,16 +1,25 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  awsClientConfig,
   BgReplayError,
   validate as coreValidate,
   describeAwsError,
+  type LambdaInvoker,
   type Logger,
   safeUrl,
 } from '@bg-replay/core';
+import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
 import type { HookStep } from './createHookHandler.js';
+import { createLambdaInvoker } from './createLambdaInvoker.js';
+import type { DeploymentContext } from './resolveDeploymentContext.js';
 import type { HandOffContext, HandOffDecision } from './stepFunctions/createStateMachineHandOff.js';
-import { type ValidationHookConfig, validationHookConfigSchema } from './validationHookConfig.js';
+import {
+  type ValidationHookConfig,
+  type ValidationHookConfigInput,
+  validationHookConfigSchema,
+} from './validationHookConfig.js';
 
 /** The subset of core's `ValidateOptions` the hook passes. */
 export interface ValidationRunOptions {
@@ -21,10 +30,15 @@ export interface ValidationRunOptions {
     filterPattern?: string;
     streamPrefix?: string;
     sleep?: (ms: number) => Promise<void>;
+    /** Time the read may take before the sample is drawn from what was read. */
+    budgetMs?: number;
+    onBudgetReached?: (info: { message: string }) => void;
   };
   format?: string;
   live: string;
   candidate: string;
+  /** Invokes `lambda://` targets (Lambda deployments compare CurrentVersion with TargetVersion). */
+  lambdaInvoker?: LambdaInvoker;
   rules?: string;
   threshold?: number;
   minSamples?: number;
@@ -48,6 +62,8 @@ export interface ValidationReportLike {
   reasons: Array<{ code: string; message: string; route?: string }>;
   matchRate: number | null;
   counts?: unknown;
+  /** Versions each side reported (core's `versions` section), when a version header or pointer is set. */
+  versions?: { live: { version: string | null }; candidate: { version: string | null } };
   routes?: Array<{
     route: string;
     total: number;
@@ -75,6 +91,41 @@ export interface ValidationHookDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Decides inline or Step Functions before replaying (`createStateMachineHandOff`); without it, always inline. */
   handOff?: (context: HandOffContext) => Promise<HandOffDecision>;
+  /** Waits until the replay must stop (tests pass a virtual one); resolves early when `signal` aborts. */
+  timer?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Invokes Lambda versions; default: one on the runtime's Lambda client. */
+  lambdaInvoker?: LambdaInvoker;
+}
+
+/**
+ * Why the validation hook must not run in `event`, or undefined when it may. Before the test listener
+ * routes to the replacement (BeforeInstall, AfterInstall) both endpoints reach the original; after the
+ * shift (AfterAllowTraffic) both reach the replacement. ECS validates in AfterAllowTestTraffic, Lambda in
+ * BeforeAllowTraffic.
+ *
+ * @example
+ * checkValidationEvent('AfterInstall', 'ECS');
+ * // 'the validation hook runs in AfterInstall, where ... wire it to AfterAllowTestTraffic'
+ */
+export function checkValidationEvent(
+  event: string | undefined,
+  computePlatform: string | undefined,
+): string | undefined {
+  if (!event) return undefined;
+  const right =
+    computePlatform === 'Lambda'
+      ? ['BeforeAllowTraffic']
+      : computePlatform === 'ECS'
+        ? ['AfterAllowTestTraffic']
+        : ['AfterAllowTestTraffic', 'BeforeAllowTraffic'];
+  if (right.includes(event)) return undefined;
+  const why =
+    event === 'AfterAllowTraffic'
+      ? 'production traffic has already shifted, so live and candidate are the same version'
+      : event === 'BeforeInstall' || event === 'AfterInstall'
+        ? 'the test listener still routes to the original task set, so live and candidate are the same version'
+        : 'live and candidate are not yet two versions there';
+  return `the validation hook runs in ${event}, where ${why} and a replay would pass blindly: wire it to ${right.join(' (ECS) or ')}${right.length > 1 ? ' (Lambda)' : ''} in the AppSpec`;
 }
 
 /**
@@ -90,12 +141,15 @@ export interface ValidationHookDeps {
  * export const handler = createHookHandler(createValidationHook(config), { name: 'validate' });
  */
 export function createValidationHook(
-  config: ValidationHookConfig | Promise<ValidationHookConfig> | (() => Promise<ValidationHookConfig>),
+  config:
+    | ValidationHookConfigInput
+    | Promise<ValidationHookConfigInput>
+    | (() => Promise<ValidationHookConfigInput>),
   deps: ValidationHookDeps = {},
 ): HookStep {
   const validate: ValidateFn = deps.validate ?? coreValidate;
   let s3 = deps.s3;
-  return async ({ deployment, logger, signal, event: hookEvent, remainingMs, startedAt }) => {
+  return async ({ deployment, logger, signal, event: hookEvent, remainingMs, startedAt, clients }) => {
     const raw = typeof config === 'function' ? await config() : await config;
     const checked = validationHookConfigSchema.safeParse(raw);
     if (!checked.success) {
@@ -106,14 +160,12 @@ export function createValidationHook(
     }
     const cfg = checked.data;
     const event = deployment.lifecycleEvent;
-    if (event && event !== 'AfterAllowTestTraffic' && event !== 'BeforeAllowTraffic') {
-      logger.warn(
-        'the validation hook usually runs in AfterAllowTestTraffic (ECS) or BeforeAllowTraffic (Lambda)',
-        {
-          lifecycleEvent: event,
-        },
-      );
-    }
+    const wrongEvent = checkValidationEvent(event, deployment.computePlatform);
+    // Before any request: in the wrong event both endpoints answer with the same version, so a replay
+    // would compare a version with itself and pass.
+    if (wrongEvent) return { status: 'Failed', reason: wrongEvent };
+    const targets = resolveTargets(cfg, deployment);
+    if ('reason' in targets) return { status: 'Failed', reason: targets.reason };
     const decision = await deps.handOff?.({
       config: cfg,
       deploymentId: deployment.deploymentId,
@@ -124,6 +176,17 @@ export function createValidationHook(
       logger,
     });
     if (decision?.status === 'handedOff') return { status: 'handedOff', message: decision.message };
+    // Time budgets: the read takes at most a share of what is left; the replay stops before the deadline
+    // with time to judge what it compared and report.
+    const remaining = remainingMs();
+    const stopAfter = Math.max(0, remaining - cfg.reportReserveSeconds * 1000);
+    const stop = new AbortController();
+    const timerDone = new AbortController();
+    void (deps.timer ?? realSleep)(stopAfter, timerDone.signal).then(() => {
+      if (!timerDone.signal.aborted) stop.abort(new Error('replay budget reached'));
+    });
+    const runSignal = AbortSignal.any([signal, stop.signal]);
+    const notes: string[] = [];
     const rules =
       cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
     const options: ValidationRunOptions = {
@@ -141,10 +204,13 @@ export function createValidationHook(
               ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
               ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
               ...(deps.sleep ? { sleep: deps.sleep } : {}),
+              budgetMs: Math.floor(remaining * cfg.readBudgetShare),
+              onBudgetReached: ({ message }) => notes.push(message),
             },
           }),
-      live: cfg.live,
-      candidate: cfg.candidate,
+      live: targets.live,
+      candidate: targets.candidate,
+      ...(targets.lambda ? { lambdaInvoker: deps.lambdaInvoker ?? createLambdaInvoker(clients.lambda) } : {}),
       ...(cfg.format ? { format: cfg.format } : {}),
       ...(rules ? { rules } : {}),
       ...(cfg.threshold !== undefined ? { threshold: cfg.threshold } : {}),
@@ -160,14 +226,33 @@ export function createValidationHook(
       ...(cfg.noiseProbe !== undefined ? { noiseProbe: cfg.noiseProbe } : {}),
       logger,
       ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
-      signal,
+      signal: runSignal,
     };
     logger.info('validation started', {
-      live: safeUrl(cfg.live),
-      candidate: safeUrl(cfg.candidate),
+      live: targets.lambda ? targets.live : safeUrl(targets.live),
+      candidate: targets.lambda ? targets.candidate : safeUrl(targets.candidate),
       source: cfg.logFile ?? `cloudwatch:${cfg.logGroup}`,
+      readBudgetMs: Math.floor(remaining * cfg.readBudgetShare),
+      replayBudgetMs: stopAfter,
     });
-    const report = await validate(options);
+    let report: ValidationReportLike;
+    try {
+      report = await validate(options);
+    } finally {
+      timerDone.abort();
+    }
+    if (stop.signal.aborted) {
+      notes.push(
+        `the replay stopped ${cfg.reportReserveSeconds} s before the hook's deadline; the verdict is judged on what was compared`,
+      );
+    }
+    // Said in the report as well as the log: a verdict on a partial read or replay.
+    for (const message of notes) report.reasons.push({ code: 'time-budget', message });
+    const sameVersion = sameVersionSeen(report, deployment, targets);
+    if (sameVersion && report.verdict === 'pass') {
+      report.verdict = 'fail';
+      report.reasons.unshift({ code: 'candidate-is-live', message: sameVersion });
+    }
 
     if (cfg.report.log) {
       logger.info('validation report', {
@@ -182,7 +267,7 @@ export function createValidationHook(
     if (cfg.report.s3) {
       const key = `${cfg.report.s3.prefix}${deployment.deploymentId}/${event ?? 'validation'}.json`;
       try {
-        s3 ??= new S3Client({});
+        s3 ??= new S3Client(awsClientConfig());
         await s3.send(
           new PutObjectCommand({
             Bucket: cfg.report.s3.bucket,
@@ -212,11 +297,67 @@ export function createValidationHook(
       return { status: 'Succeeded' };
     }
     // The reasons that decided come first; a route only too small to judge alone does not decide a run.
-    const decisive = report.reasons.filter((r) => !(r.code === 'low-confidence' && r.route !== undefined));
-    const why = (decisive.length > 0 ? decisive : report.reasons)
-      .slice(0, 3)
+    const decisive = report.reasons.filter(
+      (r) => !(r.code === 'low-confidence' && r.route !== undefined) && r.code !== 'time-budget',
+    );
+    const why = [
+      ...(decisive.length > 0 ? decisive : report.reasons).slice(0, 3),
+      ...report.reasons.filter((r) => r.code === 'time-budget'),
+    ]
       .map((r) => r.message)
       .join('; ');
     return { status: 'Failed', reason: `verdict ${report.verdict}${why ? `: ${why}` : ''}` };
   };
+}
+
+type Targets = { live: string; candidate: string; lambda: boolean } | { reason: string };
+
+/**
+ * What the run compares. A Lambda deployment without `live`/`candidate` invokes the AppSpec's CurrentVersion
+ * and TargetVersion directly (`lambda://Name:Version`). With HTTP endpoints, a candidate that is the live
+ * base URL is refused before any request. ECS needs both URLs.
+ */
+function resolveTargets(cfg: ValidationHookConfig, deployment: DeploymentContext): Targets {
+  const fn = deployment.lambda;
+  if (!cfg.live || !cfg.candidate) {
+    if (!fn) {
+      return {
+        reason:
+          'validation hook configuration: live and candidate (base URLs) are required unless the deployment is a Lambda deployment whose AppSpec names CurrentVersion and TargetVersion',
+      };
+    }
+    const query = `?payload=${cfg.lambdaPayload}${cfg.lambdaStage ? `&stage=${encodeURIComponent(cfg.lambdaStage)}` : ''}`;
+    const name = encodeURIComponent(fn.Name);
+    return {
+      live: `lambda://${name}:${encodeURIComponent(fn.CurrentVersion)}${query}`,
+      candidate: `lambda://${name}:${encodeURIComponent(fn.TargetVersion)}${query}`,
+      lambda: true,
+    };
+  }
+  const norm = (url: string) => url.replace(/\/+$/, '').toLowerCase();
+  // Lambda deployments (the issue's case: a "next" stage still on the live alias). ECS blue-vs-blue is
+  // refused by the lifecycle-event check; simulate --candidate-good compares blue with itself on purpose.
+  if (fn && norm(cfg.live) === norm(cfg.candidate)) {
+    return {
+      reason: `candidate ${safeUrl(cfg.candidate)} is the live base URL: the run would compare live with itself and pass; point candidate at the next stage, or leave both out to compare the AppSpec's two versions`,
+    };
+  }
+  return { live: cfg.live, candidate: cfg.candidate, lambda: false };
+}
+
+/**
+ * Why a passing run over HTTP endpoints proves nothing: both sides reported the same version while the
+ * AppSpec names two (the next stage still points at the live alias).
+ */
+function sameVersionSeen(
+  report: ValidationReportLike,
+  deployment: DeploymentContext,
+  targets: { live: string; candidate: string; lambda: boolean },
+): string | undefined {
+  const fn = deployment.lambda;
+  if (targets.lambda || !fn || fn.CurrentVersion === fn.TargetVersion) return undefined;
+  const live = report.versions?.live.version;
+  const candidate = report.versions?.candidate.version;
+  if (!live || live !== candidate) return undefined;
+  return `both endpoints answered as version ${live} while the AppSpec shifts ${fn.Name} from ${fn.CurrentVersion} to ${fn.TargetVersion}: the candidate endpoint still reaches the live version`;
 }

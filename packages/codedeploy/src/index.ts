@@ -25,6 +25,7 @@ export {
   type StepResult,
 } from './createHookHandler.js';
 export { createJsonLogger, type JsonLogger, type JsonLoggerOptions } from './createJsonLogger.js';
+export { createLambdaInvoker } from './createLambdaInvoker.js';
 export {
   createValidationHook,
   type ValidateFn,
@@ -61,8 +62,11 @@ export {
 } from './validationHookConfig.js';
 export {
   type DeploymentOutcome,
+  describeDeploymentStatus,
+  readDeploymentStatus,
   type WaitEvent,
   type WaitForDeploymentOptions,
   type WaitResult,
+  type WaitStage,
   waitForDeployment,
 } from './waitForDeployment.js';

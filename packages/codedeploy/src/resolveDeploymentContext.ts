@@ -6,8 +6,7 @@ import {
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BgReplayError, isAwsError, retryAwsCall, toAwsBgReplayError } from '@bg-replay/core';
-import { realSleep } from './_time.js';
+import { BgReplayError, isAwsError, toAwsBgReplayError } from '@bg-replay/core';
 import {
   type AppSpec,
   type EcsServiceProperties,
@@ -48,15 +47,11 @@ export interface ResolveDeploymentContextOptions {
   codedeploy: CodeDeployClient;
   /** Only needed when the revision is an AppSpec file in S3. */
   s3?: S3Client;
-  /** Pause between retries of a throttled call (tests inject one that returns at once). */
-  sleep?: (ms: number) => Promise<void>;
-  /** Attempts per call when AWS throttles or fails transiently. Default 4. */
-  attempts?: number;
   /** Who needs a missing permission, in error messages. Default: the IAM role or user running bg-replay. */
   principal?: string;
 }
 
-/** Sends one call with retries on throttling; any failure becomes a `BgReplayError` naming the call and the remedy. */
+/** Sends one call (the client's retry strategy retries it); a failure becomes a `BgReplayError` naming the call and the remedy. */
 async function call<T>(
   options: ResolveDeploymentContextOptions,
   action: string,
@@ -64,11 +59,7 @@ async function call<T>(
   send: () => Promise<T>,
 ): Promise<T> {
   try {
-    return await retryAwsCall(send, {
-      sleep: options.sleep ?? realSleep,
-      attempts: options.attempts ?? 4,
-      baseDelayMs: 250,
-    });
+    return await send();
   } catch (error) {
     if (!isAwsError(error)) throw error;
     throw toAwsBgReplayError(error, {

@@ -34,6 +34,9 @@ describe('loadValidationHookConfig', () => {
       threshold: 0.95,
       allowMethods: ['GET', 'HEAD'],
       allowInconclusive: false,
+      lambdaPayload: '1.0',
+      readBudgetShare: 0.3,
+      reportReserveSeconds: 30,
       report: { log: true, s3: { bucket: 'reports', prefix: 'bg-replay/' } },
     });
   });
@@ -83,7 +86,18 @@ describe('loadValidationHookConfig', () => {
     ).rejects.toMatchObject({
       code: 'E_CONFIG',
       message:
-        'bg-replay hook configuration is invalid (read from BG_REPLAY_* environment variables): live (from env BG_REPLAY_LIVE): must be an http(s) URL such as http://test-listener.internal:8080; candidate: is required: the base URL, such as http://test-listener.internal:8080; threshold (from env BG_REPLAY_THRESHOLD): Too big: expected number to be <=1',
+        'bg-replay hook configuration is invalid (read from BG_REPLAY_* environment variables): live (from env BG_REPLAY_LIVE): must be an http(s) URL such as http://test-listener.internal:8080; threshold (from env BG_REPLAY_THRESHOLD): Too big: expected number to be <=1; candidate: is required with live: give both base URLs, or neither (a Lambda deployment then compares its two versions)',
+    });
+  });
+
+  it('asks for the candidate when only live is given', async () => {
+    await expect(
+      loadValidationHookConfig({ env: { BG_REPLAY_LIVE: 'http://alb.internal', BG_REPLAY_LOG_GROUP: '/x' } }),
+    ).rejects.toMatchObject({
+      code: 'E_CONFIG',
+      message: expect.stringContaining(
+        'candidate: is required with live: give both base URLs, or neither (a Lambda deployment then compares its two versions)',
+      ),
     });
   });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { BgReplayError } from '@bg-replay/core';
+import { awsClientConfig, BgReplayError } from '@bg-replay/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { readSsmText } from './readSsmText.js';
@@ -46,10 +46,24 @@ export const validationHookConfigSchema = z
     streamPrefix: z.string().optional(),
     /** Log format name as core understands it (e.g. `apigw`, `alb`, `jsonl`). */
     format: z.string().min(1).optional(),
-    /** Base URL of the live version (production listener or stage). */
-    live: httpUrl,
-    /** Base URL of the candidate (ECS test listener, or the Lambda's next stage). */
-    candidate: httpUrl,
+    /**
+     * Base URL of the live version (production listener or stage). Optional for Lambda deployments: by
+     * default the hook invokes the AppSpec's CurrentVersion and TargetVersion directly.
+     */
+    live: httpUrl.optional(),
+    /** Base URL of the candidate (ECS test listener); for Lambda see `live`. */
+    candidate: httpUrl.optional(),
+    /** API Gateway payload format of the events sent to Lambda versions: `1.0` (REST API, default) or `2.0` (HTTP API). */
+    lambdaPayload: z.enum(['1.0', '2.0']).default('1.0'),
+    /** REST API stage named in 1.0 events (default `prod`). */
+    lambdaStage: z.string().min(1).optional(),
+    /** Share of the hook's remaining time the CloudWatch read may take before sampling what it has (default 0.3). */
+    readBudgetShare: z.coerce.number().gt(0).max(0.9).default(0.3),
+    /**
+     * Seconds kept before the hook's deadline: the replay stops then and the verdict is judged on what was
+     * compared (default 30).
+     */
+    reportReserveSeconds: z.coerce.number().min(1).default(30),
     /** Path of a rules file, relative to the function's directory. */
     rules: z.string().min(1).optional(),
     threshold: z.coerce.number().min(0).max(1).optional(),
@@ -86,6 +100,11 @@ export const validationHookConfigSchema = z
   .refine((c) => Boolean(c.logGroup) !== Boolean(c.logFile), {
     message: 'give exactly one log source: logGroup (CloudWatch) or logFile',
     path: ['logGroup'],
+  })
+  .refine((c) => Boolean(c.live) === Boolean(c.candidate), {
+    message:
+      'is required with live: give both base URLs, or neither (a Lambda deployment then compares its two versions)',
+    path: ['candidate'],
   });
 
 /** Validated configuration of {@link createValidationHook}. */
@@ -116,6 +135,10 @@ const ENV_FIELDS: Record<string, string> = {
   versionHeader: 'BG_REPLAY_VERSION_HEADER',
   noiseProbe: 'BG_REPLAY_NOISE_PROBE',
   allowInconclusive: 'BG_REPLAY_ALLOW_INCONCLUSIVE',
+  lambdaPayload: 'BG_REPLAY_LAMBDA_PAYLOAD',
+  lambdaStage: 'BG_REPLAY_LAMBDA_STAGE',
+  readBudgetShare: 'BG_REPLAY_READ_BUDGET_SHARE',
+  reportReserveSeconds: 'BG_REPLAY_REPORT_RESERVE_SECONDS',
 };
 const ENV_REPORT = {
   log: 'BG_REPLAY_REPORT_LOG',
@@ -200,7 +223,7 @@ export async function loadValidationHookConfig(
   const parameter = options.ssmParameter ?? env.BG_REPLAY_CONFIG_SSM_PARAMETER;
   if (parameter) {
     const value = await readSsmText(
-      options.ssm ?? new SSMClient({}),
+      options.ssm ?? new SSMClient(awsClientConfig()),
       parameter,
       'BG_REPLAY_CONFIG_SSM_PARAMETER',
     );

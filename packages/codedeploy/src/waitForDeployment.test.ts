@@ -143,7 +143,10 @@ describe('waitForDeployment', () => {
     h.mock.on(GetDeploymentCommand).resolves(info('InProgress'));
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', timeoutMs: 20_000 });
     expect(result).toMatchObject({ ok: false, status: 'InProgress', timedOut: true });
-    expect(result.reason).toBe('deployment d-1 did not finish within 20 s (last status InProgress)');
+    expect(result.reason).toBe(
+      'deployment d-1 did not finish within 20 s (last status InProgress: in progress: installing, testing and shifting traffic)',
+    );
+    expect(result.stage).toBe('timeout');
     expect(h.sleeps.reduce((a, b) => a + b, 0)).toBe(20_000);
   });
 
@@ -166,6 +169,53 @@ describe('waitForDeployment', () => {
     await expect(waitForDeployment({ ...h.options, deploymentId: 'd-nope' })).rejects.toMatchObject({
       code: 'E_INPUT',
       message: expect.stringContaining('deployment d-nope was not found'),
+    });
+  });
+
+  it('stops with success once production traffic is shifted and the termination wait has started', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand)
+      .resolvesOnce(info('Queued'))
+      .resolvesOnce(info('InProgress'))
+      .resolvesOnce(info('Baking'))
+      .resolves(info('InProgress', { instanceTerminationWaitTimeStarted: true }));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result).toMatchObject({
+      ok: true,
+      stage: 'traffic-shifted',
+      status: 'InProgress',
+      polls: 4,
+      reason:
+        'deployment d-1 production traffic shifted; the original is kept for the termination wait (use --until complete to wait for it to end)',
+    });
+    expect(h.events.filter((e) => e.type === 'status').map((e) => (e as { where: string }).where)).toEqual([
+      'queued behind another deployment of the group',
+      'in progress: installing, testing and shifting traffic',
+      'traffic shifted; baking (watched for alarms) before it completes',
+      'production traffic shifted; the original is kept for the termination wait',
+    ]);
+  });
+
+  it('with until complete waits through the termination wait to Succeeded', async () => {
+    const h = harness();
+    h.mock
+      .on(GetDeploymentCommand)
+      .resolvesOnce(info('InProgress', { instanceTerminationWaitTimeStarted: true }))
+      .resolvesOnce(info('InProgress', { instanceTerminationWaitTimeStarted: true }))
+      .resolves(info('Succeeded', { instanceTerminationWaitTimeStarted: true }));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', until: 'complete' });
+    expect(result).toMatchObject({ ok: true, stage: 'succeeded', polls: 3 });
+  });
+
+  it('stops with success at Ready, saying the traffic waits to be rerouted', async () => {
+    const h = harness();
+    h.mock.on(GetDeploymentCommand).resolvesOnce(info('Created')).resolves(info('Ready'));
+    const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
+    expect(result).toMatchObject({
+      ok: true,
+      stage: 'ready',
+      reason: 'deployment d-1 ready: waiting for traffic to be rerouted (aws deploy continue-deployment)',
     });
   });
 });

@@ -11,7 +11,14 @@ import type { NowFn, SleepFn } from './types.js';
 
 /** Progress reported while waiting. */
 export type WaitEvent =
-  | { type: 'status'; deploymentId: string; status: string; rollback: boolean }
+  | {
+      type: 'status';
+      deploymentId: string;
+      status: string;
+      rollback: boolean;
+      /** Where the deployment is, in words (`production traffic shifted; waiting ... termination`). */
+      where: string;
+    }
   | { type: 'retry'; deploymentId: string; error: string; delayMs: number }
   | {
       type: 'failed';
@@ -31,10 +38,18 @@ export interface DeploymentOutcome {
   timedOut: boolean;
 }
 
+/**
+ * Where a wait ended: `succeeded`; `traffic-shifted` (production traffic is on the new version and the
+ * original is kept for the termination wait; final for CI unless `until: 'complete'`); `ready` (waiting for
+ * someone to reroute traffic: `aws deploy continue-deployment`); `failed`, `stopped`, or `timeout`.
+ */
+export type WaitStage = 'succeeded' | 'traffic-shifted' | 'ready' | 'failed' | 'stopped' | 'timeout';
+
 /** Result of {@link waitForDeployment}: data, never an exception, for every final status. */
 export interface WaitResult extends DeploymentOutcome {
-  /** True only when the deployment Succeeded. */
+  /** True when the deployment succeeded, shifted production traffic (see `until`) or is Ready to reroute. */
   ok: boolean;
+  stage: WaitStage;
   /** One sentence for people: what happened and, on failure, why. */
   reason: string;
   /** The rollback deployment, when the deployment failed and CodeDeploy rolled back. */
@@ -60,6 +75,12 @@ export interface WaitForDeploymentOptions {
   onEvent?: (event: WaitEvent) => void;
   signal?: AbortSignal;
   /**
+   * `traffic-shifted` (default): stop, successfully, once production traffic is on the new version and the
+   * termination wait has started (`instanceTerminationWaitTimeStarted`), or at `Ready`. `complete`: wait
+   * until the deployment is final, through the whole termination wait.
+   */
+  until?: 'traffic-shifted' | 'complete';
+  /**
    * Polls in a row that may fail with throttling or a server/network error before the wait gives up with
    * an error (it cannot see the deployment). Default 8 (several minutes of back-off with the default delays).
    */
@@ -67,6 +88,46 @@ export interface WaitForDeploymentOptions {
 }
 
 const FINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+/**
+ * Where a deployment is, in words, from `GetDeployment` (every `DeploymentStatus`).
+ *
+ * @example
+ * describeDeploymentStatus({ status: 'InProgress', instanceTerminationWaitTimeStarted: true });
+ * // 'production traffic shifted; the original is kept for the termination wait'
+ */
+export function describeDeploymentStatus(info: DeploymentInfo): string {
+  switch (info.status) {
+    case 'Created':
+      return 'created, not started yet';
+    case 'Queued':
+      return 'queued behind another deployment of the group';
+    case 'InProgress':
+      return info.instanceTerminationWaitTimeStarted
+        ? 'production traffic shifted; the original is kept for the termination wait'
+        : 'in progress: installing, testing and shifting traffic';
+    case 'Baking':
+      return 'traffic shifted; baking (watched for alarms) before it completes';
+    case 'Ready':
+      return 'ready: waiting for traffic to be rerouted (aws deploy continue-deployment)';
+    case 'Succeeded':
+      return 'succeeded';
+    case 'Failed':
+      return 'failed';
+    case 'Stopped':
+      return 'stopped';
+    default:
+      return info.status ?? 'unknown';
+  }
+}
+
+/** True when a CI wait may stop with success: traffic shifted and the termination wait started, or Ready. */
+function trafficShifted(info: DeploymentInfo): boolean {
+  return (
+    (info.status === 'InProgress' && info.instanceTerminationWaitTimeStarted === true) ||
+    info.status === 'Ready'
+  );
+}
 
 /**
  * Polls `GetDeployment` with exponential backoff (and longer on throttling) until the deployment is final.
@@ -88,6 +149,7 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const rollbackGraceMs = options.rollbackGraceMs ?? 60_000;
   const maxFailedPolls = Math.max(1, options.maxFailedPolls ?? 8);
+  const until = options.until ?? 'traffic-shifted';
   const emit = options.onEvent ?? (() => {});
   const started = now();
   const deadline = started + timeoutMs;
@@ -100,7 +162,7 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
     stop: (info: DeploymentInfo) => boolean = (info) => FINAL.has(info.status ?? ''),
   ): Promise<{ info?: DeploymentInfo; timedOut: boolean }> {
     let delay = initialDelayMs;
-    let lastStatus: string | undefined;
+    let lastWhere: string | undefined;
     let info: DeploymentInfo | undefined;
     let failedPolls = 0;
     for (;;) {
@@ -109,9 +171,10 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
         polls++;
         const got = await options.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
         info = got.deploymentInfo ?? {};
-        if (info.status !== lastStatus && info.status) {
-          lastStatus = info.status;
-          emit({ type: 'status', deploymentId, status: info.status, rollback });
+        const where = describeDeploymentStatus(info);
+        if (where !== lastWhere && info.status) {
+          lastWhere = where;
+          emit({ type: 'status', deploymentId, status: info.status, rollback, where });
         }
         if (stop(info)) return { info, timedOut: false };
       } catch (error) {
@@ -167,7 +230,11 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
     timedOut,
   });
 
-  const main = await poll(options.deploymentId, false);
+  const main = await poll(
+    options.deploymentId,
+    false,
+    (info) => FINAL.has(info.status ?? '') || (until === 'traffic-shifted' && trafficShifted(info)),
+  );
   const base = outcomeOf(options.deploymentId, main.info, main.timedOut);
   const elapsed = () => now() - started;
   if (main.timedOut) {
@@ -175,7 +242,8 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
     return {
       ...base,
       ok: false,
-      reason: `deployment ${options.deploymentId} did not finish within ${formatMs(timeoutMs)} (last status ${base.status})`,
+      stage: 'timeout',
+      reason: `deployment ${options.deploymentId} did not finish within ${formatMs(timeoutMs)} (last status ${base.status}: ${main.info ? describeDeploymentStatus(main.info) : 'never seen'})`,
       elapsedMs: elapsed(),
       polls,
     };
@@ -184,11 +252,24 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
     return {
       ...base,
       ok: true,
+      stage: 'succeeded',
       reason: `deployment ${options.deploymentId} succeeded`,
       elapsedMs: elapsed(),
       polls,
     };
   }
+  if (main.info && !FINAL.has(base.status) && trafficShifted(main.info)) {
+    const ready = base.status === 'Ready';
+    return {
+      ...base,
+      ok: true,
+      stage: ready ? 'ready' : 'traffic-shifted',
+      reason: `deployment ${options.deploymentId} ${describeDeploymentStatus(main.info)}${ready ? '' : ' (use --until complete to wait for it to end)'}`,
+      elapsedMs: elapsed(),
+      polls,
+    };
+  }
+  const stage: WaitStage = base.status === 'Stopped' ? 'stopped' : 'failed';
 
   emit({
     type: 'failed',
@@ -219,6 +300,7 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
     return {
       ...base,
       ok: false,
+      stage,
       reason: `${reason}; no rollback deployment${note}`,
       elapsedMs: elapsed(),
       polls,
@@ -233,11 +315,33 @@ export async function waitForDeployment(options: WaitForDeploymentOptions): Prom
   } else {
     reason += `; rollback ${rollbackId} ${rollback.status.toLowerCase()}`;
   }
-  return { ...base, ok: false, reason, rollback, elapsedMs: elapsed(), polls };
+  return { ...base, ok: false, stage, reason, rollback, elapsedMs: elapsed(), polls };
 }
 
 function formatMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   if (ms % 1000 === 0) return `${ms / 1000} s`;
   return `${ms} ms`;
+}
+
+/**
+ * The status of a deployment (`GetDeployment`), or a `BgReplayError` naming the call and the remedy.
+ *
+ * @example
+ * await readDeploymentStatus(codedeploy, 'd-ABCDEF123'); // 'Succeeded'
+ */
+export async function readDeploymentStatus(
+  codedeploy: CodeDeployClient,
+  deploymentId: string,
+): Promise<string | undefined> {
+  try {
+    const got = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+    return got.deploymentInfo?.status;
+  } catch (error) {
+    throw toAwsBgReplayError(error, {
+      action: 'codedeploy:GetDeployment',
+      resource: `deployment ${deploymentId}`,
+      notFound: 'it was deleted, or is in another account or region: check --deployment-id and --region',
+    });
+  }
 }

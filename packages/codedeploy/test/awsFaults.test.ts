@@ -21,7 +21,7 @@ import {
   type HookHandlerOptions,
   type HookOutcome,
   type HookStep,
-  type ValidationHookConfig,
+  type ValidationHookConfigInput,
   waitForDeployment,
 } from '../src/index.js';
 
@@ -56,7 +56,7 @@ const FAULTS = {
 
 const REMEDY = {
   throttled:
-    /ThrottlingException on codedeploy:GetDeployment for deployment d-TEST00001: AWS is still throttling the calls after 4 attempts: retry later/,
+    /ThrottlingException on codedeploy:GetDeployment for deployment d-TEST00001: AWS is still throttling the calls: retry later/,
   expired:
     /ExpiredTokenException on codedeploy:GetDeployment for deployment d-TEST00001: the AWS credentials have expired: refresh them/,
   denied: new RegExp(
@@ -156,23 +156,11 @@ describe('hook runtime: GetDeployment fails while resolving the deployment conte
       expect(outcome.reason).toMatch(/^cannot resolve the deployment context: /);
       expect(outcome.reason).toMatch(REMEDY[fault]);
       expect(env.reported()).toEqual(['Failed']);
-      // Only throttling is worth retrying.
-      expect(env.cd.commandCalls(GetDeploymentCommand)).toHaveLength(fault === 'throttled' ? 4 : 1);
+      // One send: retries belong to the client's retry strategy (awsClientConfig), not to the hook.
+      expect(env.cd.commandCalls(GetDeploymentCommand)).toHaveLength(1);
       expect(env.lines.find((l) => l.msg === 'hook failed' || l.message === 'hook failed')).toBeDefined();
     },
   );
-
-  it('rides out two throttled GetDeployment calls with back-off, then runs the step', async () => {
-    const env = setup();
-    env.cd
-      .on(GetDeploymentCommand)
-      .rejectsOnce(FAULTS.throttled())
-      .rejectsOnce(awsError('TooManyRequestsException', 'Rate exceeded', 429))
-      .resolves({ deploymentInfo: { deploymentId: EVENT.DeploymentId, computePlatform: 'ECS' } });
-    const outcome = await createHookHandler(() => undefined, env.options)(EVENT, env.context());
-    expect(outcome.status).toBe('Succeeded');
-    expect(env.time.sleeps).toEqual([250, 500]);
-  });
 
   it('GetApplicationRevision denied: Failed, naming codedeploy:GetApplicationRevision', async () => {
     const env = setup();
@@ -235,18 +223,6 @@ describe('hook runtime: a step that calls AWS itself', () => {
 describe('hook runtime: continuing in a new invocation (lambda:InvokeFunction)', () => {
   const continuing: HookStep = () => ({ status: 'continue', state: { page: 2 } });
 
-  it('retries a throttled Invoke (TooManyRequestsException) and continues', async () => {
-    const env = setup();
-    env.lm
-      .on(InvokeCommand)
-      .rejectsOnce(awsError('TooManyRequestsException', 'Rate exceeded', 429))
-      .resolves({ StatusCode: 202 });
-    const outcome = await createHookHandler(continuing, env.options)(EVENT, env.context());
-    expect(outcome.status).toBe('Continued');
-    expect(env.lm.commandCalls(InvokeCommand)).toHaveLength(2);
-    expect(env.reported()).toEqual([]);
-  });
-
   it('reports Failed naming lambda:InvokeFunction when the role may not invoke itself', async () => {
     const env = setup();
     env.lm.on(InvokeCommand).rejects(FAULTS.denied());
@@ -261,13 +237,13 @@ describe('hook runtime: continuing in a new invocation (lambda:InvokeFunction)',
     expect(env.reported()).toEqual(['Failed']);
   });
 
-  it('reports Failed after the Invoke retries when throttling does not stop', async () => {
+  it('reports Failed when the Invoke is still throttled after the client retried it', async () => {
     const env = setup();
     env.lm.on(InvokeCommand).rejects(awsError('TooManyRequestsException', 'Rate exceeded', 429));
     const outcome = await createHookHandler(continuing, env.options)(EVENT, env.context());
     expect(outcome.status).toBe('Failed');
     expect(outcome.reason).toContain('TooManyRequestsException on lambda:InvokeFunction');
-    expect(outcome.reason).toContain('after 4 attempts');
+    expect(env.lm.commandCalls(InvokeCommand)).toHaveLength(1);
     expect(env.reported()).toEqual(['Failed']);
   });
 });
@@ -276,47 +252,29 @@ describe('hook runtime: PutLifecycleEventHookExecutionStatus itself fails', () =
   const errorLines = (lines: Array<Record<string, unknown>>) =>
     lines.filter((l) => l.level === 'error').map((l) => String(l.msg ?? l.message));
 
-  it('retries a throttled report with back-off and then reports', async () => {
-    const env = setup();
-    env.cd
-      .on(PutLifecycleEventHookExecutionStatusCommand)
-      .rejectsOnce(FAULTS.throttled())
-      .rejectsOnce(FAULTS.throttled())
-      .resolves({});
-    const outcome = await createHookHandler(() => undefined, env.options)(EVENT, env.context());
-    expect(outcome).toMatchObject({ status: 'Succeeded' });
-    expect(env.reported()).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
-    expect(env.time.sleeps).toEqual([200, 400]);
-  });
-
-  it('throttled on every attempt: gives up after 5, logs that it cannot report, and throws (Lambda retries the event)', async () => {
+  it('throttled after the client retried: logs that it cannot report and resolves, never throws (a Lambda retry would run the step again)', async () => {
     const env = setup();
     env.cd.on(PutLifecycleEventHookExecutionStatusCommand).rejects(FAULTS.throttled());
-    const error = (await createHookHandler(() => undefined, env.options)(EVENT, env.context()).catch(
-      (e: unknown) => e,
-    )) as BgReplayError;
-    expect(error).toBeInstanceOf(BgReplayError);
-    expect(error.message).toMatch(
-      /^cannot report Succeeded: ThrottlingException on codedeploy:PutLifecycleEventHookExecutionStatus for deployment d-TEST00001, hook execution exec-1: AWS is still throttling the calls after 5 attempts/,
-    );
-    expect(env.reported()).toHaveLength(5);
+    const outcome = await createHookHandler(() => undefined, env.options)(EVENT, env.context());
+    expect(outcome).toMatchObject({ status: 'Succeeded', reported: false });
+    expect(env.reported()).toHaveLength(1);
     expect(
       errorLines(env.lines).some((m) =>
-        m.startsWith('CANNOT REPORT Succeeded TO CODEDEPLOY: ThrottlingException'),
+        m.startsWith(
+          'CANNOT REPORT Succeeded TO CODEDEPLOY: ThrottlingException on codedeploy:PutLifecycleEventHookExecutionStatus for deployment d-TEST00001, hook execution exec-1',
+        ),
       ),
     ).toBe(true);
   });
 
-  it('does not outlive the Lambda: with 2 s left the retries stop before the timeout', async () => {
-    const env = setup({ reportAttempts: 100 });
-    env.cd.on(PutLifecycleEventHookExecutionStatusCommand).rejects(FAULTS.throttled());
-    const context = env.context(2_000);
-    const error = await createHookHandler(() => undefined, env.options)(EVENT, context).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(BgReplayError);
-    expect(env.reported().length).toBeLessThan(6);
-    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+  it('an unknown 4xx from the report is logged and resolved, not rethrown', async () => {
+    const env = setup();
+    env.cd
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .rejects(awsError('InvalidLifecycleEventHookExecutionStatusException', 'bad status', 400));
+    const outcome = await createHookHandler(() => undefined, env.options)(EVENT, env.context());
+    expect(outcome).toMatchObject({ status: 'Succeeded', reported: false });
+    expect(env.reported()).toHaveLength(1);
   });
 
   it.each([
@@ -355,11 +313,11 @@ describe('hook runtime: PutLifecycleEventHookExecutionStatus itself fails', () =
 });
 
 describe('validation hook: CloudWatch faults through core validate()', () => {
-  const CONFIG: ValidationHookConfig = {
+  const CONFIG: ValidationHookConfigInput = {
     logGroup: '/ecs/shop',
     since: '30m',
     live: 'http://127.0.0.1:9',
-    candidate: 'http://127.0.0.1:9',
+    candidate: 'http://127.0.0.1:9/next',
     allowInconclusive: false,
     report: { log: false },
   };

@@ -1,3 +1,4 @@
+import { isThrottlingError } from '@smithy/core/retry';
 import { BgReplayError, type BgReplayErrorCode } from './errors.js';
 
 /**
@@ -41,22 +42,6 @@ export interface DescribeAwsErrorOptions extends AwsCallInfo {
 
 const CALL = Symbol.for('bg-replay.awsCall');
 
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'TooManyRequests',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException',
-  'BandwidthLimitExceeded',
-]);
 const EXPIRED = new Set([
   'ExpiredTokenException',
   'ExpiredToken',
@@ -160,7 +145,9 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
   if (DENIED.has(name)) return 'access-denied';
   const retryable = (error as { $retryable?: { throttling?: boolean } } | null)?.$retryable;
   const status = httpStatus(error);
-  if (THROTTLED.has(name) || retryable?.throttling === true || status === 429) return 'throttled';
+  // The SDK's own classification (its throttling codes, HTTP 429, the `$retryable` trait): no list of ours.
+  const sdkView = { name, $metadata: { httpStatusCode: status }, $retryable: retryable };
+  if (isThrottlingError(sdkView as Parameters<typeof isThrottlingError>[0])) return 'throttled';
   if (NOT_FOUND.has(name) || NOT_FOUND_PATTERN.test(name)) return 'not-found';
   if (TRANSIENT.has(name) || (status !== undefined && status >= 500) || retryable) return 'transient';
   if (status === 403) return 'access-denied';
@@ -340,53 +327,6 @@ export function toAwsBgReplayError(
   });
 }
 
-/** Options of {@link retryAwsCall}. */
-export interface RetryAwsCallOptions {
-  sleep: (ms: number) => Promise<void>;
-  /** Attempts in all, the first included. Default 5. */
-  attempts?: number;
-  /** First delay; doubles per retry. Default 500 ms. */
-  baseDelayMs?: number;
-  /** Longest delay. Default 20 s. */
-  maxDelayMs?: number;
-  /** Which errors are retried. Default: {@link isRetryableAwsError}. */
-  retryable?: (error: unknown) => boolean;
-  /** Stop retrying when the next delay would end after this epoch ms (needs `now`). */
-  deadline?: number;
-  now?: () => number;
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
-}
-
-/**
- * Runs `send`, retrying throttled and transient failures with exponential back-off; the last error is
- * rethrown with the number of attempts recorded on it (see {@link annotateAwsCall}).
- *
- * @example
- * const out = await retryAwsCall(() => ssm.send(new GetParameterCommand({ Name })), { sleep });
- */
-export async function retryAwsCall<T>(send: () => Promise<T>, options: RetryAwsCallOptions): Promise<T> {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 20_000;
-  const retryable = options.retryable ?? isRetryableAwsError;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const delay = Math.min(max, base * 2 ** (attempt - 1));
-      const late =
-        options.deadline !== undefined &&
-        options.now !== undefined &&
-        options.now() + delay >= options.deadline;
-      if (attempt >= attempts || !retryable(error) || late) {
-        throw attempt > 1 ? annotateAwsCall(error, { attempts: attempt }) : error;
-      }
-      options.onRetry?.(error, attempt, delay);
-      await options.sleep(delay);
-    }
-  }
-}
-
 type Sendable = { send: (command: never, ...rest: never[]) => Promise<unknown> };
 
 /** The operation name of an SDK v3 command (kept by the operation schema even when bundles are minified). */
@@ -416,6 +356,7 @@ const RESOURCE_KEYS = [
   'EventBusName',
   'Bucket',
   'applicationName',
+  'cluster',
 ] as const;
 
 /** The resource a command's input names, for messages (`/shop/active-stack`, `orders-b`...). */
@@ -477,4 +418,46 @@ export function withAwsCallNames<C extends Sendable>(client: C, prefix: string):
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** The part of an SDK v3 client's middleware stack {@link annotateAwsCalls} uses. */
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { input: unknown }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: unknown }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string; override?: boolean },
+    ): void;
+  };
+}
+
+/**
+ * Adds SDK middleware to `client` that records on every error of its calls (after the client's retries)
+ * the IAM action (`<prefix>:<Operation>`) and the resource the command named, for {@link describeAwsError}.
+ * Returns the client.
+ *
+ * @example
+ * const ssm = annotateAwsCalls(new SSMClient(awsClientConfig()), 'ssm');
+ * // an AccessDeniedException of GetParameter { Name: '/a' } now describes itself as
+ * // "AccessDeniedException on ssm:GetParameter for /a: grant ..."
+ */
+export function annotateAwsCalls<C>(client: C, prefix: string): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const action = `${prefix}:${operation}`;
+        throw annotateAwsCall(error, {
+          action: IAM_ACTIONS[action] ?? action,
+          resource: resourceOfInput(args.input),
+        });
+      }
+    },
+    { step: 'initialize', name: 'bgReplayAwsCallNames', override: true },
+  );
+  return client;
 }

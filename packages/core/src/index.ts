@@ -1,7 +1,9 @@
+export { type AwsClientPolicyOptions, awsClientConfig } from './awsClientPolicy.js';
 export {
   type AwsCallInfo,
   type AwsErrorKind,
   annotateAwsCall,
+  annotateAwsCalls,
   awsCallOf,
   awsErrorCode,
   awsErrorName,
@@ -11,9 +13,7 @@ export {
   describeAwsError,
   isAwsError,
   isRetryableAwsError,
-  type RetryAwsCallOptions,
   resourceOfInput,
-  retryAwsCall,
   toAwsBgReplayError,
   withAwsCallNames,
 } from './awsErrors.js';
@@ -77,6 +77,15 @@ export {
 export { learnNoiseRules } from './noise/learnNoiseRules.js';
 export { parseDuration } from './parseDuration.js';
 export { createRateLimiter } from './replay/createRateLimiter.js';
+export {
+  buildApiGatewayEvent,
+  isLambdaTarget,
+  type LambdaInvoker,
+  type LambdaTarget,
+  mapLambdaResult,
+  parseLambdaTarget,
+  sendLambdaRequest,
+} from './replay/lambdaTarget.js';
 export { type ReplayOptions, replayRecords, targetUrl } from './replay/replayRecords.js';
 export { sendRequest } from './replay/sendRequest.js';
 export {

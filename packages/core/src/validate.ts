@@ -3,6 +3,7 @@ import { BgReplayError, checkRange } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { createRateLimiter } from './replay/createRateLimiter.js';
+import { isLambdaTarget, parseLambdaTarget } from './replay/lambdaTarget.js';
 import { type ReplayDeps, type ReplayOptions, replayRecords } from './replay/replayRecords.js';
 import { buildReport } from './report/buildReport.js';
 import type { ReportBodies } from './report/redactValues.js';
@@ -30,6 +31,8 @@ export interface ValidateOptions
     Partial<VerdictOptions> {
   /** Undici dispatcher for both targets (tests inject a MockAgent). */
   dispatcher?: ReplayDeps['dispatcher'];
+  /** Invokes `lambda://function[:qualifier]` targets (required when one is given). */
+  lambdaInvoker?: ReplayDeps['lambdaInvoker'];
   logger?: Logger;
   /** Called after each replayed record. */
   onProgress?: ReplayDeps['onProgress'];
@@ -56,6 +59,14 @@ function checkOptions(options: ValidateOptions): void {
   for (const side of ['live', 'candidate'] as const) {
     // A base URL may carry user:password or a secret query value: errors never print them.
     const raw = options[side];
+    if (isLambdaTarget(raw)) {
+      if (!parseLambdaTarget(raw) || !options.lambdaInvoker)
+        throw new BgReplayError(
+          'E_USAGE',
+          `--${side} ${raw}: ${options.lambdaInvoker ? 'give lambda://function[:qualifier][?payload=1.0|2.0]' : 'a lambda:// target needs a Lambda invoker (lambdaInvoker)'}`,
+        );
+      continue;
+    }
     let url: URL;
     try {
       url = new URL(raw);
@@ -139,6 +150,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       collected.privacy,
       {
         dispatcher: options.dispatcher,
+        ...(options.lambdaInvoker ? { lambdaInvoker: options.lambdaInvoker } : {}),
         signal: options.signal,
         onProgress: options.onProgress,
         limiter,

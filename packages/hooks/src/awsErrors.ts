@@ -12,7 +12,7 @@ export function describeError(error: unknown): string {
 export const HOOK_PRINCIPAL = "the hook's execution role";
 
 /** IAM service prefix of each client the steps use, for the actions named in error messages. */
-const IAM_PREFIX: Record<keyof HookClients, string> = {
+export const IAM_PREFIX: Record<keyof HookClients, string> = {
   ssm: 'ssm',
   autoScaling: 'application-autoscaling',
   eventBridge: 'events',
@@ -25,7 +25,8 @@ const IAM_PREFIX: Record<keyof HookClients, string> = {
 };
 
 /**
- * The same clients, each recording on its errors the IAM action and the resource of the failed call, so a
+ * The same clients, each recording on its errors (clients of `createHookClients` already do, through SDK
+ * middleware; this also covers clients built elsewhere and test stubs whose `send` skips the middleware) the IAM action and the resource of the failed call, so a
  * step that fails can say e.g. "AccessDeniedException on ssm:GetParameter for /shop/active-stack: grant ...".
  *
  * @example

@@ -4,7 +4,11 @@ import {
   RegisterScalableTargetCommand,
   type ScalableTarget,
 } from '@aws-sdk/client-application-auto-scaling';
-import type { StepContext, StepOutcome } from './model.js';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { GetProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import type { Action, StepContext, StepOutcome } from './model.js';
 import { requireClient } from './requireClient.js';
 import { otherStack, type ScalableTargetConfig, type StackId, scalableTargetKey } from './stacksConfig.js';
 
@@ -61,12 +65,13 @@ export async function raiseCapacity(ctx: StepContext, stack: StackId, index: num
     await ctx.store.put(key, { min: idleMin, max: idleMax } satisfies SavedCapacity, { ifAbsent: true });
   }
   if (idleMin >= liveMin) {
-    return {
-      status: 'done',
-      actions: [
-        { ...base, action: 'none', done: false, skipped: `minimum ${idleMin} already ≥ live's ${liveMin}` },
-      ],
+    const note: Action = {
+      ...base,
+      action: 'none',
+      done: false,
+      skipped: `minimum ${idleMin} already ≥ live's ${liveMin}`,
     };
+    return ctx.dryRun ? { status: 'done', actions: [note] } : awaitCapacity(ctx, idle, idleMin, note);
   }
   if (ctx.dryRun) {
     return {
@@ -91,6 +96,169 @@ export async function raiseCapacity(ctx: StepContext, stack: StackId, index: num
       MaxCapacity: Math.max(idleMax, liveMin),
     }),
   );
+  return awaitCapacity(ctx, idle, liveMin, { ...base, action: 'RegisterScalableTarget', done: true });
+}
+
+/**
+ * Done once `target` has at least `min` units in service, `pending` (with what is there) until then. The
+ * check reads the resource itself; a dimension it cannot read is done with a note saying it was not checked.
+ */
+async function awaitCapacity(
+  ctx: StepContext,
+  target: ScalableTargetConfig,
+  min: number,
+  action: Action,
+): Promise<StepOutcome> {
+  const reading = await readCapacity(ctx, target);
+  if (reading === undefined) {
+    return {
+      status: 'done',
+      actions: [
+        {
+          ...action,
+          skipped: `${action.skipped ? `${action.skipped}; ` : ''}arrival not checked for ${target.scalableDimension}`,
+        },
+      ],
+    };
+  }
+  if (reading.current >= min) {
+    return {
+      status: 'done',
+      actions: [
+        {
+          ...action,
+          skipped: `${action.skipped ? `${action.skipped}; ` : ''}${reading.current} in service (≥ ${min})`,
+        },
+      ],
+    };
+  }
+  return {
+    status: 'pending',
+    actions: [action],
+    reason: `${target.resourceId} has ${reading.current} of ${min} ${reading.unit} in service; waiting for the rest`,
+  };
+}
+
+/**
+ * The capacity of a scalable target that is in service now, read from the resource: ECS running tasks,
+ * DynamoDB provisioned units of an ACTIVE table, available Aurora readers, ready Lambda provisioned
+ * concurrency. Undefined for other dimensions.
+ *
+ * @example
+ * await readCapacity(ctx, { serviceNamespace: 'rds', resourceId: 'cluster:orders-b', scalableDimension: 'rds:cluster:ReadReplicaCount' });
+ * // { current: 2, unit: 'readers' }
+ */
+export async function readCapacity(
+  ctx: StepContext,
+  target: ScalableTargetConfig,
+): Promise<{ current: number; unit: string } | undefined> {
+  const dimension = target.scalableDimension;
+  if (dimension === 'ecs:service:DesiredCount') {
+    const [, cluster, service] = target.resourceId.split('/');
+    if (!cluster || !service) return undefined;
+    const out = await requireClient(ctx, 'ecs').send(
+      new DescribeServicesCommand({ cluster, services: [service] }),
+    );
+    return { current: out.services?.[0]?.runningCount ?? 0, unit: 'running tasks' };
+  }
+  if (dimension === 'dynamodb:table:ReadCapacityUnits' || dimension === 'dynamodb:table:WriteCapacityUnits') {
+    const tableName = target.resourceId.replace(/^table\//, '');
+    const out = await requireClient(ctx, 'dynamodb').send(new DescribeTableCommand({ TableName: tableName }));
+    const throughput = out.Table?.ProvisionedThroughput;
+    if (!throughput) return undefined;
+    const units =
+      dimension === 'dynamodb:table:ReadCapacityUnits'
+        ? throughput?.ReadCapacityUnits
+        : throughput?.WriteCapacityUnits;
+    // An UPDATING table has not finished applying the new throughput.
+    const current = out.Table?.TableStatus === 'ACTIVE' ? (units ?? 0) : 0;
+    return { current, unit: 'capacity units' };
+  }
+  if (dimension === 'rds:cluster:ReadReplicaCount') {
+    const id = target.resourceId.replace(/^cluster:/, '');
+    const rds = requireClient(ctx, 'rds');
+    const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
+    const readers = (out.DBClusters?.[0]?.DBClusterMembers ?? []).filter(
+      (m) => m.IsClusterWriter !== true && m.DBInstanceIdentifier,
+    );
+    let available = 0;
+    for (const reader of readers) {
+      const got = await rds.send(
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: reader.DBInstanceIdentifier }),
+      );
+      if (got.DBInstances?.[0]?.DBInstanceStatus === 'available') available += 1;
+    }
+    return { current: available, unit: 'available readers' };
+  }
+  if (dimension === 'lambda:function:ProvisionedConcurrency') {
+    const [, functionName, qualifier] = target.resourceId.split(':');
+    if (!functionName || !qualifier) return undefined;
+    const out = await requireClient(ctx, 'lambda').send(
+      new GetProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier }),
+    );
+    return {
+      current: out.Status === 'READY' ? (out.AvailableProvisionedConcurrentExecutions ?? 0) : 0,
+      unit: 'provisioned executions',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Parks the `index`-th scalable target of the stack that just left service: puts back the idle minimum and
+ * maximum it had before a deployment raised it (state key `capacity/<stack>/<index>`), or, when nothing was
+ * saved for it (its first park), the idle values saved for the new live stack before its raise. The new live
+ * stack keeps its production floor. Nothing known about idle capacity means no call, said in the action.
+ *
+ * @example
+ * await parkCapacity(ctx, 'a', 0); // RegisterScalableTarget cluster:orders-a Min 1 Max 3
+ */
+export async function parkCapacity(ctx: StepContext, stack: StackId, index: number): Promise<StepOutcome> {
+  const own = await ctx.store.get<SavedCapacity>(`capacity/${stack}/${index}`);
+  if (own) return restoreCapacity(ctx, stack, index, 'park-capacity');
+  const target = ctx.config.stacks[stack].scalableTargets[index];
+  if (!target) throw new RangeError(`no scalable target ${index} in stack ${stack}`);
+  const base = { step: 'park-capacity', stack, resource: scalableTargetKey(target) } as const;
+  const idle = await ctx.store.get<SavedCapacity>(`capacity/${otherStack(stack)}/${index}`);
+  if (!idle) {
+    return {
+      status: 'done',
+      actions: [{ ...base, action: 'none', done: false, skipped: 'no idle capacity saved for either stack' }],
+    };
+  }
+  const client = requireClient(ctx, 'autoScaling');
+  const now = await describeTarget(client, target);
+  if (!now || (now.MinCapacity === idle.min && now.MaxCapacity === idle.max)) {
+    return {
+      status: 'done',
+      actions: [
+        { ...base, action: 'none', done: false, skipped: now ? 'already idle' : 'target not registered' },
+      ],
+    };
+  }
+  if (ctx.dryRun) {
+    return {
+      status: 'done',
+      actions: [
+        {
+          ...base,
+          action: 'RegisterScalableTarget',
+          done: false,
+          dryRun: true,
+          skipped: `dry run: min → ${idle.min}`,
+        },
+      ],
+    };
+  }
+  await client.send(
+    new RegisterScalableTargetCommand({
+      ServiceNamespace: target.serviceNamespace,
+      ResourceId: target.resourceId,
+      ScalableDimension: target.scalableDimension,
+      MinCapacity: idle.min,
+      MaxCapacity: idle.max,
+    }),
+  );
   return { status: 'done', actions: [{ ...base, action: 'RegisterScalableTarget', done: true }] };
 }
 
@@ -101,10 +269,15 @@ export async function raiseCapacity(ctx: StepContext, stack: StackId, index: num
  * @example
  * await restoreCapacity(ctx, 'b', 0);
  */
-export async function restoreCapacity(ctx: StepContext, stack: StackId, index: number): Promise<StepOutcome> {
+export async function restoreCapacity(
+  ctx: StepContext,
+  stack: StackId,
+  index: number,
+  kind: 'restore-capacity' | 'park-capacity' = 'restore-capacity',
+): Promise<StepOutcome> {
   const target = ctx.config.stacks[stack].scalableTargets[index];
   if (!target) throw new RangeError(`no scalable target ${index} in stack ${stack}`);
-  const base = { step: 'restore-capacity', stack, resource: scalableTargetKey(target) } as const;
+  const base = { step: kind, stack, resource: scalableTargetKey(target) } as const;
   const key = `capacity/${stack}/${index}`;
   const saved = await ctx.store.get<SavedCapacity>(key);
   if (!saved) {

@@ -1,4 +1,6 @@
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { awsCallOf, describeAwsError } from '@bg-replay/core';
+import { sendJson, startServer } from '@bg-replay/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createHookClients } from './createHookClients.js';
 
@@ -23,5 +25,37 @@ describe('createHookClients', () => {
     const own = new SSMClient({ region: 'us-east-1' });
     clients.ssm = own;
     expect(clients.ssm).toBe(own);
+  });
+
+  it('names the IAM action and the resource on the error of a real call (SDK middleware), after one attempt for a denial', async () => {
+    const server = await startServer((_req, res) =>
+      sendJson(
+        res,
+        400,
+        {
+          __type: 'AccessDeniedException',
+          message: 'User: arn:aws:sts::1:assumed-role/hook/x is not authorized',
+        },
+        { 'content-type': 'application/x-amz-json-1.1' },
+      ),
+    );
+    try {
+      const { ssm } = createHookClients({
+        region: 'eu-west-1',
+        endpoint: server.url,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      const error = await ssm
+        .send(new GetParameterCommand({ Name: '/shop/active-stack' }))
+        .catch((e: unknown) => e);
+      expect(awsCallOf(error)).toEqual({ action: 'ssm:GetParameter', resource: '/shop/active-stack' });
+      expect(describeAwsError(error)).toMatch(
+        /^AccessDeniedException on ssm:GetParameter for \/shop\/active-stack: grant the IAM role or user running bg-replay ssm:GetParameter/,
+      );
+      expect(server.requests).toHaveLength(1);
+      ssm.destroy();
+    } finally {
+      await server.close();
+    }
   });
 });

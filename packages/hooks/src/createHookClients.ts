@@ -7,14 +7,12 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { type AwsClientPolicyOptions, annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
+import { IAM_PREFIX } from './awsErrors.js';
 import type { HookClients } from './model.js';
 
 /** Options shared by every client (region, endpoint for local stand-ins, credentials). */
-export interface HookClientOptions {
-  region?: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+export type HookClientOptions = AwsClientPolicyOptions;
 
 /**
  * One SDK v3 client per service the steps use, all with the same options. Each client is built on first
@@ -25,21 +23,19 @@ export interface HookClientOptions {
  * await runHook(config, 'AfterAllowTraffic', { clients, runId: event.DeploymentId });
  */
 export function createHookClients(options: HookClientOptions = {}): Required<HookClients> {
-  const config = {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
+  // One policy for every client: timeouts and the SDK's retry strategy (the steps never retry a call).
+  const config = awsClientConfig(options);
+  // Errors of every call name their IAM action and resource (SDK middleware, after the retries).
   const factories: { [K in keyof Required<HookClients>]: () => Required<HookClients>[K] } = {
-    ssm: () => new SSMClient(config),
-    autoScaling: () => new ApplicationAutoScalingClient(config),
-    eventBridge: () => new EventBridgeClient(config),
-    lambda: () => new LambdaClient(config),
-    sns: () => new SNSClient(config),
-    sqs: () => new SQSClient(config),
-    dynamodb: () => new DynamoDBClient(config),
-    rds: () => new RDSClient(config),
-    ecs: () => new ECSClient(config),
+    ssm: () => annotateAwsCalls(new SSMClient(config), IAM_PREFIX.ssm),
+    autoScaling: () => annotateAwsCalls(new ApplicationAutoScalingClient(config), IAM_PREFIX.autoScaling),
+    eventBridge: () => annotateAwsCalls(new EventBridgeClient(config), IAM_PREFIX.eventBridge),
+    lambda: () => annotateAwsCalls(new LambdaClient(config), IAM_PREFIX.lambda),
+    sns: () => annotateAwsCalls(new SNSClient(config), IAM_PREFIX.sns),
+    sqs: () => annotateAwsCalls(new SQSClient(config), IAM_PREFIX.sqs),
+    dynamodb: () => annotateAwsCalls(new DynamoDBClient(config), IAM_PREFIX.dynamodb),
+    rds: () => annotateAwsCalls(new RDSClient(config), IAM_PREFIX.rds),
+    ecs: () => annotateAwsCalls(new ECSClient(config), IAM_PREFIX.ecs),
   };
   const clients = {} as Required<HookClients>;
   for (const key of Object.keys(factories) as Array<keyof Required<HookClients>>) {

@@ -14,7 +14,7 @@ const context = (extra: Record<string, unknown> = {}) => ({
 describe('createPresetHookStep', () => {
   it('maps done to Succeeded and hands the actions to onActions', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const seen: string[] = [];
     const step = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
@@ -25,12 +25,12 @@ describe('createPresetHookStep', () => {
     const result = await step(context());
     expect(result).toMatchObject({ status: 'Succeeded' });
     expect(seen[0]).toBe('✓ flip-active-stack b: PutParameter ssm:/shop/orders/active-stack');
-    expect(fake.state.parameters.get('/shop/orders/active-stack')).toBe('b');
+    expect(fake.state.params.get('/shop/orders/active-stack')).toBe('b');
   });
 
   it('returns continue with the preset state when the deadline is near, and resumes from it', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const step = createPresetHookStep(config, 'AfterAllowTraffic', {
       clients: fake.clients,
       now: fake.now,
@@ -46,7 +46,7 @@ describe('createPresetHookStep', () => {
 
   it('fails without a call when the deployment is of the other platform or the AppSpec wires another event', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const step = createPresetHookStep(config, 'AfterAllowTraffic', { clients: fake.clients });
     const lambda = await step(context({ deployment: { deploymentId: 'd-1', computePlatform: 'Lambda' } }));
     expect(lambda).toEqual({
@@ -67,9 +67,7 @@ describe('createPresetHookStep', () => {
 
   it('throws a configuration error for a hook the platform has no preset for (the runtime reports Failed)', async () => {
     const config = await loadOrders();
-    const step = createPresetHookStep(config, 'BeforeAllowTraffic', {
-      clients: (await createWorld(config)).clients,
-    });
+    const step = createPresetHookStep(config, 'BeforeAllowTraffic', { clients: createWorld(config).clients });
     await expect(step(context())).rejects.toThrow(/stacks config is for ecs/);
   });
 });

@@ -21,6 +21,8 @@ export interface PresetRuntimeContext {
   /** Epoch ms by which the step must return (the runtime keeps its own reserve after it). */
   deadline: number;
   logger: Logger;
+  /** Where to resume if the runtime's deadline cuts a step off (the runtime then continues from there). */
+  checkpoint?: (state: PresetState) => void;
 }
 
 /** What a preset tells the hook runtime: `done` → Succeeded, `failed` → Failed, `continue` → a new invocation. */
@@ -54,7 +56,7 @@ export function createPresetHookStep(
   hook: HookName,
   options: PresetHookStepOptions,
 ): (ctx: PresetRuntimeContext) => Promise<PresetRuntimeResult> {
-  return async ({ deployment, continuation, deadline, logger }) => {
+  return async ({ deployment, continuation, deadline, logger, checkpoint }) => {
     const cfg = typeof config === 'function' ? await config() : await config;
     if (!isPresetHook(cfg.platform, hook)) {
       throw new BgReplayError(
@@ -79,7 +81,12 @@ export function createPresetHookStep(
     const log = options.logger ?? logger;
     const { onActions, ...deps } = options;
     const step = createPresetStep(cfg, hook, { ...deps, logger: log });
-    const result = await step({ state: continuation, deadline, deploymentId: deployment.deploymentId });
+    const result = await step({
+      state: continuation,
+      deadline,
+      deploymentId: deployment.deploymentId,
+      ...(checkpoint ? { checkpoint } : {}),
+    });
     log.info('preset actions', {
       hook,
       status: result.status,
@@ -88,8 +95,23 @@ export function createPresetHookStep(
     onActions?.(result.actions);
     const changed = result.actions.filter((a) => a.done).length;
     switch (result.status) {
-      case 'done':
-        return { status: 'Succeeded', message: `${hook}: ${changed} change${changed === 1 ? '' : 's'}` };
+      case 'done': {
+        const message = `${hook}: ${changed} change${changed === 1 ? '' : 's'}`;
+        if (!result.problems?.length) return { status: 'Succeeded', message };
+        // After the flip a Failed would send traffic back to the stack these steps touched: succeed, loudly.
+        log.error(
+          'AfterAllowTraffic: steps after the flip failed; reported Succeeded so traffic stays on the new stack',
+          {
+            problems: result.problems,
+            remedy:
+              'fix the cause, then run bg-replay teardown (it parks the idle stack again, then cleans it)',
+          },
+        );
+        return {
+          status: 'Succeeded',
+          message: `${message}; ${result.problems.length} problem(s) after the flip: ${result.problems.join('; ')}`,
+        };
+      }
       case 'failed':
         return { status: 'Failed', reason: result.reason };
       case 'continue':

@@ -1,10 +1,4 @@
-import {
-  annotateAwsCall,
-  classifyAwsError,
-  describeAwsError,
-  isAwsError,
-  toAwsBgReplayError,
-} from '@bg-replay/core';
+import { isAwsError, toAwsBgReplayError } from '@bg-replay/core';
 import { HOOK_PRINCIPAL } from './awsErrors.js';
 import type { Action, StepContext, StepKind, StepOutcome } from './model.js';
 import type { StackId } from './stacksConfig.js';
@@ -22,6 +16,8 @@ export interface PlannedStep {
   destructive: boolean;
   /** May report `pending` and be checked again later. */
   waits: boolean;
+  /** When the step runs and why then, in words (`bg-replay plan` prints it). */
+  when?: string;
 }
 
 /** A {@link PlannedStep} with its check-then-act function. */
@@ -38,6 +34,8 @@ export interface DriveResult {
   waitStartedAt?: number;
   actions: Action[];
   reason?: string;
+  /** Failures of steps at or after `tolerateFrom`, recorded instead of failing the run. */
+  problems?: string[];
 }
 
 export interface DriveOptions {
@@ -51,38 +49,32 @@ export interface DriveOptions {
   deadline?: number;
   /** Time kept before the deadline for the caller to report. */
   reserveMs?: number;
-  /** Attempts of a step while AWS throttles one of its calls (back-off 1 s, 2 s, 4 s...). Default 5. */
-  awsAttempts?: number;
+  /**
+   * Steps from this index on cannot fail the run: a failure, a throw or a wait that times out is recorded
+   * (an action with `error`, and in `problems`) and the next step runs. AfterAllowTraffic sets it just after
+   * the pointer flip, so a failed clean-up never turns into a rollback onto the stack it touched.
+   */
+  tolerateFrom?: number;
+  /** Problems recorded by earlier invocations (carried in the continuation state). */
+  problems?: string[];
+  /**
+   * Called before each step with the position to resume from, so a caller whose invocation is cut off
+   * mid-step (the hook runtime's deadline) can continue from there: every step is safe to run again.
+   */
+  onCheckpoint?: (at: { index: number; waitStartedAt?: number; problems?: string[] }) => void;
 }
 
 /**
- * Runs a step, running it again after a pause while AWS throttles one of its calls (every step is
- * check-then-act, so a re-run is safe; the SDK has already retried server errors). A failed AWS call is
- * thrown as a `BgReplayError` naming the step, the AWS error, the IAM action, the resource and the remedy.
+ * Runs a step once. AWS calls are retried by the SDK's retry strategy of the clients (see
+ * `awsClientConfig`), never here; a failed AWS call is thrown as a `BgReplayError` naming the step, the AWS
+ * error, the IAM action, the resource and the remedy.
  */
-async function runStep(step: HookStep, ctx: StepContext, options: DriveOptions): Promise<StepOutcome> {
-  const attempts = Math.max(1, options.awsAttempts ?? 5);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step.run(ctx);
-    } catch (error) {
-      if (!isAwsError(error)) throw error;
-      const delay = Math.min(16_000, 1000 * 2 ** (attempt - 1));
-      const late =
-        options.deadline !== undefined && ctx.now() + delay + (options.reserveMs ?? 0) >= options.deadline;
-      if (classifyAwsError(error) === 'throttled' && attempt < attempts && !late) {
-        ctx.logger.warn('AWS throttled a call; running the step again', {
-          step: step.id,
-          attempt,
-          delayMs: delay,
-          error: describeAwsError(error, { principal: HOOK_PRINCIPAL }),
-        });
-        await options.sleep(delay);
-        continue;
-      }
-      if (attempt > 1) annotateAwsCall(error, { attempts: attempt });
-      throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: `${step.id}: ` });
-    }
+async function runStep(step: HookStep, ctx: StepContext): Promise<StepOutcome> {
+  try {
+    return await step.run(ctx);
+  } catch (error) {
+    if (!isAwsError(error)) throw error;
+    throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: `${step.id}: ` });
   }
 }
 
@@ -100,46 +92,86 @@ export async function driveSteps(
   options: DriveOptions,
 ): Promise<DriveResult> {
   const actions: Action[] = [];
+  const problems = [...(options.problems ?? [])];
   let index = options.from ?? 0;
   let waitStartedAt = options.waitStartedAt;
   const reserve = options.reserveMs ?? 0;
+  const tolerated = (i: number): boolean => options.tolerateFrom !== undefined && i >= options.tolerateFrom;
+  const withProblems = (): { problems?: string[] } => (problems.length > 0 ? { problems } : {});
   while (index < steps.length) {
     const step = steps[index] as HookStep;
     if (options.deadline !== undefined && ctx.now() + reserve >= options.deadline) {
-      return { status: 'continue', index, waitStartedAt, actions, reason: 'deadline reached' };
+      return {
+        status: 'continue',
+        index,
+        waitStartedAt,
+        actions,
+        reason: 'deadline reached',
+        ...withProblems(),
+      };
     }
+    options.onCheckpoint?.({
+      index,
+      ...(waitStartedAt !== undefined ? { waitStartedAt } : {}),
+      ...withProblems(),
+    });
     let stepActions: Action[] = [];
-    let outcome: StepOutcome;
+    let failure: string | undefined;
     for (;;) {
-      outcome = await runStep(step, ctx, options);
+      let outcome: StepOutcome;
+      try {
+        outcome = await runStep(step, ctx);
+      } catch (error) {
+        if (!tolerated(index)) throw error;
+        failure = error instanceof Error ? error.message : String(error);
+        break;
+      }
       // Keep what was done on every pass, but only the latest "nothing to do yet" notes.
       stepActions = [...stepActions.filter((a) => a.done), ...outcome.actions];
       for (const action of outcome.actions)
         ctx.logger.info(`${action.step} ${action.resource}`, { ...action });
+      if (outcome.status === 'failed') {
+        failure = outcome.reason;
+        break;
+      }
       if (outcome.status !== 'pending' || ctx.dryRun) break;
       const now = ctx.now();
       waitStartedAt ??= now;
       if (now - waitStartedAt >= options.timeoutMs) {
-        actions.push(...stepActions);
-        return {
-          status: 'failed',
-          index,
-          waitStartedAt,
-          actions,
-          reason: `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${outcome.reason}`,
-        };
+        failure = `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${outcome.reason}`;
+        break;
       }
       if (options.deadline !== undefined && now + options.pollMs + reserve >= options.deadline) {
         actions.push(...stepActions);
-        return { status: 'continue', index, waitStartedAt, actions, reason: outcome.reason };
+        return {
+          status: 'continue',
+          index,
+          waitStartedAt,
+          actions,
+          reason: outcome.reason,
+          ...withProblems(),
+        };
       }
       await options.sleep(options.pollMs);
     }
     actions.push(...stepActions);
-    if (outcome.status === 'failed')
-      return { status: 'failed', index, waitStartedAt, actions, reason: outcome.reason };
+    if (failure !== undefined) {
+      if (!tolerated(index)) return { status: 'failed', index, waitStartedAt, actions, reason: failure };
+      const problem = failure.startsWith(step.id) ? failure : `${step.id}: ${failure}`;
+      problems.push(problem);
+      actions.push({
+        step: step.kind,
+        stack: step.stack,
+        resource: step.resource,
+        action: 'none',
+        done: false,
+        skipped: 'failed; recorded, not failing the hook',
+        error: problem,
+      });
+      ctx.logger.warn('a step after the flip failed; recorded, the hook goes on', { step: step.id, problem });
+    }
     index += 1;
     waitStartedAt = undefined;
   }
-  return { status: 'done', index, actions };
+  return { status: 'done', index, actions, ...withProblems() };
 }

@@ -1,5 +1,11 @@
 export { flipActiveStack, guardDestructive, readActiveStack, resolveTargetStack } from './activeStack.js';
-export { raiseCapacity, restoreCapacity, type SavedCapacity } from './capacity.js';
+export {
+  parkCapacity,
+  raiseCapacity,
+  readCapacity,
+  restoreCapacity,
+  type SavedCapacity,
+} from './capacity.js';
 export { createHookClients, type HookClientOptions } from './createHookClients.js';
 export {
   createPresetHookStep,
@@ -21,6 +27,7 @@ export type { Action, HookClients, HookName, StepContext, StepKind, StepOutcome 
 export { loadStacksConfig, parseStacksConfig } from './parseStacksConfig.js';
 export {
   buildHookSteps,
+  buildTeardownSteps,
   createPresetStep,
   type HookDeps,
   type HookRunResult,
@@ -31,6 +38,8 @@ export {
   type PresetStepResult,
   planHook,
   runHook,
+  runTeardown,
+  type TeardownResult,
 } from './presets.js';
 export { checkReadiness, publishSeed } from './seed.js';
 export {

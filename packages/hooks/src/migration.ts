@@ -1,4 +1,5 @@
-import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { createHash } from 'node:crypto';
+import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { guardDestructive } from './activeStack.js';
 import type { StepContext, StepOutcome } from './model.js';
@@ -7,14 +8,31 @@ import { migrationKey, type StackId } from './stacksConfig.js';
 
 /** What the run record `runs/<runId>/migration-<stack>` holds. */
 export interface MigrationRecord {
-  status: 'running' | 'succeeded' | 'failed';
+  /** `starting`: written before `RunTask`, so a re-run sends the same client token instead of a new task. */
+  status: 'starting' | 'running' | 'succeeded' | 'failed';
   taskArn?: string;
   reason?: string;
+  /** The `RunTask` client token of the current attempt. */
+  clientToken?: string;
+  /** 1 for the first task of a run; a failed attempt is followed by attempt + 1 with a new token. */
+  attempt?: number;
 }
 
 /**
- * Runs the migration of `stack` once per run, one check at a time. ECS: `RunTask`, remember the task ARN,
- * then `DescribeTasks` until it is `STOPPED` and every container exited 0 (`pending` meanwhile). Lambda:
+ * The `RunTask` client token of an attempt: at most 64 ASCII characters (ECS), the same for every re-send of
+ * one attempt, so ECS starts the task at most once within the token's 24 hours.
+ */
+function clientTokenOf(runId: string, stack: StackId, attempt: number): string {
+  const token = `bg-replay-${runId}-${stack}-${attempt}`;
+  if (token.length <= 64) return token;
+  return `bg-replay-${createHash('sha256').update(token).digest('hex').slice(0, 40)}-${attempt}`;
+}
+
+/**
+ * Runs the migration of `stack` once per run, one check at a time. ECS: look for a task this run started
+ * (`ListTasks` by `startedBy`) and adopt it; else record `starting` with a client token, `RunTask` with that
+ * token (a re-send after a crash returns the same task), remember the task ARN, then `DescribeTasks` until it
+ * is `STOPPED` and every container exited 0 (`pending` meanwhile). Lambda:
  * `Invoke` with `RequestResponse`; a `FunctionError` fails the step. A succeeded record makes a re-run send
  * nothing; a failed one is retried by the next run. Refused on the live stack's database.
  *
@@ -108,19 +126,50 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
     }
     // ECS forgets stopped tasks after about an hour: fall through and run it again.
   }
+  const startedBy = `bg-replay-${ctx.runId}-${stack}`.slice(0, 128);
+  if (!record) {
+    // No record: maybe an earlier invocation started a task and died before writing it down.
+    const listed = await ecs.send(new ListTasksCommand({ cluster: migration.cluster, startedBy }));
+    const adopted = listed.taskArns?.[0];
+    if (adopted) {
+      if (!ctx.dryRun)
+        await ctx.store.put(key, {
+          status: 'running',
+          taskArn: adopted,
+          attempt: 1,
+        } satisfies MigrationRecord);
+      return {
+        status: 'pending',
+        actions: [
+          { ...base, action: 'ListTasks', done: false, skipped: `found ${adopted} started by this run` },
+        ],
+        reason: `migration task ${adopted} (started by this run) is running`,
+      };
+    }
+  }
   if (ctx.dryRun) {
     return {
       status: 'done',
       actions: [{ ...base, action: 'RunTask', done: false, dryRun: true, skipped: 'dry run' }],
     };
   }
+  // The same attempt keeps its token (a re-send returns the task ECS already started); a failed or
+  // forgotten one gets the next.
+  const attempt =
+    record?.status === 'starting' ? (record.attempt ?? 1) : record ? (record.attempt ?? 1) + 1 : 1;
+  const clientToken =
+    record?.status === 'starting' && record.clientToken
+      ? record.clientToken
+      : clientTokenOf(ctx.runId, stack, attempt);
+  await ctx.store.put(key, { status: 'starting', clientToken, attempt } satisfies MigrationRecord);
   const out = await ecs.send(
     new RunTaskCommand({
       cluster: migration.cluster,
       taskDefinition: migration.taskDefinition,
       count: 1,
       launchType: migration.launchType,
-      startedBy: `bg-replay-${ctx.runId}`.slice(0, 128),
+      startedBy,
+      clientToken,
       ...(migration.subnets
         ? {
             networkConfiguration: {
@@ -152,7 +201,7 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
       reason,
     };
   }
-  await ctx.store.put(key, { status: 'running', taskArn } satisfies MigrationRecord);
+  await ctx.store.put(key, { status: 'running', taskArn, clientToken, attempt } satisfies MigrationRecord);
   return {
     status: 'pending',
     actions: [{ ...base, action: 'RunTask', done: true }],

@@ -33,6 +33,7 @@ export type StepKind =
   | 'flip-active-stack'
   | 'raise-capacity'
   | 'restore-capacity'
+  | 'park-capacity'
   | 'enable-event-source'
   | 'disable-event-source'
   | 'run-migration'
@@ -57,6 +58,11 @@ export interface Action {
   dryRun?: boolean;
   /** True when the live-stack guard refused the step. */
   refused?: boolean;
+  /**
+   * Why the step failed, when a failure after the pointer flip was recorded instead of failing the hook
+   * (a `Failed` AfterAllowTraffic could roll traffic back onto the stack the step touched).
+   */
+  error?: string;
 }
 
 /**

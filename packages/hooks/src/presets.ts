@@ -1,17 +1,15 @@
 import {
   BgReplayError,
-  classifyAwsError,
   isAwsError,
   type Logger,
   sleep as realSleep,
-  retryAwsCall,
   silentLogger,
   toAwsBgReplayError,
 } from '@bg-replay/core';
 import type { Dispatcher } from 'undici';
-import { flipActiveStack, resolveTargetStack } from './activeStack.js';
+import { flipActiveStack, readActiveStack, resolveTargetStack } from './activeStack.js';
 import { HOOK_PRINCIPAL, withCallNames } from './awsErrors.js';
-import { raiseCapacity, restoreCapacity } from './capacity.js';
+import { parkCapacity, raiseCapacity } from './capacity.js';
 import { type DriveResult, driveSteps, type HookStep, type PlannedStep } from './driveSteps.js';
 import { setEventSourceEnabled } from './eventSources.js';
 import { runMigration } from './migration.js';
@@ -52,7 +50,7 @@ function step(
   stack: StackId,
   resource: string,
   description: string,
-  flags: { destructive?: boolean; waits?: boolean },
+  flags: { destructive?: boolean; waits?: boolean; when?: string },
   run: HookStep['run'],
 ): HookStep {
   return {
@@ -63,9 +61,18 @@ function step(
     description,
     destructive: flags.destructive ?? false,
     waits: flags.waits ?? false,
+    ...(flags.when ? { when: flags.when } : {}),
     run,
   };
 }
+
+/** Why a purge or delete runs only where it does. */
+const WHEN_REUSE =
+  'before the stack is reused: a new deployment has started, so no rollback of the previous one can need this data';
+const WHEN_TEARDOWN =
+  'only by bg-replay teardown, after the termination wait: no rollback can need the idle stack any more';
+const WHEN_PARK =
+  'after the flip; reversible, and a failure is recorded without failing the hook (a rollback would land on this stack)';
 
 function capacitySteps(config: StacksConfig, target: StackId, raise: boolean): HookStep[] {
   return config.stacks[target].scalableTargets.map((t, i) =>
@@ -74,17 +81,17 @@ function capacitySteps(config: StacksConfig, target: StackId, raise: boolean): H
           'raise-capacity',
           target,
           scalableTargetKey(t),
-          `raise the minimum of ${t.resourceId} (${t.scalableDimension}) to live's ${config.stacks[otherStack(target)].scalableTargets[i]?.resourceId}`,
-          {},
+          `raise the minimum of ${t.resourceId} (${t.scalableDimension}) to live's ${config.stacks[otherStack(target)].scalableTargets[i]?.resourceId}, and wait until that capacity is in service`,
+          { waits: true },
           (ctx) => raiseCapacity(ctx, target, i),
         )
       : step(
-          'restore-capacity',
+          'park-capacity',
           target,
           scalableTargetKey(t),
-          `restore the minimum and maximum of ${t.resourceId} saved before the raise`,
-          {},
-          (ctx) => restoreCapacity(ctx, target, i),
+          `put ${t.resourceId} back to its idle minimum and maximum (the new live stack keeps its production floor)`,
+          { when: WHEN_PARK },
+          (ctx) => parkCapacity(ctx, target, i),
         ),
   );
 }
@@ -96,7 +103,11 @@ function sourceSteps(config: StacksConfig, stack: StackId, enabled: boolean): Ho
       stack,
       eventSourceKey(source),
       `${enabled ? 'enable' : 'disable'} ${source.type} ${eventSourceKey(source).replace(/^[^:]+:/, '')}`,
-      { destructive: !enabled, waits: source.type === 'lambda-event-source-mapping' },
+      {
+        destructive: !enabled,
+        waits: source.type === 'lambda-event-source-mapping',
+        ...(enabled ? {} : { when: WHEN_PARK }),
+      },
       (ctx) => setEventSourceEnabled(ctx, stack, source, enabled),
     ),
   );
@@ -158,47 +169,67 @@ function prepareSteps(
   return steps;
 }
 
-function teardownSteps(config: StacksConfig, target: StackId): HookStep[] {
+function purgeSteps(config: StacksConfig, stack: StackId, when: string): HookStep[] {
+  if (!config.teardown.purgeQueues) return [];
+  return config.stacks[stack].queues.map((queue, i) =>
+    step(
+      'purge-queue',
+      stack,
+      queueKey(queue),
+      `purge ${queue.url} (at most once per 60 s)`,
+      { destructive: true, when },
+      (ctx) => purgeQueue(ctx, stack, i),
+    ),
+  );
+}
+
+/** AfterAllowTraffic: flip the pointer, then park the old stack. Nothing irreversible. */
+function parkSteps(config: StacksConfig, target: StackId): HookStep[] {
   const old = otherStack(target);
-  const oldStack = config.stacks[old];
-  const steps: HookStep[] = [
+  return [
     step(
       'flip-active-stack',
       target,
       `ssm:${config.activeStack.parameter}`,
       `set ${config.activeStack.parameter} to "${target}" (first: nothing of a live stack is torn down)`,
-      { destructive: true },
+      {
+        destructive: true,
+        when: 'first; a failure here fails the hook, which is safe: nothing has been touched yet',
+      },
       (ctx) => flipActiveStack(ctx, target),
     ),
     ...sourceSteps(config, old, false),
-    ...capacitySteps(config, target, false),
+    ...capacitySteps(config, old, false),
   ];
-  if (config.teardown.purgeQueues) {
-    oldStack.queues.forEach((queue, i) => {
-      steps.push(
-        step(
-          'purge-queue',
-          old,
-          queueKey(queue),
-          `purge ${queue.url} (at most once per 60 s)`,
-          { destructive: true },
-          (ctx) => purgeQueue(ctx, old, i),
-        ),
-      );
-    });
-  }
-  if (config.teardown.deleteDatabase && oldStack.database) {
-    const db = oldStack.database;
+}
+
+/**
+ * The steps of `bg-replay teardown` for the idle stack `idle`: park it (again: each step checks first), purge
+ * its queues and delete its database, each guarded by the live-stack pointer. Run them only once no rollback
+ * can need the idle stack (after the deployment group's termination wait).
+ *
+ * @example
+ * buildTeardownSteps(config, 'a').map((s) => s.kind);
+ * // ['disable-event-source', 'park-capacity', 'purge-queue', 'delete-database']
+ */
+export function buildTeardownSteps(config: StacksConfig, idle: StackId): HookStep[] {
+  const steps = [
+    ...sourceSteps(config, idle, false),
+    ...capacitySteps(config, idle, false),
+    ...purgeSteps(config, idle, WHEN_TEARDOWN),
+  ];
+  const db = config.stacks[idle].database;
+  if (config.teardown.deleteDatabase && db) {
     steps.push(
       step(
         'delete-database',
-        old,
+        idle,
         databaseKey(db),
         db.type === 'dynamodb'
           ? `delete table ${db.tableName} and wait until it is gone`
           : `delete cluster ${db.clusterIdentifier} and its instances (${db.skipFinalSnapshot ? 'no final snapshot' : 'with a final snapshot'}) and wait until it is gone`,
-        { destructive: true, waits: true },
-        (ctx) => deleteDatabase(ctx, old),
+        { destructive: true, waits: true, when: WHEN_TEARDOWN },
+        (ctx) => deleteDatabase(ctx, idle),
       ),
     );
   }
@@ -221,13 +252,19 @@ export function buildHookSteps(config: StacksConfig, hook: HookName, target: Sta
   }
   switch (hook) {
     case 'BeforeInstall':
-      return prepareSteps(config, target, { capacity: true, migrate: true, connect: false });
+      return [
+        ...purgeSteps(config, target, WHEN_REUSE),
+        ...prepareSteps(config, target, { capacity: true, migrate: true, connect: false }),
+      ];
     case 'AfterInstall':
       return prepareSteps(config, target, { capacity: false, migrate: false, connect: true });
     case 'BeforeAllowTraffic':
-      return prepareSteps(config, target, { capacity: true, migrate: true, connect: true });
+      return [
+        ...purgeSteps(config, target, WHEN_REUSE),
+        ...prepareSteps(config, target, { capacity: true, migrate: true, connect: true }),
+      ];
     case 'AfterAllowTraffic':
-      return teardownSteps(config, target);
+      return parkSteps(config, target);
   }
 }
 
@@ -237,7 +274,7 @@ export function buildHookSteps(config: StacksConfig, hook: HookName, target: Sta
  *
  * @example
  * planHook(config, 'AfterAllowTraffic', 'a').map((s) => s.kind);
- * // ['flip-active-stack', 'disable-event-source', 'restore-capacity', 'purge-queue', 'delete-database']
+ * // ['flip-active-stack', 'disable-event-source', 'park-capacity']
  */
 export function planHook(config: StacksConfig, hook: HookName, activeStack: StackId): PlannedStep[] {
   return buildHookSteps(config, hook, otherStack(activeStack)).map(({ run: _run, ...planned }) => planned);
@@ -267,6 +304,13 @@ export interface HookRunResult {
   target: StackId;
   actions: Action[];
   reason?: string;
+  /** Failures after the pointer flip, recorded instead of failing (see `DriveOptions.tolerateFrom`). */
+  problems?: string[];
+}
+
+/** AfterAllowTraffic: every step after the flip (index 0) is tolerated. */
+function tolerateFromOf(hook: HookName): { tolerateFrom?: number } {
+  return hook === 'AfterAllowTraffic' ? { tolerateFrom: 1 } : {};
 }
 
 function createContext(config: StacksConfig, deps: HookDeps, runId: string): StepContext {
@@ -305,17 +349,12 @@ function createDryRunStore(store: StateStore): StateStore {
 }
 
 /**
- * {@link resolveTargetStack} with retries while SSM throttles (it reads, or writes once if absent); a failed
- * AWS call becomes a `BgReplayError` naming the parameter and the remedy.
+ * {@link resolveTargetStack}; a failed AWS call (already retried by the client's retry strategy) becomes a
+ * `BgReplayError` naming the parameter and the remedy.
  */
-async function targetStackOf(ctx: StepContext, sleep: (ms: number) => Promise<void>): Promise<StackId> {
+async function targetStackOf(ctx: StepContext): Promise<StackId> {
   try {
-    return await retryAwsCall(() => resolveTargetStack(ctx), {
-      sleep,
-      attempts: 5,
-      baseDelayMs: 1000,
-      retryable: (error) => classifyAwsError(error) === 'throttled',
-    });
+    return await resolveTargetStack(ctx);
   } catch (error) {
     if (!isAwsError(error)) throw error;
     throw toAwsBgReplayError(error, { principal: HOOK_PRINCIPAL, prefix: 'cannot find the target stack: ' });
@@ -342,16 +381,55 @@ function requireRunId(runId: string | undefined, hook: HookName): string {
  */
 export async function runHook(config: StacksConfig, hook: HookName, deps: HookDeps): Promise<HookRunResult> {
   const ctx = createContext(config, deps, requireRunId(deps.runId, hook));
-  const target = deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? realSleep));
+  const target = deps.targetStack ?? (await targetStackOf(ctx));
   const steps = buildHookSteps(config, hook, target);
   const result = await driveSteps(steps, ctx, {
+    pollMs: config.waits.pollSeconds * 1000,
+    timeoutMs: config.waits.timeoutSeconds * 1000,
+    sleep: deps.sleep ?? realSleep,
+    ...tolerateFromOf(hook),
+  });
+  return {
+    status: result.status === 'done' ? 'done' : 'failed',
+    target,
+    actions: result.actions,
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.problems ? { problems: result.problems } : {}),
+  };
+}
+
+/** The outcome of {@link runTeardown}. */
+export interface TeardownResult {
+  status: 'done' | 'failed';
+  /** The idle stack that was torn down. */
+  idle: StackId;
+  actions: Action[];
+  reason?: string;
+}
+
+/**
+ * Tears down the idle stack (the one the active-stack pointer does not name): parks it, purges its queues
+ * and deletes its database ({@link buildTeardownSteps}), in this process. Run it only once no rollback can
+ * need the idle stack; every destructive step re-reads the pointer first and refuses the live stack.
+ *
+ * @example
+ * const result = await runTeardown(config, { clients, runId: 'teardown-2026-11-30' });
+ */
+export async function runTeardown(config: StacksConfig, deps: HookDeps): Promise<TeardownResult> {
+  const ctx = createContext(
+    config,
+    deps,
+    deps.runId ?? `teardown-${new Date((deps.now ?? Date.now)()).toISOString()}`,
+  );
+  const idle = otherStack(await readActiveStack(ctx.clients.ssm, config.activeStack.parameter));
+  const result = await driveSteps(buildTeardownSteps(config, idle), ctx, {
     pollMs: config.waits.pollSeconds * 1000,
     timeoutMs: config.waits.timeoutSeconds * 1000,
     sleep: deps.sleep ?? realSleep,
   });
   return {
     status: result.status === 'done' ? 'done' : 'failed',
-    target,
+    idle,
     actions: result.actions,
     ...(result.reason ? { reason: result.reason } : {}),
   };
@@ -364,11 +442,13 @@ export interface PresetState {
   target: StackId;
   index: number;
   waitStartedAt?: number;
+  /** Failures recorded after the flip by earlier invocations. */
+  problems?: string[];
 }
 
 /** The result of one invocation of a preset step; `continue` asks the hook runtime for a fresh invocation. */
 export type PresetStepResult =
-  | { status: 'done'; actions: Action[] }
+  | { status: 'done'; actions: Action[]; problems?: string[] }
   | { status: 'continue'; state: PresetState; actions: Action[]; reason?: string }
   | { status: 'failed'; reason: string; actions: Action[] };
 
@@ -377,6 +457,8 @@ export type PresetStep = (ctx: {
   state?: unknown;
   deadline?: number;
   deploymentId?: string;
+  /** Receives the state to resume from before each step (the hook runtime's `checkpoint`). */
+  checkpoint?: (state: PresetState) => void;
 }) => Promise<PresetStepResult>;
 
 function parseState(state: unknown): PresetState | undefined {
@@ -407,12 +489,11 @@ function parseState(state: unknown): PresetState | undefined {
  */
 export function createPresetStep(config: StacksConfig, hook: HookName, deps: HookDeps): PresetStep {
   if (!isPresetHook(config.platform, hook)) buildHookSteps(config, hook, 'a'); // throws the usage error
-  return async ({ state, deadline, deploymentId }) => {
+  return async ({ state, deadline, deploymentId, checkpoint }) => {
     const previous = parseState(state);
     const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
-    const target =
-      previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx, deps.sleep ?? realSleep));
+    const target = previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx));
     const steps = buildHookSteps(config, hook, target);
     const result: DriveResult = await driveSteps(steps, ctx, {
       from: previous?.index ?? 0,
@@ -422,12 +503,26 @@ export function createPresetStep(config: StacksConfig, hook: HookName, deps: Hoo
       sleep: deps.sleep ?? realSleep,
       ...(deadline !== undefined ? { deadline } : {}),
       reserveMs: deps.reserveMs ?? 10_000,
+      ...tolerateFromOf(hook),
+      ...(previous?.problems ? { problems: previous.problems } : {}),
+      ...(checkpoint
+        ? {
+            onCheckpoint: (at: { index: number; waitStartedAt?: number; problems?: string[] }) =>
+              checkpoint({ v: 1, runId: ctx.runId, target, ...at }),
+          }
+        : {}),
     });
-    if (result.status === 'done') return { status: 'done', actions: result.actions };
+    if (result.status === 'done')
+      return {
+        status: 'done',
+        actions: result.actions,
+        ...(result.problems ? { problems: result.problems } : {}),
+      };
     if (result.status === 'failed')
       return { status: 'failed', reason: result.reason ?? 'failed', actions: result.actions };
     const next: PresetState = { v: 1, runId: ctx.runId, target, index: result.index };
     if (result.waitStartedAt !== undefined) next.waitStartedAt = result.waitStartedAt;
+    if (result.problems) next.problems = result.problems;
     return {
       status: 'continue',
       state: next,

@@ -1,19 +1,30 @@
+import { silentLogger } from '@bg-replay/core';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DISABLED_FILTER_POLICY } from '../src/eventSources.js';
-import { createPresetStep, type HookName, planHook, runHook, type StacksConfig } from '../src/index.js';
-import { createWorld, loadCatalog, loadOrders, targetKey, type World } from './world.js';
+import {
+  buildTeardownSteps,
+  createPresetHookStep,
+  createPresetStep,
+  type HookName,
+  planHook,
+  runHook,
+  runTeardown,
+  type StacksConfig,
+} from '../src/index.js';
+import { awsError, type FakeAws, targetKey } from './fakeAws.js';
+import { createWorld, loadCatalog, loadOrders } from './world.js';
 
 const RUN = 'd-ABC123';
 
-function deps(fake: World, extra: Record<string, unknown> = {}) {
+function deps(fake: FakeAws, extra: Record<string, unknown> = {}) {
   return { clients: fake.clients, runId: RUN, now: fake.now, sleep: fake.sleep, ...extra };
 }
 
 /** The catalog world where upstream answers a seed request by filling the idle table. */
-async function catalogWorld(config: StacksConfig): Promise<World> {
-  const fake = await createWorld(config, 'a');
-  fake.services.onPublish = () => {
+function catalogWorld(config: StacksConfig): FakeAws {
+  const fake = createWorld(config, 'a');
+  fake.state.onPublish = () => {
     const table = fake.state.tables.get('catalog-products-b');
     if (table) table.items = 50;
   };
@@ -36,24 +47,41 @@ function readyAgent(url: string, statuses: number[]): MockAgent {
 }
 
 describe('planHook', () => {
-  it('orders AfterAllowTraffic as flip, disable old sources, restore capacity, purge, delete', async () => {
+  it('orders AfterAllowTraffic as flip, then park the old stack (sources off, capacity to idle), nothing irreversible', async () => {
     const config = await loadOrders();
     const plan = planHook(config, 'AfterAllowTraffic', 'a');
     expect(plan.map((s) => `${s.kind} ${s.stack}`)).toEqual([
       'flip-active-stack b',
       'disable-event-source a',
       'disable-event-source a',
-      'restore-capacity b',
+      'park-capacity a',
+    ]);
+    expect(plan[0]?.resource).toBe('ssm:/shop/orders/active-stack');
+    expect(plan.some((s) => s.kind === 'purge-queue' || s.kind === 'delete-database')).toBe(false);
+    expect(plan[3]?.when).toMatch(/^after the flip; reversible/);
+  });
+
+  it('leaves purge and delete to the teardown of the idle stack, and purges before reuse in BeforeInstall', async () => {
+    const config = await loadOrders();
+    expect(buildTeardownSteps(config, 'a').map((s) => `${s.kind} ${s.stack}`)).toEqual([
+      'disable-event-source a',
+      'disable-event-source a',
+      'park-capacity a',
       'purge-queue a',
       'delete-database a',
     ]);
-    expect(plan[0]?.resource).toBe('ssm:/shop/orders/active-stack');
-    expect(plan.at(-1)?.resource).toBe('rds:orders-a');
+    expect(buildTeardownSteps(config, 'a').at(-1)?.when).toMatch(
+      /^only by bg-replay teardown, after the termination wait/,
+    );
+    const before = planHook(config, 'BeforeInstall', 'a');
+    expect(before[0]).toMatchObject({ kind: 'purge-queue', stack: 'b' });
+    expect(before[0]?.when).toMatch(/^before the stack is reused/);
   });
 
   it('prepares the idle stack across BeforeInstall and AfterInstall for ECS', async () => {
     const config = await loadOrders();
     expect(planHook(config, 'BeforeInstall', 'b').map((s) => `${s.kind} ${s.stack}`)).toEqual([
+      'purge-queue a',
       'raise-capacity a',
       'run-migration a',
     ]);
@@ -72,52 +100,63 @@ describe('planHook', () => {
 });
 
 describe('a whole Lambda deployment from a to b', () => {
-  it('prepares b, then flips, disconnects, restores, purges and deletes a', async () => {
+  it('prepares b, then flips and parks a; only the teardown purges and deletes a', async () => {
     const config = await loadCatalog();
-    const fake = await catalogWorld(config);
+    const fake = catalogWorld(config);
 
     const before = await runHook(config, 'BeforeAllowTraffic', deps(fake));
     expect(before).toMatchObject({ status: 'done', target: 'b' });
     const { state } = fake;
     expect(
-      state.scalableTargets.get(
+      state.targets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
     ).toEqual({ min: 4, max: 4 });
-    expect(state.parameters.get('/bg-replay/catalog/capacity/b/0')).toBe('{"min":1,"max":3}');
+    expect(state.params.get('/bg-replay/catalog/capacity/b/0')).toBe('{"min":1,"max":3}');
     expect(fake.calls.filter((c) => c.command === 'Invoke').map((c) => c.input.FunctionName)).toEqual([
       'catalog-migrate-b',
     ]);
-    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
+    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-b001')).toBe(
       '{"kind":["product","price"]}',
     );
     expect(state.published).toHaveLength(1);
-    expect(state.parameters.get('/shop/catalog/active-stack')).toBe('a');
+    expect(state.params.get('/shop/catalog/active-stack')).toBe('a');
 
     const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(after).toMatchObject({ status: 'done', target: 'b' });
-    expect(state.parameters.get('/shop/catalog/active-stack')).toBe('b');
-    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
-    expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
+    expect(state.params.get('/shop/catalog/active-stack')).toBe('b');
+    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
+    expect(state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
     expect(state.subscriptions.get('arn:aws:sns:eu-west-1:123456789012:product-events:0b6c1d2e-a001')).toBe(
       JSON.stringify(DISABLED_FILTER_POLICY),
     );
+    // The new live stack keeps its production floor; the old one goes to b's saved idle capacity.
     expect(
-      state.scalableTargets.get(
+      state.targets.get(
         targetKey('dynamodb', 'table/catalog-products-b', 'dynamodb:table:ReadCapacityUnits'),
       ),
-    ).toEqual({ min: 1, max: 3 });
-    expect(state.parameters.has('/bg-replay/catalog/capacity/b/0')).toBe(false);
+    ).toEqual({ min: 4, max: 4 });
     expect(
-      state.queues.get('https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a')?.messages,
-    ).toBe(0);
+      state.targets.get(
+        targetKey('dynamodb', 'table/catalog-products-a', 'dynamodb:table:ReadCapacityUnits'),
+      ),
+    ).toEqual({ min: 1, max: 3 });
+    // Nothing irreversible while a rollback could still need a.
+    const queueA = 'https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a';
+    expect(state.queues.get(queueA)?.messages).toBe(12);
+    expect(state.tables.get('catalog-products-a')?.status).toBe('ACTIVE');
+
+    const teardown = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
+    expect(teardown).toMatchObject({ status: 'done', idle: 'a' });
+    expect(state.queues.get(queueA)?.messages).toBe(0);
     expect(state.tables.has('catalog-products-a')).toBe(false);
     expect(state.tables.has('catalog-products-b')).toBe(true);
     // The live side was never touched by a destructive call.
     const touchedB = fake
       .mutating()
-      .filter((c) => ['PurgeQueue', 'DeleteTable', 'DisableRule'].includes(c.command))
+      // b's queue was purged by BeforeAllowTraffic, before b was reused: that is the point of the purge.
+      .filter((c) => ['DeleteTable', 'DisableRule'].includes(c.command))
       .filter((c) => JSON.stringify(c.input).includes('-b'));
     expect(touchedB).toEqual([]);
   });
@@ -126,13 +165,13 @@ describe('a whole Lambda deployment from a to b', () => {
     'run twice, %s sends no second mutating call and leaves the same state',
     async (hook) => {
       const config = await loadCatalog();
-      const fake = await catalogWorld(config);
+      const fake = catalogWorld(config);
       if (hook === 'AfterAllowTraffic') await runHook(config, 'BeforeAllowTraffic', deps(fake));
       await runHook(config, hook, deps(fake));
       const snapshot = JSON.stringify([
-        ...fake.state.parameters,
-        ...fake.state.scalableTargets,
-        ...fake.state.eventSourceMappings,
+        ...fake.state.params,
+        ...fake.state.targets,
+        ...fake.state.mappings,
         ...fake.state.tables,
       ]);
       fake.reset();
@@ -142,9 +181,9 @@ describe('a whole Lambda deployment from a to b', () => {
       expect(again.actions.every((a) => !a.done)).toBe(true);
       expect(
         JSON.stringify([
-          ...fake.state.parameters,
-          ...fake.state.scalableTargets,
-          ...fake.state.eventSourceMappings,
+          ...fake.state.params,
+          ...fake.state.targets,
+          ...fake.state.mappings,
           ...fake.state.tables,
         ]),
       ).toBe(snapshot);
@@ -153,44 +192,72 @@ describe('a whole Lambda deployment from a to b', () => {
 
   it('does not flip the pointer back when AfterAllowTraffic runs again after the flip', async () => {
     const config = await loadCatalog();
-    const fake = await catalogWorld(config);
+    const fake = catalogWorld(config);
     await runHook(config, 'AfterAllowTraffic', deps(fake));
     const again = await runHook(config, 'AfterAllowTraffic', deps(fake));
     expect(again.target).toBe('b');
-    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
+    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
     expect(
       fake.calls.filter((c) => c.command === 'PutParameter' && c.input.Name === '/shop/catalog/active-stack'),
     ).toHaveLength(1);
   });
 
-  it('finishes the job on a re-run after a failure half-way, without repeating what was done', async () => {
+  it('records a failure after the flip instead of failing, and a re-run finishes the parking', async () => {
     const config = await loadCatalog();
-    const fake = await catalogWorld(config);
+    const fake = catalogWorld(config);
     await runHook(config, 'BeforeAllowTraffic', deps(fake));
     fake.reset();
-    fake.failNext('PurgeQueue');
-    await expect(runHook(config, 'AfterAllowTraffic', deps(fake))).rejects.toThrow(/PurgeQueue failed/);
-    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
-    expect(fake.state.tables.has('catalog-products-a')).toBe(true);
+    fake.failNext('UpdateEventSourceMapping');
+    const first = await runHook(config, 'AfterAllowTraffic', deps(fake));
+    expect(first.status).toBe('done');
+    expect(first.problems).toHaveLength(1);
+    expect(first.problems?.[0]).toMatch(
+      /^disable-event-source:a:lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01: ServiceUnavailable on lambda:UpdateEventSourceMapping/,
+    );
+    expect(first.actions.find((a) => a.error)).toMatchObject({ step: 'disable-event-source', done: false });
+    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    // The steps after the failed one still ran.
+    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
 
     const rerun = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(rerun.status).toBe('done');
-    const count = (name: string) => fake.calls.filter((c) => c.command === name).length;
-    expect(count('UpdateEventSourceMapping')).toBe(2);
-    expect(count('SetSubscriptionAttributes')).toBe(1);
-    expect(count('RegisterScalableTarget')).toBe(2);
-    expect(count('PurgeQueue')).toBe(2); // the injected failure, then the purge
-    expect(count('DeleteTable')).toBe(1);
-    expect(fake.state.tables.has('catalog-products-a')).toBe(false);
+    expect(rerun).toMatchObject({ status: 'done' });
+    expect(rerun.problems).toBeUndefined();
+    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
+  });
+
+  it('reports Succeeded through the hook runtime when a step after the flip fails, naming the problem', async () => {
+    const config = await loadCatalog();
+    const fake = catalogWorld(config);
+    fake.failNext(
+      'RegisterScalableTarget',
+      awsError('ValidationException', 'Maximum capacity below minimum'),
+    );
+    const step = createPresetHookStep(config, 'AfterAllowTraffic', {
+      clients: fake.clients,
+      now: fake.now,
+      sleep: fake.sleep,
+    });
+    fake.state.params.set('/bg-replay/catalog/capacity/b/0', '{"min":1,"max":3}');
+    const result = await step({
+      deployment: { deploymentId: RUN, computePlatform: 'Lambda', lifecycleEvents: ['AfterAllowTraffic'] },
+      continuation: undefined,
+      deadline: fake.now() + 600_000,
+      logger: silentLogger,
+    });
+    expect(result.status).toBe('Succeeded');
+    expect(result.status === 'Succeeded' && result.message).toMatch(
+      /problem\(s\) after the flip: park-capacity:a:autoscaling:dynamodb\/table\/catalog-products-a\/dynamodb:table:ReadCapacityUnits: ValidationException on application-autoscaling:RegisterScalableTarget/,
+    );
+    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
   });
 
   it('sends nothing destructive when the flip itself fails', async () => {
     const config = await loadCatalog();
-    const fake = await catalogWorld(config);
+    const fake = catalogWorld(config);
     fake.failNext('PutParameter');
     await expect(runHook(config, 'AfterAllowTraffic', deps(fake, { targetStack: 'b' }))).rejects.toThrow();
     expect(fake.mutating().map((c) => c.command)).toEqual(['PutParameter']);
-    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('a');
+    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('a');
   });
 });
 
@@ -203,17 +270,18 @@ describe('dry run', () => {
     ['orders', 'AfterAllowTraffic'],
   ] as const)('of %s %s sends no mutating command and lists what it would do', async (service, hook) => {
     const config = service === 'catalog' ? await loadCatalog() : await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const result = await runHook(config, hook as HookName, deps(fake, { dryRun: true }));
     expect(result.status).toBe('done');
     expect(fake.mutating()).toEqual([]);
     expect(result.actions.some((a) => a.dryRun)).toBe(true);
     expect(result.actions.every((a) => !a.done && !a.refused)).toBe(true);
     if (hook === 'AfterAllowTraffic') {
-      // Judged against the stack the flip would make live, so teardown of `a` is not refused.
-      expect(result.actions.map((a) => `${a.step}:${a.action}`)).toContain(
-        service === 'catalog' ? 'delete-database:DeleteTable' : 'delete-database:DeleteDBInstance',
-      );
+      // Judged against the stack the flip would make live, so parking `a` is not refused.
+      expect(result.actions.map((a) => `${a.step}:${a.action}`)).toContain('flip-active-stack:PutParameter');
+      expect(
+        result.actions.filter((a) => a.step === 'disable-event-source' && a.stack === 'a').length,
+      ).toBeGreaterThan(0);
     }
   });
 });
@@ -228,12 +296,14 @@ describe('the live-stack guard', () => {
     config.stacks.a.eventSources = [
       { type: 'lambda-event-source-mapping', uuid: '2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11' },
     ];
-    const fake = await catalogWorld(config);
-    fake.state.eventSourceMappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
+    const fake = catalogWorld(config);
+    fake.state.mappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
 
-    const result = await runHook(config, 'AfterAllowTraffic', deps(fake));
+    const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
+    expect(after.status).toBe('done');
+    expect(fake.state.params.get('/shop/catalog/active-stack')).toBe('b');
+    const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
     expect(result.status).toBe('done');
-    expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     const refused = result.actions.filter((a) => a.refused).map((a) => `${a.step} ${a.resource}`);
     expect(refused).toEqual([
       'disable-event-source lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11',
@@ -243,14 +313,14 @@ describe('the live-stack guard', () => {
     expect(fake.mutating().map((c) => c.command)).not.toContain('PurgeQueue');
     expect(fake.mutating().map((c) => c.command)).not.toContain('DeleteTable');
     expect(fake.state.tables.get('catalog-products-b')?.status).toBe('ACTIVE');
-    expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
+    expect(fake.state.mappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11')).toBe('Enabled');
   });
 });
 
 describe('an ECS deployment on the hook runtime', () => {
   it('runs BeforeInstall and AfterInstall: capacity, migration task, sources, seed and readiness', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const dispatcher = readyAgent('https://orders-b.internal.example.com/ready', [503, 200]);
     const before = await runHook(config, 'BeforeInstall', deps(fake));
     expect(before.status).toBe('done');
@@ -261,7 +331,8 @@ describe('an ECS deployment on the hook runtime', () => {
       taskDefinition: 'orders-migrate-b',
       count: 1,
       launchType: 'FARGATE',
-      startedBy: `bg-replay-${RUN}`,
+      startedBy: `bg-replay-${RUN}-b`,
+      clientToken: `bg-replay-${RUN}-b-1`,
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
@@ -272,53 +343,60 @@ describe('an ECS deployment on the hook runtime', () => {
       overrides: { containerOverrides: [{ name: 'migrate', command: ['npm', 'run', 'migrate'] }] },
     });
     expect(
-      fake.state.scalableTargets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
+      fake.state.targets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
     ).toEqual({ min: 4, max: 4 });
 
     const after = await runHook(config, 'AfterInstall', deps(fake, { dispatcher }));
     expect(after.status).toBe('done');
     expect(fake.state.rules.get('default/orders-nightly-reconcile-b')).toBe('ENABLED');
-    expect(fake.state.published.map((p) => p.operation)).toEqual(['Publish']);
+    expect(fake.state.published.map((p) => p.command)).toEqual(['Publish']);
     expect(after.actions.at(-1)).toMatchObject({ step: 'wait-ready', skipped: 'ready (200)' });
   });
 
-  it('continues a long teardown across invocations and finishes with the cluster deleted', async () => {
+  it('continues a raise across invocations until the readers are in service', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
-    const step = createPresetStep(config, 'AfterAllowTraffic', {
+    const fake = createWorld(config, 'a');
+    const step = createPresetStep(config, 'BeforeInstall', {
       clients: fake.clients,
       now: fake.now,
       sleep: fake.sleep,
       reserveMs: 0,
     });
-    const first = await step({ deploymentId: RUN, deadline: fake.now() + 35_000 });
-    expect(first.status).toBe('continue');
+    const first = await step({ deploymentId: RUN, deadline: fake.now() + 10_000 });
+    expect(first).toMatchObject({
+      status: 'continue',
+      reason: 'cluster:orders-b has 1 of 4 available readers in service; waiting for the rest',
+    });
     if (first.status !== 'continue') return;
-    expect(first.state).toMatchObject({ v: 1, runId: RUN, target: 'b', index: 5 });
-    expect(fake.state.parameters.get('/shop/orders/active-stack')).toBe('b');
-    expect(fake.state.clusters.get('orders-a')?.status).toBe('deleting');
-
-    const resumed = JSON.parse(JSON.stringify(first.state)) as unknown;
-    fake.reset();
-    const second = await step({ state: resumed, deadline: fake.now() + 60_000 });
+    expect(first.state).toMatchObject({ v: 1, runId: RUN, target: 'b', index: 1 });
+    await fake.sleep(15_000);
+    const second = await step({
+      state: JSON.parse(JSON.stringify(first.state)),
+      deadline: fake.now() + 600_000,
+    });
     expect(second.status).toBe('done');
+    expect(fake.calls.filter((c) => c.command === 'RegisterScalableTarget')).toHaveLength(1);
+  });
+
+  it('tears down the idle Aurora cluster with a final snapshot, waiting until it is gone', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'b');
+    const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
+    expect(result).toMatchObject({ status: 'done', idle: 'a' });
     expect(fake.state.clusters.has('orders-a')).toBe(false);
     expect(fake.state.clusters.has('orders-b')).toBe(true);
-    expect(fake.mutating()).toEqual([]); // the second invocation only waited
-    expect(fake.state.snapshots).toEqual(['orders-a-final-20261126100030']);
+    expect(fake.state.snapshots).toEqual(['orders-a-final-20261126100015']);
   });
 
   it('fails a migration task that exits non-zero, and a re-run starts a fresh one', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
-    fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 1 });
+    const fake = createWorld(config, 'a');
+    fake.state.functions.set('ecs:orders-migrate-b', { error: 'boom' });
     const failed = await runHook(config, 'BeforeInstall', deps(fake));
     expect(failed.status).toBe('failed');
-    expect(failed.reason).toMatch(
-      /stopped \(EssentialContainerExited Essential container in task exited\) with exit codes migrate=1/,
-    );
+    expect(failed.reason).toMatch(/stopped \(EssentialContainerExited\s*\) with exit codes migrate=1/);
 
-    fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 0 });
+    fake.state.functions.delete('ecs:orders-migrate-b');
     const rerun = await runHook(config, 'BeforeInstall', deps(fake));
     expect(rerun.status).toBe('done');
     expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(2);
@@ -327,7 +405,7 @@ describe('an ECS deployment on the hook runtime', () => {
 
   it('fails a wait that outlasts waits.timeoutSeconds', async () => {
     const config = { ...(await loadOrders()), waits: { pollSeconds: 15, timeoutSeconds: 60 } };
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const dispatcher = readyAgent(
       'https://orders-b.internal.example.com/ready',
       [503, 503, 503, 503, 503, 503],

@@ -6,6 +6,7 @@ import {
   createSsmStateStore,
   deleteDatabase,
   flipActiveStack,
+  parkCapacity,
   publishSeed,
   purgeQueue,
   raiseCapacity,
@@ -16,11 +17,12 @@ import {
   type StepContext,
   setEventSourceEnabled,
 } from '../src/index.js';
-import { createWorld, loadCatalog, loadOrders, prefixOf, targetKey, type World } from './world.js';
+import { awsError, type FakeAws, targetKey } from './fakeAws.js';
+import { createWorld, loadCatalog, loadOrders, prefixOf } from './world.js';
 
 const RUN = 'd-STEP1';
 
-function makeCtx(config: StacksConfig, fake: World, extra: Partial<StepContext> = {}): StepContext {
+function makeCtx(config: StacksConfig, fake: FakeAws, extra: Partial<StepContext> = {}): StepContext {
   return {
     config,
     clients: fake.clients,
@@ -34,12 +36,12 @@ function makeCtx(config: StacksConfig, fake: World, extra: Partial<StepContext> 
 }
 
 /** Calls other than the SSM reads every step makes (pointer and records). */
-const sent = (fake: World) => fake.calls.filter((c) => c.command !== 'GetParameter');
+const sent = (fake: FakeAws) => fake.calls.filter((c) => c.command !== 'GetParameter');
 
 describe('flipActiveStack', () => {
   it('reads the pointer, then writes the target once', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     await flipActiveStack(makeCtx(config, fake), 'b');
     expect(fake.calls).toEqual([
       { command: 'GetParameter', input: { Name: '/shop/catalog/active-stack' } },
@@ -56,8 +58,8 @@ describe('flipActiveStack', () => {
 
   it('names the parameter and the fix when the pointer holds something else', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'a');
-    fake.state.parameters.set('/shop/catalog/active-stack', 'blue');
+    const fake = createWorld(config, 'a');
+    fake.state.params.set('/shop/catalog/active-stack', 'blue');
     await expect(flipActiveStack(makeCtx(config, fake), 'b')).rejects.toMatchObject({
       code: 'E_CONFIG',
       message: 'the active-stack parameter /shop/catalog/active-stack holds "blue"; it must be "a" or "b"',
@@ -66,11 +68,15 @@ describe('flipActiveStack', () => {
 });
 
 describe('capacity', () => {
-  it('saves the idle minimum, then raises it to live with RegisterScalableTarget, once', async () => {
+  it('saves the idle minimum, raises it to live with RegisterScalableTarget once, and waits until the readers are available', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
-    await raiseCapacity(makeCtx(config, fake), 'b', 0);
-    expect(sent(fake)).toEqual([
+    const fake = createWorld(config, 'a');
+    const first = await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(first).toMatchObject({
+      status: 'pending',
+      reason: 'cluster:orders-b has 1 of 4 available readers in service; waiting for the rest',
+    });
+    expect(sent(fake).slice(0, 4)).toEqual([
       {
         command: 'DescribeScalableTargets',
         input: {
@@ -107,15 +113,70 @@ describe('capacity', () => {
         },
       },
     ]);
+    expect(
+      sent(fake)
+        .slice(4)
+        .map((c) => c.command),
+    ).toEqual(['DescribeDBClusters', 'DescribeDBInstances']);
     fake.reset();
-    await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    await fake.sleep(15_000); // Aurora adds the readers
+    const second = await raiseCapacity(makeCtx(config, fake), 'b', 0);
     expect(fake.mutating()).toEqual([]);
-    expect(fake.state.parameters.get('/bg-replay/orders/capacity/b/0')).toBe('{"min":1,"max":3}');
+    expect(second).toMatchObject({ status: 'done' });
+    expect(second.actions[0]?.skipped).toBe("minimum 4 already ≥ live's 4; 4 in service (≥ 4)");
+    expect(fake.state.params.get('/bg-replay/orders/capacity/b/0')).toBe('{"min":1,"max":3}');
+  });
+
+  it('waits for DynamoDB to apply the raised throughput before saying the capacity is there', async () => {
+    const config = await loadCatalog();
+    const fake = createWorld(config, 'a');
+    const first = await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(first).toMatchObject({
+      status: 'pending',
+      reason: 'table/catalog-products-b has 1 of 4 capacity units in service; waiting for the rest',
+    });
+    await fake.sleep(15_000);
+    const second = await raiseCapacity(makeCtx(config, fake), 'b', 0);
+    expect(second.status).toBe('done');
+  });
+
+  it('parks the old stack at its saved idle capacity and leaves the new live stack at its production floor', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'b');
+    const aKey = targetKey('rds', 'cluster:orders-a', 'rds:cluster:ReadReplicaCount');
+    const bKey = targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount');
+    fake.state.targets.set(aKey, { min: 4, max: 10 }); // a was live until the flip
+    fake.state.params.set('/bg-replay/orders/capacity/a/0', '{"min":1,"max":3}');
+    const parked = await parkCapacity(makeCtx(config, fake), 'a', 0);
+    expect(parked.actions[0]).toMatchObject({
+      step: 'park-capacity',
+      action: 'RegisterScalableTarget',
+      done: true,
+    });
+    expect(fake.state.targets.get(aKey)).toEqual({ min: 1, max: 3 });
+    expect(fake.state.targets.get(bKey)).toEqual({ min: 4, max: 10 });
+  });
+
+  it('parks a stack never raised by the hooks at the idle capacity saved for the other stack', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'b');
+    fake.state.targets.set(targetKey('rds', 'cluster:orders-a', 'rds:cluster:ReadReplicaCount'), {
+      min: 4,
+      max: 10,
+    });
+    fake.state.params.set('/bg-replay/orders/capacity/b/0', '{"min":2,"max":5}');
+    await parkCapacity(makeCtx(config, fake), 'a', 0);
+    expect(
+      fake.state.targets.get(targetKey('rds', 'cluster:orders-a', 'rds:cluster:ReadReplicaCount')),
+    ).toEqual({ min: 2, max: 5 });
+    fake.reset();
+    const none = await parkCapacity(makeCtx(config, createWorld(config, 'b')), 'a', 0);
+    expect(none.actions[0]?.skipped).toBe('no idle capacity saved for either stack');
   });
 
   it('restores the saved minimum and maximum, forgets them, and does nothing the second time', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     await raiseCapacity(makeCtx(config, fake), 'b', 0);
     fake.reset();
     await restoreCapacity(makeCtx(config, fake), 'b', 0);
@@ -133,7 +194,7 @@ describe('capacity', () => {
       { command: 'DeleteParameter', input: { Name: '/bg-replay/orders/capacity/b/0' } },
     ]);
     expect(
-      fake.state.scalableTargets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
+      fake.state.targets.get(targetKey('rds', 'cluster:orders-b', 'rds:cluster:ReadReplicaCount')),
     ).toEqual({ min: 1, max: 3 });
     fake.reset();
     await restoreCapacity(makeCtx(config, fake), 'b', 0);
@@ -144,7 +205,7 @@ describe('capacity', () => {
 describe('event sources', () => {
   it('enables an EventBridge rule after DescribeRule, and leaves an enabled one alone', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const rule = config.stacks.b.eventSources[1];
     if (!rule) throw new Error('fixture');
     await setEventSourceEnabled(makeCtx(config, fake), 'b', rule, true);
@@ -159,8 +220,8 @@ describe('event sources', () => {
 
   it('disables an event source mapping with UpdateEventSourceMapping and waits while it is Disabling', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
-    fake.state.parameters.set('/shop/orders/active-stack', 'b'); // flipped: a is the old stack, still connected
+    const fake = createWorld(config, 'a');
+    fake.state.params.set('/shop/orders/active-stack', 'b'); // flipped: a is the old stack, still connected
     const mapping = config.stacks.a.eventSources[0];
     if (!mapping) throw new Error('fixture');
     const first = await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false);
@@ -180,10 +241,10 @@ describe('event sources', () => {
 
   it('waits on a mapping that is Updating instead of calling into ResourceInUseException', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const mapping = config.stacks.b.eventSources[0];
     if (!mapping) throw new Error('fixture');
-    fake.state.eventSourceMappings.set('6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7b02', 'Updating');
+    fake.state.mappings.set('6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7b02', 'Updating');
     const outcome = await setEventSourceEnabled(makeCtx(config, fake), 'b', mapping, true);
     expect(outcome).toMatchObject({
       status: 'pending',
@@ -194,8 +255,8 @@ describe('event sources', () => {
 
   it('parks an SNS subscription with a filter policy that matches nothing, and restores the configured one', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'a');
-    fake.state.parameters.set('/shop/catalog/active-stack', 'b');
+    const fake = createWorld(config, 'a');
+    fake.state.params.set('/shop/catalog/active-stack', 'b');
     const sub = config.stacks.a.eventSources[2];
     if (!sub) throw new Error('fixture');
     await setEventSourceEnabled(makeCtx(config, fake), 'a', sub, false);
@@ -212,7 +273,7 @@ describe('event sources', () => {
     fake.reset();
     await setEventSourceEnabled(makeCtx(config, fake), 'a', sub, false);
     expect(fake.mutating()).toEqual([]);
-    fake.state.parameters.set('/shop/catalog/active-stack', 'a');
+    fake.state.params.set('/shop/catalog/active-stack', 'a');
     await setEventSourceEnabled(makeCtx(config, fake), 'a', sub, true);
     expect(fake.mutating().map((c) => c.input.AttributeValue)).toEqual(['{"kind":["product","price"]}']);
   });
@@ -221,7 +282,7 @@ describe('event sources', () => {
 describe('seeding', () => {
   it('publishes the SNS seed request once per run', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     await publishSeed(makeCtx(config, fake), 'b');
     await publishSeed(makeCtx(config, fake), 'b');
     expect(fake.calls.filter((c) => c.command === 'Publish')).toEqual([
@@ -235,14 +296,14 @@ describe('seeding', () => {
         },
       },
     ]);
-    expect(fake.state.parameters.get(`/bg-replay/orders/runs/${RUN}/seed-b`)).toBe(
+    expect(fake.state.params.get(`/bg-replay/orders/runs/${RUN}/seed-b`)).toBe(
       '{"at":"2026-11-26T10:00:00.000Z"}',
     );
   });
 
   it('sends the seed request to SQS or EventBridge with the exact inputs', async () => {
     const loaded = await loadCatalog();
-    const fake = await createWorld(loaded, 'a');
+    const fake = createWorld(loaded, 'a');
     await publishSeed(makeCtx(loaded, fake), 'b');
     expect(fake.mutating().find((c) => c.command === 'PutEvents')?.input).toEqual({
       Entries: [
@@ -263,10 +324,7 @@ describe('seeding', () => {
         messageGroupId: 'seed',
       },
     };
-    // The upstream's queue lives in the account too (SQS refuses a message for a queue that does not exist).
-    fake.state.queues.set('https://sqs.eu-west-1.amazonaws.com/1/seed.fifo', { messages: 0 });
     await publishSeed(makeCtx(config, fake, { runId: 'd-OTHER' }), 'b');
-    expect(fake.state.queues.get('https://sqs.eu-west-1.amazonaws.com/1/seed.fifo')?.messages).toBe(1);
     expect(fake.mutating().find((c) => c.command === 'SendMessage')?.input).toEqual({
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/seed.fifo',
       MessageBody: 'go',
@@ -277,7 +335,7 @@ describe('seeding', () => {
 
   it('counts table items with a paged Scan Select=COUNT', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const pending = await checkReadiness(makeCtx(config, fake), 'b');
     expect(pending).toMatchObject({
       status: 'pending',
@@ -296,7 +354,7 @@ describe('seeding', () => {
     afterEach(async () => agent?.close());
     it('is pending on 503 and on a transport error, done on 2xx', async () => {
       const config = await loadOrders();
-      const fake = await createWorld(config, 'a');
+      const fake = createWorld(config, 'a');
       agent = new MockAgent();
       agent.disableNetConnect();
       const pool = agent.get('https://orders-b.internal.example.com');
@@ -317,7 +375,7 @@ describe('seeding', () => {
 describe('migrations', () => {
   it('invokes a migration function with RequestResponse and fails on FunctionError', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     fake.state.functions.set('catalog-migrate-b', { error: 'column exists' });
     const failed = await runMigration(makeCtx(config, fake), 'b');
     expect(failed).toMatchObject({ status: 'failed' });
@@ -338,9 +396,48 @@ describe('migrations', () => {
     expect(fake.mutating()).toEqual([]);
   });
 
+  it('re-sends RunTask with the same client token after a crash between the start and its record', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const first = await runMigration(makeCtx(config, fake), 'b');
+    expect(first.status).toBe('pending');
+    const key = '/bg-replay/orders/runs/d-STEP1/migration-b';
+    const record = JSON.parse(fake.state.params.get(key) ?? '{}');
+    expect(record).toMatchObject({ status: 'running', clientToken: 'bg-replay-d-STEP1-b-1', attempt: 1 });
+    // As if the invocation died after RunTask, before it wrote "running".
+    fake.state.params.set(
+      key,
+      JSON.stringify({ status: 'starting', clientToken: record.clientToken, attempt: 1 }),
+    );
+    await runMigration(makeCtx(config, fake), 'b');
+    const runs = fake.calls.filter((c) => c.command === 'RunTask');
+    expect(runs.map((c) => c.input.clientToken)).toEqual(['bg-replay-d-STEP1-b-1', 'bg-replay-d-STEP1-b-1']);
+    expect(fake.state.tasks.size).toBe(1);
+  });
+
+  it('adopts a running task this run started (ListTasks by startedBy) when its record is lost', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    await runMigration(makeCtx(config, fake), 'b');
+    fake.state.params.delete('/bg-replay/orders/runs/d-STEP1/migration-b');
+    const again = await runMigration(makeCtx(config, fake), 'b');
+    expect(again).toMatchObject({
+      status: 'pending',
+      reason: expect.stringContaining('started by this run'),
+    });
+    expect(fake.calls.filter((c) => c.command === 'ListTasks').at(-1)?.input).toEqual({
+      cluster: 'shop',
+      startedBy: 'bg-replay-d-STEP1-b',
+    });
+    expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(1);
+    await fake.sleep(15_000);
+    await fake.sleep(15_000);
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+  });
+
   it('polls DescribeTasks for the task it started and never starts a second one while it runs', async () => {
     const config = await loadOrders();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const ctx = makeCtx(config, fake);
     expect((await runMigration(ctx, 'b')).status).toBe('pending');
     fake.tick();
@@ -349,7 +446,7 @@ describe('migrations', () => {
     expect(sent(fake)).toEqual([
       {
         command: 'DescribeTasks',
-        input: { cluster: 'shop', tasks: ['arn:aws:ecs:us-east-1:000000000000:task/shop/simulated0001'] },
+        input: { cluster: 'shop', tasks: ['arn:aws:ecs:eu-west-1:123456789012:task/shop/task-1'] },
       },
     ]);
     fake.tick();
@@ -361,14 +458,14 @@ describe('migrations', () => {
 describe('teardown', () => {
   it('purges a queue once per run and takes PurgeQueueInProgress as done', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'b');
+    const fake = createWorld(config, 'b');
     const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/catalog-updates-a';
     await purgeQueue(makeCtx(config, fake), 'a', 0);
     await purgeQueue(makeCtx(config, fake), 'a', 0);
     expect(fake.calls.filter((c) => c.command === 'PurgeQueue')).toEqual([
       { command: 'PurgeQueue', input: { QueueUrl: url } },
     ]);
-    expect(JSON.parse(fake.state.parameters.get('/bg-replay/catalog/purge/a/0') ?? '{}')).toEqual({
+    expect(JSON.parse(fake.state.params.get('/bg-replay/catalog/purge/a/0') ?? '{}')).toEqual({
       at: '2026-11-26T10:00:00.000Z',
       runId: RUN,
     });
@@ -381,7 +478,7 @@ describe('teardown', () => {
 
     // A purge started elsewhere: SQS answers PurgeQueueInProgress, which is not an error.
     await fake.sleep(61_000);
-    fake.failNext('PurgeQueue', 'PurgeQueueInProgress');
+    fake.failNext('PurgeQueue', awsError('PurgeQueueInProgress'));
     const busy = await purgeQueue(makeCtx(config, fake, { runId: 'd-NEXT' }), 'a', 0);
     expect(busy).toMatchObject({
       status: 'done',
@@ -391,7 +488,7 @@ describe('teardown', () => {
 
   it('deletes a DynamoDB table after DescribeTable and waits until it is gone', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'b');
+    const fake = createWorld(config, 'b');
     const ctx = makeCtx(config, fake);
     expect((await deleteDatabase(ctx, 'a')).status).toBe('pending');
     expect(sent(fake)).toEqual([
@@ -410,7 +507,7 @@ describe('teardown', () => {
 
   it('fails, without deleting, a table with deletion protection', async () => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'b');
+    const fake = createWorld(config, 'b');
     fake.state.tables.set('catalog-products-a', { status: 'ACTIVE', items: 1, deletionProtection: true });
     const outcome = await deleteDatabase(makeCtx(config, fake), 'a');
     expect(outcome).toMatchObject({ status: 'failed' });
@@ -425,7 +522,7 @@ describe('teardown', () => {
       clusterIdentifier: 'orders-a',
       skipFinalSnapshot: true,
     };
-    const fake = await createWorld(config, 'b');
+    const fake = createWorld(config, 'b');
     const ctx = makeCtx(config, fake);
     await deleteDatabase(ctx, 'a');
     expect(fake.mutating()).toEqual([
@@ -461,7 +558,7 @@ describe('the live-stack guard on single steps', () => {
     ],
   ] as const)('%s refuses the stack the pointer names as live and sends nothing', async (step, run) => {
     const config = await loadCatalog();
-    const fake = await createWorld(config, 'a');
+    const fake = createWorld(config, 'a');
     const outcome = await run(makeCtx(config, fake), 'a');
     expect(outcome.actions[0]).toMatchObject({
       step,

@@ -31,7 +31,7 @@ export interface AwsStandInState {
   /** ECS task definitions that may be run (`family` or `family:revision`), with the exit code of their task. */
   taskDefinitions: Map<string, { exitCode: number }>;
   /** ECS tasks by ARN. */
-  tasks: Map<string, { status: string; exitCode: number; container: string }>;
+  tasks: Map<string, { status: string; exitCode: number; container: string; startedBy?: string }>;
   /** Plain Lambda functions (a migration function): `Invoke` answers `{"ok":true}`, or a function error. */
   functions: Map<string, { error?: string }>;
   /** Every seed request published (`PutEvents`, `Publish`, `SendMessage`), in order. */
@@ -453,7 +453,12 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
       const arn = `arn:aws:ecs:us-east-1:000000000000:task/${cluster}/simulated${String(taskSeq).padStart(4, '0')}`;
       const overrides = input.overrides as { containerOverrides?: Array<{ name?: string }> } | undefined;
       const container = overrides?.containerOverrides?.[0]?.name ?? 'main';
-      state.tasks.set(arn, { status: 'PROVISIONING', exitCode: known.exitCode, container });
+      state.tasks.set(arn, {
+        status: 'PROVISIONING',
+        exitCode: known.exitCode,
+        container,
+        ...(typeof input.startedBy === 'string' ? { startedBy: input.startedBy } : {}),
+      });
       begin(`task:${arn}`, 2);
       return {
         tasks: [{ taskArn: arn, lastStatus: 'PROVISIONING', taskDefinitionArn: definition }],
@@ -479,6 +484,12 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
         ...(e.cause !== undefined ? { cause: e.cause } : {}),
       };
     },
+    // Tasks not yet stopped that `startedBy` started (desiredStatus RUNNING, the default).
+    ListTasks: (input) => ({
+      taskArns: [...state.tasks]
+        .filter(([, t]) => t.startedBy === input.startedBy && t.status !== 'STOPPED')
+        .map(([arn]) => arn),
+    }),
     DescribeTasks: (input) => {
       const arns = Array.isArray(input.tasks) ? (input.tasks as string[]) : [];
       const tasks = arns.flatMap((arn) => {

@@ -91,6 +91,24 @@ export function appSpecInputFrom(args: DeployArgs): EcsAppSpecInput | LambdaAppS
   };
 }
 
+type RollbackEvent = 'DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM' | 'DEPLOYMENT_STOP_ON_REQUEST';
+
+/**
+ * The `autoRollbackConfiguration` of `--auto-rollback`: the events given, or disabled with `none`; nothing
+ * (the deployment group's setting applies) when the flag is absent.
+ */
+export function autoRollbackFrom(events: string[] | undefined): {
+  autoRollbackConfiguration?: { enabled: boolean; events?: RollbackEvent[] };
+} {
+  if (!events || events.length === 0) return {};
+  if (events.includes('none')) {
+    if (events.length > 1)
+      throw new BgReplayError('E_USAGE', '--auto-rollback none cannot be combined with events');
+    return { autoRollbackConfiguration: { enabled: false } };
+  }
+  return { autoRollbackConfiguration: { enabled: true, events: [...new Set(events)] as RollbackEvent[] } };
+}
+
 export const deployCommand = defineCommand({
   command: 'deploy',
   describe: 'Start a CodeDeploy blue/green deployment with an AppSpec built from flags (ECS or Lambda)',
@@ -112,6 +130,13 @@ export const deployCommand = defineCommand({
       })
       .option('description', { type: 'string', describe: 'Deployment description' })
       .option('deployment-config', { type: 'string', describe: 'Deployment configuration name' })
+      .option('auto-rollback', {
+        type: 'string',
+        array: true,
+        choices: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST', 'none'],
+        describe:
+          "Roll back automatically on these events (overrides the group's setting); 'none' turns it off",
+      })
       .option('print-appspec', {
         type: 'boolean',
         default: false,
@@ -130,7 +155,7 @@ export const deployCommand = defineCommand({
         'ECS',
       )
       .example(
-        '$0 deploy --application api --deployment-group api-bg --function-name api --alias live --current-version 3 --target-version 4 --hook BeforeAllowTraffic=CodeDeployHook_validate',
+        '$0 deploy --application api --deployment-group api-bg --function-name api --alias live --current-version 3 --target-version 4 --hook BeforeAllowTraffic=CodeDeployHook_validate --auto-rollback DEPLOYMENT_FAILURE DEPLOYMENT_STOP_ON_ALARM',
         'Lambda',
       ),
   async run(args, io) {
@@ -153,6 +178,7 @@ export const deployCommand = defineCommand({
         appSpec: built,
         ...(args.description ? { description: args.description } : {}),
         ...(args['deployment-config'] ? { deploymentConfigName: args['deployment-config'] } : {}),
+        ...autoRollbackFrom(args['auto-rollback']),
       });
       writeLine(io.stdout, deploymentId);
       if (!args.wait) return EXIT.pass;

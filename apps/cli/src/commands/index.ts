@@ -72,6 +72,11 @@ export const commandEntries: CommandEntry[] = [
     load: async () => (await import('./wait.js')).waitCommand,
   },
   {
+    name: 'teardown',
+    describe: 'Tear down the idle stack (purge its queues, delete its database) once no rollback can need it',
+    load: async () => (await import('./teardown.js')).teardownCommand,
+  },
+  {
     name: 'plan',
     describe: 'Print the steps a lifecycle hook would take for the current active stack, changing nothing',
     load: async () => (await import('./plan.js')).planCommand,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { awsErrorCode, BgReplayError, describeAwsError } from '@bg-replay/core';
 import {
+  buildTeardownSteps,
   createHookClients,
   type HookName,
   loadStacksConfig,
@@ -13,12 +14,19 @@ import {
 } from '@bg-replay/hooks';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
+import { credentialsFrom } from './wait.js';
 
-const HOOKS = ['BeforeInstall', 'AfterInstall', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
+const HOOKS = [
+  'BeforeInstall',
+  'AfterInstall',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+  'Teardown',
+] as const;
 
 interface PlanArgs {
   config: string;
-  hook: HookName;
+  hook: HookName | 'Teardown';
   active?: StackId;
   region?: string;
   endpoint?: string;
@@ -36,7 +44,11 @@ export const planCommand = defineCommand<PlanArgs>({
   builder: (yargs) =>
     yargs
       .option('config', { type: 'string', demandOption: true, describe: 'a/b stacks file (YAML or JSON)' })
-      .option('hook', { choices: HOOKS, demandOption: true, describe: 'lifecycle event to plan' })
+      .option('hook', {
+        choices: HOOKS,
+        demandOption: true,
+        describe: 'lifecycle event to plan, or Teardown (bg-replay teardown of the idle stack)',
+      })
       .option('active', {
         choices: ['a', 'b'] as const,
         describe: 'live stack (default: read the activeStack.parameter from SSM)',
@@ -45,11 +57,12 @@ export const planCommand = defineCommand<PlanArgs>({
       .option('endpoint', { type: 'string', describe: 'SSM endpoint URL (local stand-ins and tests)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON' })
       .example('$0 plan --config stacks.yaml --hook AfterAllowTraffic', 'what the teardown would do now')
-      .example('$0 plan --config stacks.yaml --hook BeforeInstall --active b', 'plan without AWS access'),
+      .example('$0 plan --config stacks.yaml --hook BeforeInstall --active b', 'plan without AWS access')
+      .example('$0 plan --config stacks.yaml --hook Teardown --active b', 'what bg-replay teardown would do'),
   run: async (args, io) => {
     const file = resolve(io.cwd, args.config);
     const config = await loadStacksConfig(file);
-    const hooks: readonly string[] = PRESET_HOOKS[config.platform];
+    const hooks: readonly string[] = [...PRESET_HOOKS[config.platform], 'Teardown'];
     if (!hooks.includes(args.hook)) {
       throw new BgReplayError(
         'E_USAGE',
@@ -65,8 +78,12 @@ export const planCommand = defineCommand<PlanArgs>({
       active = await readActiveFromSsm(args, io.env, config.activeStack.parameter);
       activeFrom = `SSM ${config.activeStack.parameter}`;
     }
-    const steps = planHook(config, args.hook, active);
     const target = otherStack(active);
+    // The teardown acts on the idle stack, the one the pointer does not name.
+    const steps: PlannedStep[] =
+      args.hook === 'Teardown'
+        ? buildTeardownSteps(config, target).map(({ run: _run, ...planned }) => planned)
+        : planHook(config, args.hook, active);
     if (args.json) {
       writeLine(
         io.stdout,
@@ -88,7 +105,9 @@ export const planCommand = defineCommand<PlanArgs>({
     }
     writeLine(
       io.stdout,
-      `${args.hook} of ${config.service} (${config.platform}): live stack ${active} (from ${activeFrom}), deployment moves to ${target}`,
+      args.hook === 'Teardown'
+        ? `Teardown of ${config.service} (${config.platform}): live stack ${active} (from ${activeFrom}), idle stack ${target} is torn down`
+        : `${args.hook} of ${config.service} (${config.platform}): live stack ${active} (from ${activeFrom}), deployment moves to ${target}`,
     );
     writeLine(io.stdout, 'Plan only: nothing was changed.');
     writeLine(io.stdout);
@@ -105,7 +124,8 @@ function formatStep(step: PlannedStep, n: number, total: number): string {
     .join(', ');
   const head = `${String(n).padStart(width)}. ${step.kind} [${step.stack}] ${step.resource}`;
   const pad = ' '.repeat(width + 2);
-  return `${head}\n${pad}${step.description}${tags ? `\n${pad}(${tags})` : ''}`;
+  const when = step.when ? `\n${pad}when: ${step.when}` : '';
+  return `${head}\n${pad}${step.description}${tags ? `\n${pad}(${tags})` : ''}${when}`;
 }
 
 async function readActiveFromSsm(
@@ -120,19 +140,7 @@ async function readActiveFromSsm(
       `to read ${parameter} from SSM, pass --region (or set AWS_REGION); or name the live stack with --active a|b`,
     );
   }
-  const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.AWS_ACCESS_KEY_ID,
-          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-        }
-      : undefined;
-  const { ssm } = createHookClients({
-    region,
-    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-  });
+  const { ssm } = hookClientsFrom({ ...args, region }, env);
   try {
     return await readActiveStack(ssm, parameter);
   } catch (error) {
@@ -151,4 +159,23 @@ async function readActiveFromSsm(
   } finally {
     ssm.destroy();
   }
+}
+
+/**
+ * The hook clients for a command: region given, `--endpoint` for stand-ins, credentials from the environment
+ * when both keys are set (else the SDK's provider chain).
+ */
+export function hookClientsFrom(
+  args: { region: string; endpoint?: string },
+  env: Record<string, string | undefined>,
+) {
+  // The environment's keys, else the SDK's chain (no fake keys: plan and teardown may touch a real account).
+  const credentials = credentialsFrom(env, false);
+  const maxAttempts = Number(env.AWS_MAX_ATTEMPTS) || undefined;
+  return createHookClients({
+    region: args.region,
+    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(maxAttempts ? { maxAttempts } : {}),
+  });
 }

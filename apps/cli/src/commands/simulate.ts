@@ -8,7 +8,7 @@ import {
   type LifecycleEventName,
   loadValidationHookConfig,
   type ValidateFn,
-  type ValidationHookConfig,
+  type ValidationHookConfigInput,
 } from '@bg-replay/codedeploy';
 import { createStateMachineHandOff, type MergeTaskResult } from '@bg-replay/codedeploy/step-functions';
 import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
@@ -416,7 +416,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         );
       }
       let targets: SimulateTargets | undefined;
-      let config: ValidationHookConfig;
+      let config: ValidationHookConfigInput;
       try {
         if (custom) {
           const overrides: Record<string, string | undefined> = {
@@ -490,12 +490,14 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
               },
             }
           : undefined;
-        if (machine && !config.report.s3) {
-          config = {
-            ...config,
-            report: { ...config.report, s3: { bucket: SIMULATED_REPORT_BUCKET, prefix: 'bg-replay/' } },
-          };
-        }
+        // Shard reports go to S3 (the in-memory one): the config's bucket, else a simulated one.
+        const reportS3 = machine
+          ? {
+              bucket: config.report?.s3?.bucket ?? SIMULATED_REPORT_BUCKET,
+              prefix: config.report?.s3?.prefix ?? 'bg-replay/',
+            }
+          : undefined;
+        if (reportS3) config = { ...config, report: { ...config.report, s3: reportS3 } };
         const inlineValidation = createValidationHook(
           config,
           deps.validate ? { validate: deps.validate } : {},
@@ -548,11 +550,11 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         }
         let services: AwsStandInServices | undefined;
         if (stacks || machine) services = deps.services?.() ?? createAwsStandInServices({ now: clock.now });
-        if (machine && services && config.report.s3) {
-          services.state.buckets.add(config.report.s3.bucket);
+        if (machine && services && reportS3) {
+          services.state.buckets.add(reportS3.bucket);
           writeLine(
             io.stdout,
-            `--shards ${shards}: the validate function runs with a ${SHARDED_VALIDATE_TIMEOUT_MS / 1000} s timeout here, too short for the replay, so the hook hands off to the state machine ${machine.arn.split(':').at(-1)} (${machine.mapMode === 'INLINE' ? 'inline' : 'distributed'} Map, every path reports within ${machine.worstCaseSeconds} s); shard reports go to s3://${config.report.s3.bucket}/${config.report.s3.prefix}, served in memory`,
+            `--shards ${shards}: the validate function runs with a ${SHARDED_VALIDATE_TIMEOUT_MS / 1000} s timeout here, too short for the replay, so the hook hands off to the state machine ${machine.arn.split(':').at(-1)} (${machine.mapMode === 'INLINE' ? 'inline' : 'distributed'} Map, every path reports within ${machine.worstCaseSeconds} s); shard reports go to s3://${reportS3.bucket}/${reportS3.prefix}, served in memory`,
           );
         }
         if (stacks && services) {

@@ -46,13 +46,33 @@ export function awsClientsFrom(
     }
     loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   }
-  const useFake = loopback && !io.env.AWS_ACCESS_KEY_ID && !io.env.AWS_PROFILE;
+  const credentials = credentialsFrom(io.env, loopback);
+  // The SDK's AWS_MAX_ATTEMPTS, which the one client policy would otherwise replace.
+  const attempts = maxAttempts ?? (Number(io.env.AWS_MAX_ATTEMPTS) || undefined);
   return createAwsClients({
     region,
     ...(args.endpoint ? { endpoint: args.endpoint } : {}),
-    ...(useFake ? { credentials: { ...FAKE_CREDENTIALS } } : {}),
-    ...(maxAttempts ? { maxAttempts } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(attempts ? { maxAttempts: attempts } : {}),
   });
+}
+
+/**
+ * Static credentials for the SDK: the environment's keys when both are set; against a loopback endpoint
+ * without keys or a profile, fake ones (a stand-in checks no signature); else undefined (the SDK's chain).
+ */
+export function credentialsFrom(
+  env: Record<string, string | undefined>,
+  loopback: boolean,
+): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  }
+  return loopback && !env.AWS_PROFILE ? { ...FAKE_CREDENTIALS } : undefined;
 }
 
 /**
@@ -121,7 +141,7 @@ export function printWaitEvent(io: CliIo, event: WaitEvent): void {
     case 'status':
       writeLine(
         io.stderr,
-        `${event.rollback ? 'rollback ' : 'deployment '}${event.deploymentId}: ${event.status}`,
+        `${event.rollback ? 'rollback ' : 'deployment '}${event.deploymentId}: ${event.status} (${event.where})`,
       );
       break;
     case 'retry':
@@ -139,7 +159,11 @@ export function printWaitEvent(io: CliIo, event: WaitEvent): void {
 }
 
 /** How long and how often a wait polls, from `--timeout` and `--poll-interval` (checked before any call). */
-export function waitTimingFrom(args: { timeout: string; 'poll-interval': string }) {
+export function waitTimingFrom(args: {
+  timeout: string;
+  'poll-interval': string;
+  until?: 'traffic-shifted' | 'complete';
+}) {
   const initialDelayMs = parseDuration(args['poll-interval'], '--poll-interval');
   // A zero interval would poll GetDeployment in a tight loop.
   if (initialDelayMs <= 0) {
@@ -148,7 +172,11 @@ export function waitTimingFrom(args: { timeout: string; 'poll-interval': string 
       `--poll-interval ${args['poll-interval']}: give a positive interval, e.g. 5s`,
     );
   }
-  return { timeoutMs: parseDuration(args.timeout, '--timeout'), initialDelayMs };
+  return {
+    timeoutMs: parseDuration(args.timeout, '--timeout'),
+    initialDelayMs,
+    ...(args.until ? { until: args.until } : {}),
+  };
 }
 
 /** Waits for a deployment (and its rollback), printing progress, then the result; resolves to the exit code. */
@@ -197,6 +225,12 @@ export function withWaitFlags<T>(yargs: Argv<T>) {
       default: '5s',
       describe: 'First delay between polls; grows to 30 s',
     })
+    .option('until', {
+      choices: ['traffic-shifted', 'complete'] as const,
+      default: 'traffic-shifted' as const,
+      describe:
+        'traffic-shifted: exit 0 once production traffic is on the new version (termination wait started) or the deployment is Ready; complete: wait through the termination wait',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' });
 }
 
@@ -213,7 +247,7 @@ export const waitCommand = defineCommand({
       })
       .conflicts('deployment-id', 'deployment-id-from')
       .usage(
-        '$0 wait --deployment-id <id> | --deployment-id-from <file[#OutputKey]> [options]\n\nExits 0 when the deployment succeeded, 1 when it failed, stopped or timed out.',
+        '$0 wait --deployment-id <id> | --deployment-id-from <file[#OutputKey]> [options]\n\nExits 0 when the deployment succeeded, shifted production traffic (the original kept for the termination wait) or is Ready to reroute; 1 when it failed, stopped or timed out.',
       )
       .example('$0 wait --deployment-id d-ABCDEF123 --timeout 45m', 'gate a pipeline on the deployment')
       .example('$0 wait --deployment-id-from cdk-outputs.json#DeploymentId', 'id from a stack output'),

@@ -61,7 +61,8 @@ export function createStateMachineHandOff(
       }),
       remainingMs: context.remainingMs,
       hourRemainingMs: context.startedAt.getTime() + HOUR_MS - now(),
-      stateMachineConfigured: Boolean(options.stateMachineArn),
+      // Shards replay base URLs; a Lambda deployment compared by its two versions (no live/candidate) runs inline.
+      stateMachineConfigured: Boolean(options.stateMachineArn) && Boolean(config.live && config.candidate),
       ...(options.worstCaseSeconds ? { stateMachineWorstCaseMs: options.worstCaseSeconds * 1000 } : {}),
     });
     if (mode.mode === 'inline') {

@@ -60,6 +60,12 @@ export async function runShardTask(input: ShardTaskInput, deps: ShardTaskDeps): 
     throw new BgReplayError('E_CONFIG', 'shard input needs item.index (1..shard.total), item.key and shard');
   }
   const cfg = shard.config;
+  if (!cfg.live || !cfg.candidate) {
+    throw new BgReplayError(
+      'E_CONFIG',
+      'a shard needs live and candidate base URLs; a Lambda deployment compared by its two versions runs inline',
+    );
+  }
   const engine: Record<string, unknown> = { ...cfg };
   for (const key of NOT_ENGINE) delete engine[key];
   const rules =

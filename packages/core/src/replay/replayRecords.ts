@@ -13,6 +13,7 @@ import { USER_AGENT } from '../version.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
 import { createRateLimiter, type RateLimiter } from './createRateLimiter.js';
 import { interleaveByRoute } from './interleaveByRoute.js';
+import { isLambdaTarget, type LambdaInvoker, sendLambdaRequest } from './lambdaTarget.js';
 import { sendRequest } from './sendRequest.js';
 
 /** Options of the replay stage. */
@@ -46,6 +47,8 @@ export interface ReplayResult {
 
 export interface ReplayDeps {
   dispatcher?: Dispatcher;
+  /** Invokes `lambda://` targets (see `lambdaTarget.ts`); core has no Lambda SDK of its own. */
+  lambdaInvoker?: LambdaInvoker;
   /** Waits between retries (tests inject an instant one). */
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
@@ -101,8 +104,10 @@ export function requestHeaders(record: RequestRecord): Record<string, string> {
 /** What is sent for a record, the same to both sides. */
 interface PreparedRequest {
   method: string;
-  /** Where each side is asked. */
+  /** Where each side is asked (a `lambda://` target is its own "URL"). */
   urls: Record<'live' | 'candidate', string>;
+  /** The canonical path, for `lambda://` targets (which carry it in the proxy event). */
+  path: string;
   headers: Record<string, string>;
   body: Buffer | undefined;
 }
@@ -110,10 +115,8 @@ interface PreparedRequest {
 function prepareRequest(record: RequestRecord, options: ReplayOptions): PreparedRequest | undefined {
   let urls: PreparedRequest['urls'];
   try {
-    urls = {
-      live: targetUrl(options.live, record.path),
-      candidate: targetUrl(options.candidate, record.path),
-    };
+    const urlOf = (base: string) => (isLambdaTarget(base) ? base : targetUrl(base, record.path));
+    urls = { live: urlOf(options.live), candidate: urlOf(options.candidate) };
   } catch {
     // The sources refuse such paths before sampling; a record given directly is not sent either.
     return undefined;
@@ -122,7 +125,7 @@ function prepareRequest(record: RequestRecord, options: ReplayOptions): Prepared
     record.body === undefined
       ? undefined
       : Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8');
-  return { method: record.method, urls, headers: requestHeaders(record), body };
+  return { method: record.method, urls, path: record.path, headers: requestHeaders(record), body };
 }
 
 /** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
@@ -164,19 +167,25 @@ export async function replayRecords(
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
   const send = async (side: 'live' | 'candidate', request: PreparedRequest): Promise<Exchange> => {
+    const base = side === 'live' ? options.live : options.candidate;
     const url = request.urls[side];
     const attempt = async () => {
       const { method, headers, body } = request;
-      const answer = await sendRequest({
-        method,
-        url,
-        headers,
-        body,
-        timeoutMs,
-        maxBodyBytes,
-        dispatcher: deps.dispatcher,
-        signal,
-      });
+      const answer = isLambdaTarget(base)
+        ? await sendLambdaRequest({
+            ...{ method, headers, body, timeoutMs, maxBodyBytes, signal },
+            ...{ target: base, path: request.path, invoker: deps.lambdaInvoker },
+          })
+        : await sendRequest({
+            method,
+            url,
+            headers,
+            body,
+            timeoutMs,
+            maxBodyBytes,
+            dispatcher: deps.dispatcher,
+            signal,
+          });
       if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
       return answer;
     };

@@ -53,6 +53,9 @@ export interface CloudWatchSourceOptions {
   queryTimeoutMs?: number;
   maxRequestsPerSecond?: number;
   insightsRowLimit?: number;
+  /** Time the read may take, ms; then the sample is drawn from what was read (see `onBudgetReached`). */
+  budgetMs?: number;
+  onBudgetReached?: CloudWatchOptions['onBudgetReached'];
 }
 
 /** Options of the first stages: which logs, how to read them, what is safe, what to sample. */
@@ -173,6 +176,8 @@ function cloudwatchOptions(options: SourceOptions): CloudWatchOptions | undefine
     queryTimeoutMs: cw.queryTimeoutMs,
     maxRequestsPerSecond: cw.maxRequestsPerSecond,
     insightsRowLimit: cw.insightsRowLimit,
+    budgetMs: cw.budgetMs,
+    onBudgetReached: cw.onBudgetReached,
     logger: options.logger,
   };
 }

@@ -131,6 +131,47 @@ describe('CloudWatch Logs through FilterLogEvents', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
   });
 
+  it('stops reading at its time budget, samples what it read and says so once', async () => {
+    const time = fakeTime();
+    let page = 0;
+    const stub = await stubLogs(() => {
+      page += 1;
+      time.sleep(40_000); // each page of a busy group takes 40 s of the hook's time
+      return {
+        body: {
+          events: [{ message: apigwLine(`/orders/${page}`), timestamp: NOW - 600_000 + page * 1000 }],
+          nextToken: `p${page + 1}`,
+        },
+      };
+    }, time.clock);
+    server = stub.server;
+    const stops: Array<{ pages: number; messages: number; message: string }> = [];
+    const collected = await collectSample({
+      logs: [{ kind: 'cloudwatch', logGroup: GROUP }],
+      cloudwatch: {
+        since: '1h',
+        strategy: 'filter',
+        sleep: time.sleep,
+        budgetMs: 100_000,
+        onBudgetReached: (stop) => stops.push(stop),
+      },
+      clients: { cloudwatchLogs: stub.client },
+      now: time.now,
+    });
+    // 3 pages (120 s) pass the 100 s budget: no fourth request, the 3 records are the sample.
+    expect(stub.calls).toHaveLength(3);
+    expect(collected.records.map((r) => r.record.path).sort()).toEqual([
+      '/orders/1',
+      '/orders/2',
+      '/orders/3',
+    ]);
+    expect(stops).toHaveLength(1);
+    expect(stops[0]).toMatchObject({ pages: 3, messages: 3 });
+    expect(stops[0]?.message).toBe(
+      `cloudwatch://${GROUP}: the read stopped at its time budget of 100 s after 3 page(s) and 3 event(s), up to 2026-11-26T11:50:03.000Z; the sample is drawn from what was read`,
+    );
+  });
+
   it('fails with E_SOURCE naming the group when throttling does not stop', async () => {
     const time = fakeTime();
     const stub = await stubLogs(

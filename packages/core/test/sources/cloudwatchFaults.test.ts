@@ -1,13 +1,7 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  awsErrorCode,
-  classifyAwsError,
-  describeAwsError,
-  retryAwsCall,
-  withAwsCallNames,
-} from '../../src/awsErrors.js';
+import { awsErrorCode, classifyAwsError, describeAwsError, withAwsCallNames } from '../../src/awsErrors.js';
 import { BgReplayError } from '../../src/errors.js';
 import { readCloudWatch } from '../../src/sources/cloudwatch/readCloudWatch.js';
 
@@ -281,26 +275,6 @@ describe('describeAwsError and friends', () => {
         notFound: 'check the id',
       }),
     ).toBe('DeploymentDoesNotExistException on codedeploy:GetDeployment for deployment d-X: check the id');
-  });
-
-  it('retryAwsCall backs off on throttling, gives up after the attempts and records them for the message', async () => {
-    const sleeps: number[] = [];
-    const send = vi.fn(async () => {
-      throw err('TooManyRequestsException', 'Rate exceeded');
-    });
-    const error = await retryAwsCall(send, { sleep: async (ms) => void sleeps.push(ms), attempts: 4 }).catch(
-      (e: unknown) => e,
-    );
-    expect(send).toHaveBeenCalledTimes(4);
-    expect(sleeps).toEqual([500, 1000, 2000]);
-    expect(describeAwsError(error, { action: 'lambda:Invoke' })).toBe(
-      'TooManyRequestsException on lambda:Invoke: AWS is still throttling the calls after 4 attempts: retry later, make fewer concurrent calls, or request a higher lambda quota',
-    );
-    const denied = vi.fn(async () => {
-      throw err('AccessDeniedException');
-    });
-    await expect(retryAwsCall(denied, { sleep: async () => {} })).rejects.toThrow('AccessDeniedException');
-    expect(denied).toHaveBeenCalledTimes(1);
   });
 
   it('withAwsCallNames records the IAM action and the resource of the failed command', async () => {

@@ -1,4 +1,5 @@
 import type { CloudWatchLogsClient, ResultField } from '@aws-sdk/client-cloudwatch-logs';
+import { awsClientConfig } from '../../awsClientPolicy.js';
 import { awsErrorCode, awsErrorName, classifyAwsError, describeAwsError } from '../../awsErrors.js';
 import { BgReplayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -39,9 +40,28 @@ export interface CloudWatchOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Aborting stops reading between pages and polls (a running query is stopped); what was read is kept. */
   signal?: AbortSignal;
-  /** Clock in ms, for pacing. */
+  /** Clock in ms, for pacing and the budget. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * Time the read may take in all, ms. When it is spent the read stops between pages or polls (a running
+   * query is stopped) and the records read so far are sampled; `onBudgetReached` says so.
+   */
+  budgetMs?: number;
+  /** Called once when the budget stops the read, with what was read. */
+  onBudgetReached?: (info: BudgetStop) => void;
+}
+
+/** What a read stopped by its time budget had done. */
+export interface BudgetStop {
+  logGroup: string;
+  budgetMs: number;
+  /** Pages (FilterLogEvents) or query windows (Insights) read. */
+  pages: number;
+  messages: number;
+  /** The part of the window that was read, epoch ms: `[startTime, readUntil)` (FilterLogEvents reads oldest first). */
+  readUntil?: number;
+  message: string;
 }
 
 const HOUR = 3_600_000;
@@ -155,10 +175,15 @@ export async function* readCloudWatch(
     return;
   }
   // A client of our own is ours to close: its sockets would otherwise outlive the read.
-  const own = new sdk.CloudWatchLogsClient({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  // The read paces itself to the 5 requests/s quota and retries throttling with its own, longer budget
+  // (see createCaller): the client makes one attempt per call, with the shared timeouts.
+  const own = new sdk.CloudWatchLogsClient(
+    awsClientConfig({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      maxAttempts: 1,
+    }),
+  );
   try {
     yield* readWith(own, sdk, logGroup, options);
   } finally {
@@ -175,9 +200,32 @@ async function* readWith(
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const call = createCaller(logGroup, options, sleep, now);
+  const began = now();
+  let pages = 0;
+  let read = 0;
+  let lastTimestamp: number | undefined;
+  let stopped = false;
+  /** True once the budget is spent; reports it the first time. */
+  const overBudget = (): boolean => {
+    if (stopped) return true;
+    if (options.budgetMs === undefined || now() - began < options.budgetMs) return false;
+    stopped = true;
+    const message = `cloudwatch://${logGroup}: the read stopped at its time budget of ${Math.round(options.budgetMs / 1000)} s after ${pages} page(s) and ${read} event(s)${lastTimestamp !== undefined ? `, up to ${new Date(lastTimestamp).toISOString()}` : ''}; the sample is drawn from what was read`;
+    (options.logger ?? silentLogger).warn(message, { logGroup, pages, messages: read });
+    options.onBudgetReached?.({
+      logGroup,
+      budgetMs: options.budgetMs,
+      pages,
+      messages: read,
+      ...(lastTimestamp !== undefined ? { readUntil: lastTimestamp } : {}),
+      message,
+    });
+    return true;
+  };
   if (chooseStrategy(options) === 'filter') {
     let nextToken: string | undefined;
     do {
+      if (overBudget()) return;
       const page = await call('FilterLogEvents', () =>
         client.send(
           new sdk.FilterLogEventsCommand({
@@ -191,8 +239,12 @@ async function* readWith(
         ),
       );
       const messages: string[] = [];
-      for (const event of page.events ?? [])
+      for (const event of page.events ?? []) {
         if (typeof event.message === 'string') messages.push(event.message);
+        if (typeof event.timestamp === 'number') lastTimestamp = event.timestamp;
+      }
+      pages += 1;
+      read += messages.length;
       if (messages.length > 0) yield messages;
       // An empty page with a token is not the end: CloudWatch pages by scanned volume, not by matches.
       nextToken = page.nextToken;
@@ -222,7 +274,7 @@ async function* readWith(
     // CloudWatch itself stops a query only after an hour; a hook cannot wait that long for one window.
     const maxPolls = Math.max(1, Math.ceil((options.queryTimeoutMs ?? 15 * 60_000) / pollMs));
     for (let poll = 0; poll < maxPolls; poll += 1) {
-      if (options.signal?.aborted) {
+      if (options.signal?.aborted || overBudget()) {
         await client.send(new sdk.StopQueryCommand({ queryId })).catch(() => undefined);
         return { status: 'Aborted', rows: [] };
       }
@@ -244,7 +296,7 @@ async function* readWith(
 
   // Insights has no pagination: a window that hits the row cap (or times out) is split in halves, recursively.
   async function* window(start: number, end: number): AsyncGenerator<string[]> {
-    if (options.signal?.aborted) return;
+    if (options.signal?.aborted || overBudget()) return;
     const { status, rows } = await runQuery(start, end);
     if (status === 'Aborted') return;
     const full = rows.length >= limit || status === 'Timeout';
@@ -267,6 +319,9 @@ async function* readWith(
       const message = row.find((f) => f.field === '@message')?.value;
       if (typeof message === 'string') messages.push(message);
     }
+    pages += 1;
+    read += messages.length;
+    lastTimestamp = (end + 1) * 1000;
     if (messages.length > 0) yield messages;
   }
 
