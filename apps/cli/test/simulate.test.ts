@@ -76,7 +76,11 @@ describe('bg-replay simulate (injected targets)', () => {
       'Lambda function shop-demo: alias live → version 1 (blue, live); target version 2 (green). Invoke serves both on the stand-in (lambda://shop-demo:1, lambda://shop-demo:2)',
     );
     expect(r.stdout).toContain(
-      'the validation compares version 1 (blue, http://127.0.0.1:1) with version 2 (green, http://127.0.0.1:2)',
+      'the validation invokes version 1 (blue) and version 2 (green) as the AppSpec names them (CurrentVersion, TargetVersion)',
+    );
+    // The hook resolved its targets from the AppSpec: the two versions, invoked, not the HTTP base URLs.
+    expect(r.stdout).toContain(
+      'the validation compared lambda://shop-demo:1?payload=1.0 with lambda://shop-demo:2?payload=1.0',
     );
     expect(r.stdout).toContain('production traffic ends on the new version (alias live → version 2)');
   });
@@ -290,6 +294,17 @@ describe('bg-replay simulate (the demo, end to end)', () => {
     expect(r.stdout).toMatch(/BeforeInstall\s+Succeeded/);
     expect(r.stdout).toContain('active stack: a (/shop/active-stack)');
   });
+
+  it('--platform Lambda invokes versions 1 and 2 on the stand-in, each answering as its own release, and fails on green', async () => {
+    const r = await runCommand(simulateCommand, ['simulate', '--platform', 'Lambda', '--strict-exit']);
+    expect(r.code).toBe(1);
+    // The version header of each side's answers: Invoke reached blue (1.4.2) through version 1, green through 2.
+    expect(r.stdout).toContain(
+      'the validation compared lambda://shop-demo:1?payload=1.0 (answered as version 1.4.2) with lambda://shop-demo:2?payload=1.0 (answered as version 1.5.0)',
+    );
+    expect(r.stdout).toMatch(/BeforeAllowTraffic hook: verdict fail: GET \/orders\/:id/);
+    expect(r.stdout).toContain('production traffic never left the original version (alias live → version 1)');
+  }, 60_000);
 
   it('passes with --candidate-good: blue behind the test listener, then the flip and the teardown', async () => {
     const r = await runCommand(simulateCommand, ['simulate', '--candidate-good']);

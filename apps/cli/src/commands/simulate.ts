@@ -9,9 +9,10 @@ import {
   loadValidationHookConfig,
   type ValidateFn,
   type ValidationHookConfigInput,
+  type ValidationReportLike,
 } from '@bg-replay/codedeploy';
 import { createStateMachineHandOff, type MergeTaskResult } from '@bg-replay/codedeploy/step-functions';
-import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
+import { BgReplayError, validate as coreValidate, type Logger, silentLogger } from '@bg-replay/core';
 import {
   createHookClients,
   createPresetHookStep,
@@ -415,6 +416,8 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           `--stacks ${args.stacks}: the simulated deployment is ECS, the file is for ${stacks.platform}`,
         );
       }
+      // The demo's Lambda deployment validates by invoking its two versions on the stand-in.
+      const lambdaVersions = platform === 'Lambda' && !custom && !shards;
       let targets: SimulateTargets | undefined;
       let config: ValidationHookConfigInput;
       try {
@@ -451,8 +454,8 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             );
           config = {
             logFile: targets.logFile,
-            live: targets.live,
-            candidate,
+            // Lambda: no base URLs, so the hook invokes the AppSpec's two versions (lambda://); shards replay URLs.
+            ...(lambdaVersions ? {} : { live: targets.live, candidate }),
             ...(targets.rulesFile ? { rules: targets.rulesFile } : {}),
             ...(targets.versionHeader ? { versionHeader: targets.versionHeader } : {}),
             // With --shards the shards share a live rate cap (each replays at cap / N); inline, no cap.
@@ -498,10 +501,15 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             }
           : undefined;
         if (reportS3) config = { ...config, report: { ...config.report, s3: reportS3 } };
-        const inlineValidation = createValidationHook(
-          config,
-          deps.validate ? { validate: deps.validate } : {},
-        );
+        let compared:
+          | { live: string; candidate: string; versions?: ValidationReportLike['versions'] }
+          | undefined;
+        const recordingValidate: ValidateFn = async (options) => {
+          const report = await (deps.validate ?? (coreValidate as unknown as ValidateFn))(options);
+          compared = { live: options.live, candidate: options.candidate, versions: report.versions };
+          return report;
+        };
+        const inlineValidation = createValidationHook(config, { validate: recordingValidate });
         const validation: LifecycleHookSpec = machine
           ? {
               functionName: 'CodeDeployHook_validate',
@@ -573,7 +581,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
                 fn: {
                   versions: {
                     '1': createProxyHandler(targets.live),
-                    '2': createProxyHandler(targets.candidate),
+                    '2': createProxyHandler(args['candidate-good'] ? targets.live : targets.candidate),
                   },
                   aliases: {},
                 },
@@ -584,9 +592,12 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             io.stdout,
             `Lambda function ${lambdaFunction.name}: alias ${lambdaFunction.alias} → version ${lambdaFunction.currentVersion} (blue, live); target version ${lambdaFunction.targetVersion} (green). Invoke serves both on the stand-in (lambda://${lambdaFunction.name}:${lambdaFunction.currentVersion}, lambda://${lambdaFunction.name}:${lambdaFunction.targetVersion}), answering API Gateway proxy events`,
           );
+          const second = args['candidate-good'] ? 'blue again: --candidate-good' : 'green';
           writeLine(
             io.stdout,
-            `the validation compares version ${lambdaFunction.currentVersion} (blue, ${config.live}) with version ${lambdaFunction.targetVersion} (${args['candidate-good'] ? 'blue again: --candidate-good' : 'green'}, ${config.candidate})`,
+            lambdaVersions
+              ? `the validation invokes version ${lambdaFunction.currentVersion} (blue) and version ${lambdaFunction.targetVersion} (${second}) as the AppSpec names them (CurrentVersion, TargetVersion), with API Gateway proxy events`
+              : `the validation compares version ${lambdaFunction.currentVersion} (blue, ${config.live}) with version ${lambdaFunction.targetVersion} (${second}, ${config.candidate})${shards ? ' over HTTP: shards replay base URLs' : ''}`,
           );
         }
         writeLine(io.stdout);
@@ -604,6 +615,14 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           },
         });
         deps.onResult?.(result, services);
+        if (compared) {
+          const as = (v: { version: string | null } | undefined) =>
+            v?.version ? ` (answered as version ${v.version})` : '';
+          writeLine(
+            io.stdout,
+            `\nthe validation compared ${compared.live}${as(compared.versions?.live)} with ${compared.candidate}${as(compared.versions?.candidate)}`,
+          );
+        }
         if (merged?.status === 'Failed' && !failure) {
           failure = {
             event,
