@@ -1,8 +1,10 @@
 import {
+  coverageNotes,
   criticalText,
   describeCauses,
   type Report,
   routeStatus,
+  safetyText,
   sideBySide,
   topDifferences,
 } from '@bg-replay/core';
@@ -50,7 +52,9 @@ function sideBySideText(live: unknown, candidate: unknown, columns: number): str
 }
 
 /**
- * The end-of-run summary printed by `replay`, `report` and `merge`: counts, the per-route table with the
+ * The end-of-run summary printed by `replay`, `report` and `merge`: counts, coverage (the replayable share
+ * against the minimum, top malformed cause, sources without query strings, catch-all share), what the safety
+ * stage took out of the requests (when anything), the per-route table with the
  * lower bound of each rate, the top differing pointers with one side-by-side sample, latency, and the
  * verdict with its reasons.
  */
@@ -67,6 +71,13 @@ export function renderSummary(
   out.push(
     `read ${counts.read} lines: ${counts.skipped.malformed} malformed, ${counts.skipped.unsafeMethod} unsafe method, ${counts.skipped.filtered} filtered; replayed ${replayed}${replayed < counts.sampled ? ` of ${counts.sampled} sampled` : ''}${report.mergedFrom ? ` (merged from ${report.mergedFrom} shards)` : ''}`,
   );
+  if (report.coverage) {
+    const notes = coverageNotes(report.coverage);
+    out.push(clean(`coverage: ${notes.share}`));
+    if (notes.details.length > 0) out.push(`  ${clean(notes.details.join('; '))}`);
+  }
+  const safety = safetyText(report.safety);
+  if (safety) out.push(`safety: ${clean(safety)}`);
   out.push('');
   const rows = [['route', 'seen', 'replayed', 'matched', 'rate', 'lower', 'critical', 'verdict']];
   for (const r of report.routes) {

@@ -46,7 +46,7 @@ async function runShards(logFile: string, shards: number, rps: number) {
     lifecycleEventHookExecutionId: 'h',
     requestedAt: new Date(0).toISOString(),
     shards,
-    config: { logFile, ...urls, rps, sample: 100_000, report: { s3: { bucket: 'b' } } },
+    config: { logFile, ...urls, rps, sample: 100_000, timeoutMs: 30_000, report: { s3: { bucket: 'b' } } },
   });
   const started = performance.now();
   const results = await Promise.all(

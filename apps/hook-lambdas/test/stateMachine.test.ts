@@ -103,6 +103,8 @@ function demoConfig(candidate: string, extra: Record<string, unknown> = {}) {
     // Larger than the log: every record is replayed, so shards and a single run see the same records.
     sample: 5000,
     rps: 0,
+    // Counts must match a single run exactly: a generous timeout keeps a busy machine from dropping records.
+    timeoutMs: 30_000,
     report: { s3: { bucket: 'reports', prefix: 'bg-replay/' } },
     ...extra,
   };
@@ -171,6 +173,7 @@ describe('the validation state machine, run locally with the real shard and merg
       versionHeader: demo.versionHeader,
       sample: 5000,
       rps: 0,
+      timeoutMs: 30_000,
     });
     expect(merged.verdict).toBe('fail');
     expect(merged.verdict).toBe(single.verdict);

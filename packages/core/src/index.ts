@@ -96,11 +96,14 @@ export {
   safeUrl,
 } from './report/buildReport.js';
 export {
+  type CoverageNotes,
+  coverageNotes,
   criticalText,
   escapeMarkdown,
   flattenLine,
   type RouteStatus,
   routeStatus,
+  safetyText,
   topDifferences,
 } from './report/format.js';
 export { type MergeOptions, mergeReports, tallyOfReport } from './report/mergeReports.js';

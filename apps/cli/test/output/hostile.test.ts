@@ -91,6 +91,14 @@ function checkMarkdown(markdown: string, routes: number): void {
     const table = html.slice(html.indexOf('<table'), html.indexOf('</table>'));
     expect([...table.matchAll(/<tr>/g)]).toHaveLength(routes + 1);
     for (const row of table.split('<tr>').slice(2)) expect([...row.matchAll(/<td/g)]).toHaveLength(8);
+    // Every other table (coverage, sources, strata, safety, ...) keeps its shape too: each row as many cells as its header.
+    const tables = html.split('<table').slice(1);
+    expect(tables.length).toBeGreaterThanOrEqual(5);
+    for (const other of tables) {
+      const [head, ...rows] = other.slice(0, other.indexOf('</table>')).split('<tr>').slice(1);
+      const columns = [...(head ?? '').matchAll(/<th/g)].length;
+      for (const row of rows) expect([...row.matchAll(/<td/g)]).toHaveLength(columns);
+    }
   }
 }
 
@@ -100,6 +108,9 @@ describe('reports of a run whose logs and answers are hostile', () => {
     expect(run.stdout).toMatch(/verdict: FAIL/);
     expect(run.stdout).not.toMatch(TERMINAL_CONTROLS);
     expect(run.stdout).toContain('GET /x?| [a](https://evil.example/r)');
+    expect(run.stdout).toContain(
+      'coverage: replayable 100.0% of safe lines (12/12), at least the minimum 90.0%',
+    );
   });
 
   it('carries no secret of the answers into any report under the default --report-bodies redacted', async () => {
@@ -134,11 +145,31 @@ describe('bg-replay report of a saved hostile report (fixtures/reports/hostile.j
   it('masks the secrets the saved report holds, unless --report-bodies full', async () => {
     const saved = await readFile(FIXTURE, 'utf8');
     for (const secret of SECRETS) expect(saved).toContain(secret);
-    const r = await runCommand(reportCommand, ['report', FIXTURE, '--md', 'f.md', '--json', 'f.json'], {
-      cwd: dir,
-    });
+    const r = await runCommand(
+      reportCommand,
+      ['report', FIXTURE, '--md', 'f.md', '--json', 'f.json', '--junit', 'f.xml'],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(TERMINAL_CONTROLS);
+    // Coverage and safety from the saved report, hostile names made inert.
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('coverage: replayable 92.3% of safe lines (12/13), at least the minimum 90.0%');
+    expect(lines).toContain(
+      '  top malformed cause: unparseable: <script>window.__pwned=3</script>[x](https://evil.example/m) ![p](https://evil.example/p.png)?|`? ×1 (e.g. logs/<script>window.__pwned=3</script>[x](https://evil.example/m) ![p](https://evil.example/p.png)?|`?.log:3)',
+    );
+    expect(lines).toContain(
+      'safety: 1 path(s) refused; stripped x-forwarded-host ×2, _method ×1; dropped expect ×1; 2 credential(s) masked',
+    );
+    const xml = await read('f.xml');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const suite = new XMLParser({ ignoreAttributes: false }).parse(xml).testsuites.testsuite;
+    const coverage = (suite.testcase as Array<Record<string, string>>).find(
+      (c) => c['@_name'] === 'coverage',
+    );
+    expect(coverage?.['system-out']).toContain(
+      'top malformed cause: unparseable: <script>window.__pwned=3</script>',
+    );
     for (const output of [r.stdout, await read('f.md'), await read('f.json')])
       for (const secret of SECRETS) expect(output).not.toContain(secret);
     checkMarkdown(await read('f.md'), 2);
@@ -205,6 +236,37 @@ describe('bg-replay report of a saved hostile report (fixtures/reports/hostile.j
       },
       /counts\.read/,
     ],
+    [
+      'a script as a stratum count',
+      (r: Record<string, unknown>) => {
+        (r.coverage as { strata: Array<Record<string, unknown>> }).strata[0] = {
+          route: 'GET /x',
+          stratum: 'GET /x',
+          seen: '<script>alert(1)</script>',
+          sampled: 1,
+        };
+      },
+      /coverage\.strata\.0\.seen/,
+    ],
+    [
+      'markup as a query-string state',
+      (r: Record<string, unknown>) => {
+        (r.coverage as { sources: Array<Record<string, unknown>> }).sources[0] = {
+          source: 'a.log',
+          records: 1,
+          withQuery: 0,
+          queryStrings: '<img src=x onerror=alert(1)>',
+        };
+      },
+      /coverage\.sources\.0\.queryStrings/,
+    ],
+    [
+      'markup as a stripped-header count',
+      (r: Record<string, unknown>) => {
+        (r.safety as { stripped: Record<string, unknown> }).stripped['x-forwarded-host'] = '<b>2</b>';
+      },
+      /safety\.stripped\.x-forwarded-host/,
+    ],
   ])('refuses a crafted report with %s, naming the field', async (_what, craft, field) => {
     const report = JSON.parse(await readFile(FIXTURE, 'utf8'));
     craft(report);
@@ -266,6 +328,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the hostile HTML report in headless Chro
         await page.fill('input[data-filter="pointers"]', 'accessKeyId');
         const visible = await page.locator('#pointers tbody tr:visible').allTextContents();
         expect(visible.length).toBe(2);
+        // The strata filter too; the hostile route's stratum is shown as text, the one row left.
+        expect(await page.locator('#strata tbody tr').count()).toBe(2);
+        await page.fill('input[data-filter="strata"]', 'evil.example');
+        const strata = await page.locator('#strata tbody tr:visible').allTextContents();
+        expect(strata).toHaveLength(1);
+        expect(strata[0]).toContain('GET /x');
         expect(requests).toEqual([pageUrl]);
         await page.close();
       }

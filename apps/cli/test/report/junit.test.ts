@@ -74,7 +74,13 @@ describe('JUnit XML', () => {
   it('has one test case per route, whose failure carries the reasons and the top differences', () => {
     const doc = parse(renderJunit(failing));
     const cases = doc.testsuites.testsuite.testcase;
-    expect(cases.map((c) => c.name)).toEqual(['verdict', 'GET /health', 'GET /orders/:id']);
+    expect(cases.map((c) => c.name)).toEqual(['verdict', 'coverage', 'GET /health', 'GET /orders/:id']);
+    // Every safe line was replayed: the coverage case passes with the facts noted.
+    const coverage = cases.find((c) => c.name === 'coverage') as { failure?: unknown; 'system-out'?: string };
+    expect(coverage.failure).toBeUndefined();
+    expect(coverage['system-out']).toMatch(
+      /^replayable 100\.0% of safe lines \(48\/48\), at least the minimum 90\.0%/,
+    );
     const orders = cases.find((c) => c.name === 'GET /orders/:id');
     expect(orders?.failure?.type).toBe('breaking-change');
     expect(orders?.failure?.['#text']).toMatch(

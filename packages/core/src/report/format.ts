@@ -1,6 +1,14 @@
 /** Formatting shared by the renderers. */
 
-import type { FieldSummary, Reason, ReportLimits, RouteSummary } from './reportTypes.js';
+import type {
+  Coverage,
+  FieldSummary,
+  Reason,
+  ReportLimits,
+  RouteSummary,
+  SafetySummary,
+  StratumSummary,
+} from './reportTypes.js';
 
 export const percent = (rate: number | null | undefined, digits = 1): string =>
   rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(digits)}%`;
@@ -174,5 +182,117 @@ export function limitsText(limits: ReportLimits | undefined): string {
     parts.push(
       `keys of ${limits.collapsed.length} object(s) counted together as * (more than ${limits.maxPointerKeys} distinct keys differed)`,
     );
+  return parts.join('; ');
+}
+
+/** What a summary says of a run's coverage; plain text that each renderer escapes for its format. */
+export interface CoverageNotes {
+  /** The replayable share is below `minCoverage`: the run cannot pass. */
+  low: boolean;
+  /** `replayable 48.0% of safe lines (480/1000), below the minimum 90.0%` */
+  share: string;
+  /** Those that apply: the top malformed cause, sources without query strings, the catch-all share. */
+  details: string[];
+}
+
+/**
+ * The first `max` items shown and joined with commas, then how many more there are.
+ *
+ * @example
+ * capped(['a', 'b', 'c'], 2, String) // 'a, b and 1 more'
+ */
+export function capped<T>(items: readonly T[], max: number, show: (item: T) => string): string {
+  const shown = items
+    .slice(0, max)
+    .map((item) => show(item))
+    .join(', ');
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+const listed = (names: readonly string[], max: number) => capped(names, max, String);
+
+/**
+ * The coverage facts a short summary shows: the replayable share against `--min-coverage`, the top
+ * malformed cause, the sources that carried no query string, and the share of catch-all routes.
+ *
+ * @example
+ * coverageNotes(report.coverage).share // 'replayable 48.0% of safe lines (480/1000), below the minimum 90.0%'
+ */
+export function coverageNotes(coverage: Coverage): CoverageNotes {
+  const low = coverage.ratio !== null && coverage.ratio < coverage.minCoverage;
+  const share =
+    coverage.ratio === null
+      ? `no safe lines to judge (minimum ${percent(coverage.minCoverage)})`
+      : `replayable ${percent(coverage.ratio)} of safe lines (${coverage.replayable}/${coverage.safeLines}), ${low ? 'below' : 'at least'} the minimum ${percent(coverage.minCoverage)}`;
+  const details: string[] = [];
+  const top = coverage.malformedCauses[0];
+  if (top)
+    details.push(
+      `top malformed cause: ${top.reason} ×${top.count} (e.g. ${top.example.source}:${top.example.line})`,
+    );
+  const absent = coverage.sources.filter((s) => s.queryStrings === 'absent').map((s) => s.source);
+  if (absent.length > 0) details.push(`no query strings in ${listed(absent, 3)}`);
+  if (coverage.catchAll.records > 0)
+    details.push(
+      `catch-all routes: ${percent(coverage.catchAll.share)} of replayable records (${coverage.catchAll.records})`,
+    );
+  return { low, share, details };
+}
+
+/**
+ * Strata to list, grouped by route: the `max` largest, each route's together, routes in the order of their
+ * largest stratum; `more` counts those left out.
+ *
+ * @example
+ * stratumGroups(report.coverage.strata, 20).more // 3
+ */
+export function stratumGroups(
+  strata: readonly StratumSummary[],
+  max: number,
+): { rows: StratumSummary[]; more: number } {
+  const largest = [...strata]
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.seen - a.s.seen || a.i - b.i)
+    .slice(0, max);
+  const rank = new Map<string, number>();
+  for (const { s } of largest) if (!rank.has(s.route)) rank.set(s.route, rank.size);
+  const rows = largest
+    .sort(
+      (a, b) => (rank.get(a.s.route) ?? 0) - (rank.get(b.s.route) ?? 0) || b.s.seen - a.s.seen || a.i - b.i,
+    )
+    .map(({ s }) => s);
+  return { rows, more: strata.length - rows.length };
+}
+
+/**
+ * Non-zero counts by name, largest first, then by name.
+ *
+ * @example
+ * countsByName({ expect: 1, connection: 2 }) // [['connection', 2], ['expect', 1]]
+ */
+export function countsByName(counts: Record<string, number>): Array<[string, number]> {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const byCount = (counts: Record<string, number>) => countsByName(counts).map(([name, n]) => `${name} ×${n}`);
+
+/**
+ * The request-side safety counts in words, or `''` when the safety stage took nothing out: paths refused,
+ * headers and parameters stripped or dropped (by name, largest first), credentials masked.
+ *
+ * @example
+ * safetyText(report.safety) // '2 path(s) refused; stripped x-forwarded-host ×3, _method ×1; 1 credential(s) masked'
+ */
+export function safetyText(safety: SafetySummary | undefined): string {
+  if (!safety) return '';
+  const parts: string[] = [];
+  if (safety.refusedPaths > 0) parts.push(`${safety.refusedPaths} path(s) refused`);
+  const stripped = byCount(safety.stripped);
+  if (stripped.length > 0) parts.push(`stripped ${listed(stripped, 10)}`);
+  const dropped = byCount(safety.dropped);
+  if (dropped.length > 0) parts.push(`dropped ${listed(dropped, 10)}`);
+  if (safety.masked > 0) parts.push(`${safety.masked} credential(s) masked`);
   return parts.join('; ');
 }

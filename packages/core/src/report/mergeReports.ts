@@ -21,7 +21,7 @@ import { countsOf } from '../verdict/judgeRun.js';
 import { createSketch } from '../verdict/latencySketch.js';
 import { buildReport } from './buildReport.js';
 import type { ReportBodies } from './redactValues.js';
-import type { Report } from './reportTypes.js';
+import type { Report, SafetySummary } from './reportTypes.js';
 
 /**
  * The mergeable state a report carries, back as a tally. Reports written before per-route sketches
@@ -57,6 +57,30 @@ export function tallyOfReport(report: Report): Tally {
   tally.latency = structuredClone(report.sketches);
   for (const { route, pointer } of report.limits?.collapsed ?? []) collapseParent(tally, route, pointer);
   return tally;
+}
+
+/**
+ * Sums the safety counts of the parts of a merge; undefined unless every part has them (a part written
+ * before they existed would make the sum look smaller than the run's). Counts by name add by name.
+ *
+ * @example
+ * mergeSafety(reports.map((r) => r.safety))?.masked
+ */
+export function mergeSafety(parts: ReadonlyArray<SafetySummary | undefined>): SafetySummary | undefined {
+  if (parts.length === 0 || parts.some((p) => p === undefined)) return undefined;
+  const all = parts as SafetySummary[];
+  const add = (pick: (s: SafetySummary) => Record<string, number>) => {
+    const sum: Record<string, number> = {};
+    for (const part of all)
+      for (const [name, n] of Object.entries(pick(part))) sum[name] = (sum[name] ?? 0) + n;
+    return sum;
+  };
+  return {
+    refusedPaths: all.reduce((s, p) => s + p.refusedPaths, 0),
+    stripped: add((p) => p.stripped),
+    dropped: add((p) => p.dropped),
+    masked: all.reduce((s, p) => s + p.masked, 0),
+  };
 }
 
 const STRICTNESS: Record<ReportBodies, number> = { full: 0, redacted: 1, none: 2 };
@@ -112,7 +136,7 @@ function agreed<T>(
 
 /**
  * Sums the reports of shards (`--shard i/N`) into the report of the whole run and decides its verdict
- * again from the summed state: counts, per-route sketches and rule hits add, samples are re-chosen
+ * again from the summed state: counts, per-route sketches, rule hits, coverage and safety counts add, samples are re-chosen
  * (bottom-k by stable hash), so merging N shards gives the counts and verdict of one run over all records.
  * Verdict settings come from `options`, else from the parts, which must then agree.
  * Noise is not re-decided: each part's noise decisions (the `noise` counts under `hidden`) are summed as
@@ -191,7 +215,8 @@ export function mergeReports(
       sections[key] = reports[0][key];
   }
 
-  return buildReport(
+  const safety = mergeSafety(reports.map((r) => r.safety));
+  const merged = buildReport(
     {
       startedAt,
       durationMs,
@@ -227,4 +252,5 @@ export function mergeReports(
     createPrivacy(),
     sections as Pick<Report, 'versions' | 'noise'>,
   );
+  return safety ? { ...merged, safety } : merged;
 }

@@ -9,6 +9,8 @@ const count = z.number().int().nonnegative();
 const finite = z.number();
 const rate = z.number().min(0).max(1).nullable();
 const text = z.string();
+const MAX_NAME = 65_536;
+const MAX_NAMED_COUNTS = 1000;
 const bucketIndex = z
   .string()
   .regex(/^(0|[1-9]\d*)$/, 'a bucket index is a non-negative integer')
@@ -62,6 +64,52 @@ const sideVersion = z.looseObject({
   seen: z.record(text, count).optional(),
 });
 
+// Coverage and safety carry names from the log (sources, routes, strata, malformed causes): their lists are
+// bounded (no tighter than their producer bounds them), and names by a length no real path or file name reaches.
+const name = z.string().max(MAX_NAME);
+const share = z.number().min(0).max(1);
+const namedCounts = z
+  .record(name, count)
+  .refine((o) => Object.keys(o).length <= MAX_NAMED_COUNTS, `at most ${MAX_NAMED_COUNTS} names`);
+const coverage = z.looseObject({
+  safeLines: count,
+  replayable: count,
+  ratio: rate,
+  minCoverage: share,
+  malformed: count,
+  malformedCauses: z
+    .array(
+      z.looseObject({
+        reason: name,
+        count,
+        example: z.looseObject({ source: name, line: count }),
+      }),
+    )
+    .max(100),
+  withoutConcretePath: count,
+  catchAll: z.looseObject({ records: count, share: rate }),
+  otherHosts: count,
+  routesFrom: z.looseObject({ templates: count, log: count, inferred: count }),
+  learnedParameters: z.array(name).max(10_000),
+  sources: z
+    .array(
+      z.looseObject({
+        source: name,
+        records: count,
+        withQuery: count,
+        queryStrings: z.enum(['present', 'absent', 'unknown']),
+      }),
+    )
+    .max(1000),
+  strata: z.array(z.looseObject({ route: name, stratum: name, seen: count, sampled: count })).max(1000),
+});
+const safety = z.looseObject({
+  refusedPaths: count,
+  stripped: namedCounts,
+  dropped: namedCounts,
+  masked: count,
+});
+
 const reportSchema = z.looseObject({
   schemaVersion: z.literal(1),
   tool: z.looseObject({ name: z.literal('bg-replay'), version: text }),
@@ -93,17 +141,8 @@ const reportSchema = z.looseObject({
     errors: z.looseObject({ live: count, candidate: count }),
   }),
   malformed: z.array(z.looseObject({ source: text, line: count, reason: text })),
-  coverage: z
-    .looseObject({
-      safeLines: count,
-      replayable: count,
-      ratio: rate,
-      minCoverage: z.number().min(0).max(1),
-      malformed: count,
-      sources: z.array(z.looseObject({ source: z.string(), records: count, withQuery: count })),
-      strata: z.array(z.looseObject({ route: z.string(), stratum: z.string(), seen: count, sampled: count })),
-    })
-    .optional(),
+  coverage: coverage.optional(),
+  safety: safety.optional(),
   routes: z.array(
     z.looseObject({
       route: text,

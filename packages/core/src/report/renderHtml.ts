@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { bucketRange, type LatencySketch, quantile } from '../verdict/latencySketch.js';
 import {
+  capped,
+  countsByName,
+  coverageNotes,
   criticalText,
   escapeHtml as h,
   limitsText,
   millis,
   percent,
   routeStatus,
+  stratumGroups,
   topDifferences,
 } from './format.js';
-import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
+import type { Coverage, FieldSummary, Report, RouteSummary, SafetySummary } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
 export interface HtmlOptions {
@@ -17,7 +21,13 @@ export interface HtmlOptions {
   topFields?: number;
   /** Routes that get their own latency chart (default 12). */
   routeCharts?: number;
+  /** Strata listed under Coverage, the largest first (default 200, all a report keeps). */
+  strata?: number;
 }
+
+/** Sources and learned parameters listed under Coverage; the rest are counted. */
+const MAX_SOURCES = 100;
+const MAX_LEARNED = 50;
 
 const COLORS = { live: '#2563eb', candidate: '#ea580c' } as const;
 
@@ -94,6 +104,52 @@ function sampleDiff(field: FieldSummary, index: number): string {
     })
     .join('');
   return `<details${index < 3 ? ' open' : ''}><summary><code>${h(field.route)}</code> <code>${h(field.pointer || '(body)')}</code> ${h(field.kind)} ×${field.count} <span class="muted">(${field.samples.length} sample${field.samples.length === 1 ? '' : 's'})</span></summary>${samples}</details>`;
+}
+
+/** The coverage section: counts, where routes came from, top malformed causes, sources, strata per route. */
+function coverageSection(coverage: Coverage, maxStrata: number): string {
+  const notes = coverageNotes(coverage);
+  const { templates, log, inferred } = coverage.routesFrom;
+  const learned = coverage.learnedParameters;
+  const causes = coverage.malformedCauses
+    .map(
+      (c) =>
+        `<li>${h(c.reason)} ×${c.count} (e.g. <code>${h(`${c.example.source}:${c.example.line}`)}</code>)</li>`,
+    )
+    .join('');
+  const sources = coverage.sources
+    .slice(0, MAX_SOURCES)
+    .map(
+      (s) =>
+        `<tr><td><code>${h(s.source)}</code></td><td class="n">${s.records}</td><td class="n">${s.withQuery}</td><td>${s.queryStrings === 'absent' ? '<span class="tag inconclusive">absent</span>' : h(s.queryStrings)}</td></tr>`,
+    )
+    .join('');
+  const { rows, more } = stratumGroups(coverage.strata, maxStrata);
+  const strata = rows
+    .map(
+      (s) =>
+        `<tr><td><code>${h(s.route)}</code></td><td><code>${h(s.stratum)}</code></td><td class="n">${s.seen}</td><td class="n">${s.sampled}</td></tr>`,
+    )
+    .join('');
+  return [
+    `<p id="coverage-share">${notes.low ? `${tag('inconclusive')} ` : ''}${h(`Coverage: ${notes.share}`)}</p>`,
+    `<table id="coverage"><thead><tr><th class="n">Safe lines</th><th class="n">Replayable</th><th class="n">Share</th><th class="n">Minimum</th><th class="n">Malformed</th><th class="n">No concrete path</th><th class="n">Catch-all</th><th class="n">Other HAR hosts</th></tr></thead><tbody><tr><td class="n">${coverage.safeLines}</td><td class="n">${coverage.replayable}</td><td class="n">${percent(coverage.ratio)}</td><td class="n">${percent(coverage.minCoverage)}</td><td class="n">${coverage.malformed}</td><td class="n">${coverage.withoutConcretePath}</td><td class="n">${coverage.catchAll.records} (${percent(coverage.catchAll.share)})</td><td class="n">${coverage.otherHosts}</td></tr></tbody></table>`,
+    `<p>Routes from: ${templates} templates, ${log} log route keys, ${inferred} inferred.${learned.length > 0 ? ` Learned parameters: ${capped(learned, MAX_LEARNED, (p) => `<code>${h(p)}</code>`)}.` : ''}</p>`,
+    causes ? `<p>Top malformed causes:</p><ul id="malformed-causes">${causes}</ul>` : '',
+    sources
+      ? `<table id="sources"><thead><tr><th>Source</th><th class="n">Records</th><th class="n">With query</th><th>Query strings</th></tr></thead><tbody>${sources}</tbody></table>${coverage.sources.length > MAX_SOURCES ? `<p class="muted">${coverage.sources.length - MAX_SOURCES} more source(s) in the JSON report</p>` : ''}`
+      : '',
+    strata
+      ? `<h3>Strata per route</h3><p class="muted">the ${rows.length} largest of ${coverage.strata.length}${more > 0 ? `; ${more} more in the JSON report` : ''}</p><p><input type="search" placeholder="filter by route or stratum" data-filter="strata" aria-label="filter strata"></p><table id="strata"><thead><tr><th>Route</th><th>Stratum</th><th class="n">Seen</th><th class="n">Sampled</th></tr></thead><tbody>${strata}</tbody></table>`
+      : '',
+  ].join('\n');
+}
+
+/** What the safety stage took out of the requests, by name. */
+function safetySection(safety: SafetySummary): string {
+  const named = (counts: Record<string, number>) =>
+    capped(countsByName(counts), 20, ([name, n]) => `<code>${h(name)}</code> ×${n}`) || '–';
+  return `<table id="safety"><thead><tr><th class="n">Paths refused</th><th>Stripped</th><th>Dropped</th><th class="n">Credentials masked</th></tr></thead><tbody><tr><td class="n">${safety.refusedPaths}</td><td>${named(safety.stripped)}</td><td>${named(safety.dropped)}</td><td class="n">${safety.masked}</td></tr></tbody></table>`;
 }
 
 /** An SVG histogram of two latency sketches on a logarithmic axis, with p50 and p95 marked. */
@@ -255,6 +311,8 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <main>
 <h2>Routes</h2>
 ${routeTable(report)}
+${report.coverage ? `<h2>Coverage</h2>\n${coverageSection(report.coverage, options.strata ?? 200)}` : ''}
+${report.safety ? `<h2>Request safety</h2>\n${safetySection(report.safety)}` : ''}
 <h2>Differences by pointer</h2>
 ${report.fields.length > 0 ? pointerTable(report) : '<p class="muted">no differences</p>'}
 <h2>Samples, side by side</h2>

@@ -1,4 +1,4 @@
-import { percent, topDifferences, escapeXml as x } from './format.js';
+import { coverageNotes, percent, safetyText, topDifferences, escapeXml as x } from './format.js';
 import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
 
 export interface JunitOptions {
@@ -74,9 +74,45 @@ function routeCase(
 }
 
 /**
+ * The `coverage` test case: it fails (or is skipped with `allowInconclusive`) when the replayable share of
+ * safe lines is below `minCoverage`, since such a run cannot pass; otherwise it passes with the facts noted.
+ */
+function coverageCase(
+  report: Report,
+  options: JunitOptions,
+): { xml: string; failed: boolean; skipped: boolean } {
+  const coverage = report.coverage as NonNullable<Report['coverage']>;
+  const notes = coverageNotes(coverage);
+  const open = '    <testcase name="coverage" classname="bg-replay.run">';
+  const coverageReasons = report.reasons.filter(
+    (r) => r.code === 'low-coverage' || r.code === 'no-query-strings',
+  );
+  const body = [notes.share, ...notes.details, ...coverageReasons.map((r) => `- ${r.message}`)].join('\n');
+  if (!notes.low)
+    return {
+      xml: `${open}\n      <system-out>${x(body)}</system-out>\n    </testcase>`,
+      failed: false,
+      skipped: false,
+    };
+  const message = report.reasons.find((r) => r.code === 'low-coverage')?.message ?? notes.share;
+  if (options.allowInconclusive)
+    return {
+      xml: `${open}\n      <skipped message="${x(message)}"/>\n    </testcase>`,
+      failed: false,
+      skipped: true,
+    };
+  return {
+    xml: `${open}\n      <failure type="low-coverage" message="${x(message)}">${x(body)}</failure>\n    </testcase>`,
+    failed: true,
+    skipped: false,
+  };
+}
+
+/**
  * Renders the report as JUnit XML, the format CI systems read (Jenkins' junit-10 schema): one test case
  * per route, whose failure carries the reasons and the top differing pointers with a sample, plus one
- * `verdict` test case for the run as a whole (overall rate, latency budget, no evidence).
+ * `verdict` test case for the run as a whole (overall rate, latency budget, no evidence) and, when the report
+ * has a coverage section, a `coverage` test case that fails below `--min-coverage`.
  *
  * @example
  * await writeFile('junit.xml', renderJunit(report));
@@ -107,7 +143,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
       skipped: false,
     };
   }
-  const all = [runCase, ...cases];
+  const all = [runCase, ...(report.coverage ? [coverageCase(report, options)] : []), ...cases];
   const failures = all.filter((c) => c.failed).length;
   const skipped = all.filter((c) => c.skipped).length;
   const name = `bg-replay ${report.targets.live} vs ${report.targets.candidate}`;
@@ -121,6 +157,13 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
     ['live', report.targets.live],
     ['candidate', report.targets.candidate],
     ['tool', `${report.tool.name} ${report.tool.version}`],
+    ...(report.coverage
+      ? [
+          ['coverage', String(report.coverage.ratio)],
+          ['minCoverage', String(report.coverage.minCoverage)],
+        ]
+      : []),
+    ...(safetyText(report.safety) ? [['safety', safetyText(report.safety)]] : []),
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

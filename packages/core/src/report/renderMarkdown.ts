@@ -1,5 +1,8 @@
 import {
+  capped,
   markdownCode as code,
+  countsByName,
+  coverageNotes,
   criticalText,
   escapeHtml,
   flattenLine,
@@ -9,15 +12,23 @@ import {
   millis,
   percent,
   routeStatus,
+  stratumGroups,
   topDifferences,
 } from './format.js';
-import type { Report } from './reportTypes.js';
+import type { Coverage, Report, SafetySummary } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
 export interface MarkdownOptions {
   /** Differing pointers listed (default 10). */
   topFields?: number;
+  /** Strata listed under Coverage, the largest first (default 20; the JSON report keeps up to 200). */
+  strata?: number;
 }
+
+/** Sources listed under Coverage; the rest are counted. */
+const MAX_SOURCES = 10;
+/** Learned parameters named under Coverage; the rest are counted. */
+const MAX_LEARNED = 10;
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 const STATUS_ICON = { ok: '✅', 'low-confidence': '☑️', fail: '❌', inconclusive: '⚠️' } as const;
@@ -61,6 +72,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       ]),
     );
   }
+  if (report.coverage) out.push('', ...coverageSection(report.coverage, options.strata ?? 20));
+  if (report.safety) out.push('', ...safetySection(report.safety));
   const top = topDifferences(report.fields, options.topFields ?? 10);
   if (top.length > 0) {
     out.push('', '### Top differences', '');
@@ -149,4 +162,90 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     '',
   );
   return out.join('\n');
+}
+
+/** The coverage section: the counts in one table, where routes came from, the top malformed causes, sources, and strata per route. */
+function coverageSection(coverage: Coverage, maxStrata: number): string[] {
+  const notes = coverageNotes(coverage);
+  const out = ['### Coverage', ''];
+  out.push(md(`Coverage: ${notes.share}`));
+  out.push('');
+  out.push(
+    row([
+      'Safe lines',
+      'Replayable',
+      'Share',
+      'Minimum',
+      'Malformed',
+      'No concrete path',
+      'Catch-all',
+      'Other HAR hosts',
+    ]),
+  );
+  out.push(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  out.push(
+    row([
+      String(coverage.safeLines),
+      String(coverage.replayable),
+      `${notes.low ? '⚠️ ' : ''}${percent(coverage.ratio)}`,
+      percent(coverage.minCoverage),
+      String(coverage.malformed),
+      String(coverage.withoutConcretePath),
+      `${coverage.catchAll.records} (${percent(coverage.catchAll.share)})`,
+      String(coverage.otherHosts),
+    ]),
+  );
+  const { templates, log, inferred } = coverage.routesFrom;
+  const learned = coverage.learnedParameters;
+  out.push(
+    '',
+    `Routes from: ${templates} templates, ${log} log route keys, ${inferred} inferred.${
+      learned.length > 0 ? ` Learned parameters: ${capped(learned, MAX_LEARNED, code)}.` : ''
+    }`,
+  );
+  if (coverage.malformedCauses.length > 0) {
+    out.push('', 'Top malformed causes:', '');
+    for (const cause of coverage.malformedCauses)
+      out.push(
+        `- ${md(cause.reason)} ×${cause.count} (e.g. ${code(`${cause.example.source}:${cause.example.line}`)})`,
+      );
+  }
+  if (coverage.sources.length > 0) {
+    const sources = coverage.sources.slice(0, MAX_SOURCES);
+    out.push('', row(['Source', 'Records', 'With query', 'Query strings']));
+    out.push(row(['---', '---:', '---:', '---']));
+    for (const s of sources)
+      out.push(
+        row([
+          code(s.source),
+          String(s.records),
+          String(s.withQuery),
+          s.queryStrings === 'absent' ? '⚠️ absent' : md(s.queryStrings),
+        ]),
+      );
+    if (coverage.sources.length > sources.length)
+      out.push('', `${coverage.sources.length - sources.length} more source(s) in the JSON report.`);
+  }
+  if (coverage.strata.length > 0) {
+    const { rows, more: left } = stratumGroups(coverage.strata, maxStrata);
+    out.push('', `Strata per route (the ${rows.length} largest of ${coverage.strata.length}):`, '');
+    out.push(row(['Route', 'Stratum', 'Seen', 'Sampled']));
+    out.push(row(['---', '---', '---:', '---:']));
+    for (const s of rows) out.push(row([code(s.route), code(s.stratum), String(s.seen), String(s.sampled)]));
+    if (left > 0) out.push('', `${left} more stratum/strata in the JSON report.`);
+  }
+  return out;
+}
+
+/** What the safety stage took out of the requests, by name. */
+function safetySection(safety: SafetySummary): string[] {
+  const named = (counts: Record<string, number>) =>
+    capped(countsByName(counts), 10, ([name, n]) => `${code(name)} ×${n}`) || '–';
+  return [
+    '### Request safety',
+    '',
+    row(['Paths refused', 'Stripped', 'Dropped', 'Credentials masked']),
+    row(['---:', '---', '---', '---:']),
+    row([String(safety.refusedPaths), named(safety.stripped), named(safety.dropped), String(safety.masked)]),
+  ];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HOSTILE_NAME, lowCoverage, SAFETY } from '../../test/report/sections.js';
 import { counted, outcome, reportOf } from '../../test/verdict/outcomes.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { escapeMarkdown, markdownCode } from './format.js';
@@ -102,5 +103,103 @@ describe('renderers escape every text of the run', () => {
     }
     expect(escapeMarkdown('*a* [b](c)')).toBe('\\*a\\* \\[b\\]\\(c\\)');
     expect(markdownCode('a`b')).toBe('``a`b``');
+  });
+});
+
+describe('coverage and safety sections', () => {
+  const passing = () =>
+    reportOf(
+      Array.from({ length: 30 }, (_, i) => outcome('GET /orders/:id', `/orders/${i}`)),
+      { threshold: 0.9, minSamples: 5, confidence: 0 },
+    );
+  const report = { ...passing(), coverage: lowCoverage(), safety: SAFETY };
+
+  it('Markdown shows the coverage table, causes, sources, strata per route (capped) and the safety counts', () => {
+    const text = renderMarkdown(report);
+    const lines = text.split('\n');
+    expect(lines).toContain('| 1000 | 480 | ⚠️ 48.0% | 90.0% | 520 | 500 | 12 (2.5%) | 4 |');
+    expect(lines).toContain(
+      'Routes from: 0 templates, 468 log route keys, 12 inferred. Learned parameters: `GET /products/*`.',
+    );
+    expect(lines).toContain('- no concrete request path \\(log $context\\.path\\) ×500 (e.g. `apigw.log:3`)');
+    expect(lines).toContain('| `apigw.log` | 450 | 0 | ⚠️ absent |');
+    expect(lines).toContain('Strata per route (the 20 largest of 25):');
+    const strata = lines.filter((l) => /^\| `GET \/(orders|products|health)/.test(l) && l.includes('?'));
+    // The 20 largest: 19 of GET /orders/:id together, then GET /products/*'s largest; the rest are counted.
+    expect(strata.map((l) => l.split(' | ')[0])).toEqual([
+      ...Array.from({ length: 19 }, () => '| `GET /orders/:id`'),
+      '| `GET /products/*`',
+    ]);
+    expect(strata[0]).toBe('| `GET /orders/:id` | `GET /orders/:id?page=0` | 100 | 4 |');
+    expect(lines).toContain('5 more stratum/strata in the JSON report.');
+    expect(lines).toContain('| 2 | `x-forwarded-host` ×3, `_method` ×1 | `expect` ×1 | 4 |');
+    expect(renderMarkdown(report, { strata: 3 })).toContain('Strata per route (the 3 largest of 25):');
+  });
+
+  it('HTML shows the same, with every stratum the report keeps and a filter over them', () => {
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<tbody><tr><td class="n">1000</td><td class="n">480</td><td class="n">48.0%</td><td class="n">90.0%</td><td class="n">520</td><td class="n">500</td><td class="n">12 (2.5%)</td><td class="n">4</td></tr></tbody>',
+    );
+    expect(html).toContain(
+      '<p id="coverage-share"><span class="tag inconclusive">inconclusive</span> Coverage: replayable 48.0% of safe lines (480/1000), below the minimum 90.0%</p>',
+    );
+    const strata = html.slice(html.indexOf('<table id="strata">'));
+    expect([...strata.slice(0, strata.indexOf('</table>')).matchAll(/<tr><td>/g)]).toHaveLength(25);
+    expect(html).toContain('data-filter="strata"');
+    expect(html).toContain('<td><code>x-forwarded-host</code> ×3, <code>_method</code> ×1</td>');
+  });
+
+  it('JUnit adds a coverage test case that fails below the minimum and passes above it', () => {
+    const low = renderJunit(report);
+    expect(low).toMatch(
+      /<testcase name="coverage" classname="bg-replay.run">\n {6}<failure type="low-coverage" message="replayable 48\.0% of safe lines \(480\/1000\), below the minimum 90\.0%">/,
+    );
+    expect(low).toContain('<property name="coverage" value="0.48"/>');
+    expect(low).toContain(
+      '<property name="safety" value="2 path(s) refused; stripped x-forwarded-host ×3, _method ×1; dropped expect ×1; 4 credential(s) masked"/>',
+    );
+    expect(low).toMatch(/<testsuite [^>]*tests="3" failures="1"/);
+    const enough = renderJunit({ ...report, coverage: lowCoverage({ replayable: 950, ratio: 0.95 }) });
+    expect(enough).toMatch(
+      /<testcase name="coverage" classname="bg-replay.run">\n {6}<system-out>replayable 95\.0% of safe lines \(950\/1000\), at least the minimum 90\.0%\ntop malformed cause/,
+    );
+    expect(enough).toMatch(/<testsuite [^>]*tests="3" failures="0"/);
+  });
+
+  it('leave both out of a report written before they existed', () => {
+    const old = passing();
+    expect(renderMarkdown(old)).not.toMatch(/### (Coverage|Request safety)/);
+    expect(renderHtml(old)).not.toMatch(/<h2>(Coverage|Request safety)<\/h2>/);
+    expect(renderJunit(old)).not.toContain('name="coverage"');
+  });
+
+  it('escape hostile names in strata, malformed causes and sources in every format', () => {
+    const hostile = {
+      ...report,
+      coverage: lowCoverage({
+        malformedCauses: [{ reason: HOSTILE_NAME, count: 3, example: { source: HOSTILE_NAME, line: 1 } }],
+        sources: [{ source: HOSTILE_NAME, records: 30, withQuery: 0, queryStrings: 'absent' }],
+        strata: [{ route: HOSTILE_NAME, stratum: `${HOSTILE_NAME}?q`, seen: 3, sampled: 1 }],
+        learnedParameters: [HOSTILE_NAME],
+      }),
+      safety: { ...SAFETY, stripped: { [HOSTILE_NAME]: 1 } },
+    };
+    const html = renderHtml(hostile);
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain(
+      '<td><code>x|&lt;script&gt;alert(1)&lt;/script&gt;\r\n[a](https://evil.example/r)?q</code></td>',
+    );
+    const xml = renderJunit(hostile);
+    expect(xml).not.toContain('<script>');
+    const text = renderMarkdown(hostile);
+    for (const line of text.split('\n').filter((l) => l.startsWith('| ')))
+      expect(line.split(/(?<!\\)\|/).length - 2).toBeGreaterThanOrEqual(4);
+    const stratumRow = text.split('\n').find((l) => l.endsWith(' | 3 | 1 |'));
+    expect(stratumRow?.split(/(?<!\\)\|/).length).toBe(6);
+    // Inside code spans text is literal; outside them no link or tag may survive.
+    const prose = text.replace(/(`+) [\s\S]*? \1|(`+)[^`]*?\2/g, '');
+    expect(prose).toContain('\\[a\\]\\(');
+    expect(prose).not.toMatch(/<script|(?<!\\)\]\(/);
   });
 });

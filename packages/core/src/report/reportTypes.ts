@@ -163,6 +163,18 @@ export interface Coverage {
   strata: StratumSummary[];
 }
 
+/** What the safety stage took out of the requests before replaying them (docs/safety.md). */
+export interface SafetySummary {
+  /** Records refused because their path is on the unsafe list. */
+  refusedPaths: number;
+  /** Method-override and routing headers and parameters stripped, by name (`x-forwarded-host: 3`). */
+  stripped: Record<string, number>;
+  /** Headers the HTTP client refuses, dropped, by name (`expect: 1`). */
+  dropped: Record<string, number>;
+  /** Credentials (JWTs, AWS access key ids) masked by value in paths, headers and bodies. */
+  masked: number;
+}
+
 /**
  * What the report left out to stay bounded and safe to share. Absent in reports before it existed.
  */
@@ -222,15 +234,10 @@ export interface Report extends DiffSummary {
   };
   /** The first malformed lines, so a user can find them. */
   malformed: Array<{ source: string; line: number; reason: string }>;
-  /** What share of the log could be tested. Absent in reports before it existed and in merged reports. */
+  /** What share of the log could be tested. Absent in reports before it existed, and in a merge of parts that lack it. */
   coverage?: Coverage;
   /** Request-side safety (docs/safety.md): paths refused, headers and parameters stripped or dropped, credentials masked. */
-  safety?: {
-    refusedPaths: number;
-    stripped: Record<string, number>;
-    dropped: Record<string, number>;
-    masked: number;
-  };
+  safety?: SafetySummary;
   routes: RouteSummary[];
   fields: FieldSummary[];
   rules: { hits: Record<string, number>; unused: string[] };
