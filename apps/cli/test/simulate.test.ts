@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ValidateFn } from '@bg-replay/codedeploy';
 import type { Report } from '@bg-replay/core';
 import { loadStacksConfig } from '@bg-replay/hooks';
@@ -449,5 +452,26 @@ describe('bg-replay simulate --shards (the validation handed off to the state ma
     await expect(runCommand(simulateCommand, ['simulate', '--shards', '2.5'])).rejects.toThrow(
       /--shards 2\.5/,
     );
+    // A config without base URLs (a Lambda deployment compared by its versions) cannot be sharded.
+    const dir = await mkdtemp(join(tmpdir(), 'bg-replay-simulate-'));
+    try {
+      await writeFile(join(dir, 'access.log'), '');
+      await writeFile(join(dir, 'hook.json'), JSON.stringify({ logFile: join(dir, 'access.log') }));
+      await expect(
+        runCommand(simulateCommand, [
+          'simulate',
+          '--platform',
+          'Lambda',
+          '--shards',
+          '2',
+          '--config',
+          join(dir, 'hook.json'),
+        ]),
+      ).rejects.toThrow(
+        '--shards 2: shards replay base URLs; give live and candidate (--live, --candidate or the config)',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

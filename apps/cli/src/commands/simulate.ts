@@ -440,6 +440,12 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
               'simulate replays a local log file: pass --logs <file> (the config names a CloudWatch logGroup)',
             );
           }
+          if (shards && !(config.live && config.candidate)) {
+            throw new BgReplayError(
+              'E_USAGE',
+              `--shards ${shards}: shards replay base URLs; give live and candidate (--live, --candidate or the config)`,
+            );
+          }
         } else {
           targets = await (deps.targets ?? demoTargets)();
           const candidate = args['candidate-good'] ? targets.live : targets.candidate;
