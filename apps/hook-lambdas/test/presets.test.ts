@@ -39,7 +39,6 @@ function preset(
         // The hook runs on the simulation's (virtual) clock: its Lambda timeout and polls take no real time.
         handler: { clients: h, logger: silentLogger, reserveMs: 20, now: h.clock.now, sleep: h.clock.sleep },
         preset: {
-          reserveMs: 0,
           now: h.clock.now,
           sleep: h.clock.sleep,
           onActions: (actions) => {

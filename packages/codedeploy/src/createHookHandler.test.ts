@@ -7,11 +7,12 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BgReplayError } from '@bg-replay/core';
+import type { HookStep } from '@bg-replay/core/hooks';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildAppSpec } from './appSpec.js';
-import { createHookHandler, type HookHandlerOptions, type HookStep } from './createHookHandler.js';
+import { createHookHandler, type HookHandlerOptions } from './createHookHandler.js';
 import { createJsonLogger } from './createJsonLogger.js';
 
 const EVENT = { DeploymentId: 'd-TEST0001', LifecycleEventHookExecutionId: 'exec-1' };
@@ -298,5 +299,36 @@ describe('createHookHandler', () => {
     expect(
       env.lines.some((l) => l.level === 'error' && String(l.message).includes('not a CodeDeploy hook event')),
     ).toBe(true);
+  });
+
+  it('reports nothing and invokes nothing when the step hands the report off to the state machine', async () => {
+    const handedOff: HookStep = async () => ({
+      status: 'handedOff',
+      message: 'validation runs in arn:aws:states:us-east-1:1:execution:bg-replay:d-TEST0001',
+    });
+    const outcome = await createHookHandler(handedOff, env.options)(EVENT, ctx());
+    expect(outcome).toEqual({
+      status: 'HandedOff',
+      reason: 'validation runs in arn:aws:states:us-east-1:1:execution:bg-replay:d-TEST0001',
+      invocation: 1,
+    });
+    expect(env.reported()).toEqual([]);
+    expect(env.lm.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('runs a portable step (the context of @bg-replay/core/hooks only) and reports its Failed reason', async () => {
+    const portable: HookStep<{ page: number }> = ({ continuation, invocation, remainingMs }) =>
+      continuation === undefined && invocation === 1 && remainingMs() > 0
+        ? { status: 'Failed', reason: 'smoke test failed on the first invocation' }
+        : undefined;
+    const outcome = await createHookHandler(portable, env.options)(EVENT, ctx());
+    expect(outcome).toEqual({
+      status: 'Failed',
+      reason: 'smoke test failed on the first invocation',
+      invocation: 1,
+    });
+    expect(env.reported()).toEqual([
+      { deploymentId: 'd-TEST0001', lifecycleEventHookExecutionId: 'exec-1', status: 'Failed' },
+    ]);
   });
 });

@@ -14,6 +14,15 @@ import {
   isAwsError,
   type Logger,
 } from '@bg-replay/core';
+import {
+  canContinue,
+  DEFAULT_HOOK_BUDGET,
+  type HookBudget,
+  type HookStep,
+  planInvocation,
+  remainingBefore,
+  type StepResult,
+} from '@bg-replay/core/hooks';
 import { z } from 'zod';
 import { errorMessage, errorName, realNow, realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
@@ -28,42 +37,14 @@ import type {
   SleepFn,
 } from './types.js';
 
-/** What a step returns: nothing or `Succeeded`, `Failed` with a reason, or `continue` with state to resume from. */
-export type StepResult<S = unknown> =
-  | undefined
-  | { status: 'Succeeded'; message?: string }
-  | { status: 'Failed'; reason: string }
-  | { status: 'continue'; state: S }
-  /** Another process (the Step Functions validation machine) now owns the report: this invocation reports nothing. */
-  | { status: 'handedOff'; message: string };
-
-/** Everything a step may use. */
-export interface HookStepContext<S = unknown> {
+/** What the Lambda runtime adds to the context of every step (see `HookStep` of `@bg-replay/core/hooks`). */
+export interface LambdaHookRuntime<S = unknown> {
   event: HookEvent<S>;
   lambdaContext: LambdaContextLike;
   /** Resolved from `GetDeployment` and the AppSpec (only the ids when `resolveContext` is false). */
   deployment: DeploymentContext;
-  /** State returned (or checkpointed) by the previous invocation; undefined on the first. */
-  continuation: S | undefined;
-  /** 1-based number of this invocation within the hook execution. */
-  invocation: number;
-  /** When the first invocation of this hook execution started. */
-  startedAt: Date;
-  /** Epoch ms by which the step must have returned; the runtime stops waiting then. */
-  deadline: number;
-  remainingMs(): number;
-  /** Aborted when the deadline is reached; pass it to long operations. */
-  signal: AbortSignal;
-  /** Records the state to resume from if the deadline arrives before the step returns. */
-  checkpoint(state: S): void;
-  logger: Logger;
   clients: { codedeploy: CodeDeployClient; lambda: LambdaClient };
 }
-
-/** One unit of hook work. Throwing or rejecting reports `Failed`. */
-export type HookStep<S = unknown> = (
-  context: HookStepContext<S>,
-) => Promise<StepResult<S> | undefined> | StepResult<S> | undefined;
 
 /** Options of {@link createHookHandler}. */
 export interface HookHandlerOptions {
@@ -72,7 +53,7 @@ export interface HookHandlerOptions {
   logger?: Logger;
   now?: NowFn;
   sleep?: SleepFn;
-  /** Time kept before the Lambda timeout for reporting or continuing. Default 10 000 ms. */
+  /** Time kept before the Lambda timeout for reporting or continuing. Default 10 000 ms (`DEFAULT_HOOK_BUDGET`). */
   reserveMs?: number;
   /** Budget from the first start after which the hook reports Failed (CodeDeploy gives up at one hour). Default 55 min. */
   maxTotalMs?: number;
@@ -125,7 +106,9 @@ const TIMEOUT = Symbol('timeout');
  *
  * - Every path (return, throw, reject, deadline, bad config, bad event) ends in
  *   `PutLifecycleEventHookExecutionStatus` with `Succeeded` or `Failed`, sent in `finally`.
- * - The step races a deadline `reserveMs` before the Lambda timeout. At the deadline, or when the step returns
+ * - The step (the one `HookStep` of `@bg-replay/core/hooks`, with {@link LambdaHookRuntime} added to its
+ *   context) races the deadline `planInvocation` gives: `reserveMs` before the Lambda timeout, never past the
+ *   hook's budget. At the deadline, or when the step returns
  *   `{ status: 'continue', state }`, the handler invokes itself asynchronously with the ids and the state
  *   (the last `checkpoint`), unless the hook's one-hour budget is spent, which reports `Failed`.
  * - `LifecycleEventAlreadyCompletedException` means a duplicate invocation: logged, not an error.
@@ -138,7 +121,7 @@ const TIMEOUT = Symbol('timeout');
  * });
  */
 export function createHookHandler<S = unknown>(
-  step: HookStep<S>,
+  step: HookStep<S, LambdaHookRuntime<S>>,
   options: HookHandlerOptions = {},
 ): (event: HookEvent<S>, context: LambdaContextLike) => Promise<HookOutcome> {
   // One client policy: timeouts (a VPC without a route to CodeDeploy fails in seconds) and the SDK's retries.
@@ -148,9 +131,11 @@ export function createHookHandler<S = unknown>(
   const baseLogger = options.logger ?? createJsonLogger();
   const now = options.now ?? realNow;
   const sleep = options.sleep ?? realSleep;
-  const reserveMs = options.reserveMs ?? 10_000;
-  const maxTotalMs = options.maxTotalMs ?? 55 * 60_000;
-  const maxInvocations = options.maxInvocations ?? 20;
+  const budget: HookBudget = {
+    reserveMs: options.reserveMs ?? DEFAULT_HOOK_BUDGET.reserveMs,
+    maxTotalMs: options.maxTotalMs ?? DEFAULT_HOOK_BUDGET.maxTotalMs,
+    maxInvocations: options.maxInvocations ?? DEFAULT_HOOK_BUDGET.maxInvocations,
+  };
   const maxPayloadBytes = options.maxPayloadBytes ?? 256_000;
 
   return async function handler(rawEvent, lambdaContext) {
@@ -187,20 +172,21 @@ export function createHookHandler<S = unknown>(
 
     try {
       if (!parsed.success) throw new Error(`malformed hook event: ${formatIssues(parsed.error)}`);
-      const hourDeadline = startedAtMs + maxTotalMs;
-      if (invokedAt >= hourDeadline) {
-        throw new Error(
-          `the hook has run ${Math.round((invokedAt - startedAtMs) / 1000)} s, past its budget of ${Math.round(maxTotalMs / 1000)} s`,
-        );
-      }
-      if (invocation > maxInvocations)
-        throw new Error(`the hook reached ${maxInvocations} invocations without finishing`);
-      const lambdaDeadline = invokedAt + safeRemaining(lambdaContext) - reserveMs;
-      const deadline = Math.min(lambdaDeadline, hourDeadline);
+      const plan = planInvocation(
+        {
+          now: invokedAt,
+          startedAt: startedAtMs,
+          invocation,
+          lambdaRemainingMs: safeRemaining(lambdaContext),
+        },
+        budget,
+      );
+      if (plan.status === 'exhausted') throw new Error(plan.reason);
+      const { deadline } = plan;
       log.info('hook started', {
         startedAt: new Date(startedAtMs).toISOString(),
         continued: carried !== undefined,
-        budgetMs: Math.max(0, deadline - invokedAt),
+        budgetMs: remainingBefore(deadline, invokedAt),
       });
 
       const abort = new AbortController();
@@ -241,7 +227,7 @@ export function createHookHandler<S = unknown>(
           invocation,
           startedAt: new Date(startedAtMs),
           deadline,
-          remainingMs: () => Math.max(0, deadline - now()),
+          remainingMs: () => remainingBefore(deadline, now()),
           signal: abort.signal,
           checkpoint: (state) => {
             checkpointed = { state };
@@ -251,7 +237,7 @@ export function createHookHandler<S = unknown>(
         });
       })();
       work.catch(() => {}); // a rejection after the deadline must not surface as unhandled
-      const timer = sleep(Math.max(0, deadline - now()), timerStop.signal).then(
+      const timer = sleep(remainingBefore(deadline, now()), timerStop.signal).then(
         (): typeof TIMEOUT => TIMEOUT,
       );
       let result: Awaited<typeof work> | typeof TIMEOUT;
@@ -264,14 +250,14 @@ export function createHookHandler<S = unknown>(
 
       if (result === TIMEOUT) {
         abort.abort(new Error('hook deadline reached'));
-        const overHour = now() >= hourDeadline - reserveMs;
+        const overHour = !canContinue(now(), startedAtMs, budget);
         if (checkpointed && !overHour) {
           log.warn('deadline reached: continuing from the last checkpoint');
           continueWith = checkpointed;
         } else {
           throw new Error(
             overHour
-              ? `the hook did not finish within its budget of ${Math.round(maxTotalMs / 1000)} s`
+              ? `the hook did not finish within its budget of ${Math.round(budget.maxTotalMs / 1000)} s`
               : 'the hook did not finish before the Lambda timeout and left no checkpoint to continue from',
           );
         }
@@ -311,7 +297,7 @@ export function createHookHandler<S = unknown>(
     return await report(status, reason);
 
     async function invokeSelf(state: S): Promise<void> {
-      if (now() >= startedAtMs + maxTotalMs - reserveMs) throw new Error('no time left in the hook budget');
+      if (!canContinue(now(), startedAtMs, budget)) throw new Error('no time left in the hook budget');
       const payload: HookEvent<S> = {
         DeploymentId: deploymentId,
         LifecycleEventHookExecutionId: executionId,

@@ -9,9 +9,10 @@ import {
   type Logger,
   safeUrl,
 } from '@bg-replay/core';
+import type { HookStep } from '@bg-replay/core/hooks';
 import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
-import type { HookStep } from './createHookHandler.js';
+import type { LambdaHookRuntime } from './createHookHandler.js';
 import { createLambdaInvoker } from './createLambdaInvoker.js';
 import type { DeploymentContext } from './resolveDeploymentContext.js';
 import type { HandOffContext, HandOffDecision } from './stepFunctions/createStateMachineHandOff.js';
@@ -146,7 +147,7 @@ export function createValidationHook(
     | Promise<ValidationHookConfigInput>
     | (() => Promise<ValidationHookConfigInput>),
   deps: ValidationHookDeps = {},
-): HookStep {
+): HookStep<unknown, LambdaHookRuntime> {
   const validate: ValidateFn = deps.validate ?? coreValidate;
   let s3 = deps.s3;
   return async ({ deployment, logger, signal, event: hookEvent, remainingMs, startedAt, clients }) => {

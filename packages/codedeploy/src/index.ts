@@ -1,3 +1,4 @@
+export type { HookStep, HookStepContext, StepResult } from '@bg-replay/core/hooks';
 export {
   type AppSpec,
   type BuiltAppSpec,
@@ -20,9 +21,7 @@ export {
   createHookHandler,
   type HookHandlerOptions,
   type HookOutcome,
-  type HookStep,
-  type HookStepContext,
-  type StepResult,
+  type LambdaHookRuntime,
 } from './createHookHandler.js';
 export { createJsonLogger, type JsonLogger, type JsonLoggerOptions } from './createJsonLogger.js';
 export { createLambdaInvoker } from './createLambdaInvoker.js';

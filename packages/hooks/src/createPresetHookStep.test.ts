@@ -1,7 +1,9 @@
 import { silentLogger } from '@bg-replay/core';
+import type { HookStep } from '@bg-replay/core/hooks';
 import { describe, expect, it } from 'vitest';
 import { createWorld, loadOrders } from '../test/world.js';
 import { createPresetHookStep, describeAction } from './createPresetHookStep.js';
+import type { PresetState } from './presets.js';
 
 const context = (extra: Record<string, unknown> = {}) => ({
   deployment: { deploymentId: 'd-XYZ', computePlatform: 'ECS', lifecycleEvents: ['AfterAllowTraffic'] },
@@ -12,6 +14,29 @@ const context = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('createPresetHookStep', () => {
+  it('is a HookStep: run with the full step context it checkpoints the preset position before each step', async () => {
+    const config = await loadOrders();
+    const fake = createWorld(config, 'a');
+    const step: HookStep<PresetState> = createPresetHookStep(config, 'AfterAllowTraffic', {
+      clients: fake.clients,
+      now: fake.now,
+      sleep: fake.sleep,
+    });
+    const checkpoints: PresetState[] = [];
+    const deadline = fake.now() + 600_000;
+    const result = await step({
+      ...context({ deadline }),
+      invocation: 1,
+      startedAt: new Date(fake.now()),
+      remainingMs: () => deadline - fake.now(),
+      signal: new AbortController().signal,
+      checkpoint: (state) => checkpoints.push(state),
+    });
+    expect(result).toMatchObject({ status: 'Succeeded', message: 'AfterAllowTraffic: 3 changes' });
+    expect(checkpoints.map((c) => c.index)).toEqual([0, 1, 2, 3]);
+    expect(checkpoints[0]).toEqual({ v: 1, runId: 'd-XYZ', target: 'b', index: 0 });
+  });
+
   it('maps done to Succeeded and hands the actions to onActions', async () => {
     const config = await loadOrders();
     const fake = createWorld(config, 'a');
@@ -35,7 +60,6 @@ describe('createPresetHookStep', () => {
       clients: fake.clients,
       now: fake.now,
       sleep: fake.sleep,
-      reserveMs: 0,
     });
     const first = await step(context({ deadline: fake.now() + 1 }));
     expect(first).toMatchObject({ status: 'continue', state: { v: 1, runId: 'd-XYZ', target: 'b' } });
@@ -52,6 +76,7 @@ describe('createPresetHookStep', () => {
     expect(lambda).toEqual({
       status: 'Failed',
       reason: 'the deployment is Lambda but the stacks config (service orders) is for ecs',
+      actions: [],
     });
     const wrong = await step(
       context({

@@ -1,35 +1,15 @@
 import { BgReplayError, type Logger } from '@bg-replay/core';
-import type { Action, HookName } from './model.js';
-import { createPresetStep, type HookDeps, isPresetHook, PRESET_HOOKS, type PresetState } from './presets.js';
+import type { HookDeployment, HookStepContext, StepResult } from '@bg-replay/core/hooks';
+import type { Action, HookName, PresetActions } from './model.js';
+import {
+  createPresetStep,
+  type HookDeps,
+  isPresetHook,
+  PRESET_HOOKS,
+  type PresetState,
+  type PresetStepContext,
+} from './presets.js';
 import type { StacksConfig } from './stacksConfig.js';
-
-/**
- * The part of `@bg-replay/codedeploy`'s `HookStepContext` a preset uses. Declared here, not imported, so
- * the hooks package does not depend on the runtime; the function below is a valid `HookStep` for
- * `createHookHandler`.
- */
-export interface PresetRuntimeContext {
-  deployment: {
-    deploymentId: string;
-    /** `ECS` or `Lambda` from `GetDeployment`. */
-    computePlatform?: string;
-    /** Every lifecycle event whose hook names this function in the AppSpec. */
-    lifecycleEvents?: readonly string[];
-  };
-  /** The state returned by the previous invocation (undefined on the first). */
-  continuation: unknown;
-  /** Epoch ms by which the step must return (the runtime keeps its own reserve after it). */
-  deadline: number;
-  logger: Logger;
-  /** Where to resume if the runtime's deadline cuts a step off (the runtime then continues from there). */
-  checkpoint?: (state: PresetState) => void;
-}
-
-/** What a preset tells the hook runtime: `done` → Succeeded, `failed` → Failed, `continue` → a new invocation. */
-export type PresetRuntimeResult =
-  | { status: 'Succeeded'; message?: string }
-  | { status: 'Failed'; reason: string }
-  | { status: 'continue'; state: PresetState };
 
 /** Options of {@link createPresetHookStep}: the runner's dependencies plus an observer of the actions. */
 export interface PresetHookStepOptions extends Omit<HookDeps, 'runId' | 'logger'> {
@@ -40,9 +20,9 @@ export interface PresetHookStepOptions extends Omit<HookDeps, 'runId' | 'logger'
 }
 
 /**
- * A preset hook as a step for `createHookHandler` of `@bg-replay/codedeploy`: the preset's `done` reports
- * `Succeeded`, `failed` reports `Failed` with the reason, and `continue` (a wait that outlives this
- * invocation) returns the continuation state, so the runtime carries on in a fresh invocation. The run id is
+ * A preset hook as a `HookStep` of `@bg-replay/core/hooks`, for `createHookHandler` of `@bg-replay/codedeploy`
+ * (or any runtime of that vocabulary): it returns {@link createPresetStep}'s `Succeeded`, `Failed` or `continue`
+ * (a wait that outlives this invocation, carried on in a fresh one). The run id is
  * the CodeDeploy DeploymentId. Before acting it checks that the deployment is of the config's platform and
  * that the AppSpec names this function under `hook` (a teardown wired into BeforeInstall fails, it does not
  * run). `config` may be a promise loaded at cold start: a configuration error then reports `Failed`.
@@ -55,7 +35,9 @@ export function createPresetHookStep(
   config: StacksConfig | Promise<StacksConfig> | (() => Promise<StacksConfig>),
   hook: HookName,
   options: PresetHookStepOptions,
-): (ctx: PresetRuntimeContext) => Promise<PresetRuntimeResult> {
+): (
+  ctx: PresetStepContext & Pick<HookStepContext, 'logger'> & { deployment: HookDeployment },
+) => Promise<StepResult<PresetState> & PresetActions> {
   return async ({ deployment, continuation, deadline, logger, checkpoint }) => {
     const cfg = typeof config === 'function' ? await config() : await config;
     if (!isPresetHook(cfg.platform, hook)) {
@@ -69,6 +51,7 @@ export function createPresetHookStep(
       return {
         status: 'Failed',
         reason: `the deployment is ${deployment.computePlatform} but the stacks config (service ${cfg.service}) is for ${cfg.platform}`,
+        actions: [],
       };
     }
     const wired = deployment.lifecycleEvents ?? [];
@@ -76,15 +59,16 @@ export function createPresetHookStep(
       return {
         status: 'Failed',
         reason: `this function runs the ${hook} preset but the AppSpec names it under ${wired.join(', ')}: wire it to ${hook} only`,
+        actions: [],
       };
     }
     const log = options.logger ?? logger;
     const { onActions, ...deps } = options;
     const step = createPresetStep(cfg, hook, { ...deps, logger: log });
     const result = await step({
-      state: continuation,
-      deadline,
-      deploymentId: deployment.deploymentId,
+      continuation,
+      ...(deadline !== undefined ? { deadline } : {}),
+      deployment,
       ...(checkpoint ? { checkpoint } : {}),
     });
     log.info('preset actions', {
@@ -93,30 +77,18 @@ export function createPresetHookStep(
       actions: result.actions.map(describeAction),
     });
     onActions?.(result.actions);
-    const changed = result.actions.filter((a) => a.done).length;
-    switch (result.status) {
-      case 'done': {
-        const message = `${hook}: ${changed} change${changed === 1 ? '' : 's'}`;
-        if (!result.problems?.length) return { status: 'Succeeded', message };
-        // After the flip a Failed would send traffic back to the stack these steps touched: succeed, loudly.
-        log.error(
-          'AfterAllowTraffic: steps after the flip failed; reported Succeeded so traffic stays on the new stack',
-          {
-            problems: result.problems,
-            remedy:
-              'fix the cause, then run bg-replay teardown (it parks the idle stack again, then cleans it)',
-          },
-        );
-        return {
-          status: 'Succeeded',
-          message: `${message}; ${result.problems.length} problem(s) after the flip: ${result.problems.join('; ')}`,
-        };
-      }
-      case 'failed':
-        return { status: 'Failed', reason: result.reason };
-      case 'continue':
-        return { status: 'continue', state: result.state };
+    if (result.status === 'Succeeded' && result.problems?.length) {
+      // After the flip a Failed would send traffic back to the stack these steps touched: succeed, loudly.
+      log.error(
+        'AfterAllowTraffic: steps after the flip failed; reported Succeeded so traffic stays on the new stack',
+        {
+          problems: result.problems,
+          remedy:
+            'fix the cause, then run bg-replay teardown (it parks the idle stack again, then cleans it)',
+        },
+      );
     }
+    return result;
   };
 }
 

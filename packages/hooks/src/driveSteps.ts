@@ -1,6 +1,7 @@
 import { isAwsError, toAwsBgReplayError } from '@bg-replay/core';
+import { fitsBefore, type StepResult } from '@bg-replay/core/hooks';
 import { HOOK_PRINCIPAL } from './awsErrors.js';
-import type { Action, StepContext, StepKind, StepOutcome } from './model.js';
+import type { Action, PresetActions, StepContext, StepKind, StepOutcome } from './model.js';
 import type { StackId } from './stacksConfig.js';
 
 /** One step of a preset: what `bg-replay plan` prints, plus the function that does it. */
@@ -20,48 +21,46 @@ export interface PlannedStep {
   when?: string;
 }
 
-/** A {@link PlannedStep} with its check-then-act function. */
-export interface HookStep extends PlannedStep {
+/**
+ * A {@link PlannedStep} with its check-then-act function: one step of a preset, on one resource. A preset
+ * hook as a whole is one `HookStep` of `@bg-replay/core/hooks` (see `createPresetHookStep`).
+ */
+export interface PresetStep extends PlannedStep {
   run(ctx: StepContext): Promise<StepOutcome>;
 }
 
-/** Where a run of steps stands. */
-export interface DriveResult {
-  status: 'done' | 'failed' | 'continue';
-  /** The step to run next (or the failed one). */
+/** Where a run of steps stands: the step to run (again) next, and what earlier invocations recorded. */
+export interface DrivePosition {
   index: number;
   /** When the step at `index` first said `pending` (epoch ms). */
   waitStartedAt?: number;
-  actions: Action[];
-  reason?: string;
   /** Failures of steps at or after `tolerateFrom`, recorded instead of failing the run. */
   problems?: string[];
 }
 
 export interface DriveOptions {
-  from?: number;
-  waitStartedAt?: number;
+  /** Where to resume (a previous invocation's `continue` state); default: the first step. */
+  from?: DrivePosition;
   pollMs: number;
   /** How long one step may stay `pending` in total, across invocations. */
   timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
-  /** Epoch ms by which to return; without it, the driver loops until done or timed out. */
+  /**
+   * Epoch ms by which to return (the hook runtime's deadline, its reserve already taken off: see
+   * `planInvocation`); without it, the driver loops until done or timed out.
+   */
   deadline?: number;
-  /** Time kept before the deadline for the caller to report. */
-  reserveMs?: number;
   /**
    * Steps from this index on cannot fail the run: a failure, a throw or a wait that times out is recorded
    * (an action with `error`, and in `problems`) and the next step runs. AfterAllowTraffic sets it just after
    * the pointer flip, so a failed clean-up never turns into a rollback onto the stack it touched.
    */
   tolerateFrom?: number;
-  /** Problems recorded by earlier invocations (carried in the continuation state). */
-  problems?: string[];
   /**
    * Called before each step with the position to resume from, so a caller whose invocation is cut off
    * mid-step (the hook runtime's deadline) can continue from there: every step is safe to run again.
    */
-  onCheckpoint?: (at: { index: number; waitStartedAt?: number; problems?: string[] }) => void;
+  onCheckpoint?: (at: DrivePosition) => void;
 }
 
 /**
@@ -69,7 +68,7 @@ export interface DriveOptions {
  * `awsClientConfig`), never here; a failed AWS call is thrown as a `BgReplayError` naming the step, the AWS
  * error, the IAM action, the resource and the remedy.
  */
-async function runStep(step: HookStep, ctx: StepContext): Promise<StepOutcome> {
+async function runStep(step: PresetStep, ctx: StepContext): Promise<StepOutcome> {
   try {
     return await step.run(ctx);
   } catch (error) {
@@ -79,42 +78,42 @@ async function runStep(step: HookStep, ctx: StepContext): Promise<StepOutcome> {
 }
 
 /**
- * Runs steps in order, checking a `pending` step again every `pollMs` until it is done, it fails, it has
- * waited `timeoutMs`, or the `deadline` is near, in which case it returns `continue` with the position to
- * resume from. Every step is check-then-act, so resuming (or restarting) is always safe.
+ * Runs steps in order, checking a `pending` step again every `pollMs` until it is done (`Succeeded` once every
+ * step is), it fails (`Failed`), it has waited `timeoutMs`, or the next check would end after the `deadline`, in
+ * which case it returns `continue` with the position to resume from. Every step is check-then-act, so
+ * resuming (or restarting) is always safe.
  *
  * @example
  * const result = await driveSteps(steps, ctx, { pollMs: 15_000, timeoutMs: 2_700_000, sleep });
  */
 export async function driveSteps(
-  steps: HookStep[],
+  steps: PresetStep[],
   ctx: StepContext,
   options: DriveOptions,
-): Promise<DriveResult> {
+): Promise<StepResult<DrivePosition> & PresetActions> {
   const actions: Action[] = [];
-  const problems = [...(options.problems ?? [])];
-  let index = options.from ?? 0;
-  let waitStartedAt = options.waitStartedAt;
-  const reserve = options.reserveMs ?? 0;
+  const problems = [...(options.from?.problems ?? [])];
+  let index = options.from?.index ?? 0;
+  let waitStartedAt = options.from?.waitStartedAt;
   const tolerated = (i: number): boolean => options.tolerateFrom !== undefined && i >= options.tolerateFrom;
   const withProblems = (): { problems?: string[] } => (problems.length > 0 ? { problems } : {});
+  const position = (): DrivePosition => ({
+    index,
+    ...(waitStartedAt !== undefined ? { waitStartedAt } : {}),
+    ...withProblems(),
+  });
   while (index < steps.length) {
-    const step = steps[index] as HookStep;
-    if (options.deadline !== undefined && ctx.now() + reserve >= options.deadline) {
+    const step = steps[index] as PresetStep;
+    if (options.deadline !== undefined && !fitsBefore(options.deadline, ctx.now())) {
       return {
         status: 'continue',
-        index,
-        waitStartedAt,
-        actions,
+        state: position(),
         reason: 'deadline reached',
+        actions,
         ...withProblems(),
       };
     }
-    options.onCheckpoint?.({
-      index,
-      ...(waitStartedAt !== undefined ? { waitStartedAt } : {}),
-      ...withProblems(),
-    });
+    options.onCheckpoint?.(position());
     let stepActions: Action[] = [];
     let failure: string | undefined;
     for (;;) {
@@ -141,22 +140,15 @@ export async function driveSteps(
         failure = `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${outcome.reason}`;
         break;
       }
-      if (options.deadline !== undefined && now + options.pollMs + reserve >= options.deadline) {
+      if (options.deadline !== undefined && !fitsBefore(options.deadline, now, options.pollMs)) {
         actions.push(...stepActions);
-        return {
-          status: 'continue',
-          index,
-          waitStartedAt,
-          actions,
-          reason: outcome.reason,
-          ...withProblems(),
-        };
+        return { status: 'continue', state: position(), reason: outcome.reason, actions, ...withProblems() };
       }
       await options.sleep(options.pollMs);
     }
     actions.push(...stepActions);
     if (failure !== undefined) {
-      if (!tolerated(index)) return { status: 'failed', index, waitStartedAt, actions, reason: failure };
+      if (!tolerated(index)) return { status: 'Failed', reason: failure, actions };
       const problem = failure.startsWith(step.id) ? failure : `${step.id}: ${failure}`;
       problems.push(problem);
       actions.push({
@@ -173,5 +165,5 @@ export async function driveSteps(
     index += 1;
     waitStartedAt = undefined;
   }
-  return { status: 'done', index, actions, ...withProblems() };
+  return { status: 'Succeeded', actions, ...withProblems() };
 }

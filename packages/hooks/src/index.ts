@@ -7,23 +7,25 @@ export {
   type SavedCapacity,
 } from './capacity.js';
 export { createHookClients, type HookClientOptions } from './createHookClients.js';
-export {
-  createPresetHookStep,
-  describeAction,
-  type PresetHookStepOptions,
-  type PresetRuntimeContext,
-  type PresetRuntimeResult,
-} from './createPresetHookStep.js';
+export { createPresetHookStep, describeAction, type PresetHookStepOptions } from './createPresetHookStep.js';
 export {
   type DriveOptions,
-  type DriveResult,
+  type DrivePosition,
   driveSteps,
-  type HookStep,
   type PlannedStep,
+  type PresetStep,
 } from './driveSteps.js';
 export { DISABLED_FILTER_POLICY, setEventSourceEnabled } from './eventSources.js';
 export { type MigrationRecord, runMigration } from './migration.js';
-export type { Action, HookClients, HookName, StepContext, StepKind, StepOutcome } from './model.js';
+export type {
+  Action,
+  HookClients,
+  HookName,
+  PresetActions,
+  StepContext,
+  StepKind,
+  StepOutcome,
+} from './model.js';
 export { loadStacksConfig, parseStacksConfig } from './parseStacksConfig.js';
 export {
   buildHookSteps,
@@ -34,8 +36,7 @@ export {
   isPresetHook,
   PRESET_HOOKS,
   type PresetState,
-  type PresetStep,
-  type PresetStepResult,
+  type PresetStepContext,
   planHook,
   runHook,
   runTeardown,

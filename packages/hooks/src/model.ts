@@ -74,6 +74,15 @@ export type StepOutcome =
   | { status: 'pending'; actions: Action[]; reason: string }
   | { status: 'failed'; actions: Action[]; reason: string };
 
+/**
+ * What a preset run adds to the `StepResult` of `@bg-replay/core/hooks` it returns: the actions it took, and
+ * the failures it recorded after the pointer flip instead of failing (see `DriveOptions.tolerateFrom`).
+ */
+export interface PresetActions {
+  actions: Action[];
+  problems?: string[];
+}
+
 /** Everything a step may use; built by the preset runner or by hand for a single step. */
 export interface StepContext {
   config: StacksConfig;

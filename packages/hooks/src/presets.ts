@@ -6,14 +6,15 @@ import {
   silentLogger,
   toAwsBgReplayError,
 } from '@bg-replay/core';
+import type { HookStepContext, StepResult } from '@bg-replay/core/hooks';
 import type { Dispatcher } from 'undici';
 import { flipActiveStack, readActiveStack, resolveTargetStack } from './activeStack.js';
 import { HOOK_PRINCIPAL, withCallNames } from './awsErrors.js';
 import { parkCapacity, raiseCapacity } from './capacity.js';
-import { type DriveResult, driveSteps, type HookStep, type PlannedStep } from './driveSteps.js';
+import { type DrivePosition, driveSteps, type PlannedStep, type PresetStep } from './driveSteps.js';
 import { setEventSourceEnabled } from './eventSources.js';
 import { runMigration } from './migration.js';
-import type { Action, HookClients, HookName, StepContext } from './model.js';
+import type { Action, HookClients, HookName, PresetActions, StepContext } from './model.js';
 import { checkReadiness, publishSeed, readinessKey, seedPublishKey } from './seed.js';
 import {
   databaseKey,
@@ -46,13 +47,13 @@ export function isPresetHook(platform: StacksConfig['platform'], hook: string): 
 }
 
 function step(
-  kind: HookStep['kind'],
+  kind: PresetStep['kind'],
   stack: StackId,
   resource: string,
   description: string,
   flags: { destructive?: boolean; waits?: boolean; when?: string },
-  run: HookStep['run'],
-): HookStep {
+  run: PresetStep['run'],
+): PresetStep {
   return {
     id: `${kind}:${stack}:${resource}`,
     kind,
@@ -74,7 +75,7 @@ const WHEN_TEARDOWN =
 const WHEN_PARK =
   'after the flip; reversible, and a failure is recorded without failing the hook (a rollback would land on this stack)';
 
-function capacitySteps(config: StacksConfig, target: StackId, raise: boolean): HookStep[] {
+function capacitySteps(config: StacksConfig, target: StackId, raise: boolean): PresetStep[] {
   return config.stacks[target].scalableTargets.map((t, i) =>
     raise
       ? step(
@@ -96,7 +97,7 @@ function capacitySteps(config: StacksConfig, target: StackId, raise: boolean): H
   );
 }
 
-function sourceSteps(config: StacksConfig, stack: StackId, enabled: boolean): HookStep[] {
+function sourceSteps(config: StacksConfig, stack: StackId, enabled: boolean): PresetStep[] {
   return config.stacks[stack].eventSources.map((source) =>
     step(
       enabled ? 'enable-event-source' : 'disable-event-source',
@@ -117,9 +118,9 @@ function prepareSteps(
   config: StacksConfig,
   target: StackId,
   parts: { capacity: boolean; migrate: boolean; connect: boolean },
-): HookStep[] {
+): PresetStep[] {
   const stack = config.stacks[target];
-  const steps: HookStep[] = [];
+  const steps: PresetStep[] = [];
   if (parts.capacity) steps.push(...capacitySteps(config, target, true));
   if (parts.migrate && stack.migration) {
     steps.push(
@@ -169,7 +170,7 @@ function prepareSteps(
   return steps;
 }
 
-function purgeSteps(config: StacksConfig, stack: StackId, when: string): HookStep[] {
+function purgeSteps(config: StacksConfig, stack: StackId, when: string): PresetStep[] {
   if (!config.teardown.purgeQueues) return [];
   return config.stacks[stack].queues.map((queue, i) =>
     step(
@@ -184,7 +185,7 @@ function purgeSteps(config: StacksConfig, stack: StackId, when: string): HookSte
 }
 
 /** AfterAllowTraffic: flip the pointer, then park the old stack. Nothing irreversible. */
-function parkSteps(config: StacksConfig, target: StackId): HookStep[] {
+function parkSteps(config: StacksConfig, target: StackId): PresetStep[] {
   const old = otherStack(target);
   return [
     step(
@@ -212,7 +213,7 @@ function parkSteps(config: StacksConfig, target: StackId): HookStep[] {
  * buildTeardownSteps(config, 'a').map((s) => s.kind);
  * // ['disable-event-source', 'park-capacity', 'purge-queue', 'delete-database']
  */
-export function buildTeardownSteps(config: StacksConfig, idle: StackId): HookStep[] {
+export function buildTeardownSteps(config: StacksConfig, idle: StackId): PresetStep[] {
   const steps = [
     ...sourceSteps(config, idle, false),
     ...capacitySteps(config, idle, false),
@@ -243,7 +244,7 @@ export function buildTeardownSteps(config: StacksConfig, idle: StackId): HookSte
  * const steps = buildHookSteps(config, 'AfterAllowTraffic', 'b');
  * steps[0].kind; // 'flip-active-stack'
  */
-export function buildHookSteps(config: StacksConfig, hook: HookName, target: StackId): HookStep[] {
+export function buildHookSteps(config: StacksConfig, hook: HookName, target: StackId): PresetStep[] {
   if (!isPresetHook(config.platform, hook)) {
     throw new BgReplayError(
       'E_USAGE',
@@ -294,8 +295,6 @@ export interface HookDeps {
   dispatcher?: Dispatcher;
   /** The stack the deployment moves to; by default recorded per run from the pointer's first reading. */
   targetStack?: StackId;
-  /** Time kept before a deadline for the caller to report (default 10 s). */
-  reserveMs?: number;
 }
 
 /** The outcome of {@link runHook}. */
@@ -390,10 +389,10 @@ export async function runHook(config: StacksConfig, hook: HookName, deps: HookDe
     ...tolerateFromOf(hook),
   });
   return {
-    status: result.status === 'done' ? 'done' : 'failed',
+    status: result.status === 'Succeeded' ? 'done' : 'failed',
     target,
     actions: result.actions,
-    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.status === 'Failed' ? { reason: result.reason } : {}),
     ...(result.problems ? { problems: result.problems } : {}),
   };
 }
@@ -428,38 +427,27 @@ export async function runTeardown(config: StacksConfig, deps: HookDeps): Promise
     sleep: deps.sleep ?? realSleep,
   });
   return {
-    status: result.status === 'done' ? 'done' : 'failed',
+    status: result.status === 'Succeeded' ? 'done' : 'failed',
     idle,
     actions: result.actions,
-    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.status === 'Failed' ? { reason: result.reason } : {}),
   };
 }
 
-/** What a preset step carries from one invocation to the next. */
-export interface PresetState {
+/** What a preset step carries from one invocation to the next: the run, its target and where it stands. */
+export interface PresetState extends DrivePosition {
   v: 1;
   runId: string;
   target: StackId;
-  index: number;
-  waitStartedAt?: number;
-  /** Failures recorded after the flip by earlier invocations. */
-  problems?: string[];
 }
 
-/** The result of one invocation of a preset step; `continue` asks the hook runtime for a fresh invocation. */
-export type PresetStepResult =
-  | { status: 'done'; actions: Action[]; problems?: string[] }
-  | { status: 'continue'; state: PresetState; actions: Action[]; reason?: string }
-  | { status: 'failed'; reason: string; actions: Action[] };
-
-/** The step function for the hook runtime of `@bg-replay/codedeploy`. */
-export type PresetStep = (ctx: {
-  state?: unknown;
-  deadline?: number;
-  deploymentId?: string;
+/** The part of the `HookStepContext` of `@bg-replay/core/hooks` a preset uses. */
+export type PresetStepContext = Partial<Pick<HookStepContext, 'continuation' | 'deadline'>> & {
+  /** The run id is the DeploymentId (carried in the state after the first invocation). */
+  deployment?: { deploymentId: string };
   /** Receives the state to resume from before each step (the hook runtime's `checkpoint`). */
   checkpoint?: (state: PresetState) => void;
-}) => Promise<PresetStepResult>;
+};
 
 function parseState(state: unknown): PresetState | undefined {
   if (state === undefined || state === null) return undefined;
@@ -479,55 +467,54 @@ function parseState(state: unknown): PresetState | undefined {
 }
 
 /**
- * A preset hook as one resumable step: each invocation works until `deadline` (epoch ms) less a reserve,
- * then returns `continue` with a small JSON state; the next invocation resumes at the same step.
+ * A preset hook as one resumable step: each invocation works until `deadline` (epoch ms), then returns
+ * `continue` with a small JSON state; the next invocation resumes at the same step. All done is `Succeeded`
+ * (with the failures recorded after the flip in its message and in `problems`), a failed step `Failed`.
  *
  * @example
  * const step = createPresetStep(config, 'AfterAllowTraffic', { clients });
- * let result = await step({ deploymentId: 'd-ABC123', deadline: Date.now() + 60_000 });
- * while (result.status === 'continue') result = await step({ state: result.state, deadline: Date.now() + 60_000 });
+ * let result = await step({ deployment: { deploymentId: 'd-ABC123' }, deadline: Date.now() + 60_000 });
+ * while (result.status === 'continue') result = await step({ continuation: result.state, deadline: Date.now() + 60_000 });
  */
-export function createPresetStep(config: StacksConfig, hook: HookName, deps: HookDeps): PresetStep {
+export function createPresetStep(
+  config: StacksConfig,
+  hook: HookName,
+  deps: HookDeps,
+): (ctx: PresetStepContext) => Promise<StepResult<PresetState> & PresetActions> {
   if (!isPresetHook(config.platform, hook)) buildHookSteps(config, hook, 'a'); // throws the usage error
-  return async ({ state, deadline, deploymentId, checkpoint }) => {
-    const previous = parseState(state);
-    const runId = requireRunId(previous?.runId ?? deploymentId ?? deps.runId, hook);
+  return async ({ continuation, deadline, deployment, checkpoint }) => {
+    const previous = parseState(continuation);
+    const runId = requireRunId(previous?.runId ?? deployment?.deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
     const target = previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx));
     const steps = buildHookSteps(config, hook, target);
-    const result: DriveResult = await driveSteps(steps, ctx, {
-      from: previous?.index ?? 0,
-      ...(previous?.waitStartedAt !== undefined ? { waitStartedAt: previous.waitStartedAt } : {}),
+    const stateAt = (at: DrivePosition): PresetState => ({ v: 1, runId: ctx.runId, target, ...at });
+    const result = await driveSteps(steps, ctx, {
+      ...(previous ? { from: previous } : {}),
       pollMs: config.waits.pollSeconds * 1000,
       timeoutMs: config.waits.timeoutSeconds * 1000,
       sleep: deps.sleep ?? realSleep,
       ...(deadline !== undefined ? { deadline } : {}),
-      reserveMs: deps.reserveMs ?? 10_000,
       ...tolerateFromOf(hook),
-      ...(previous?.problems ? { problems: previous.problems } : {}),
-      ...(checkpoint
-        ? {
-            onCheckpoint: (at: { index: number; waitStartedAt?: number; problems?: string[] }) =>
-              checkpoint({ v: 1, runId: ctx.runId, target, ...at }),
-          }
-        : {}),
+      ...(checkpoint ? { onCheckpoint: (at: DrivePosition) => checkpoint(stateAt(at)) } : {}),
     });
-    if (result.status === 'done')
-      return {
-        status: 'done',
-        actions: result.actions,
-        ...(result.problems ? { problems: result.problems } : {}),
-      };
-    if (result.status === 'failed')
-      return { status: 'failed', reason: result.reason ?? 'failed', actions: result.actions };
-    const next: PresetState = { v: 1, runId: ctx.runId, target, index: result.index };
-    if (result.waitStartedAt !== undefined) next.waitStartedAt = result.waitStartedAt;
-    if (result.problems) next.problems = result.problems;
-    return {
-      status: 'continue',
-      state: next,
-      actions: result.actions,
-      ...(result.reason ? { reason: result.reason } : {}),
-    };
+    switch (result.status) {
+      case 'continue':
+        return { ...result, state: stateAt(result.state) };
+      case 'Succeeded': {
+        const changed = result.actions.filter((a) => a.done).length;
+        const message = `${hook}: ${changed} change${changed === 1 ? '' : 's'}`;
+        const problems = result.problems ?? [];
+        return {
+          ...result,
+          message:
+            problems.length === 0
+              ? message
+              : `${message}; ${problems.length} problem(s) after the flip: ${problems.join('; ')}`,
+        };
+      }
+      default:
+        return result;
+    }
   };
 }

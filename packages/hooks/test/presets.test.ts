@@ -360,9 +360,8 @@ describe('an ECS deployment on the hook runtime', () => {
       clients: fake.clients,
       now: fake.now,
       sleep: fake.sleep,
-      reserveMs: 0,
     });
-    const first = await step({ deploymentId: RUN, deadline: fake.now() + 10_000 });
+    const first = await step({ deployment: { deploymentId: RUN }, deadline: fake.now() + 10_000 });
     expect(first).toMatchObject({
       status: 'continue',
       reason: 'cluster:orders-b has 1 of 4 available readers in service; waiting for the rest',
@@ -371,10 +370,10 @@ describe('an ECS deployment on the hook runtime', () => {
     expect(first.state).toMatchObject({ v: 1, runId: RUN, target: 'b', index: 1 });
     await fake.sleep(15_000);
     const second = await step({
-      state: JSON.parse(JSON.stringify(first.state)),
+      continuation: JSON.parse(JSON.stringify(first.state)),
       deadline: fake.now() + 600_000,
     });
-    expect(second.status).toBe('done');
+    expect(second.status).toBe('Succeeded');
     expect(fake.calls.filter((c) => c.command === 'RegisterScalableTarget')).toHaveLength(1);
   });
 

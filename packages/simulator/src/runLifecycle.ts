@@ -12,6 +12,7 @@ import {
   type HookStep,
   LAMBDA_LIFECYCLE_EVENTS,
   type LambdaContextLike,
+  type LambdaHookRuntime,
   type LifecycleEventName,
 } from '@bg-replay/codedeploy';
 import { type Logger, silentLogger } from '@bg-replay/core';
@@ -55,7 +56,7 @@ export interface HarnessClients {
 export interface LifecycleHookSpec {
   /** Default `CodeDeployHook_<event>`. */
   functionName?: string;
-  step?: HookStep;
+  step?: HookStep<unknown, LambdaHookRuntime>;
   /** Extra options for `createHookHandler` (clients are set by the harness). */
   handlerOptions?: Omit<HookHandlerOptions, 'clients'>;
   /** A raw Lambda handler built with the harness clients (used instead of `step`). */

@@ -5,7 +5,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { type HookStep, waitForDeployment } from '@bg-replay/codedeploy';
+import { type HookStep, type LambdaHookRuntime, waitForDeployment } from '@bg-replay/codedeploy';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../src/createSimClock.js';
 import {
@@ -30,7 +30,7 @@ const ends = (timeline: TimelineEntry[]) =>
 describe('runLifecycle (real SDK clients against the loopback stand-in)', () => {
   it('runs a passing ECS deployment through every hook in CodeDeploy order', async () => {
     const seen: string[] = [];
-    const record: HookStep = async ({ deployment }) => {
+    const record: HookStep<unknown, LambdaHookRuntime> = async ({ deployment }) => {
       seen.push(
         `${deployment.lifecycleEvent}@${deployment.computePlatform}:${deployment.ecs?.LoadBalancerInfo.ContainerPort}`,
       );
