@@ -1,5 +1,5 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { createHookHandler, type HookStep } from '@bg-replay/codedeploy';
+import { createHookHandler, type HookStep, type LambdaHookRuntime } from '@bg-replay/codedeploy';
 import { silentLogger } from '@bg-replay/core';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../src/createSimClock.js';
@@ -54,7 +54,7 @@ function handingOff(value: number) {
     const sfn = h.clock.instrument(
       new SFNClient({ endpoint: h.endpoint, region: h.region, credentials: h.credentials }),
     );
-    const step: HookStep = async ({ deployment, event }) => {
+    const step: HookStep<unknown, LambdaHookRuntime> = async ({ deployment, event }) => {
       await sfn.send(
         new StartExecutionCommand({
           stateMachineArn: MACHINE,

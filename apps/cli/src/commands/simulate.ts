@@ -5,6 +5,7 @@ import {
   createJsonLogger,
   createValidationHook,
   type HookStep,
+  type LambdaHookRuntime,
   type LifecycleEventName,
   loadValidationHookConfig,
   type ValidateFn,
@@ -534,7 +535,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
                   }),
                   ...(deps.validate ? { validate: deps.validate } : {}),
                 });
-                const noting: HookStep = async (ctx) => {
+                const noting: HookStep<unknown, LambdaHookRuntime> = async (ctx) => {
                   const result = await h.clock.track(Promise.resolve(step(ctx)));
                   if (result?.status === 'handedOff') h.note(`handed off: ${result.message}`);
                   return result;
