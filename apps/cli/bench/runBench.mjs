@@ -12,12 +12,13 @@ import jsonPatch from 'fast-json-patch';
 import pLimit from 'p-limit';
 import { Agent, request } from 'undici';
 import { benchDiff } from './diffBench.mjs';
+import { benchProcess } from './processBench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const quick = process.env.BENCH_QUICK === '1';
-// BENCH_ONLY=P1,P5 runs only those figures (P3 and P4 come together).
+// BENCH_ONLY=P1,P5 runs only those figures (P3 and P4 come together); BENCH_RECORDS sets P7's log size.
 const only = process.env.BENCH_ONLY?.split(',').map((id) => id.trim().toUpperCase());
 const want = (...ids) => !only || ids.some((id) => only.includes(id));
 const results = [];
@@ -136,6 +137,23 @@ async function p1(servers) {
   );
 }
 
+// P7: the whole `bg-replay replay` process vs the bare loop as a process, alternating (processBench.mjs).
+async function p7(servers) {
+  const records = Number(process.env.BENCH_RECORDS ?? (quick ? 5000 : 40000));
+  const { runs, throughput, cpu, rss } = await benchProcess(servers, {
+    records,
+    rounds: Math.min(ROUNDS, 3),
+    writeLog,
+  });
+  const median = (list, key) => stats(list.map((r) => r[key])).median;
+  const figures = (side) =>
+    `${median(runs[side], 'wall').toFixed(1)} s, CPU ${median(runs[side], 'cpu').toFixed(1)} s, ${median(runs[side], 'rssMb').toFixed(0)} MB`;
+  const detail = `${records} records; replay ${figures('full')}; bare ${figures('bare')}`;
+  record('P7', 'replay process throughput ÷ bare loop', stats(throughput), '≥ 0.8×', detail);
+  record('P7', 'replay process CPU ÷ bare loop', stats(cpu), '(reported)', '');
+  record('P7', 'replay process peak RSS ÷ bare loop', stats(rss), '≤ 1.5×', '');
+}
+
 // P5: with --rps R, the rate live's server counts stays within 10% of R.
 async function p5(servers) {
   const R = 100;
@@ -239,6 +257,7 @@ try {
   if (want('P2'))
     for (const row of await benchDiff(ROUNDS)) record(row.id, row.name, row, row.target, row.detail);
   if (want('P5')) await p5(servers);
+  if (want('P7')) await p7(servers);
 } finally {
   servers.close();
 }

@@ -12,13 +12,16 @@ import { createPrivacy } from './safety/privacy.js';
 import { finishCoverage } from './sample/createCoverageCounter.js';
 import { sleep as realSleep } from './sleep.js';
 import { collectSample, createSourcePrivacy, type SourceOptions } from './sources/collectSample.js';
+import { addOutcome, createTally, emptyRoute, type RecordOutcome, type Tally } from './verdict/aggregate.js';
 import {
   checkCoverage,
   checkVerdictOptions,
+  computeVerdict,
   DEFAULT_CONFIDENCE,
   DEFAULT_MIN_COVERAGE,
+  type VerdictResult,
 } from './verdict/computeVerdict.js';
-import { judgeRun, type VerdictOptions } from './verdict/judgeRun.js';
+import { countsOf, type RunCounts, type VerdictOptions } from './verdict/judgeRun.js';
 
 /**
  * Options of one validation run, grouped by stage (each group is defined beside its stage); every field
@@ -139,11 +142,17 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     options.retryUntilMs === undefined ? undefined : startedAt.getTime() + options.retryUntilMs;
   const intervalMs = options.retryIntervalMs ?? 30_000;
   const attempts: Attempt[] = [];
-  let judged: ReturnType<typeof judgeRun>;
+  let judged: { tally: Tally; verdict: VerdictResult; counts: RunCounts };
   for (let attempt = 1; ; attempt += 1) {
     const attemptStart = now();
     if (attempt > 1) comparer = await createComparer({ ...options, privacy, limiter });
-    const { outcomes, stoppedBecause } = await replayRecords(
+    // Outcomes go into the tally as they finish, so memory is bounded by the report, not by the run; only
+    // those the noise probe may still re-judge wait for the run's rates.
+    const tally = createTally();
+    for (const [route, seen] of collected.seenPerRoute) tally.routes.set(route, emptyRoute(route, seen));
+    const pending: RecordOutcome[] = [];
+    const current = comparer;
+    const { replayed, stoppedBecause } = await replayRecords(
       collected.records,
       options,
       comparer,
@@ -154,16 +163,26 @@ export async function validate(options: ValidateOptions): Promise<Report> {
         signal: options.signal,
         onProgress: options.onProgress,
         limiter,
+        onOutcome: (outcome) => {
+          if (current.observe(outcome)) pending.push(outcome);
+          else addOutcome(tally, outcome);
+        },
       },
     );
-    comparer.finish(outcomes);
-    judged = judgeRun(outcomes, collected.seenPerRoute, verdictOptions);
+    comparer.finish(pending);
+    for (const outcome of pending) addOutcome(tally, outcome);
+    pending.length = 0;
+    judged = {
+      tally,
+      verdict: computeVerdict([...tally.routes.values()], verdictOptions, tally.latency),
+      counts: countsOf(tally),
+    };
     const { verdict } = judged;
     checkCoverage(verdict, coverage);
     if (options.signal?.aborted) {
       verdict.reasons.push({
         code: 'aborted',
-        message: `the run was interrupted after ${outcomes.length} of ${collected.records.length} records`,
+        message: `the run was interrupted after ${replayed} of ${collected.records.length} records`,
       });
       if (verdict.verdict === 'pass') verdict.verdict = 'inconclusive';
     }

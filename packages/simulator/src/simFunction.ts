@@ -19,7 +19,8 @@ const ACCOUNT_ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 /**
  * Resolves `qualifier` (a version, an alias or nothing for `$LATEST`, the highest version) and runs that
  * version's handler as a synchronous `Invoke` would: the result as the payload with `X-Amz-Executed-Version`,
- * a thrown error as `X-Amz-Function-Error: Unhandled`, an unknown qualifier as `ResourceNotFoundException`.
+ * a thrown error as `X-Amz-Function-Error: Unhandled`, an unknown qualifier as `ResourceNotFoundException`;
+ * a `DryRun` is a 204 that runs nothing.
  *
  * @example
  * const reply = await invokeSimFunction(fn, 'shop-api', 'live', { rawPath: '/health' });
@@ -29,6 +30,7 @@ export async function invokeSimFunction(
   name: string,
   qualifier: string | null | undefined,
   event: unknown,
+  invocationType = 'RequestResponse',
 ): Promise<SimInvokeReply> {
   const numbers = Object.keys(fn.versions).sort((a, b) => Number(a) - Number(b));
   const version =
@@ -42,6 +44,8 @@ export async function invokeSimFunction(
       payload: { Type: 'User', message },
     };
   }
+  // DryRun only checks the function and the permission: 204, nothing runs.
+  if (invocationType === 'DryRun') return { status: 204, headers: {}, payload: undefined };
   const headers = { 'x-amz-executed-version': version };
   try {
     return { status: 200, headers, payload: (await handler(event)) ?? null };

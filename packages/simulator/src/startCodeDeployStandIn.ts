@@ -162,7 +162,7 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
       if (fn) {
         const qualifier =
           new URL(req.url ?? '/', 'http://stand-in').searchParams.get('Qualifier') ?? arnQualifier;
-        const reply = await invokeSimFunction(fn, name, qualifier, payload);
+        const reply = await invokeSimFunction(fn, name, qualifier, payload, invocationType);
         const text = reply.payload === undefined ? '' : JSON.stringify(reply.payload);
         res.writeHead(reply.status, {
           'content-type': 'application/json',

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { BgReplayError, formatRulesFile, learnNoiseRules } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
+import { withLambdaFlags } from '../createCliLambdaInvoker.js';
 import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
 import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
 import { sourceOptionsFrom, withSourceFlags } from '../flags/sourceFlags.js';
@@ -19,7 +20,7 @@ export const learnNoiseCommand = defineCommand({
   command: 'learn-noise',
   describe: 'Replay with the noise probe and write the noisy pointers it learned as a rules file, for review',
   builder: (yargs) =>
-    withDiffFlags(withReplayFlags(withSourceFlags(yargs)))
+    withLambdaFlags(withDiffFlags(withReplayFlags(withSourceFlags(yargs))))
       .option('out', {
         type: 'string',
         default: 'bg-replay.noise.yaml',
@@ -48,6 +49,7 @@ export const learnNoiseCommand = defineCommand({
         noiseProbe: diffOptions.noiseProbe ?? 1,
       },
       io,
+      args,
     );
     const noise = report.noise;
     if (!noise)

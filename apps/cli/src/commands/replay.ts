@@ -1,5 +1,6 @@
 import { type Report, type ValidateOptions, validate } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
+import { type CliLambdaArgs, createCliLambdaInvoker, withLambdaFlags } from '../createCliLambdaInvoker.js';
 import { diffOptionsFrom, withDiffFlags } from '../flags/diffFlags.js';
 import { replayOptionsFrom, withReplayFlags } from '../flags/replayFlags.js';
 import {
@@ -13,8 +14,16 @@ import { verdictOptionsFrom, withVerdictFlags } from '../flags/verdictFlags.js';
 import { type CliIo, EXIT } from '../io.js';
 import { createProgress } from '../progress.js';
 
-/** Runs `validate` with a progress bar and Ctrl-C handling: an interrupted run still reports what it did. */
-export async function runValidation(options: ValidateOptions, io: CliIo): Promise<Report> {
+/**
+ * Runs `validate` with a progress bar and Ctrl-C handling: an interrupted run still reports what it did.
+ * `lambda://` targets are invoked with a Lambda client built from `aws` (`--region`, `--lambda-endpoint`).
+ */
+export async function runValidation(
+  options: ValidateOptions,
+  io: CliIo,
+  aws: CliLambdaArgs = {},
+): Promise<Report> {
+  const lambda = await createCliLambdaInvoker(options, aws, io);
   const progress = createProgress(io);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -22,12 +31,14 @@ export async function runValidation(options: ValidateOptions, io: CliIo): Promis
   try {
     return await validate({
       ...options,
+      ...(lambda ? { lambdaInvoker: lambda.invoke } : {}),
       signal: controller.signal,
       onProgress: (d, t) => progress.update(d, t),
     });
   } finally {
     process.off('SIGINT', onSignal);
     progress.end();
+    lambda?.close();
   }
 }
 
@@ -42,7 +53,7 @@ export const replayCommand = defineCommand({
   command: 'replay',
   describe: 'Replay logged requests against live and candidate, diff the answers and decide',
   builder: (yargs) =>
-    withReportFlags(withVerdictFlags(withDiffFlags(withReplayFlags(withSourceFlags(yargs)))))
+    withLambdaFlags(withReportFlags(withVerdictFlags(withDiffFlags(withReplayFlags(withSourceFlags(yargs))))))
       .usage(
         '$0 replay --logs <file|-> --live <url> --candidate <url> [options]\n\nSamples requests from the log, sends each to live and candidate, compares the answers\nunder the rules, and exits 0 on pass, 1 on fail or inconclusive, 2 on bad input.',
       )
@@ -65,6 +76,7 @@ export const replayCommand = defineCommand({
         ...reportOptionsFrom(args),
       },
       io,
+      args,
     );
     await writeReports(report, args, io);
     return exitCodeOf(report, args['allow-inconclusive']);

@@ -2,6 +2,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { BgReplayError } from '../errors.js';
 import type { ExchangeResponse, RequestRecord } from '../model.js';
+import type { RecordOutcome } from '../verdict/aggregate.js';
 import { createComparer } from './createComparer.js';
 
 const record: RequestRecord = { method: 'GET', path: '/p/1', headers: {} };
@@ -207,6 +208,74 @@ describe('createComparer', () => {
       liveAgain: answer({ a: 2 }),
     });
     expect(noise).toEqual([{ route, pointer: '/a', kind: 'changed', live: 1, candidate: 2 }]);
+  });
+
+  it('keeps back only outcomes the noise probe may re-judge, and decides on the rates of all it observed', async () => {
+    const run = async (streamed: boolean) => {
+      const comparer = await createComparer({ noiseProbe: 1, noiseMinProbed: 3 });
+      const outcomes: RecordOutcome[] = [];
+      // Six records, each probed: /at differs live vs live every time; the candidate changes /at on the first
+      // four and drops /gone (never noise) on the last two.
+      for (let i = 0; i < 6; i += 1) {
+        const live = answer({ at: i, gone: 1 });
+        const candidate = answer(i < 4 ? { at: i + 100, gone: 1 } : { at: i });
+        const liveAgain = answer({ at: i + 50, gone: 1 });
+        const { differences, noise } = comparer.compare({ record, route, live, candidate, liveAgain });
+        outcomes.push({
+          route,
+          record,
+          live,
+          candidate,
+          differences,
+          probe: { live: liveAgain, differences: noise ?? [] },
+        });
+      }
+      const kept = streamed ? outcomes.filter((outcome) => comparer.observe(outcome)) : outcomes;
+      comparer.finish(kept);
+      return { kept: kept.length, outcomes, summary: comparer.summary() };
+    };
+    const whole = await run(false);
+    const streamed = await run(true);
+    expect(streamed.kept).toBe(4);
+    expect(streamed.summary).toEqual(whole.summary);
+    expect(streamed.summary.noise?.pointers).toEqual([
+      expect.objectContaining({ pointer: '/at', raw: 4, compared: 6, noise: 6, verdict: 'noise', hidden: 4 }),
+      expect.objectContaining({
+        pointer: '/gone',
+        raw: 2,
+        compared: 6,
+        noise: 0,
+        verdict: 'real',
+        hidden: 0,
+      }),
+    ]);
+    const counted = (outcomes: RecordOutcome[]) =>
+      outcomes.map((o) => o.differences.filter((d) => d.disposition.counted).map((d) => d.pointer));
+    expect(counted(streamed.outcomes)).toEqual([[], [], [], [], ['/gone'], ['/gone']]);
+    expect(counted(streamed.outcomes)).toEqual(counted(whole.outcomes));
+  });
+
+  it('lets a matched or only-removed outcome be tallied at once when the noise probe is on', async () => {
+    const comparer = await createComparer({ noiseProbe: 1 });
+    const compareTo = (candidate: unknown): RecordOutcome => {
+      const live = answer({ a: 1, b: 2 });
+      const other = answer(candidate);
+      return {
+        route,
+        record,
+        live,
+        candidate: other,
+        differences: comparer.compare({ record, route, live, candidate: other }).differences,
+      };
+    };
+    expect(comparer.observe(compareTo({ a: 1, b: 2 }))).toBe(false);
+    expect(comparer.observe(compareTo({ a: 1 }))).toBe(false);
+    expect(comparer.observe(compareTo({ a: 3, b: 2 }))).toBe(true);
+    const off = await createComparer({});
+    const live = answer({ a: 1 });
+    const changed = answer({ a: 2 });
+    const differences = off.compare({ record, route, live, candidate: changed }).differences;
+    expect(off.observe({ route, record, live, candidate: changed, differences })).toBe(false);
   });
 
   it('rejects bad options with the flag named', async () => {

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { BgReplayError } from '../errors.js';
 import type { Difference, Disposition, ExchangeResponse, JudgedDifference, RequestRecord } from '../model.js';
-import { applyNoiseProbe } from '../noise/applyNoiseProbe.js';
+import { createNoiseCounter, mayHideNoise } from '../noise/applyNoiseProbe.js';
 import { detectReorders } from '../noise/detectReorders.js';
 import { DEFAULT_NOISE_THRESHOLDS } from '../noise/isRealDifference.js';
 import type { RateLimiter } from '../replay/createRateLimiter.js';
@@ -108,7 +108,15 @@ export interface Comparer {
   /** True when this record should also be sent to live a second time (noise probe). */
   wantsProbe(record: RequestRecord, route: string): boolean;
   compare(input: ComparisonInput): { differences: JudgedDifference[]; noise?: Difference[] };
-  /** Re-judges every outcome once the whole run is known (noise is decided on rates over the run). */
+  /**
+   * Counts one finished outcome towards the run-wide decisions (the noise probe's rates). True when `finish`
+   * may still re-judge it, so the caller keeps it until then; false when it is final and can be tallied now.
+   */
+  observe(outcome: RecordOutcome): boolean;
+  /**
+   * Decides noise on the rates of every outcome observed and re-judges the outcomes given (those `observe`
+   * returned true for). Called without any `observe` before, it observes the outcomes given first.
+   */
   finish(outcomes: RecordOutcome[]): void;
   /** How many differences each rule matched (every rule listed). */
   ruleHits(): Record<string, number>;
@@ -389,6 +397,8 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
   };
 
   let noiseSummary: DiffSummary['noise'];
+  const noiseCounter = createNoiseCounter();
+  let observed = 0;
 
   return {
     wantsProbe(record) {
@@ -461,14 +471,25 @@ export async function createComparer(options: DiffStageOptions & ComparerContext
       return { differences: judged, noise };
     },
 
+    observe(outcome) {
+      if (share <= 0) return false;
+      observed += 1;
+      noiseCounter.observe(outcome);
+      // Only a counted difference that noise may hide can change once the rates are known.
+      return mayHideNoise(outcome);
+    },
+
     finish(outcomes) {
       if (share <= 0) return;
-      const applied = applyNoiseProbe(outcomes, {
+      if (observed === 0) for (const outcome of outcomes) noiseCounter.observe(outcome);
+      const decision = noiseCounter.decide({
         probeShare: share,
         relative: options.noiseRelative ?? DEFAULT_NOISE_THRESHOLDS.relative,
         absolute: options.noiseAbsolute ?? DEFAULT_NOISE_THRESHOLDS.absolute,
         minProbed: options.noiseMinProbed ?? 5,
       });
+      for (const outcome of outcomes) decision.hide(outcome);
+      const applied = decision.summary();
       const reorderList: NoiseReorderSummary[] = [...reorders.values()]
         .sort((a, b) => a.route.localeCompare(b.route) || a.pointer.localeCompare(b.pointer))
         .map((r) => ({

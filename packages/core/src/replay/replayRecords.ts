@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
 import type { Dispatcher } from 'undici';
 import type { Comparer } from '../diff/createComparer.js';
 import { BgReplayError } from '../errors.js';
@@ -39,9 +38,11 @@ export interface ReplayOptions {
   retries?: number;
 }
 
-/** What the replay did: the outcomes, and why it stopped early if it did. */
+/** What the replay did: the outcomes (none kept when `onOutcome` takes them), how many, and why it stopped early. */
 export interface ReplayResult {
   outcomes: RecordOutcome[];
+  /** Records replayed and compared (outcomes produced). */
+  replayed: number;
   stoppedBecause?: string;
 }
 
@@ -55,6 +56,11 @@ export interface ReplayDeps {
   onProgress?: (done: number, total: number) => void;
   /** The run's live rate limiter, shared by every attempt (default: one for this replay, from `rps`). */
   limiter?: RateLimiter;
+  /**
+   * Takes each outcome as it finishes; the replay then keeps none, so memory does not grow with the run
+   * (the caller tallies them as they come).
+   */
+  onOutcome?: (outcome: RecordOutcome) => void;
 }
 
 /** Headers never sent as logged: the client sets them itself or refuses them (see `sanitizeRequest`). */
@@ -128,7 +134,7 @@ function prepareRequest(record: RequestRecord, options: ReplayOptions): Prepared
   return { method: record.method, urls, path: record.path, headers: requestHeaders(record), body };
 }
 
-/** Drops the body of an answer once it has been compared: outcomes are kept for the whole run. */
+/** Drops the body of an answer once it has been compared: an outcome may be kept until the run ends. */
 const NO_BODY = new Uint8Array(0);
 
 function withoutBody(exchange: Exchange): Exchange {
@@ -150,7 +156,7 @@ export async function replayRecords(
   deps: ReplayDeps = {},
 ): Promise<ReplayResult> {
   const breaker = createCircuitBreaker({ maxErrorRate: options.liveErrorBreaker ?? 0.5 });
-  const limit = pLimit(options.concurrency ?? 16);
+  const concurrency = options.concurrency ?? 16;
   const limiter = deps.limiter ?? createRateLimiter(options.rps ?? 50);
   const outcomes: RecordOutcome[] = [];
   let done = 0;
@@ -205,62 +211,73 @@ export async function replayRecords(
     if (deps.signal?.aborted || breaker.open) return undefined;
     return send('live', request);
   };
-  await Promise.all(
-    interleaveByRoute(records).map(({ record, route }) =>
-      limit(async () => {
-        if (deps.signal?.aborted || breaker.open) return;
-        // --rps caps what live receives: a probed record costs live two requests, a retry one more.
-        const request = prepareRequest(record, options);
-        if (!request) return;
-        const probe = comparer.wantsProbe(record, route);
-        // Every live request is sent the moment its own grant comes: a grant taken early and spent late
-        // would let requests bunch up past the cap.
-        if (!limiter.unlimited) await limiter.take();
-        if (deps.signal?.aborted || breaker.open) return;
-        const [[live, candidate], liveAgain] = await Promise.all([
-          Promise.all([send('live', request), send('candidate', request)]),
-          probe ? sendAgain(request) : undefined,
-        ]);
-        // An answer cut short by the abort says nothing about either side: the record is left out.
-        if (deps.signal?.aborted) return;
-        let compared: ReturnType<Comparer['compare']> = { differences: [] };
-        if (live.ok && candidate.ok) {
-          try {
-            compared = comparer.compare({
-              record,
-              route,
-              live,
-              candidate,
-              liveAgain: liveAgain?.ok ? liveAgain : undefined,
-            });
-          } catch (error) {
-            // A bug in a comparison must not lose the run: the record counts as differing, with the cause.
-            const message = `comparison failed: ${(error as Error)?.message ?? String(error)}`;
-            compared = {
-              differences: [
-                { route, pointer: '', kind: 'changed', live: message, disposition: { counted: true } },
-              ],
-            };
-          }
-        }
-        const outcome: RecordOutcome = {
+  const replayOne = async ({ record, route }: { record: RequestRecord; route: string }) => {
+    if (deps.signal?.aborted || breaker.open) return;
+    // --rps caps what live receives: a probed record costs live two requests, a retry one more.
+    const request = prepareRequest(record, options);
+    if (!request) return;
+    const probe = comparer.wantsProbe(record, route);
+    // Every live request is sent the moment its own grant comes: a grant taken early and spent late
+    // would let requests bunch up past the cap.
+    if (!limiter.unlimited) await limiter.take();
+    if (deps.signal?.aborted || breaker.open) return;
+    const [[live, candidate], liveAgain] = await Promise.all([
+      Promise.all([send('live', request), send('candidate', request)]),
+      probe ? sendAgain(request) : undefined,
+    ]);
+    // An answer cut short by the abort says nothing about either side: the record is left out.
+    if (deps.signal?.aborted) return;
+    let compared: ReturnType<Comparer['compare']> = { differences: [] };
+    if (live.ok && candidate.ok) {
+      try {
+        compared = comparer.compare({
+          record,
           route,
-          record: {
-            ...record,
-            path: privacy.redactPath(record.path),
-            headers: privacy.redactHeaders(record.headers),
-          },
-          live: withoutBody(live),
-          candidate: withoutBody(candidate),
-          differences: compared.differences,
+          live,
+          candidate,
+          liveAgain: liveAgain?.ok ? liveAgain : undefined,
+        });
+      } catch (error) {
+        // A bug in a comparison must not lose the run: the record counts as differing, with the cause.
+        const message = `comparison failed: ${(error as Error)?.message ?? String(error)}`;
+        compared = {
+          differences: [
+            { route, pointer: '', kind: 'changed', live: message, disposition: { counted: true } },
+          ],
         };
-        if (liveAgain) outcome.probe = { live: withoutBody(liveAgain), differences: compared.noise ?? [] };
-        outcomes.push(outcome);
-        done += 1;
-        deps.onProgress?.(done, records.length);
-      }),
-    ),
-  );
+      }
+    }
+    const outcome: RecordOutcome = {
+      route,
+      record: {
+        ...record,
+        path: privacy.redactPath(record.path),
+        headers: privacy.redactHeaders(record.headers),
+      },
+      live: withoutBody(live),
+      candidate: withoutBody(candidate),
+      differences: compared.differences,
+    };
+    if (liveAgain) outcome.probe = { live: withoutBody(liveAgain), differences: compared.noise ?? [] };
+    if (deps.onOutcome) deps.onOutcome(outcome);
+    else outcomes.push(outcome);
+    done += 1;
+    deps.onProgress?.(done, records.length);
+  };
+  // A fixed pool of workers, each taking the next record: a task queued per record up front (p-limit) cost
+  // three promises and a closure per record for the whole run, in a heap that grows with the log.
+  const queue = interleaveByRoute(records);
+  let next = 0;
+  const work = async () => {
+    while (next < queue.length) {
+      const item = queue[next] as (typeof queue)[number];
+      next += 1;
+      await replayOne(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, work));
   deps.signal?.removeEventListener('abort', forward);
-  return breaker.reason ? { outcomes, stoppedBecause: breaker.reason } : { outcomes };
+  const result: ReplayResult = { outcomes, replayed: done };
+  if (breaker.reason) result.stoppedBecause = breaker.reason;
+  return result;
 }

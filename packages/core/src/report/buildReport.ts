@@ -60,7 +60,9 @@ export function safeUrl(url: string, privacy: Privacy = createPrivacy()): string
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
-    return `${parsed.origin}${privacy.redactPath(`${parsed.pathname}${parsed.search}`)}`;
+    // A non-web scheme (`lambda://fn:2`) has the opaque origin "null": keep its scheme and host instead.
+    const origin = parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
+    return `${origin}${privacy.redactPath(`${parsed.pathname}${parsed.search}`)}`;
   } catch {
     return url;
   }
