@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ValidateFn } from '@bg-replay/codedeploy';
+import type { Report } from '@bg-replay/core';
 import { loadStacksConfig } from '@bg-replay/hooks';
 import {
   type AwsStandInServices,
@@ -75,7 +79,11 @@ describe('bg-replay simulate (injected targets)', () => {
       'Lambda function shop-demo: alias live → version 1 (blue, live); target version 2 (green). Invoke serves both on the stand-in (lambda://shop-demo:1, lambda://shop-demo:2)',
     );
     expect(r.stdout).toContain(
-      'the validation compares version 1 (blue, http://127.0.0.1:1) with version 2 (green, http://127.0.0.1:2)',
+      'the validation invokes version 1 (blue) and version 2 (green) as the AppSpec names them (CurrentVersion, TargetVersion)',
+    );
+    // The hook resolved its targets from the AppSpec: the two versions, invoked, not the HTTP base URLs.
+    expect(r.stdout).toContain(
+      'the validation compared lambda://shop-demo:1?payload=1.0 with lambda://shop-demo:2?payload=1.0',
     );
     expect(r.stdout).toContain('production traffic ends on the new version (alias live → version 2)');
   });
@@ -290,6 +298,17 @@ describe('bg-replay simulate (the demo, end to end)', () => {
     expect(r.stdout).toContain('active stack: a (/shop/active-stack)');
   });
 
+  it('--platform Lambda invokes versions 1 and 2 on the stand-in, each answering as its own release, and fails on green', async () => {
+    const r = await runCommand(simulateCommand, ['simulate', '--platform', 'Lambda', '--strict-exit']);
+    expect(r.code).toBe(1);
+    // The version header of each side's answers: Invoke reached blue (1.4.2) through version 1, green through 2.
+    expect(r.stdout).toContain(
+      'the validation compared lambda://shop-demo:1?payload=1.0 (answered as version 1.4.2) with lambda://shop-demo:2?payload=1.0 (answered as version 1.5.0)',
+    );
+    expect(r.stdout).toMatch(/BeforeAllowTraffic hook: verdict fail: GET \/orders\/:id/);
+    expect(r.stdout).toContain('production traffic never left the original version (alias live → version 1)');
+  }, 60_000);
+
   it('passes with --candidate-good: blue behind the test listener, then the flip and the teardown', async () => {
     const r = await runCommand(simulateCommand, ['simulate', '--candidate-good']);
     expect(r.code).toBe(0);
@@ -310,6 +329,149 @@ describe('bg-replay simulate (the demo, end to end)', () => {
       ).rejects.toThrow(/logGroup: give exactly one log source/);
     } finally {
       await server?.close();
+    }
+  });
+});
+
+describe('bg-replay simulate --shards (the validation handed off to the state machine, run locally)', {
+  timeout: 90_000,
+}, () => {
+  async function simulateSharded(argv: string[]) {
+    let services: AwsStandInServices | undefined;
+    let result: LifecycleResult | undefined;
+    const r = await runCommand(
+      createSimulateCommand({
+        services: () => {
+          services = createAwsStandInServices();
+          return services;
+        },
+        onResult: (res) => {
+          result = res;
+        },
+      }),
+      ['simulate', ...argv],
+    );
+    if (!services || !result) throw new Error('the simulation did not run');
+    return { ...r, services, result };
+  }
+  const report = (services: AwsStandInServices, key: string) =>
+    JSON.parse(
+      services.state.objects.get(`bg-replay-simulated-reports/bg-replay/${key}`)?.body.toString('utf8') ??
+        'null',
+    ) as Report;
+
+  it('--shards 4 hands off, replays the failing demo in 4 shards, merges them and reports Failed from the state machine', async () => {
+    const { code, stdout, services, result } = await simulateSharded(['--shards', '4', '--strict-exit']);
+    expect(code).toBe(1);
+    expect(result.failedEvent).toBe('AfterAllowTestTraffic');
+    // One status for the validation event, sent by the state machine's ReportVerdict: the hook handed off.
+    expect(result.reports.map((r) => `${r.event} ${r.status} ${r.accepted}`)).toContain(
+      'AfterAllowTestTraffic Failed true',
+    );
+    expect(result.reports.filter((r) => r.event === 'AfterAllowTestTraffic')).toHaveLength(1);
+    const validation = result.timeline.filter(
+      (e) => (e.kind === 'note' || e.kind === 'execution') && e.event === 'AfterAllowTestTraffic',
+    );
+    const texts = validation.map((e) => (e.kind === 'note' || e.kind === 'execution' ? e.text : ''));
+    expect(texts.find((t) => t.startsWith('handed off:'))).toMatch(
+      /^handed off: validation handed off to 4 shards in state machine execution arn:aws:states:us-east-1:000000000000:execution:bg-replay-validation:bg-replay-d-SIM\w+-[\w-]+: expected 35 s \(42 s with margin\) exceeds the 29 s this invocation has left$/,
+    );
+    expect(texts).toContain(
+      'ResolveWindow: 4 shards, sample ≤ 100 records each, live ≤ 100 rps per shard (400 rps / 4)',
+    );
+    for (const i of [1, 2, 3, 4]) {
+      expect(
+        texts.some((t) =>
+          new RegExp(
+            `^shard ${i}/4: 100 records compared, verdict fail \\(match [\\d.]+%\\), live ≤ 100 rps → s3://bg-replay-simulated-reports/bg-replay/d-SIM\\w+/AfterAllowTestTraffic/shard-${i}-of-4\\.json$`,
+          ).test(t),
+        ),
+      ).toBe(true);
+    }
+    expect(
+      texts.some((t) =>
+        /^Merge: 4\/4 shards, verdict fail \(match [\d.]+%\) → Failed; merged report s3:/.test(t),
+      ),
+    ).toBe(true);
+    expect(texts).toContain('ReportVerdict: PutLifecycleEventHookExecutionStatus Failed');
+    expect(texts.at(-1)).toMatch(/^execution bg-replay-d-SIM\w+-[\w-]+ FAILED: BgReplay\.VerdictFailed/);
+    expect(stdout).toMatch(
+      /AfterAllowTestTraffic hook: the state machine reported Failed: verdict fail: GET \/orders\/:id/,
+    );
+
+    // What the in-memory account received: one execution with 4 shards and the demo's cap of 400 rps...
+    const started = services.calls.filter((c) => c.operation === 'StartExecution');
+    expect(started).toHaveLength(1);
+    const input = JSON.parse(String(started[0]?.input.input)) as { shards: number; config: { rps: number } };
+    expect(input.shards).toBe(4);
+    expect(input.config.rps).toBe(400);
+    const [execution] = [...services.state.executions.values()];
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'BgReplay.VerdictFailed' });
+    // ...4 shard reports written, read back by the merge, and the merged report written last.
+    const s3 = services.calls
+      .filter((c) => c.service === 's3')
+      .map((c) => `${c.operation} ${String(c.input.Key).split('/').at(-1)}`);
+    expect(s3.slice(0, 4).sort()).toEqual([1, 2, 3, 4].map((i) => `PutObject shard-${i}-of-4.json`));
+    expect(s3.slice(4, 8).sort()).toEqual([1, 2, 3, 4].map((i) => `GetObject shard-${i}-of-4.json`));
+    expect(s3.slice(8)).toEqual(['PutObject AfterAllowTestTraffic.json']);
+    const deploymentId = result.deploymentId;
+    const parts = [1, 2, 3, 4].map((i) =>
+      report(services, `${deploymentId}/AfterAllowTestTraffic/shard-${i}-of-4.json`),
+    );
+    expect(parts.map((p) => p.shard)).toEqual([1, 2, 3, 4].map((index) => ({ index, total: 4 })));
+    const merged = report(services, `${deploymentId}/AfterAllowTestTraffic.json`);
+    expect(merged.verdict).toBe('fail');
+    expect(merged.shard).toBeUndefined();
+    expect(merged.counts.compared).toBe(parts.reduce((n, p) => n + p.counts.compared, 0));
+    expect(merged.counts.compared).toBe(400);
+  });
+
+  it('--candidate-good --shards 4 passes: every shard matches, the merge reports Succeeded and the deployment goes on', async () => {
+    const { code, stdout, services, result } = await simulateSharded([
+      '--candidate-good',
+      '--shards',
+      '4',
+      '--no-presets',
+    ]);
+    expect(code).toBe(0);
+    expect(result.status).toBe('Succeeded');
+    expect(result.reports.map((r) => `${r.event} ${r.status}`)).toEqual(['AfterAllowTestTraffic Succeeded']);
+    expect(
+      stdout.match(/shard \d\/4: 100 records compared, verdict inconclusive \(match 100\.0%\)/g),
+    ).toHaveLength(4);
+    expect(stdout).toMatch(/Merge: 4\/4 shards, verdict pass \(match 100\.0%\) → Succeeded/);
+    expect(stdout).toContain('ReportVerdict: PutLifecycleEventHookExecutionStatus Succeeded');
+    expect(stdout).toMatch(/route production traffic to the replacement task set/);
+    expect([...services.state.executions.values()].map((e) => e.status)).toEqual(['SUCCEEDED']);
+  });
+
+  it('refuses a number of shards it cannot run', async () => {
+    await expect(runCommand(simulateCommand, ['simulate', '--shards', '0'])).rejects.toThrow(
+      /--shards 0: expected a whole number of shards, 1\.\.100/,
+    );
+    await expect(runCommand(simulateCommand, ['simulate', '--shards', '2.5'])).rejects.toThrow(
+      /--shards 2\.5/,
+    );
+    // A config without base URLs (a Lambda deployment compared by its versions) cannot be sharded.
+    const dir = await mkdtemp(join(tmpdir(), 'bg-replay-simulate-'));
+    try {
+      await writeFile(join(dir, 'access.log'), '');
+      await writeFile(join(dir, 'hook.json'), JSON.stringify({ logFile: join(dir, 'access.log') }));
+      await expect(
+        runCommand(simulateCommand, [
+          'simulate',
+          '--platform',
+          'Lambda',
+          '--shards',
+          '2',
+          '--config',
+          join(dir, 'hook.json'),
+        ]),
+      ).rejects.toThrow(
+        '--shards 2: shards replay base URLs; give live and candidate (--live, --candidate or the config)',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -18,12 +18,12 @@ import {
 } from '@bg-replay/codedeploy/step-functions';
 import { type Report, silentLogger, validate } from '@bg-replay/core';
 import { createDemoService, type DemoServices, startDemoServices } from '@bg-replay/demo';
+import { runStateMachineLocally } from '@bg-replay/simulator';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMergeHandler } from '../src/sfnMerge.js';
 import { createShardHandler } from '../src/sfnShard.js';
-import { runStateMachineLocally } from './_runStateMachineLocally.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function';
 const { definition, worstCaseSeconds } = createStateMachineDefinition({
@@ -60,7 +60,7 @@ function stubCodeDeploy(options: { alreadyCompleted?: boolean } = {}) {
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  const reported: Array<{ DeploymentId?: string; LifecycleEventHookExecutionId?: string; Status?: string }> =
+  const reported: Array<{ deploymentId?: string; lifecycleEventHookExecutionId?: string; status?: string }> =
     [];
   mockClient(codedeploy)
     .on(PutLifecycleEventHookExecutionStatusCommand)
@@ -69,7 +69,7 @@ function stubCodeDeploy(options: { alreadyCompleted?: boolean } = {}) {
       if (options.alreadyCompleted) {
         throw new LifecycleEventAlreadyCompletedException({ message: 'already completed', $metadata: {} });
       }
-      return { lifecycleEventHookExecutionId: input.LifecycleEventHookExecutionId };
+      return { lifecycleEventHookExecutionId: input.lifecycleEventHookExecutionId };
     });
   return { codedeploy, reported };
 }
@@ -129,8 +129,12 @@ beforeEach(() => {
 function handlers(overrideShard?: (event: ShardTaskInput) => Promise<unknown>) {
   const shard = createShardHandler({ s3: store.s3, logger: silentLogger });
   return {
-    shard: (overrideShard ?? shard) as (event: never) => Promise<unknown>,
-    merge: createMergeHandler({ s3: store.s3, logger: silentLogger }) as (event: never) => Promise<unknown>,
+    functions: {
+      CodeDeployHook_sfn_shard: (overrideShard ?? shard) as (event: never) => Promise<unknown>,
+      CodeDeployHook_sfn_merge: createMergeHandler({ s3: store.s3, logger: silentLogger }) as (
+        event: never,
+      ) => Promise<unknown>,
+    },
   };
 }
 
@@ -152,7 +156,7 @@ describe('the validation state machine, run locally with the real shard and merg
     );
     expect(run.error?.name).toBe('BgReplay.VerdictFailed');
     expect(reported).toEqual([
-      { DeploymentId: 'd-SFN0001', LifecycleEventHookExecutionId: 'hook-exec-1', Status: 'Failed' },
+      { deploymentId: 'd-SFN0001', lifecycleEventHookExecutionId: 'hook-exec-1', status: 'Failed' },
     ]);
     for (const i of [1, 2, 3]) {
       const part = store.report(`bg-replay/d-SFN0001/AfterAllowTestTraffic/shard-${i}-of-3.json`);
@@ -199,7 +203,7 @@ describe('the validation state machine, run locally with the real shard and merg
       },
     );
     expect(run.iterations).toEqual({ succeeded: 4, failed: 0 });
-    expect(reported.map((r) => r.Status)).toEqual(['Succeeded']);
+    expect(reported.map((r) => r.status)).toEqual(['Succeeded']);
     expect(store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json').shard).toBeUndefined();
   });
 
@@ -211,7 +215,7 @@ describe('the validation state machine, run locally with the real shard and merg
     });
     expect(run.error).toBeUndefined();
     expect(run.entered.at(-1)).toBe('Passed');
-    expect(reported.map((r) => r.Status)).toEqual(['Succeeded']);
+    expect(reported.map((r) => r.status)).toEqual(['Succeeded']);
     expect(store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json').verdict).toBe('pass');
   });
 
@@ -231,7 +235,7 @@ describe('the validation state machine, run locally with the real shard and merg
     );
     expect(run.iterations).toEqual({ succeeded: 3, failed: 0 }); // the failure is caught inside the iteration
     expect(run.entered).toContain('ShardFailed');
-    expect(reported.map((r) => r.Status)).toEqual(['Failed']);
+    expect(reported.map((r) => r.status)).toEqual(['Failed']);
     const merged = store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json');
     expect(merged.verdict).toBe('inconclusive');
     expect(merged.reasons.map((r) => r.code)).toContain('missing-shards');
@@ -246,7 +250,7 @@ describe('the validation state machine, run locally with the real shard and merg
     });
     expect(run.entered).toEqual(['ResolveWindow', 'ReportFailed', 'RunFailed']);
     expect(run.error?.name).toBe('BgReplay.RunFailed');
-    expect(reported.map((r) => r.Status)).toEqual(['Failed']);
+    expect(reported.map((r) => r.status)).toEqual(['Failed']);
   });
 
   it('ends quietly when CodeDeploy already has a status for the hook', async () => {
@@ -316,7 +320,7 @@ describe('the validation state machine, run locally with the real shard and merg
     );
     expect(run.iterations.succeeded).toBe(3);
     expect(reported).toEqual([
-      { DeploymentId: 'd-SFN0001', LifecycleEventHookExecutionId: 'hook-exec-1', Status: 'Failed' },
+      { deploymentId: 'd-SFN0001', lifecycleEventHookExecutionId: 'hook-exec-1', status: 'Failed' },
     ]);
   });
 });

@@ -20,6 +20,8 @@ import {
   DescribeDBInstancesCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   GetSubscriptionAttributesCommand,
   PublishCommand,
@@ -67,6 +69,8 @@ async function start(settle: 'reads' | 'ticks' = 'reads') {
     autoScaling: new ApplicationAutoScalingClient(config),
     dynamodb: new DynamoDBClient(config),
     ecs: new ECSClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    sfn: new SFNClient(config),
   };
 }
 
@@ -345,5 +349,109 @@ describe('createAwsStandInServices behind the stand-in (real SDK clients)', () =
     expect(services.state.tasks.size).toBe(1);
     await expect(run('migrate-b', 'run-2-b')).rejects.toMatchObject({ name: 'ConflictException' });
     expect(services.state.tasks.size).toBe(1);
+  });
+});
+
+describe('the S3 and Step Functions parts of the account (real SDK clients)', () => {
+  it('stores an object with PutObject and answers GetObject with its bytes; a missing key is NoSuchKey', async () => {
+    const { services, s3 } = await start();
+    services.state.buckets.add('reports');
+    const body = JSON.stringify({ verdict: 'fail', note: 'ünïcode & <xml>' });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'reports',
+        Key: 'bg-replay/d-1/shard-1-of-4.json',
+        Body: body,
+        ContentType: 'application/json',
+      }),
+    );
+    expect(services.state.objects.get('reports/bg-replay/d-1/shard-1-of-4.json')?.body.toString('utf8')).toBe(
+      body,
+    );
+    const got = await s3.send(
+      new GetObjectCommand({ Bucket: 'reports', Key: 'bg-replay/d-1/shard-1-of-4.json' }),
+    );
+    expect(got.ContentType).toBe('application/json');
+    expect(await got.Body?.transformToString()).toBe(body);
+    await expect(
+      s3.send(new GetObjectCommand({ Bucket: 'reports', Key: 'nope.json' })),
+    ).rejects.toMatchObject({
+      name: 'NoSuchKey',
+      $metadata: { httpStatusCode: 404 },
+    });
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: 'elsewhere', Key: 'a.json', Body: '{}' })),
+    ).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    expect(services.mutations().map((c) => `${c.operation} ${c.input.Key}`)).toEqual([
+      'PutObject bg-replay/d-1/shard-1-of-4.json',
+    ]);
+  });
+
+  it('starts an execution, runs it after answering, and describes it RUNNING, then SUCCEEDED with its output', async () => {
+    const { services, sfn } = await start();
+    const machine = 'arn:aws:states:us-east-1:000000000000:stateMachine:bg-replay';
+    services.state.stateMachines.set(machine, { definition: { StartAt: 'A', States: {} } });
+    let release!: () => void;
+    const ran: string[] = [];
+    services.runExecution = async (execution) => {
+      ran.push(execution.input);
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return { output: { merged: 'pass' } };
+    };
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine, name: 'run-1', input: '{"shards":4}' }),
+    );
+    expect(started.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:bg-replay:run-1');
+    const running = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(running.status).toBe('RUNNING');
+    expect(ran).toEqual(['{"shards":4}']);
+    // The same name and input while it runs is the same execution; another input is refused.
+    const again = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine, name: 'run-1', input: '{"shards":4}' }),
+    );
+    expect(again.executionArn).toBe(started.executionArn);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'run-1', input: '{"shards":2}' })),
+    ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    release();
+    await new Promise((r) => setImmediate(r));
+    const done = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? 'null')).toEqual({ merged: 'pass' });
+    expect(done.stopDate).toBeInstanceOf(Date);
+    // Once it has ended, the name cannot be used again, whatever the input.
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'run-1', input: '{"shards":4}' })),
+    ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    expect(ran).toHaveLength(1);
+  });
+
+  it('refuses an unknown state machine and describes a failed execution with its error and cause', async () => {
+    const { services, sfn } = await start();
+    await expect(
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:x',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    const machine = 'arn:aws:states:us-east-1:000000000000:stateMachine:bg-replay';
+    services.state.stateMachines.set(machine, { definition: {} });
+    services.runExecution = async () => ({
+      error: { name: 'BgReplay.VerdictFailed', message: 'the verdict did not pass' },
+    });
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine, name: 'run-2' }),
+    );
+    await new Promise((r) => setImmediate(r));
+    const failed = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      error: 'BgReplay.VerdictFailed',
+      cause: 'the verdict did not pass',
+      input: '{}',
+    });
   });
 });

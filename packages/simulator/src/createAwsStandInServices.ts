@@ -3,9 +3,11 @@
  * Application Auto Scaling, EventBridge, Lambda event source mappings, provisioned concurrency and Invoke of
  * plain functions, SNS, SQS, DynamoDB, RDS, ECS), answered from plain maps in each service's own protocol
  * (JSON 1.0/1.1, REST-JSON, and the query protocol with XML answers for SNS and RDS), so real SDK clients
- * with `endpoint` set run the hooks on one machine.
+ * with `endpoint` set run the hooks on one machine; also the S3 objects and Step Functions executions of a
+ * sharded validation.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { answerS3, isS3Request, type StandInObject } from './_answerS3.js';
 
 /** The state of the simulated account. Tests and the CLI fill it before a run and read it after. */
 export interface AwsStandInState {
@@ -44,6 +46,35 @@ export interface AwsStandInState {
   published: Array<{ operation: string; input: Record<string, unknown> }>;
   /** Final snapshots taken by `DeleteDBCluster`. */
   snapshots: string[];
+  /** S3 buckets that exist (a request to another bucket is `NoSuchBucket`). */
+  buckets: Set<string>;
+  /** S3 objects by `<bucket>/<key>`. */
+  objects: Map<string, StandInObject>;
+  /** Step Functions state machines by ARN, with their Amazon States Language definition. */
+  stateMachines: Map<string, { definition: unknown }>;
+  /** Step Functions executions by ARN. */
+  executions: Map<string, StandInExecution>;
+}
+
+/** A Step Functions execution as `DescribeExecution` reports it (times in ms). */
+export interface StandInExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  /** The input as given (JSON text). */
+  input: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** How an execution ended, from {@link AwsStandInServices.runExecution}. */
+export interface ExecutionOutcome {
+  output?: unknown;
+  error?: { name: string; message: string };
 }
 
 /** One operation the services answered (or refused), in order, with its input as it came over the wire. */
@@ -77,6 +108,9 @@ export interface AwsStandInRequest {
   body: Record<string, unknown>;
   /** The raw body, for the query protocol's form encoding. */
   text?: string;
+  /** The raw bytes and headers (S3's REST-XML protocol reads them). */
+  raw?: Buffer;
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 /** The services behind {@link startCodeDeployStandIn}'s `services` option. */
@@ -91,6 +125,11 @@ export interface AwsStandInServices {
   failNext(operation: string, type?: string, message?: string): void;
   /** Moves every transitional resource one step on (with `settle: 'ticks'`; a virtual clock's sleep calls it). */
   tick(): void;
+  /**
+   * Runs a Step Functions execution that `StartExecution` accepted (`runLifecycle` binds it to the local
+   * interpreter); without it an execution fails at once, saying so.
+   */
+  runExecution?: (execution: StandInExecution, definition: unknown) => Promise<ExecutionOutcome>;
   /** Answers a request, or returns undefined when it is not one of these services'. */
   handle(request: AwsStandInRequest): AwsStandInReply | undefined;
 }
@@ -126,6 +165,8 @@ export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
   'DeleteDBCluster',
   'RunTask',
   'Invoke',
+  'PutObject',
+  'StartExecution',
 ]);
 
 const TARGET_PREFIXES: Record<string, { service: string; json: '1.0' | '1.1' }> = {
@@ -135,7 +176,17 @@ const TARGET_PREFIXES: Record<string, { service: string; json: '1.0' | '1.1' }> 
   'AmazonSQS.': { service: 'sqs', json: '1.0' },
   'DynamoDB_20120810.': { service: 'dynamodb', json: '1.0' },
   'AmazonEC2ContainerServiceV20141113.': { service: 'ecs', json: '1.1' },
+  'AWSStepFunctions.': { service: 'states', json: '1.0' },
 };
+
+/** Execution names: 1..80 characters, none of whitespace, brackets, wildcards, `"#%\\^|~`$&,;:/` or controls. */
+function isExecutionName(name: string): boolean {
+  const control = [...name].some((c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+  return !control && /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/.test(name);
+}
 
 /** Query-protocol services by their API `Version`. */
 const QUERY_VERSIONS: Record<string, { service: string; xmlns: string }> = {
@@ -219,6 +270,10 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     functions: new Map(),
     published: [],
     snapshots: [],
+    buckets: new Set(),
+    objects: new Map(),
+    stateMachines: new Map(),
+    executions: new Map(),
   };
   const calls: AwsStandInCall[] = [];
   const faults = new Map<string, { type: string; message: string }>();
@@ -536,6 +591,25 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
           .map((name) => ({ arn: arnOf(name), reason: 'MISSING' })),
       };
     },
+    // Step Functions
+    StartExecution: (input) => startExecution(input),
+    DescribeExecution: (input) => {
+      const arn = str(input, 'executionArn');
+      const e = state.executions.get(arn);
+      if (!e) throw new AwsFault('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+      return {
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate / 1000,
+        input: e.input,
+        ...(e.stopDate !== undefined ? { stopDate: e.stopDate / 1000 } : {}),
+        ...(e.output !== undefined ? { output: e.output } : {}),
+        ...(e.error !== undefined ? { error: e.error } : {}),
+        ...(e.cause !== undefined ? { cause: e.cause } : {}),
+      };
+    },
     // Tasks not yet stopped that `startedBy` started (desiredStatus RUNNING, the default).
     ListTasks: (input) => ({
       taskArns: [...state.tasks]
@@ -658,6 +732,68 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     },
   };
 
+  /**
+   * `StartExecution`: same name and input as an open execution answers that execution again (idempotent);
+   * a different input, or a name whose execution has ended, is `ExecutionAlreadyExists`.
+   */
+  function startExecution(input: Record<string, unknown>): unknown {
+    const machineArn = str(input, 'stateMachineArn');
+    const machine = state.stateMachines.get(machineArn);
+    if (!machine)
+      throw new AwsFault('StateMachineDoesNotExist', `State Machine Does Not Exist: '${machineArn}'`);
+    const name = typeof input.name === 'string' ? input.name : randomUUID();
+    if (!isExecutionName(name)) throw new AwsFault('InvalidName', `Invalid Name: '${name}'`);
+    const text = typeof input.input === 'string' ? input.input : '{}';
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new AwsFault('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
+    }
+    const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = state.executions.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === text)
+        return { executionArn, startDate: existing.startDate / 1000 };
+      throw new AwsFault('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const execution: StandInExecution = {
+      executionArn,
+      stateMachineArn: machineArn,
+      name,
+      input: text,
+      status: 'RUNNING',
+      startDate: now(),
+    };
+    state.executions.set(executionArn, execution);
+    const finish = (outcome: ExecutionOutcome): void => {
+      execution.stopDate = now();
+      if (outcome.error) {
+        execution.status = outcome.error.name === 'States.Timeout' ? 'TIMED_OUT' : 'FAILED';
+        execution.error = outcome.error.name;
+        execution.cause = outcome.error.message;
+      } else {
+        execution.status = 'SUCCEEDED';
+        execution.output = JSON.stringify(outcome.output ?? null);
+      }
+    };
+    // The execution runs after the answer, as Step Functions starts it asynchronously.
+    void Promise.resolve()
+      .then(() =>
+        services.runExecution
+          ? services.runExecution(execution, machine.definition)
+          : {
+              error: {
+                name: 'States.Runtime',
+                message: 'the simulator has no runner for executions (runLifecycle binds one)',
+              },
+            },
+      )
+      .then(finish, (error: unknown) =>
+        finish({ error: { name: 'States.Runtime', message: String((error as Error)?.message ?? error) } }),
+      );
+    return { executionArn, startDate: execution.startDate / 1000 };
+  }
+
   function ruleKey(input: Record<string, unknown>): string {
     return `${typeof input.EventBusName === 'string' ? input.EventBusName : 'default'}/${str(input, 'Name')}`;
   }
@@ -749,7 +885,23 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     tick() {
       for (const key of [...pending.keys()]) settleOne(key);
     },
-    handle({ method, path, target, body, text }) {
+    handle({ method, path, target, body, text, raw, headers = {} }) {
+      const contentType = String(headers['content-type'] ?? '');
+      if (isS3Request({ target, path, contentType })) {
+        const reply = answerS3(
+          state,
+          { method, path, headers, body: raw ?? Buffer.from(text ?? '') },
+          (call) => calls.push(Object.assign(call, { service: 's3' })),
+          takeFault,
+        );
+        return {
+          status: reply.status,
+          body: reply.body,
+          contentType: reply.contentType,
+          ...(reply.errorType ? { errorType: reply.errorType } : {}),
+          ...(reply.headers ? { headers: reply.headers } : {}),
+        };
+      }
       // Lambda event source mappings (REST-JSON).
       const esm = /^\/2015-03-31\/event-source-mappings\/([^/?]+)/.exec(path);
       if (esm?.[1]) {
@@ -821,6 +973,12 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     },
   };
 
+  function takeFault(operation: string): { type: string; message: string } | undefined {
+    const fault = faults.get(operation);
+    faults.delete(operation);
+    return fault;
+  }
+
   function answer(
     service: string,
     operation: string,
@@ -834,11 +992,8 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     const xmlns = typeof protocol === 'object' ? protocol.xmlns : undefined;
     const contentType = rest ? 'application/json' : xmlns ? 'text/xml' : `application/x-amz-json-${protocol}`;
     try {
-      const fault = faults.get(operation);
-      if (fault) {
-        faults.delete(operation);
-        throw new AwsFault(fault.type, fault.message);
-      }
+      const fault = takeFault(operation);
+      if (fault) throw new AwsFault(fault.type, fault.message);
       const result = run();
       if (xmlns) {
         const inner = result ? `<${operation}Result>${String(result)}</${operation}Result>` : '';

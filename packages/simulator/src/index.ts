@@ -4,9 +4,18 @@ export {
   type AwsStandInServices,
   type AwsStandInState,
   createAwsStandInServices,
+  type ExecutionOutcome,
   MUTATING_OPERATIONS,
+  type StandInExecution,
 } from './createAwsStandInServices.js';
 export { createRealClock, createVirtualClock, type SimClock } from './createSimClock.js';
+export {
+  createValidationStateMachine,
+  describeValidationEvent,
+  VALIDATION_FUNCTIONS,
+  VALIDATION_STATE_MACHINE_ARN,
+  type ValidationStateMachineOptions,
+} from './createValidationStateMachine.js';
 export {
   FAKE_CREDENTIALS,
   formatTimeline,
@@ -15,9 +24,17 @@ export {
   type LifecycleResult,
   type RunLifecycleOptions,
   runLifecycle,
+  type SimStateMachine,
   type TimelineEntry,
   type TrafficTarget,
 } from './runLifecycle.js';
+export {
+  type LocalBindings,
+  type LocalExecutionEvent,
+  type LocalLambdaHandler,
+  type LocalRun,
+  runStateMachineLocally,
+} from './runStateMachineLocally.js';
 export {
   type SeedStacksConfig,
   type SeedStandInAccountOptions,

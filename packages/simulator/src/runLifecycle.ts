@@ -16,8 +16,13 @@ import {
   type LifecycleEventName,
 } from '@bg-replay/codedeploy';
 import { type Logger, silentLogger } from '@bg-replay/core';
-import type { AwsStandInServices } from './createAwsStandInServices.js';
+import { type AwsStandInServices, createAwsStandInServices } from './createAwsStandInServices.js';
 import { createRealClock, type SimClock } from './createSimClock.js';
+import {
+  type LocalExecutionEvent,
+  type LocalLambdaHandler,
+  runStateMachineLocally,
+} from './runStateMachineLocally.js';
 import type { SimFunction } from './simFunction.js';
 import {
   type CodeDeployStandIn,
@@ -67,6 +72,20 @@ export interface LifecycleHookSpec {
   retryAttempts?: number;
 }
 
+/**
+ * A Step Functions state machine the stand-in serves (`StartExecution`, `DescribeExecution`): its executions
+ * run locally (`runStateMachineLocally`), its Lambda tasks call `functions` in-process and its
+ * `aws-sdk:codedeploy:*` tasks report to the stand-in.
+ */
+export interface SimStateMachine {
+  arn: string;
+  definition: { States: Record<string, Record<string, unknown>> };
+  /** The Lambda functions its Task states name, by function name, built with the harness clients. */
+  functions: Record<string, (h: HarnessClients) => LocalLambdaHandler>;
+  /** Timeline lines for an event of an execution (a state exited, a Map iteration failed). */
+  describe?: (event: LocalExecutionEvent) => string[];
+}
+
 /** Where production traffic goes: the original version (task set, alias version) or the replacement. */
 export type TrafficTarget = 'original' | 'replacement';
 
@@ -114,6 +133,15 @@ export type TimelineEntry =
       at: number;
     }
   | { kind: 'invoke-error'; event: LifecycleEventName; functionName: string; error: string; at: number }
+  | {
+      kind: 'execution';
+      /** The lifecycle event running when it happened (the one whose hook started the execution). */
+      event?: LifecycleEventName;
+      /** The execution's name. */
+      execution: string;
+      text: string;
+      at: number;
+    }
   | {
       kind: 'report';
       event?: LifecycleEventName;
@@ -171,6 +199,12 @@ export interface RunLifecycleOptions {
    * (see {@link createAwsStandInServices}); read their state after the run.
    */
   services?: AwsStandInServices;
+  /**
+   * Step Functions state machines the hooks may start (a validation hook handing off to shards). Their
+   * executions run on this machine and count as work in flight; an event ends only after the executions
+   * started during it have ended.
+   */
+  stateMachines?: SimStateMachine[];
   /** Called with each timeline entry as it happens (to print progress). */
   onTimeline?: (entry: TimelineEntry) => void;
 }
@@ -311,11 +345,15 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     appSpecSha256: built.sha256,
     status: 'Created',
   };
+  const services =
+    options.services ?? (options.stateMachines?.length ? createAwsStandInServices({ now }) : undefined);
+  let currentEvent: LifecycleEventName | undefined;
+  const executions = new Set<Promise<unknown>>();
   const standIn = await startCodeDeployStandIn({
     deployment,
     functions,
     clock,
-    ...(options.services ? { services: options.services } : {}),
+    ...(services ? { services } : {}),
     onInvoke: (invoke) => {
       // A continuation: the runtime invoked itself asynchronously.
       const name = bareFunctionName(invoke.functionName);
@@ -332,6 +370,59 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     credentials: { ...FAKE_CREDENTIALS },
     clock,
   };
+
+  const eventNow = () => (currentEvent ? { event: currentEvent } : {});
+  if (services && options.stateMachines?.length) {
+    const machines = new Map<
+      string,
+      { machine: SimStateMachine; functions: Record<string, LocalLambdaHandler> }
+    >();
+    for (const machine of options.stateMachines) {
+      const functions: Record<string, LocalLambdaHandler> = {};
+      for (const [name, build] of Object.entries(machine.functions)) {
+        functions[name] = build({
+          ...clients,
+          note: (text) => push({ kind: 'execution', ...eventNow(), execution: name, text, at: at() }),
+        });
+      }
+      machines.set(machine.arn, { machine, functions });
+      services.state.stateMachines.set(machine.arn, { definition: machine.definition });
+    }
+    services.runExecution = (execution) => {
+      const bound = machines.get(execution.stateMachineArn);
+      if (!bound)
+        return Promise.resolve({ error: { name: 'States.Runtime', message: 'no such state machine' } });
+      const line = (text: string) =>
+        push({ kind: 'execution', ...eventNow(), execution: execution.name, text, at: at() });
+      line(`execution ${execution.name} started`);
+      const run = clock
+        .track(
+          runStateMachineLocally(bound.machine.definition, JSON.parse(execution.input), {
+            functions: bound.functions,
+            codedeploy: clients.codedeploy,
+            onEvent: (e) => {
+              for (const text of bound.machine.describe?.(e) ?? []) line(text);
+            },
+            execution: {
+              Id: execution.executionArn,
+              Name: execution.name,
+              StartTime: new Date(execution.startDate).toISOString(),
+            },
+          }),
+        )
+        .then((result) => {
+          line(
+            result.error
+              ? `execution ${execution.name} FAILED: ${result.error.name}${result.error.message ? ` (${result.error.message})` : ''}`
+              : `execution ${execution.name} SUCCEEDED`,
+          );
+          return { output: result.output, ...(result.error ? { error: result.error } : {}) };
+        });
+      executions.add(run);
+      void run.finally(() => executions.delete(run)).catch(() => {});
+      return run;
+    };
+  }
 
   for (const [name, event] of byFunction) {
     const spec = options.hooks[event] as LifecycleHookSpec;
@@ -404,7 +495,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
   }
 
   async function settle(): Promise<void> {
-    while (inFlight.size) await Promise.allSettled([...inFlight]);
+    while (inFlight.size || executions.size) await Promise.allSettled([...inFlight, ...executions]);
   }
 
   let seenReports = 0;
@@ -444,6 +535,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
   /** Runs one event's hook; resolves with its status. */
   async function runHook(event: LifecycleEventName, spec: LifecycleHookSpec): Promise<HookStatus> {
     const functionName = functionOf(event);
+    currentEvent = event;
     const execution = standIn.openHookExecution(event);
     const eventStart = now();
     push({ kind: 'event-start', event, functionName, hookExecutionId: execution.id, at: at() });
@@ -687,6 +779,9 @@ export function formatTimeline(timeline: TimelineEntry[]): string[] {
         break;
       case 'invoke-error':
         lines.push(`${ms(e.at)}      invocation error: ${e.error}`);
+        break;
+      case 'execution':
+        lines.push(`${ms(e.at)}      ↳ ${e.text}`);
         break;
       case 'report':
         lines.push(

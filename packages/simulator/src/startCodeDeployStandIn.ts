@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HookPlatform, HookStatus, LifecycleEventName } from '@bg-replay/codedeploy';
+import { isS3Request } from './_answerS3.js';
 import type { AwsStandInServices } from './createAwsStandInServices.js';
 import type { SimClock } from './createSimClock.js';
 import { invokeSimFunction, type SimFunction } from './simFunction.js';
@@ -193,8 +194,10 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
     if (options.services && !target.startsWith('CodeDeploy_20141006.')) {
       const text = body.toString('utf8');
       let parsed: Record<string, unknown> = {};
-      const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-      if (!form && text && !invokeMatch) {
+      const contentType = String(req.headers['content-type'] ?? '');
+      const form = contentType.startsWith('application/x-www-form-urlencoded');
+      const s3 = isS3Request({ target, path: req.url ?? '/', contentType });
+      if (!form && !s3 && text && !invokeMatch) {
         try {
           parsed = JSON.parse(text) as Record<string, unknown>;
         } catch {
@@ -207,6 +210,8 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
         target,
         body: parsed,
         text,
+        raw: body,
+        headers: req.headers,
       });
       if (reply) {
         const headers = {
@@ -214,13 +219,14 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
           ...(reply.errorType ? { 'x-amzn-errortype': reply.errorType } : {}),
           ...reply.headers,
         };
-        if (typeof reply.body === 'string' && reply.contentType === 'text/xml') {
+        // XML answers (query protocol, S3) and object bytes go as they are; the rest is JSON.
+        if (typeof reply.body === 'string' || Buffer.isBuffer(reply.body)) {
           res.writeHead(reply.status, {
-            ...headers,
             'content-length': String(Buffer.byteLength(reply.body)),
             'x-amzn-requestid': randomUUID(),
+            ...headers,
           });
-          res.end(reply.body);
+          res.end(req.method === 'HEAD' ? undefined : reply.body);
           return;
         }
         return sendJson(res, reply.status, reply.body, headers);

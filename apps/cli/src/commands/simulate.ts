@@ -1,15 +1,19 @@
 import { join, resolve } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   createHookHandler,
   createJsonLogger,
   createValidationHook,
   type HookStep,
+  type LambdaHookRuntime,
   type LifecycleEventName,
   loadValidationHookConfig,
   type ValidateFn,
   type ValidationHookConfigInput,
+  type ValidationReportLike,
 } from '@bg-replay/codedeploy';
-import { BgReplayError, type Logger, silentLogger } from '@bg-replay/core';
+import { createStateMachineHandOff, type MergeTaskResult } from '@bg-replay/codedeploy/step-functions';
+import { BgReplayError, validate as coreValidate, type Logger, silentLogger } from '@bg-replay/core';
 import {
   createHookClients,
   createPresetHookStep,
@@ -24,7 +28,9 @@ import {
   type AwsStandInServices,
   createAwsStandInServices,
   createProxyHandler,
+  createValidationStateMachine,
   createVirtualClock,
+  describeValidationEvent,
   formatTimeline,
   type HarnessClients,
   type LifecycleHookSpec,
@@ -127,6 +133,21 @@ function presetSpec(
     },
   };
 }
+
+/** The bucket shard reports go to when the config names none (`--shards`). */
+const SIMULATED_REPORT_BUCKET = 'bg-replay-simulated-reports';
+
+/**
+ * The validate function's Lambda timeout with `--shards`: shorter than any replay is expected to take (the
+ * estimate counts 30 s to read the logs alone), so the hook's own decision hands off to the state machine.
+ */
+const SHARDED_VALIDATE_TIMEOUT_MS = 30_000;
+
+/** Most shards `--shards` runs (each replays in this process; above 40 the Map is distributed). */
+const MAX_SIMULATED_SHARDS = 100;
+
+/** The demo's live rate cap with `--shards`, shared by the shards (each replays at cap / N). */
+const DEMO_SHARDED_RPS = 400;
 
 /** The demo's Lambda function: version 1 answers as blue, version 2 as green (API Gateway proxy events). */
 const DEMO_FUNCTION = { name: 'shop-demo', alias: 'live', currentVersion: '1', targetVersion: '2' };
@@ -250,6 +271,7 @@ interface SimulateArgs {
   verbose: boolean;
   'fail-after-shift': boolean;
   'auto-rollback': boolean;
+  shards?: number;
 }
 
 /**
@@ -324,6 +346,11 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           describe:
             "The deployment group's automatic rollback on failure (--no-auto-rollback: traffic stays where the failure left it)",
         })
+        .option('shards', {
+          type: 'number',
+          describe:
+            'Hand the validation off to the Step Functions state machine with N shards, run locally: each shard, the merge and the status it reports to CodeDeploy',
+        })
         .option('verbose', {
           type: 'boolean',
           default: false,
@@ -345,12 +372,26 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           'a failure after the shift without auto-rollback: production stays on the new version',
         )
         .example(
+          '$0 simulate --shards 4',
+          'the validation handed off to the state machine: 4 shards, the exact merge, Failed reported',
+        )
+        .example(
           '$0 simulate --platform Lambda --live http://127.0.0.1:3000 --candidate http://127.0.0.1:3001 --logs access.log',
           'your own targets',
         ),
     async run(args: SimulateArgs, io: CliIo) {
       const custom = Boolean(args.config || args.live || args.candidate || args.logs);
       const platform = args.platform === 'Lambda' ? 'Lambda' : 'ECS';
+      const shards = args.shards;
+      if (
+        shards !== undefined &&
+        (!Number.isInteger(shards) || shards < 1 || shards > MAX_SIMULATED_SHARDS)
+      ) {
+        throw new BgReplayError(
+          'E_USAGE',
+          `--shards ${args.shards}: expected a whole number of shards, 1..${MAX_SIMULATED_SHARDS}`,
+        );
+      }
       if (args['candidate-good'] && custom) {
         throw new BgReplayError(
           'E_USAGE',
@@ -376,6 +417,8 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           `--stacks ${args.stacks}: the simulated deployment is ECS, the file is for ${stacks.platform}`,
         );
       }
+      // The demo's Lambda deployment validates by invoking its two versions on the stand-in.
+      const lambdaVersions = platform === 'Lambda' && !custom && !shards;
       let targets: SimulateTargets | undefined;
       let config: ValidationHookConfigInput;
       try {
@@ -398,6 +441,12 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
               'simulate replays a local log file: pass --logs <file> (the config names a CloudWatch logGroup)',
             );
           }
+          if (shards && !(config.live && config.candidate)) {
+            throw new BgReplayError(
+              'E_USAGE',
+              `--shards ${shards}: shards replay base URLs; give live and candidate (--live, --candidate or the config)`,
+            );
+          }
         } else {
           targets = await (deps.targets ?? demoTargets)();
           const candidate = args['candidate-good'] ? targets.live : targets.candidate;
@@ -412,11 +461,12 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             );
           config = {
             logFile: targets.logFile,
-            live: targets.live,
-            candidate,
+            // Lambda: no base URLs, so the hook invokes the AppSpec's two versions (lambda://); shards replay URLs.
+            ...(lambdaVersions ? {} : { live: targets.live, candidate }),
             ...(targets.rulesFile ? { rules: targets.rulesFile } : {}),
             ...(targets.versionHeader ? { versionHeader: targets.versionHeader } : {}),
-            rps: 0,
+            // With --shards the shards share a live rate cap (each replays at cap / N); inline, no cap.
+            rps: shards ? DEMO_SHARDED_RPS : 0,
             // Blue against blue matches everywhere, but the demo's ~100 logged requests cannot show a 99% match
             // rate at 95% confidence (that takes ~380 per route): the verdict is inconclusive, not fail.
             allowInconclusive: args['allow-inconclusive'] || args['candidate-good'],
@@ -430,12 +480,6 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         const logger = args.verbose
           ? createJsonLogger({ write: (line) => writeLine(io.stderr, line) })
           : silentLogger;
-        const validate = createValidationHook(config, deps.validate ? { validate: deps.validate } : {});
-        const validation: LifecycleHookSpec = {
-          functionName: 'CodeDeployHook_validate',
-          step: (ctx) => clock.track(Promise.resolve(validate(ctx))),
-          handlerOptions: { name: 'validate', reserveMs: 1000 },
-        };
         let failure: { event: string; reason: string } | undefined;
         const watching: Logger = {
           ...logger,
@@ -445,6 +489,72 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             logger.info(m, d);
           },
         };
+        let merged: MergeTaskResult | undefined;
+        const machine = shards
+          ? {
+              ...createValidationStateMachine({ maxShards: shards, logger }),
+              describe: (e: Parameters<typeof describeValidationEvent>[0]) => {
+                if (e.type === 'StateExited' && e.state?.name === 'Merge')
+                  merged = (e.state.output as { merged?: MergeTaskResult }).merged;
+                return describeValidationEvent(e);
+              },
+            }
+          : undefined;
+        // Shard reports go to S3 (the in-memory one): the config's bucket, else a simulated one.
+        const reportS3 = machine
+          ? {
+              bucket: config.report?.s3?.bucket ?? SIMULATED_REPORT_BUCKET,
+              prefix: config.report?.s3?.prefix ?? 'bg-replay/',
+            }
+          : undefined;
+        if (reportS3) config = { ...config, report: { ...config.report, s3: reportS3 } };
+        let compared:
+          | { live: string; candidate: string; versions?: ValidationReportLike['versions'] }
+          | undefined;
+        const recordingValidate: ValidateFn = async (options) => {
+          const report = await (deps.validate ?? (coreValidate as unknown as ValidateFn))(options);
+          compared = { live: options.live, candidate: options.candidate, versions: report.versions };
+          return report;
+        };
+        const inlineValidation = createValidationHook(config, { validate: recordingValidate });
+        const validation: LifecycleHookSpec = machine
+          ? {
+              functionName: 'CodeDeployHook_validate',
+              timeoutMs: SHARDED_VALIDATE_TIMEOUT_MS,
+              handler: (h) => {
+                const sfn = h.clock.instrument(
+                  new SFNClient({ endpoint: h.endpoint, region: h.region, credentials: h.credentials }),
+                );
+                const step = createValidationHook(config, {
+                  handOff: createStateMachineHandOff({
+                    stateMachineArn: machine.arn,
+                    shards: shards as number,
+                    worstCaseSeconds: machine.worstCaseSeconds,
+                    sfn,
+                    now: h.clock.now,
+                  }),
+                  ...(deps.validate ? { validate: deps.validate } : {}),
+                });
+                const noting: HookStep<unknown, LambdaHookRuntime> = async (ctx) => {
+                  const result = await h.clock.track(Promise.resolve(step(ctx)));
+                  if (result?.status === 'handedOff') h.note(`handed off: ${result.message}`);
+                  return result;
+                };
+                return createHookHandler(noting, {
+                  clients: h,
+                  logger: watching,
+                  name: 'validate',
+                  reserveMs: 1000,
+                  now: h.clock.now,
+                  sleep: h.clock.sleep,
+                }) as never;
+              },
+            }
+          : {
+              functionName: 'CodeDeployHook_validate',
+              step: (ctx) => clock.track(Promise.resolve(inlineValidation(ctx))),
+              handlerOptions: { name: 'validate', reserveMs: 1000 },
+            };
         const hooks: Partial<Record<LifecycleEventName, LifecycleHookSpec>> = { [event]: validation };
         if (args['fail-after-shift']) {
           hooks.AfterAllowTraffic = {
@@ -454,8 +564,15 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           };
         }
         let services: AwsStandInServices | undefined;
-        if (stacks) {
-          services = deps.services?.() ?? createAwsStandInServices({ now: clock.now });
+        if (stacks || machine) services = deps.services?.() ?? createAwsStandInServices({ now: clock.now });
+        if (machine && services && reportS3) {
+          services.state.buckets.add(reportS3.bucket);
+          writeLine(
+            io.stdout,
+            `--shards ${shards}: the validate function runs with a ${SHARDED_VALIDATE_TIMEOUT_MS / 1000} s timeout here, too short for the replay, so the hook hands off to the state machine ${machine.arn.split(':').at(-1)} (${machine.mapMode === 'INLINE' ? 'inline' : 'distributed'} Map, every path reports within ${machine.worstCaseSeconds} s); shard reports go to s3://${reportS3.bucket}/${reportS3.prefix}, served in memory`,
+          );
+        }
+        if (stacks && services) {
           services.onPublish = seedStandInAccount(services.state, stacks, 'a');
           for (const hook of PRESET_HOOKS.ecs)
             hooks[hook] = presetSpec(stacks, hook, watching, args['fail-after-shift']);
@@ -471,7 +588,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
                 fn: {
                   versions: {
                     '1': createProxyHandler(targets.live),
-                    '2': createProxyHandler(targets.candidate),
+                    '2': createProxyHandler(args['candidate-good'] ? targets.live : targets.candidate),
                   },
                   aliases: {},
                 },
@@ -482,9 +599,12 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             io.stdout,
             `Lambda function ${lambdaFunction.name}: alias ${lambdaFunction.alias} → version ${lambdaFunction.currentVersion} (blue, live); target version ${lambdaFunction.targetVersion} (green). Invoke serves both on the stand-in (lambda://${lambdaFunction.name}:${lambdaFunction.currentVersion}, lambda://${lambdaFunction.name}:${lambdaFunction.targetVersion}), answering API Gateway proxy events`,
           );
+          const second = args['candidate-good'] ? 'blue again: --candidate-good' : 'green';
           writeLine(
             io.stdout,
-            `the validation compares version ${lambdaFunction.currentVersion} (blue, ${config.live}) with version ${lambdaFunction.targetVersion} (${args['candidate-good'] ? 'blue again: --candidate-good' : 'green'}, ${config.candidate})`,
+            lambdaVersions
+              ? `the validation invokes version ${lambdaFunction.currentVersion} (blue) and version ${lambdaFunction.targetVersion} (${second}) as the AppSpec names them (CurrentVersion, TargetVersion), with API Gateway proxy events`
+              : `the validation compares version ${lambdaFunction.currentVersion} (blue, ${config.live}) with version ${lambdaFunction.targetVersion} (${second}, ${config.candidate})${shards ? ' over HTTP: shards replay base URLs' : ''}`,
           );
         }
         writeLine(io.stdout);
@@ -496,11 +616,26 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
           logger: watching,
           ...(lambdaFunction ? { lambdaFunction } : {}),
           ...(services ? { services } : {}),
+          ...(machine ? { stateMachines: [machine] } : {}),
           onTimeline: (entry) => {
             for (const line of formatTimeline([entry])) writeLine(io.stdout, line);
           },
         });
         deps.onResult?.(result, services);
+        if (compared) {
+          const as = (v: { version: string | null } | undefined) =>
+            v?.version ? ` (answered as version ${v.version})` : '';
+          writeLine(
+            io.stdout,
+            `\nthe validation compared ${compared.live}${as(compared.versions?.live)} with ${compared.candidate}${as(compared.versions?.candidate)}`,
+          );
+        }
+        if (merged?.status === 'Failed' && !failure) {
+          failure = {
+            event,
+            reason: `the state machine reported Failed: ${merged.reason ?? merged.verdict}`,
+          };
+        }
         if (failure) {
           const hookEvent = failure.event === 'validate' ? event : failure.event;
           writeLine(io.stdout, `\n${hookEvent} hook: ${failure.reason}`);
