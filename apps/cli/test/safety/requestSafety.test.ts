@@ -153,6 +153,7 @@ describe('request-side safety, driven through the CLI against loopback servers',
       );
       const log = join(dir, 'many.jsonl');
       await writeFile(log, `${lines.join('\n')}\n`);
+      const start = performance.now();
       const result = await runCommand(
         replayCommand,
         [
@@ -175,8 +176,11 @@ describe('request-side safety, driven through the CLI against loopback servers',
       // 14 records cannot show a 99% match rate: the verdict is not the point, the pacing is.
       expect(result.stdout).toMatch(/verdict: (PASS|FAIL|INCONCLUSIVE)/);
       expect(times).toHaveLength(28);
-      const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-      expect(busiest).toBeLessThanOrEqual(5);
+      // 28 live requests (records and probes) at 5 a second: the last cannot arrive before 5 s have passed,
+      // however fast the machine. (That no one-second window exceeds the cap is shown on a virtual clock in
+      // core's createRateLimiter.test.ts: arrival times on a loaded machine can bunch a late request with the
+      // next one, which says nothing about when they were sent.)
+      expect(Math.max(...times) - start).toBeGreaterThanOrEqual(5000);
     } finally {
       await timed.close();
     }
