@@ -72,7 +72,10 @@ const httpUrl = z
   .superRefine((raw, ctx) => {
     if (isLambdaTarget(raw)) {
       if (!parseLambdaTarget(raw))
-        ctx.addIssue({ code: 'custom', message: 'give lambda://function[:qualifier][?payload=1.0|2.0]' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'give lambda://function[:qualifier][?payload=1.0|2.0&stage=name]',
+        });
       return;
     }
     let url: URL;
