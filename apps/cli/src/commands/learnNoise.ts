@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { BgReplayError, formatRulesFile, learnNoiseRules, type ValidateOptions } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { lambdaArgsOf, withLambdaFlags } from '../createCliLambdaInvoker.js';
-import { keysOf, resolveCommandOptions, withOptionFlags } from '../flags/optionFlags.js';
+import { keysOf, REPLAY_KEYS, resolveCommandOptions, withOptionFlags } from '../flags/optionFlags.js';
 import { EXIT, writeLine } from '../io.js';
 import { checkWritableFile } from '../writeReportFile.js';
 import { runValidation } from './replay.js';
@@ -15,17 +15,8 @@ import { runValidation } from './replay.js';
  * values differ between two calls to live (keys named `*` or `**` escaped, so a rule matches only its key).
  */
 /** What a noise-learning replay can be told: everything up to the verdict, which it does not reach. */
-const LEARN_NOISE_KEYS = keysOf(
-  'Input',
-  'CloudWatch',
-  'Sampling',
-  'Safety',
-  'Targets',
-  'Replay',
-  'Diff',
-  'Versions',
-  'Noise',
-);
+const NOT_REACHED = new Set(keysOf('Verdict', 'Reports'));
+const LEARN_NOISE_KEYS = REPLAY_KEYS.filter((key) => !NOT_REACHED.has(key));
 
 export const learnNoiseCommand = defineCommand({
   command: 'learn-noise',

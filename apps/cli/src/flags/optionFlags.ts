@@ -4,6 +4,7 @@ import {
   BgReplayError,
   defaultOptionsLayer,
   envNameOf,
+  OPTION_GROUPS,
   type OptionGroup,
   type OptionKey,
   type OptionLayer,
@@ -30,19 +31,7 @@ export function keysOf(...groups: OptionGroup[]): OptionKey[] {
 /** What reads and samples logs: `sample`, and the first stages of every replay. */
 export const SOURCE_KEYS = keysOf('Input', 'CloudWatch', 'Sampling', 'Safety');
 /** Everything a replay can be told. */
-export const REPLAY_KEYS = keysOf(
-  'Input',
-  'CloudWatch',
-  'Sampling',
-  'Safety',
-  'Targets',
-  'Replay',
-  'Diff',
-  'Versions',
-  'Noise',
-  'Verdict',
-  'Reports',
-);
+export const REPLAY_KEYS = keysOf(...OPTION_GROUPS);
 
 /** The flag of an option path (`timeoutMs` → `--timeout`). */
 export function flagOf(key: string): string {
