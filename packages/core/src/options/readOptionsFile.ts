@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYamlDocument } from '../_parseYamlDocument.js';
 import { BgReplayError } from '../errors.js';
 import type { OptionLayer } from './resolveOptionLayers.js';
 import { type OptionMeta, optionDefinitions } from './runOptionsSchema.js';
@@ -28,25 +28,9 @@ export function readOptionsFile(
   options: { pathKeys?: readonly string[]; name?: string } = {},
 ): OptionLayer {
   const name = options.name ?? file;
-  const counter = new LineCounter();
-  const document = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  const syntax = document.errors[0];
-  if (syntax) {
-    const line = syntax.linePos?.[0]?.line ?? counter.linePos(syntax.pos[0]).line;
-    throw new BgReplayError(
-      'E_CONFIG',
-      `${name}:${line}: invalid YAML/JSON: ${syntax.message.split('\n')[0]}`,
-    );
-  }
-  let values: unknown;
-  try {
-    values = document.toJS() ?? {};
-  } catch (error) {
-    // A dangling alias or an alias bomb throws here.
-    throw new BgReplayError('E_CONFIG', `${name}: invalid YAML: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const parsed = parseYamlDocument(text, name, 'E_CONFIG');
+  const { document, counter } = parsed;
+  const values = parsed.value ?? {};
   if (typeof values !== 'object' || Array.isArray(values) || values === null) {
     throw new BgReplayError(
       'E_CONFIG',

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { parseYamlDocument } from '../_parseYamlDocument.js';
 import { BgReplayError } from '../errors.js';
 import { type Rule, rulesFileSchema } from './ruleSchema.js';
 
 /** Finds the line of the YAML/JSON node at `path` (1-based), or of its nearest parent that exists. */
 function lineOf(
-  document: ReturnType<typeof parseDocument>,
+  document: Document.Parsed,
   counter: LineCounter,
   path: readonly PropertyKey[],
 ): number | undefined {
@@ -33,25 +34,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * parseRules('rules:\n  - id: volatile-ids\n    pointer: /**\/requestId\n    ignore: true\n', 'rules.yaml');
  */
 export function parseRules(text: string, file: string): Rule[] {
-  const counter = new LineCounter();
-  const document = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  const syntax = document.errors[0];
-  if (syntax) {
-    const line = syntax.linePos?.[0]?.line ?? counter.linePos(syntax.pos[0]).line;
-    throw new BgReplayError(
-      'E_RULES',
-      `${file}:${line}: invalid YAML/JSON: ${syntax.message.split('\n')[0]}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = document.toJS();
-  } catch (error) {
-    // yaml resolves aliases here: a dangling alias or an alias bomb throws a ReferenceError.
-    throw new BgReplayError('E_RULES', `${file}: invalid YAML: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const { document, counter, value } = parseYamlDocument(text, file, 'E_RULES');
   const parsed = rulesFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
