@@ -1,16 +1,15 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaInvoker } from '@bg-replay/codedeploy';
+import { BgReplayError, type LambdaInvoker } from '@bg-replay/core';
 import {
   annotateAwsCalls,
   awsClientConfig,
-  BgReplayError,
   isLambdaTarget,
-  type LambdaInvoker,
   type LambdaTarget,
   parseLambdaTarget,
   SAFE_METHODS,
   toAwsBgReplayError,
-} from '@bg-replay/core';
+} from '@bg-replay/core/internal';
 import type { Argv } from 'yargs';
 import { credentialsFrom } from './commands/wait.js';
 import type { CliIo } from './io.js';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { planShards, runShardTask } from '@bg-replay/codedeploy/step-functions';
+import { planShards, runShardTask } from '@bg-replay/codedeploy/internal';
 import { createDemoService, demoFixtures } from '@bg-replay/demo';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

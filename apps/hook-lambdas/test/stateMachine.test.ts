@@ -9,14 +9,17 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createHookHandler, createValidationHook, validationHookConfigSchema } from '@bg-replay/codedeploy';
+import type {
+  MergeTaskResult,
+  ShardTaskInput,
+  ValidationExecutionInput,
+} from '@bg-replay/codedeploy/internal';
 import {
   createStateMachineDefinition,
   createStateMachineHandOff,
-  type MergeTaskResult,
-  type ShardTaskInput,
-  type ValidationExecutionInput,
 } from '@bg-replay/codedeploy/step-functions';
-import { type Report, silentLogger, validate } from '@bg-replay/core';
+import { type Report, validate } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { createDemoService, type DemoServices, startDemoServices } from '@bg-replay/demo';
 import { runStateMachineLocally } from '@bg-replay/simulator';
 import { fakeLambdaContext } from '@bg-replay/test-utils';

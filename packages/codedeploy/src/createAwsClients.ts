@@ -1,8 +1,8 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
+import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core/internal';
 
-/** Options of {@link createAwsClients}. */
+/** Options of `createAwsClients`. */
 export interface AwsClientOptions {
   region?: string;
   /** Endpoint override (a loopback stand-in, a VPC endpoint). */

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';

@@ -1,15 +1,8 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  awsClientConfig,
-  BgReplayError,
-  validate as coreValidate,
-  describeAwsError,
-  type LambdaInvoker,
-  type Logger,
-  safeUrl,
-} from '@bg-replay/core';
+import { BgReplayError, validate as coreValidate, type LambdaInvoker, type Logger } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
+import { awsClientConfig, describeAwsError, safeUrl } from '@bg-replay/core/internal';
 import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
 import type { LambdaHookRuntime } from './createHookHandler.js';

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
-  awsClientConfig,
   BgReplayError,
   envNameOf,
   type OptionKey,
@@ -11,6 +10,7 @@ import {
   toValidateOptions,
   type ValidateOptionsFromRun,
 } from '@bg-replay/core';
+import { awsClientConfig } from '@bg-replay/core/internal';
 import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
 import { readSsmText } from './readSsmText.js';
@@ -62,6 +62,14 @@ const HOOK_WINDOW = ['since', 'filterPattern', 'streamPrefix'] as const;
 /**
  * Schema of the validation hook's configuration (a file, SSM, env vars): the option schema of core (the
  * keys of `bg-replay replay --config`, docs/flags.md) plus the hook's own keys.
+ *
+ * @example
+ * const config = validationHookConfigSchema.parse({
+ *   logGroup: '/aws/apigateway/orders',
+ *   live: 'https://api.example.com',
+ *   candidate: 'https://api.example.com:8080',
+ *   rps: 20,
+ * });
  */
 export const validationHookConfigSchema = hookRunOptions
   .extend({

@@ -16,7 +16,6 @@ import {
   buildAppSpec,
   createDeployment,
   createHookHandler,
-  createJsonLogger,
   createValidationHook,
   type HookHandlerOptions,
   type HookOutcome,
@@ -24,6 +23,7 @@ import {
   type ValidationHookConfigInput,
   waitForDeployment,
 } from '../src/index.js';
+import { createJsonLogger } from '../src/internal.js';
 
 const EVENT = { DeploymentId: 'd-TEST00001', LifecycleEventHookExecutionId: 'exec-1' };
 const T0 = Date.parse('2026-11-26T10:00:00Z');

@@ -1,5 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { awsErrorName, BgReplayError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { awsErrorName } from '@bg-replay/core/internal';
 import type { Action, StepContext, StepOutcome } from './model.js';
 import { otherStack, type StackId, stackResourceKeys } from './stacksConfig.js';
 

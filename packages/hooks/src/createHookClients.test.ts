@@ -1,5 +1,5 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsCallOf, describeAwsError } from '@bg-replay/core';
+import { awsCallOf, describeAwsError } from '@bg-replay/core/internal';
 import { sendJson, startServer } from '@bg-replay/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createHookClients } from './createHookClients.js';

@@ -7,7 +7,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsClientPolicyOptions, annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
+import { type AwsClientPolicyOptions, annotateAwsCalls, awsClientConfig } from '@bg-replay/core/internal';
 import { IAM_PREFIX } from './awsErrors.js';
 import type { HookClients } from './model.js';
 

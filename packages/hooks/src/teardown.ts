@@ -6,7 +6,7 @@ import {
   DescribeDBInstancesCommand,
 } from '@aws-sdk/client-rds';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { awsErrorName } from '@bg-replay/core';
+import { awsErrorName } from '@bg-replay/core/internal';
 import { guardDestructive } from './activeStack.js';
 import type { Action, StepContext, StepOutcome } from './model.js';
 import { requireClient } from './requireClient.js';

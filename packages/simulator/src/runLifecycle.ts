@@ -2,20 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  bareFunctionName,
   buildAppSpec,
   createHookHandler,
-  ECS_LIFECYCLE_EVENTS,
   type HookHandlerOptions,
   type HookPlatform,
   type HookStatus,
   type HookStep,
-  LAMBDA_LIFECYCLE_EVENTS,
   type LambdaContextLike,
   type LambdaHookRuntime,
   type LifecycleEventName,
 } from '@bg-replay/codedeploy';
-import { type Logger, silentLogger } from '@bg-replay/core';
+import {
+  bareFunctionName,
+  ECS_LIFECYCLE_EVENTS,
+  LAMBDA_LIFECYCLE_EVENTS,
+} from '@bg-replay/codedeploy/internal';
+import type { Logger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { type AwsStandInServices, createAwsStandInServices } from './createAwsStandInServices.js';
 import { createRealClock, type SimClock } from './createSimClock.js';
 import {

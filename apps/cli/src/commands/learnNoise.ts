@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { BgReplayError, formatRulesFile, learnNoiseRules, type ValidateOptions } from '@bg-replay/core';
+import { BgReplayError, type ValidateOptions } from '@bg-replay/core';
+import { formatRulesFile, learnNoiseRules } from '@bg-replay/core/internal';
 import { defineCommand } from '../command.js';
 import { lambdaArgsOf, withLambdaFlags } from '../createCliLambdaInvoker.js';
 import { keysOf, REPLAY_KEYS, resolveCommandOptions, withOptionFlags } from '../flags/optionFlags.js';

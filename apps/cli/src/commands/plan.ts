@@ -1,17 +1,17 @@
 import { resolve } from 'node:path';
-import { awsErrorCode, BgReplayError, describeAwsError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { awsErrorCode, describeAwsError } from '@bg-replay/core/internal';
 import {
-  buildTeardownSteps,
   createHookClients,
   type HookName,
   loadStacksConfig,
-  otherStack,
   type PlannedStep,
   PRESET_HOOKS,
   planHook,
   readActiveStack,
   type StackId,
 } from '@bg-replay/hooks';
+import { buildTeardownSteps, otherStack } from '@bg-replay/hooks/internal';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
 import { credentialsFrom } from './wait.js';

@@ -5,9 +5,9 @@ import {
   validate as coreValidate,
   type Logger,
   type Report,
-  silentLogger,
   type ValidateOptions,
 } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import type { ShardTaskInput } from './planShards.js';
 
 /** What a shard returns to the Map (small: the report itself is in S3). */
