@@ -33,6 +33,7 @@ export type { NormalizerName } from './diff/normalizers.js';
 export { BgReplayError, type BgReplayErrorCode, isUserError } from './errors.js';
 export type { Logger } from './logger.js';
 export type * from './model.js';
+export { learnNoiseRules } from './noise/learnNoiseRules.js';
 export { readOptionsFile } from './options/readOptionsFile.js';
 export {
   defaultOptionsLayer,
@@ -72,6 +73,7 @@ export { type JunitOptions, renderJunit } from './report/renderJunit.js';
 export { type MarkdownOptions, renderMarkdown } from './report/renderMarkdown.js';
 export type * from './report/reportTypes.js';
 export type { RouteSourceOptions } from './routes/loadRouteMatcher.js';
+export { formatRulesFile } from './rules/formatRules.js';
 export { loadRules, parseRules } from './rules/parseRules.js';
 export { type Rule, type RulesFile, ruleSchema, rulesFileSchema } from './rules/ruleSchema.js';
 export type { VersionRelation } from './rules/semverPolicy.js';

@@ -41,7 +41,6 @@ export {
   remainingBefore,
 } from './hooks/planInvocation.js';
 export { silentLogger } from './logger.js';
-export { learnNoiseRules } from './noise/learnNoiseRules.js';
 export { parseDuration } from './parseDuration.js';
 export { isLambdaTarget, type LambdaTarget, parseLambdaTarget } from './replay/lambdaTarget.js';
 export { safeUrl } from './report/buildReport.js';
@@ -55,7 +54,6 @@ export {
 } from './report/format.js';
 export { limitReportBodies } from './report/redactValues.js';
 export { sideBySide } from './report/sideBySide.js';
-export { formatRulesFile } from './rules/formatRules.js';
 export { SAFE_METHODS } from './safety/privacy.js';
 export { parseShard } from './sample/createRecordFilter.js';
 export { stableHash } from './sample/random.js';

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { BgReplayError, type ValidateOptions } from '@bg-replay/core';
-import { formatRulesFile, learnNoiseRules } from '@bg-replay/core/internal';
+import { BgReplayError, formatRulesFile, learnNoiseRules, type ValidateOptions } from '@bg-replay/core';
 import { defineCommand } from '../command.js';
 import { lambdaArgsOf, withLambdaFlags } from '../createCliLambdaInvoker.js';
 import { keysOf, REPLAY_KEYS, resolveCommandOptions, withOptionFlags } from '../flags/optionFlags.js';
