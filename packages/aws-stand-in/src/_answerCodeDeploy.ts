@@ -93,6 +93,25 @@ export interface CodeDeployModel {
   operations: Record<string, (input: Record<string, unknown>) => unknown>;
 }
 
+/**
+ * A deployment of `appSpecContent` (its sha256 computed), `InProgress` unless `fields` say otherwise.
+ *
+ * @example
+ * const deployment = createStandInDeployment({ deploymentId: 'd-1', appSpecContent: buildAppSpec(spec).content });
+ */
+export function createStandInDeployment(
+  fields: Partial<StandInDeployment> & { deploymentId: string; appSpecContent: string },
+): StandInDeployment {
+  return {
+    applicationName: 'shop',
+    deploymentGroupName: 'shop-bg',
+    computePlatform: 'ECS',
+    status: 'InProgress',
+    appSpecSha256: createHash('sha256').update(fields.appSpecContent).digest('hex'),
+    ...fields,
+  };
+}
+
 const FINAL: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 /** Creates the CodeDeploy state; {@link createAwsStandInServices} serves it. */

@@ -6,6 +6,8 @@ export interface StandInClientConfig {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   maxAttempts: number;
+  /** S3 addresses buckets in the path: the stand-in has no per-bucket host names. Other clients ignore it. */
+  forcePathStyle: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export function createStandInClient<C>(
     region: 'us-east-1',
     credentials: { ...FAKE_CREDENTIALS },
     maxAttempts: 1,
+    forcePathStyle: true,
     ...config,
   });
 }

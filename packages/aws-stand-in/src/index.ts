@@ -1,10 +1,11 @@
-export type {
-  DeploymentProgress,
-  DeploymentStatus,
-  HookExecution,
-  ReportedStatus,
-  StandInDeployment,
-  StandInLifecycleEvent,
+export {
+  createStandInDeployment,
+  type DeploymentProgress,
+  type DeploymentStatus,
+  type HookExecution,
+  type ReportedStatus,
+  type StandInDeployment,
+  type StandInLifecycleEvent,
 } from './_answerCodeDeploy.js';
 export {
   type AwsStandInCall,
