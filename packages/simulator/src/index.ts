@@ -36,7 +36,12 @@ export {
   /** The former name of {@link startAwsStandIn}, kept for the tests that use it. */
   startAwsStandIn as startCodeDeployStandIn,
 } from '@bg-replay/aws-stand-in';
-export { createRealClock, createVirtualClock, type SimClock } from './createSimClock.js';
+export {
+  createRealClock,
+  createVirtualClock,
+  type SimClock,
+  type VirtualClockOptions,
+} from './createSimClock.js';
 export {
   createValidationStateMachine,
   describeValidationEvent,
