@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { createStandInClient, startAwsStandIn } from '@bg-replay/aws-stand-in';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
+import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../test/_hookWorld.js';
 import { createDeployment } from './createDeployment.js';
 
 async function startCodeDeploy() {
-  const standIn = await startAwsStandIn();
-  closers.push(() => standIn.close());
+  const standIn = await startStandIn();
   standIn.services.state.deploymentGroups.set('shop/shop-bg', { computePlatform: 'Lambda' });
   return { standIn, codedeploy: createStandInClient(CodeDeployClient, standIn.url) };
 }
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
 
 describe('createDeployment', () => {
   it('calls CreateDeployment with the AppSpec content and its sha256', async () => {

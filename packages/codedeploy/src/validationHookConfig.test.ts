@@ -2,8 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createStandInClient, startAwsStandIn } from '@bg-replay/aws-stand-in';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
 import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../test/_hookWorld.js';
 import { loadValidationHookConfig, validateOptionsOfHookConfig } from './validationHookConfig.js';
 
 async function dir(files: Record<string, string>): Promise<string> {
@@ -56,27 +57,23 @@ describe('loadValidationHookConfig', () => {
   });
 
   it('reads an SSM parameter named by BG_REPLAY_CONFIG_SSM_PARAMETER', async () => {
-    const standIn = await startAwsStandIn();
-    try {
-      standIn.services.state.parameters.set(
-        '/bg-replay/shop',
-        JSON.stringify({
-          logGroup: '/aws/apigw/shop',
-          live: 'https://api.example.com',
-          candidate: 'https://api.example.com/next',
-        }),
-      );
-      const config = await loadValidationHookConfig({
-        ssm: createStandInClient(SSMClient, standIn.url),
-        env: { BG_REPLAY_CONFIG_SSM_PARAMETER: '/bg-replay/shop' },
-      });
-      expect(config.candidate).toBe('https://api.example.com/next');
-      expect(standIn.services.callsOf('GetParameter').map((c) => c.input)).toEqual([
-        { Name: '/bg-replay/shop', WithDecryption: true },
-      ]);
-    } finally {
-      await standIn.close();
-    }
+    const standIn = await startStandIn();
+    standIn.services.state.parameters.set(
+      '/bg-replay/shop',
+      JSON.stringify({
+        logGroup: '/aws/apigw/shop',
+        live: 'https://api.example.com',
+        candidate: 'https://api.example.com/next',
+      }),
+    );
+    const config = await loadValidationHookConfig({
+      ssm: createStandInClient(SSMClient, standIn.url),
+      env: { BG_REPLAY_CONFIG_SSM_PARAMETER: '/bg-replay/shop' },
+    });
+    expect(config.candidate).toBe('https://api.example.com/next');
+    expect(standIn.services.callsOf('GetParameter').map((c) => c.input)).toEqual([
+      { Name: '/bg-replay/shop', WithDecryption: true },
+    ]);
   });
 
   it('names each bad field and where its value came from', async () => {

@@ -5,23 +5,17 @@ import {
   createStandInDeployment,
   type DeploymentProgress,
   type DeploymentStatus,
-  startAwsStandIn,
 } from '@bg-replay/aws-stand-in';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../test/_hookWorld.js';
 import { type WaitEvent, waitForDeployment } from './waitForDeployment.js';
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
 
 /**
  * A stand-in CodeDeploy serving `deployments`, each moving one step per GetDeployment (the last step stays),
  * and the wait's options on a virtual clock.
  */
 async function harness(deployments: Record<string, Array<Partial<DeploymentProgress>>>) {
-  const standIn = await startAwsStandIn();
-  closers.push(() => standIn.close());
+  const standIn = await startStandIn();
   for (const [deploymentId, progress] of Object.entries(deployments))
     standIn.addDeployment(
       createStandInDeployment({ deploymentId, appSpecContent: 'version: 0.0', status: 'Created', progress }),

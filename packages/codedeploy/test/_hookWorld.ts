@@ -7,6 +7,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   type AwsStandIn,
+  type AwsStandInOptions,
   createStandInClient,
   createStandInDeployment,
   type StandInDeployment,
@@ -20,6 +21,13 @@ const open: AwsStandIn[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
+
+/** Starts a stand-in that is closed after the test. */
+export async function startStandIn(options: AwsStandInOptions = {}): Promise<AwsStandIn> {
+  const standIn = await startAwsStandIn(options);
+  open.push(standIn);
+  return standIn;
+}
 
 /** The AppSpec of an ECS deployment with the validation hook on `event`. */
 export function ecsAppSpec(event: StandInLifecycleEvent = 'AfterAllowTestTraffic', extra = {}): string {
@@ -48,8 +56,7 @@ export async function startHookWorld(options: HookWorldOptions = {}) {
     appSpecContent: options.deployment?.appSpecContent ?? ecsAppSpec(event),
     ...options.deployment,
   });
-  const standIn = await startAwsStandIn({ deployment });
-  open.push(standIn);
+  const standIn = await startStandIn({ deployment });
   const execution = standIn.openHookExecution(event, options.executionId ?? 'exec-1');
   const { services } = standIn;
   return {

@@ -6,11 +6,10 @@ import {
   createStandInClient,
   createStandInDeployment,
   FAKE_CREDENTIALS,
-  startAwsStandIn,
 } from '@bg-replay/aws-stand-in';
 import { BgReplayError } from '@bg-replay/core';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDeployment,
   createHookHandler,
@@ -22,12 +21,7 @@ import {
   type ValidationHookConfigInput,
   waitForDeployment,
 } from '../src/index.js';
-import { startHookWorld } from './_hookWorld.js';
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+import { startHookWorld, startStandIn } from './_hookWorld.js';
 
 const EVENT = { DeploymentId: 'd-TEST00001', LifecycleEventHookExecutionId: 'exec-1' };
 const T0 = Date.parse('2026-11-26T10:00:00Z');
@@ -433,8 +427,7 @@ describe('waitForDeployment faults', () => {
     credentialsFail = false,
   ) {
     const time = fakeTime();
-    const standIn = await startAwsStandIn();
-    closers.push(() => standIn.close());
+    const standIn = await startStandIn();
     standIn.addDeployment(
       createStandInDeployment({
         deploymentId: 'd-WAIT00001',
@@ -572,8 +565,7 @@ describe('createDeployment faults', () => {
     '%s: a BgReplayError (%s) naming the call and the remedy, never the raw SDK error',
     async (name, fault, code, remedy) => {
       // `fault` undefined: the account has no application shop.
-      const standIn = await startAwsStandIn();
-      closers.push(() => standIn.close());
+      const standIn = await startStandIn();
       if (fault) standIn.services.state.deploymentGroups.set('shop/shop-bg', { computePlatform: 'ECS' });
       const credentials = credentialsThatFail(() => true);
       const codedeploy = createStandInClient(CodeDeployClient, standIn.url, {

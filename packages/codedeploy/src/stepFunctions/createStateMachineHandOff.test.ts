@@ -1,6 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { type AwsStandIn, createStandInClient, startAwsStandIn } from '@bg-replay/aws-stand-in';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
+import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../../test/_hookWorld.js';
 import { createValidationHook } from '../createValidationHook.js';
 import { validationHookConfigSchema } from '../validationHookConfig.js';
 import { createStateMachineHandOff } from './createStateMachineHandOff.js';
@@ -22,15 +23,9 @@ function recordingLogger() {
   return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-let standIn: AwsStandIn | undefined;
-afterEach(async () => {
-  await standIn?.close();
-  standIn = undefined;
-});
-
 /** Step Functions on the stand-in, with the validation state machine deployed. */
 async function startSfn() {
-  standIn = await startAwsStandIn();
+  const standIn = await startStandIn();
   const { services } = standIn;
   services.state.stateMachines.set(ARN, {
     definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } },
