@@ -185,6 +185,11 @@ export interface AwsStandInServicesOptions {
   settle?: 'reads' | 'ticks';
   /** Reads before a transitional state settles, with `settle: 'reads'`. Default 1. */
   settleReads?: number;
+  /**
+   * Empty pages (no events, a `nextToken`) that `FilterLogEvents` answers before each page of events, as
+   * CloudWatch Logs does while it is still searching. Default 0.
+   */
+  logEmptyPages?: number;
 }
 
 /** Operations that change state. */
@@ -435,7 +440,7 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
   const json: Record<string, (input: Record<string, unknown>) => unknown> = {
     ...codedeploy.operations,
     // CloudWatch Logs
-    FilterLogEvents: (input) => filterLogEvents(state.logGroups, input),
+    FilterLogEvents: (input) => filterLogEvents(state.logGroups, input, options.logEmptyPages ?? 0),
     // SSM
     GetParameter: (input) => {
       const name = str(input, 'Name');
@@ -1104,11 +1109,13 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
 
 /**
  * `FilterLogEvents` of one log group: the events in `[startTime, endTime]` whose message contains every term
- * of a plain `filterPattern`, `limit` (default 10,000) to a page; `nextToken` is the offset of the next page.
+ * of a plain `filterPattern`, `limit` (default 10,000) to a page, each page after `emptyPages` empty ones;
+ * `nextToken` is `<offset>` or `<offset>.<empty pages answered>`, and absent on the last page.
  */
 function filterLogEvents(
   groups: Map<string, StandInLogEvent[]>,
   input: Record<string, unknown>,
+  emptyPages: number,
 ): Record<string, unknown> {
   const name = String(input.logGroupName ?? input.logGroupIdentifier ?? '');
   const events = groups.get(name);
@@ -1122,9 +1129,14 @@ function filterLogEvents(
   const matched = events.filter(
     (e) => e.timestamp >= start && e.timestamp <= end && terms.every((t) => e.message.includes(t)),
   );
-  const offset = typeof input.nextToken === 'string' ? Number(input.nextToken) : 0;
-  if (!Number.isInteger(offset) || offset < 0 || offset > matched.length)
+  const [offsetText = '0', emptyText = '0'] =
+    typeof input.nextToken === 'string' ? input.nextToken.split('.') : [];
+  const offset = Number(offsetText);
+  const empty = Number(emptyText);
+  if (!Number.isInteger(offset) || offset < 0 || offset > matched.length || !Number.isInteger(empty))
     throw new AwsFault('InvalidParameterException', 'The specified nextToken is not valid.');
+  if (empty < emptyPages && offset < matched.length)
+    return { events: [], searchedLogStreams: [], nextToken: `${offset}.${empty + 1}` };
   const limit = typeof input.limit === 'number' ? input.limit : 10_000;
   const page = matched.slice(offset, offset + limit);
   const next = offset + page.length;
