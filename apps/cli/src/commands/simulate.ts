@@ -475,8 +475,8 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         }
         const event: LifecycleEventName = platform === 'ECS' ? 'AfterAllowTestTraffic' : 'BeforeAllowTraffic';
         // Hook time is virtual (timeouts, polls, Lambda's retry delays take no real time); the validation's real
-        // HTTP replay counts as work in flight, so the clock waits for it.
-        const clock: SimClock = createVirtualClock(Date.now());
+        // HTTP replay counts as work in flight and takes its real duration on the timeline.
+        const clock: SimClock = createVirtualClock(Date.now(), { inFlight: 'real-time' });
         const logger = args.verbose
           ? createJsonLogger({ write: (line) => writeLine(io.stderr, line) })
           : silentLogger;
