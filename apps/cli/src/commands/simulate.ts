@@ -102,14 +102,15 @@ function presetSpec(
   return {
     functionName: PRESET_FUNCTIONS[hook],
     handler: (h: HarnessClients) => {
-      const clients = createHookClients({
-        endpoint: h.endpoint,
-        region: h.region,
-        credentials: h.credentials,
-      });
-      for (const client of Object.values(clients)) h.clock.instrument(client);
       const preset = createPresetHookStep(config, hook, {
-        clients,
+        clients: async (cfg) => {
+          // Tracked: the virtual clock must not run past the hook's deadline while the SDK modules load.
+          const clients = await h.clock.track(
+            createHookClients(cfg, { endpoint: h.endpoint, region: h.region, credentials: h.credentials }),
+          );
+          for (const client of Object.values(clients)) h.clock.instrument(client);
+          return clients;
+        },
         now: h.clock.now,
         sleep: h.clock.sleep,
         onActions: (actions) => {
