@@ -25,6 +25,7 @@ export {
   type PresetStep,
 } from './driveSteps.js';
 export { setEventSourceEnabled } from './eventSources.js';
+export type { HookSdks, ImportHookSdk } from './loadHookSdk.js';
 export { type MigrationRecord, runMigration } from './migration.js';
 export type {
   Action,
@@ -33,13 +34,11 @@ export type {
   PresetActions,
   StepContext,
   StepKind,
-  StepOutcome,
 } from './model.js';
 export { loadStacksConfig, parseStacksConfig } from './parseStacksConfig.js';
 export {
   createPresetStep,
   type HookDeps,
-  type HookRunResult,
   isPresetHook,
   PRESET_HOOKS,
   type PresetState,
@@ -47,7 +46,6 @@ export {
   planHook,
   runHook,
   runTeardown,
-  type TeardownResult,
 } from './presets.js';
 export { checkReadiness, publishSeed } from './seed.js';
 export {
