@@ -6,6 +6,9 @@
  * together), so they always run against the internals they were built with. Users import from
  * `@bg-replay/core` and its documented subpaths.
  *
+ * Types here are those the signatures of these functions name. `fetchVersion` and `readRecords` serve core's
+ * own benchmarks (`bench/*.mjs`, which run on the built `dist/internal.js`).
+ *
  * @example
  * // inside a bg-replay package only
  * import { describeAwsError } from '@bg-replay/core/internal';
