@@ -1,5 +1,6 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaInvoker } from '@bg-replay/core';
+import { loadAwsSdk, type SdkImporters } from './_loadAwsSdk.js';
 
 /**
  * The invoker of core's `lambda://` targets on an SDK `LambdaClient`: a synchronous `Invoke`
@@ -10,8 +11,12 @@ import type { LambdaInvoker } from '@bg-replay/core';
  * const report = await validate({ ..., live: 'lambda://api:7', candidate: 'lambda://api:8',
  *   lambdaInvoker: createLambdaInvoker(new LambdaClient({})) });
  */
-export function createLambdaInvoker(client: Pick<LambdaClient, 'send'>): LambdaInvoker {
+export function createLambdaInvoker(
+  client: Pick<LambdaClient, 'send'>,
+  importSdk?: Partial<SdkImporters>,
+): LambdaInvoker {
   return async ({ functionName, qualifier, payload, signal }) => {
+    const { InvokeCommand } = await loadAwsSdk('lambda', `invoking lambda://${functionName}`, importSdk);
     const out = await client.send(
       new InvokeCommand({
         FunctionName: functionName,

@@ -1,5 +1,5 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   BgReplayError,
   validate as coreValidate,
@@ -8,6 +8,7 @@ import {
   silentLogger,
   type ValidateOptions,
 } from '@bg-replay/core';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ShardTaskInput } from './planShards.js';
 
 /** What a shard returns to the Map (small: the report itself is in S3). */
@@ -44,6 +45,7 @@ const NOT_ENGINE = [
   'report',
   'stateMachineArn',
   'shards',
+  'lambdaEndpoint',
 ] as const;
 
 /**
@@ -95,6 +97,7 @@ export async function runShardTask(input: ShardTaskInput, deps: ShardTaskDeps): 
     ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
     ...deps.engine,
   };
+  const { PutObjectCommand } = await loadAwsSdk('s3', 'a shard writing its report to S3 (report.s3.bucket)');
   const report = await (deps.validate ?? coreValidate)(options);
   await deps.s3.send(
     new PutObjectCommand({

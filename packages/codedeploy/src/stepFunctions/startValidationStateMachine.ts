@@ -1,4 +1,5 @@
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { loadAwsSdk, type SdkImporters } from '../_loadAwsSdk.js';
 import type { ValidationHookConfig } from '../validationHookConfig.js';
 import type { ValidationExecutionInput } from './planShards.js';
 
@@ -12,6 +13,8 @@ export interface StartValidationStateMachineOptions {
   config: ValidationHookConfig;
   shards: number;
   now?: () => number;
+  /** How optional AWS SDK clients are imported (tests inject a missing one). */
+  importSdk?: Partial<SdkImporters>;
 }
 
 /** The execution that now owns the hook's report. */
@@ -38,6 +41,11 @@ export function executionNameOf(deploymentId: string, hookExecutionId: string): 
 export async function startValidationStateMachine(
   options: StartValidationStateMachineOptions,
 ): Promise<StartedExecution> {
+  const { StartExecutionCommand } = await loadAwsSdk(
+    'sfn',
+    `handing off to state machine ${options.stateMachineArn}`,
+    options.importSdk,
+  );
   const name = executionNameOf(options.deploymentId, options.lifecycleEventHookExecutionId);
   const input: ValidationExecutionInput = {
     deploymentId: options.deploymentId,
