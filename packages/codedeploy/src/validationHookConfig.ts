@@ -49,6 +49,8 @@ const target = z
       ctx.addIssue({ code: 'custom', message: HTTP_URL_MESSAGE });
   });
 
+const SHARDS_MESSAGE = 'expected a whole number of shards, 1..10000 (at most the --max-shards of the machine)';
+
 /** Step Functions state machine ARN (`arn:<partition>:states:<region>:<account>:stateMachine:<name>`). */
 const stateMachineArn = z
   .string()
@@ -122,7 +124,12 @@ export const validationHookConfigSchema = hookRunOptions
      */
     stateMachineArn: stateMachineArn.optional(),
     /** Shards an execution of the state machine runs (default 4), at most its `--max-shards`. */
-    shards: z.coerce.number().int().min(1).max(10_000).optional(),
+    shards: z.coerce
+      .number({ error: SHARDS_MESSAGE })
+      .int({ error: SHARDS_MESSAGE })
+      .min(1, { error: SHARDS_MESSAGE })
+      .max(10_000, { error: SHARDS_MESSAGE })
+      .optional(),
     /** Share of the hook's remaining time the CloudWatch read may take before sampling what it has (default 0.3). */
     readBudgetShare: z.coerce.number().gt(0).max(0.9).default(0.3),
     /**

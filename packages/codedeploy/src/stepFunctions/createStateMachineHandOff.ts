@@ -57,6 +57,10 @@ export function createStateMachineHandOff(
   let sfn = options.sfn;
   return async (context) => {
     const { config } = context;
+    // Shards replay base URLs; a Lambda deployment compared by its two versions (no live/candidate, or
+    // lambda:// targets) runs inline.
+    const lambdaRun =
+      !(config.live && config.candidate) || isLambdaTarget(config.live) || isLambdaTarget(config.candidate);
     const mode = decideExecutionMode({
       expectedMs: estimateValidationMs({
         ...(config.sample !== undefined ? { sample: config.sample } : {}),
@@ -66,13 +70,13 @@ export function createStateMachineHandOff(
       }),
       remainingMs: context.remainingMs,
       hourRemainingMs: context.startedAt.getTime() + HOUR_MS - now(),
-      // Shards replay base URLs; a Lambda deployment compared by its two versions (no live/candidate, or
-      // lambda:// targets) runs inline.
-      stateMachineConfigured:
-        Boolean(options.stateMachineArn) &&
-        Boolean(config.live && config.candidate) &&
-        !isLambdaTarget(config.live ?? '') &&
-        !isLambdaTarget(config.candidate ?? ''),
+      stateMachineConfigured: Boolean(options.stateMachineArn) && !lambdaRun,
+      ...(options.stateMachineArn && lambdaRun
+        ? {
+            stateMachineUnavailable:
+              'the state machine (stateMachineArn) cannot take it: shards replay base URLs, and this run invokes Lambda versions',
+          }
+        : {}),
       ...(options.worstCaseSeconds ? { stateMachineWorstCaseMs: options.worstCaseSeconds * 1000 } : {}),
     });
     if (mode.mode === 'inline') {
