@@ -49,7 +49,8 @@ const target = z
       ctx.addIssue({ code: 'custom', message: HTTP_URL_MESSAGE });
   });
 
-const SHARDS_MESSAGE = 'expected a whole number of shards, 1..10000 (at most the --max-shards of the machine)';
+const SHARDS_MESSAGE =
+  'expected a whole number of shards, 1..10000 (at most the --max-shards of the machine)';
 
 /** Step Functions state machine ARN (`arn:<partition>:states:<region>:<account>:stateMachine:<name>`). */
 const stateMachineArn = z
