@@ -17,17 +17,28 @@ export type SfnSdk = typeof import('@aws-sdk/client-sfn');
 export type LambdaSdk = typeof import('@aws-sdk/client-lambda');
 export type SsmSdk = typeof import('@aws-sdk/client-ssm');
 
-/** How each optional client is imported (tests inject one that fails as a missing package does). */
-export interface SdkImporters {
-  s3: () => Promise<S3Sdk>;
-  sfn: () => Promise<SfnSdk>;
-  lambda: () => Promise<LambdaSdk>;
-  ssm: () => Promise<SsmSdk>;
-  cloudwatchLogs: () => Promise<unknown>;
+/**
+ * How the AWS SDK clients that only some features need are imported, by client (tests inject one that fails
+ * as a missing package does).
+ */
+export type AwsSdkImporters = Partial<
+  Record<'s3' | 'sfn' | 'lambda' | 'ssm' | 'cloudwatchLogs', () => Promise<unknown>>
+>;
+
+/** An AWS SDK client that only some features need. */
+export type OptionalAwsSdk = keyof typeof OPTIONAL_SDK_PACKAGES;
+
+/** The module each import resolves to. */
+interface SdkModules {
+  s3: S3Sdk;
+  sfn: SfnSdk;
+  lambda: LambdaSdk;
+  ssm: SsmSdk;
+  cloudwatchLogs: unknown;
 }
 
 // Literal specifiers: esbuild bundles each into a chunk of the hook bundles, loaded only when used.
-const DEFAULT_IMPORTERS: SdkImporters = {
+const DEFAULT_IMPORTERS: Record<OptionalAwsSdk, () => Promise<unknown>> = {
   s3: () => import('@aws-sdk/client-s3'),
   sfn: () => import('@aws-sdk/client-sfn'),
   lambda: () => import('@aws-sdk/client-lambda'),
@@ -52,15 +63,15 @@ function isMissingPackage(error: unknown, packageName: string): boolean {
  * @example
  * const { PutObjectCommand } = await loadAwsSdk('s3', 'report.s3 (BG_REPLAY_REPORT_BUCKET)');
  */
-export async function loadAwsSdk<K extends keyof SdkImporters>(
+export async function loadAwsSdk<K extends OptionalAwsSdk>(
   kind: K,
   neededBy: string,
-  importers: Partial<SdkImporters> = {},
-): Promise<Awaited<ReturnType<SdkImporters[K]>>> {
+  importers: AwsSdkImporters = {},
+): Promise<SdkModules[K]> {
   const packageName = OPTIONAL_SDK_PACKAGES[kind];
-  const importSdk = (importers[kind] ?? DEFAULT_IMPORTERS[kind]) as SdkImporters[K];
+  const importSdk = importers[kind] ?? DEFAULT_IMPORTERS[kind];
   try {
-    return (await importSdk()) as Awaited<ReturnType<SdkImporters[K]>>;
+    return (await importSdk()) as SdkModules[K];
   } catch (error) {
     if (!isMissingPackage(error, packageName)) throw error;
     throw new BgReplayError(

@@ -1,6 +1,6 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaInvoker } from '@bg-replay/core';
-import { loadAwsSdk, type SdkImporters } from './_loadAwsSdk.js';
+import { loadAwsSdk } from './_loadAwsSdk.js';
 
 /**
  * The invoker of core's `lambda://` targets on an SDK `LambdaClient`: a synchronous `Invoke`
@@ -11,12 +11,9 @@ import { loadAwsSdk, type SdkImporters } from './_loadAwsSdk.js';
  * const report = await validate({ ..., live: 'lambda://api:7', candidate: 'lambda://api:8',
  *   lambdaInvoker: createLambdaInvoker(new LambdaClient({})) });
  */
-export function createLambdaInvoker(
-  client: Pick<LambdaClient, 'send'>,
-  importSdk?: Partial<SdkImporters>,
-): LambdaInvoker {
+export function createLambdaInvoker(client: Pick<LambdaClient, 'send'>): LambdaInvoker {
   return async ({ functionName, qualifier, payload, signal }) => {
-    const { InvokeCommand } = await loadAwsSdk('lambda', `invoking lambda://${functionName}`, importSdk);
+    const { InvokeCommand } = await loadAwsSdk('lambda', `invoking lambda://${functionName}`);
     const out = await client.send(
       new InvokeCommand({
         FunctionName: functionName,

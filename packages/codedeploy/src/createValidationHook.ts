@@ -13,7 +13,7 @@ import {
   safeUrl,
 } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
-import { loadAwsSdk, type SdkImporters } from './_loadAwsSdk.js';
+import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
 import type { LambdaHookRuntime } from './createHookHandler.js';
@@ -93,7 +93,7 @@ export interface ValidationHookDeps {
   sfn?: Pick<SFNClient, 'send'>;
   cloudwatchLogs?: CloudWatchLogsClient;
   /** How optional AWS SDK clients are imported (tests inject a missing one). */
-  importSdk?: Partial<SdkImporters>;
+  importSdk?: AwsSdkImporters;
   /** Clock of the hand-off's hour check; default: the hook runtime's (its deadline less the time left). */
   now?: () => number;
   /** Directory a relative `rules` path is resolved against. */
@@ -219,7 +219,6 @@ export function createValidationHook(
         worstCaseSeconds: createStateMachineDefinition({ maxShards: cfg.shards ?? DEFAULT_SHARDS })
           .worstCaseSeconds,
         ...(sfn ? { sfn } : {}),
-        ...(deps.importSdk ? { importSdk: deps.importSdk } : {}),
         now: deps.now ?? (() => deadline - remainingMs()),
       });
     const decision = await handOff({
@@ -364,7 +363,7 @@ export function createValidationHook(
 async function lambdaInvokerOf(
   cfg: ValidationHookConfig,
   clients: LambdaHookRuntime['clients'],
-  importSdk: Partial<SdkImporters> | undefined,
+  importSdk: AwsSdkImporters | undefined,
 ): Promise<LambdaInvoker> {
   const neededBy = cfg.lambdaEndpoint
     ? `lambdaEndpoint ${cfg.lambdaEndpoint} (BG_REPLAY_LAMBDA_ENDPOINT)`
@@ -377,7 +376,7 @@ async function lambdaInvokerOf(
           new sdk.LambdaClient(awsClientConfig(cfg.lambdaEndpoint ? { endpoint: cfg.lambdaEndpoint } : {})),
           'lambda',
         );
-  return createLambdaInvoker(client, importSdk);
+  return createLambdaInvoker(client);
 }
 
 type Targets = { live: string; candidate: string; lambda: boolean } | { reason: string };

@@ -3,7 +3,7 @@ import { BgReplayError, type Logger } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
 import { fakeLambdaContext, startServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SdkImporters } from './_loadAwsSdk.js';
+import type { OptionalAwsSdk } from './_loadAwsSdk.js';
 import type { LambdaHookRuntime } from './createHookHandler.js';
 import {
   createValidationHook,
@@ -79,7 +79,7 @@ function validateRecording(verdict: ValidationReportLike['verdict'] = 'pass') {
 }
 
 describe('the validation hook and its optional AWS SDK clients', () => {
-  const cases: Array<[string, ValidationHookConfigInput, 'ECS' | 'Lambda', keyof SdkImporters, string]> = [
+  const cases: Array<[string, ValidationHookConfigInput, 'ECS' | 'Lambda', OptionalAwsSdk, string]> = [
     [
       'a CloudWatch log group',
       ECS,
@@ -124,7 +124,9 @@ describe('the validation hook and its optional AWS SDK clients', () => {
           [kind]: missing(`@aws-sdk/client-${kind === 'cloudwatchLogs' ? 'cloudwatch-logs' : kind}`),
         },
       });
-      const error = await step(contextOf({ platform })).catch((e: unknown) => e);
+      const error = await Promise.resolve()
+        .then(() => step(contextOf({ platform })))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BgReplayError);
       expect((error as BgReplayError).code).toBe('E_CONFIG');
       expect((error as BgReplayError).message).toMatch(

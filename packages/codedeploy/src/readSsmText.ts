@@ -1,6 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { BgReplayError } from '@bg-replay/core';
-import { loadAwsSdk, type SdkImporters } from './_loadAwsSdk.js';
+import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 
 /**
  * The text of an SSM parameter holding a hook's configuration (decrypted). A parameter that cannot be read
@@ -13,7 +13,7 @@ export async function readSsmText(
   ssm: Pick<SSMClient, 'send'>,
   name: string,
   namedBy: string,
-  importSdk?: Partial<SdkImporters>,
+  importSdk?: AwsSdkImporters,
 ): Promise<string> {
   const { GetParameterCommand } = await loadAwsSdk(
     'ssm',

@@ -15,7 +15,7 @@ import {
 } from '@bg-replay/core';
 import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
-import { loadAwsSdk, type SdkImporters } from './_loadAwsSdk.js';
+import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 import { readSsmText } from './readSsmText.js';
 
 const bool = z.preprocess((v) => {
@@ -236,7 +236,7 @@ export interface LoadValidationHookConfigOptions {
   /** Default: a client with the AWS client policy, from the optional `@aws-sdk/client-ssm`. */
   ssm?: Pick<SSMClient, 'send'>;
   /** How optional AWS SDK clients are imported (tests inject a missing one). */
-  importSdk?: Partial<SdkImporters>;
+  importSdk?: AwsSdkImporters;
 }
 
 type Origin = Record<string, string>;

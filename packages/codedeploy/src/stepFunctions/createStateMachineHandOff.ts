@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { annotateAwsCalls, awsClientConfig, isLambdaTarget, type Logger } from '@bg-replay/core';
-import { loadAwsSdk, type SdkImporters } from '../_loadAwsSdk.js';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ValidationHookConfig } from '../validationHookConfig.js';
 import { decideExecutionMode, type ExecutionMode, estimateValidationMs } from './decideExecutionMode.js';
 import { startValidationStateMachine } from './startValidationStateMachine.js';
@@ -15,8 +15,6 @@ export interface StateMachineHandOffOptions {
   worstCaseSeconds?: number;
   /** Default: a client from the optional `@aws-sdk/client-sfn`, made when the hook first hands off. */
   sfn?: Pick<SFNClient, 'send'>;
-  /** How optional AWS SDK clients are imported (tests inject a missing one). */
-  importSdk?: Partial<SdkImporters>;
   now?: () => number;
 }
 
@@ -90,13 +88,11 @@ export function createStateMachineHandOff(
       const sdk = await loadAwsSdk(
         'sfn',
         `stateMachineArn ${options.stateMachineArn} (BG_REPLAY_STATE_MACHINE_ARN)`,
-        options.importSdk,
       );
       sfn = annotateAwsCalls(new sdk.SFNClient(awsClientConfig()), 'states');
     }
     const started = await startValidationStateMachine({
       sfn,
-      ...(options.importSdk ? { importSdk: options.importSdk } : {}),
       stateMachineArn: options.stateMachineArn as string,
       deploymentId: context.deploymentId,
       lifecycleEventHookExecutionId: context.lifecycleEventHookExecutionId,

@@ -1,5 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { loadAwsSdk, type SdkImporters } from '../_loadAwsSdk.js';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ValidationHookConfig } from '../validationHookConfig.js';
 import type { ValidationExecutionInput } from './planShards.js';
 
@@ -13,8 +13,6 @@ export interface StartValidationStateMachineOptions {
   config: ValidationHookConfig;
   shards: number;
   now?: () => number;
-  /** How optional AWS SDK clients are imported (tests inject a missing one). */
-  importSdk?: Partial<SdkImporters>;
 }
 
 /** The execution that now owns the hook's report. */
@@ -44,7 +42,6 @@ export async function startValidationStateMachine(
   const { StartExecutionCommand } = await loadAwsSdk(
     'sfn',
     `handing off to state machine ${options.stateMachineArn}`,
-    options.importSdk,
   );
   const name = executionNameOf(options.deploymentId, options.lifecycleEventHookExecutionId);
   const input: ValidationExecutionInput = {
