@@ -39,6 +39,7 @@ export function createValidateHandler(options: ValidateHandlerOptions) {
   // With stateMachineArn set the step decides by itself: inline, or hand off to the state machine.
   const step = createValidationHook(config, {
     baseDir: options.baseDir,
+    env: options.env,
     ...(s3 ? { s3 } : {}),
     ...options.deps,
   });

@@ -41,6 +41,9 @@ export interface ValidationRunOptions extends HookRunValidateOptions {
     since?: string;
     filterPattern?: string;
     streamPrefix?: string;
+    strategy?: 'auto' | 'filter' | 'insights';
+    region?: string;
+    endpoint?: string;
     sleep?: (ms: number) => Promise<void>;
     /** Time the read may take before the sample is drawn from what was read. */
     budgetMs?: number;
@@ -98,6 +101,8 @@ export interface ValidationHookDeps {
   now?: () => number;
   /** Directory a relative `rules` path is resolved against. */
   baseDir?: string;
+  /** Environment `env:NAME` values of `headers` are read from (the bundle passes `process.env`). Default: none. */
+  env?: Record<string, string | undefined>;
   /** Pause used for CloudWatch pacing and throttling back-off (tests pass one that returns at once). */
   sleep?: (ms: number) => Promise<void>;
   /**
@@ -256,6 +261,9 @@ export function createValidationHook(
               since: cfg.since ?? DEFAULT_SINCE,
               ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
               ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
+              ...(cfg.cloudwatchStrategy ? { strategy: cfg.cloudwatchStrategy } : {}),
+              ...(cfg.region ? { region: cfg.region } : {}),
+              ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
               ...(deps.sleep ? { sleep: deps.sleep } : {}),
               budgetMs: Math.floor(remaining * cfg.readBudgetShare),
               onBudgetReached: ({ message }) => notes.push(message),
@@ -267,7 +275,7 @@ export function createValidationHook(
         ? { lambdaInvoker: deps.lambdaInvoker ?? (await lambdaInvokerOf(cfg, clients, deps.importSdk)) }
         : {}),
       // Every run option of the config (the option schema's keys), through the one mapping the CLI uses.
-      ...validateOptionsOfHookConfig(cfg, deps.baseDir),
+      ...validateOptionsOfHookConfig(cfg, deps.baseDir, deps.env),
       logger,
       ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
       signal: runSignal,

@@ -284,3 +284,39 @@ describe('lambdaEndpoint', () => {
     }
   });
 });
+
+describe('the CLI keys a hook takes for its CloudWatch read and its requests', () => {
+  const config: ValidationHookConfigInput = {
+    ...ECS,
+    cloudwatchStrategy: 'insights',
+    region: 'eu-west-1',
+    endpoint: 'https://logs.eu-west-1.amazonaws.com',
+    headers: ['Authorization: env:API_TOKEN'],
+  };
+
+  it('reads CloudWatch with the strategy, region and endpoint of the config, and injects env: headers', async () => {
+    const { calls, validate } = validateRecording();
+    const result = await createValidationHook(config, { validate, env: { API_TOKEN: 'Bearer t0k3n' } })(
+      contextOf(),
+    );
+    expect(result).toEqual({ status: 'Succeeded' });
+    expect(calls[0]?.cloudwatch).toMatchObject({
+      since: '1h',
+      strategy: 'insights',
+      region: 'eu-west-1',
+      endpoint: 'https://logs.eu-west-1.amazonaws.com',
+    });
+    expect(calls[0]?.headers).toEqual({ authorization: 'Bearer t0k3n' });
+  });
+
+  it('fails before any request when a header names a variable the function does not have', async () => {
+    const { calls, validate } = validateRecording();
+    const error = await Promise.resolve()
+      .then(() => createValidationHook(config, { validate, env: {} })(contextOf()))
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      'headers Authorization: environment variable API_TOKEN is not set',
+    );
+    expect(calls).toEqual([]);
+  });
+});

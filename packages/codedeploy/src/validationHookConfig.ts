@@ -61,8 +61,9 @@ const stateMachineArn = z
   });
 
 /**
- * Run options a hook does not take from its config: it reads its own log source (`logGroup`/`logFile`),
- * its targets may come from the AppSpec, it reads a recent window, and its report goes to the log and S3.
+ * Run options a hook does not take from its config: it has its own log source (`logGroup`/`logFile`) and
+ * targets (which may come from the AppSpec), it reads a recent window (`since`), and its report goes to the
+ * log and S3 (`report`).
  */
 const NOT_IN_HOOK = [
   'logs',
@@ -70,10 +71,6 @@ const NOT_IN_HOOK = [
   'candidate',
   'start',
   'end',
-  'cloudwatchStrategy',
-  'region',
-  'endpoint',
-  'headers',
   'reportJson',
   'reportJunit',
   'reportMd',
@@ -85,8 +82,15 @@ const hookRunOptions = runOptionsSchema.omit(
   Object.fromEntries(NOT_IN_HOOK.map((key) => [key, true])) as { [K in (typeof NOT_IN_HOOK)[number]]: true },
 );
 
-/** The CloudWatch window the hook applies itself (with a default `since` and a read budget). */
-const HOOK_WINDOW = ['since', 'filterPattern', 'streamPrefix'] as const;
+/** The CloudWatch read the hook sets up itself (with a default `since` and a read budget). */
+const HOOK_WINDOW = [
+  'since',
+  'filterPattern',
+  'streamPrefix',
+  'cloudwatchStrategy',
+  'region',
+  'endpoint',
+] as const;
 
 /**
  * Schema of the validation hook's configuration (a file, SSM, env vars): the option schema of core (the
@@ -194,8 +198,9 @@ export type HookRunValidateOptions = Omit<
 
 /**
  * The options of `validate` that a hook config sets through the option schema (everything but the log
- * source, the CloudWatch window and the targets, which the hook resolves itself). Relative paths (rules,
- * routes, OpenAPI document) are resolved against `baseDir`, the function's folder.
+ * source, the CloudWatch read and the targets, which the hook resolves itself). Relative paths (rules,
+ * routes, OpenAPI document) are resolved against `baseDir`, the function's folder; `env:NAME` header values
+ * are read from `env`.
  *
  * @example
  * validateOptionsOfHookConfig(config, '/var/task') // { rules: '/var/task/rules.yaml', rps: 20, latencyBudget: { p95: 1.5 }, … }
@@ -203,6 +208,7 @@ export type HookRunValidateOptions = Omit<
 export function validateOptionsOfHookConfig(
   config: ValidationHookConfig,
   baseDir: string = process.cwd(),
+  env: Record<string, string | undefined> = {},
 ): HookRunValidateOptions {
   const run: Record<string, unknown> = {};
   for (const key of Object.keys(hookRunOptions.shape)) {
@@ -216,7 +222,8 @@ export function validateOptionsOfHookConfig(
     ...options
   } = toValidateOptions(run as RunOptions, {
     cwd: baseDir,
-    env: {},
+    // `headers: ['Authorization: env:TOKEN']` reads the function's environment.
+    env,
   });
   return options;
 }
