@@ -26,7 +26,9 @@ function keepLastOfRepeatedFlags(
 function skipHelpCache(parser: unknown): void {
   const usage = (
     parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }
-  ).getInternalMethods?.().getUsageInstance?.();
+  )
+    .getInternalMethods?.()
+    .getUsageInstance?.();
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 

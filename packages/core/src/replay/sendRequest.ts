@@ -2,16 +2,19 @@ import { performance } from 'node:perf_hooks';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Dispatcher, request, errors as undiciErrors } from 'undici';
 import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
+import type { AbortHub } from './createAbortHub.js';
 
 export interface SendOptions {
   method: string;
-  url: string;
+  /** Where to send it; a `URL` already parsed is used as it is (undici would parse a string again). */
+  url: string | URL;
   headers: Record<string, string>;
   body?: Uint8Array | string;
   timeoutMs: number;
   maxBodyBytes: number;
   dispatcher?: Dispatcher;
-  signal?: AbortSignal;
+  /** Aborts the request: an `AbortSignal`, or the lighter run-wide one of `createAbortHub`. */
+  signal?: AbortSignal | AbortHub['signal'];
 }
 
 function classify(error: unknown): { code: TransportErrorCode; message: string } {
@@ -131,7 +134,8 @@ async function readCapped(
     }
   }
   if (truncated) body.destroy?.();
-  return { body: Buffer.concat(chunks), truncated };
+  // One chunk (most answers of a few KB) is the body itself: concatenating would copy it for nothing.
+  return { body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), truncated };
 }
 
 /**

@@ -306,8 +306,13 @@ export async function collectSample(
     coverage.replayable(source, subject.path.includes('?'));
     if (subject.route !== undefined && isCatchAllRoute(subject.route)) coverage.catchAll();
     const stratum = shaper.stratum(route, subject.path);
-    if (!stratumRoute.has(stratum)) stratumRoute.set(stratum, route);
-    offeredRoute = route;
+    // The stratum's one copy of its route: a kept record shares it instead of holding a string of its own.
+    let shared = stratumRoute.get(stratum);
+    if (shared === undefined) {
+      shared = route;
+      stratumRoute.set(stratum, route);
+    }
+    offeredRoute = shared;
     const offered = sampler.offer(subject, stratum, dedupe ? stableHash53(requestKey(subject)) : undefined);
     if (offered === 'duplicate') {
       counts.skipped.filtered += 1;
