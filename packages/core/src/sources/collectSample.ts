@@ -254,15 +254,18 @@ export async function collectSample(
   const stratumRoute = new Map<string, string>();
   // The route of the candidate being offered: `materialize` runs inside `offer` and keeps it on the record.
   let offeredRoute = '';
+  // True while the learning prefix is offered: those records are copies already.
+  let offeringHeld = false;
   const sampler = createSampler<RequestRecord>({
     size: options.sample ?? DEFAULT_SAMPLE,
     seed: options.seed ?? 1,
     minPerRoute: options.minPerRoute ?? options.minSamples ?? 5,
     maxPerRoute: options.maxPerRoute,
     routeOfStratum: (stratum) => stratumRoute.get(stratum) ?? stratum,
-    // Only kept candidates get here: copy strings so no read chunk stays pinned.
+    // Only kept candidates get here: copy strings so no read chunk stays pinned (the learning prefix's
+    // records were copied when they were held).
     materialize(record) {
-      const kept = detachRecord(record);
+      const kept = offeringHeld ? record : detachRecord(record);
       kept.route = offeredRoute;
       return kept;
     },
@@ -331,7 +334,12 @@ export async function collectSample(
     const routes = held.map((subject) => routeFor(subject));
     for (const [i, subject] of held.entries()) shaper.learn(routes[i] as string, subject.path);
     shaper.finish();
-    for (const [i, subject] of held.entries()) offer(subject, routes[i] as string);
+    offeringHeld = true;
+    try {
+      for (const [i, subject] of held.entries()) offer(subject, routes[i] as string);
+    } finally {
+      offeringHeld = false;
+    }
   };
   const readOptions = {
     format: options.format ?? 'auto',
