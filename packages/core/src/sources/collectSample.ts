@@ -426,9 +426,43 @@ export async function collectSample(
   const chosen = records.map((record) => {
     const stripped = sanitizeRequest(privacy.stripRecord(record), safety, sanitize);
     for (const [name, value] of Object.entries(injected)) stripped.headers[name.toLowerCase()] = value;
-    return { record: stripped, route: routeOf(record) };
+    return { record: compactRecord(stripped), route: routeOf(record) };
   });
   return { records: chosen, seenPerRoute, counts, skippedBy, malformed, privacy, coverage: facts, safety };
+}
+
+/** The headers of every chosen record that has none: one object, frozen so that no one adds to all of them. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * The most common chosen record (a path, a method, headers, a position and a route, nothing else) rebuilt
+ * as one literal with the same fields in the same order: its copies by spread kept the route in a separate
+ * property array, and each kept an empty headers object of its own. About 100 bytes less per record held
+ * for the whole replay; any other record is returned as it is.
+ */
+function compactRecord(record: RequestRecord): RequestRecord {
+  const keys = Object.keys(record);
+  if (
+    keys.length !== 5 ||
+    keys[0] !== 'path' ||
+    keys[1] !== 'method' ||
+    keys[2] !== 'headers' ||
+    keys[3] !== 'position' ||
+    keys[4] !== 'route'
+  )
+    return record;
+  let empty = true;
+  for (const _ in record.headers) {
+    empty = false;
+    break;
+  }
+  return {
+    path: record.path,
+    method: record.method,
+    headers: empty ? NO_HEADERS : record.headers,
+    position: record.position,
+    route: record.route,
+  } as RequestRecord;
 }
 
 /**
