@@ -57,6 +57,9 @@ const replay = (live: string, candidate: string, ...more: string[]) =>
       candidate,
       '--rps',
       '0',
+      // Generous: a busy machine must not turn a slow answer into a transport error.
+      '--timeout',
+      '60000',
       '--min-samples',
       '5',
       '--threshold',
@@ -245,6 +248,9 @@ describe('false passes', () => {
         live.url,
         '--rps',
         '0',
+        // Generous: a busy machine must not turn a slow answer into a transport error.
+        '--timeout',
+        '60000',
         '--out',
         'stars.yaml',
       ],

@@ -59,6 +59,9 @@ const replay = (logs: string, target: TestServer, ...more: string[]) =>
     target.url,
     '--rps',
     '0',
+    // Generous: a busy machine must not turn a slow answer into a transport error.
+    '--timeout',
+    '60000',
     '--concurrency',
     '32',
     ...more,

@@ -50,6 +50,9 @@ describe('bg-replay learn-noise', () => {
       candidate.url,
       '--rps',
       '0',
+      // Generous: a busy machine must not turn a slow answer into a transport error.
+      '--timeout',
+      '60000',
       '--min-samples',
       '5',
       '--threshold',
@@ -105,6 +108,9 @@ describe('bg-replay learn-noise on arrays of scalars', () => {
           tagged.url,
           '--rps',
           '0',
+          // Generous: a busy machine must not turn a slow answer into a transport error.
+          '--timeout',
+          '60000',
           '--out',
           'tags.yaml',
         ],

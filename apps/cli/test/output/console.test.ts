@@ -45,6 +45,9 @@ const replay = (file: string, live: string, candidate: string, ...more: string[]
     candidate,
     '--rps',
     '0',
+    // Generous: a busy machine must not turn a slow answer into a transport error.
+    '--timeout',
+    '60000',
     ...more,
   ]);
 

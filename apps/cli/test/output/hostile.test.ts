@@ -40,6 +40,9 @@ beforeAll(async () => {
       servers.candidate.url,
       '--rps',
       '0',
+      // Generous: a busy machine must not turn a slow answer into a transport error.
+      '--timeout',
+      '60000',
       '--min-samples',
       '3',
       '--report-json',

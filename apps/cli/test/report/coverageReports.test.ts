@@ -70,6 +70,9 @@ const replay = (...more: string[]) =>
       candidate.url,
       '--rps',
       '0',
+      // Generous: a busy machine must not turn a slow answer into a transport error.
+      '--timeout',
+      '60000',
       '--threshold',
       '0.9',
       '--confidence',

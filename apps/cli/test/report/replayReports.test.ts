@@ -35,6 +35,9 @@ describe('bg-replay replay with every report at once', () => {
         shop.candidate.url,
         '--rps',
         '0',
+        // Generous: a busy machine must not turn a slow answer into a transport error.
+        '--timeout',
+        '60000',
         '--threshold',
         '0.9',
         '--min-samples',
