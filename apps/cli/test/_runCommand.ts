@@ -85,3 +85,9 @@ export async function runBgReplay(argv: string[], options: RunOptions = {}): Pro
   const code = await runCli(argv, io);
   return { code, ...output() };
 }
+
+/**
+ * Replay flags of tests against loopback servers: no live rate cap, and a generous request timeout, so that a
+ * slow answer on a busy machine is not turned into a transport error.
+ */
+export const LOOPBACK_REPLAY_FLAGS = ['--rps', '0', '--timeout', '60000'];

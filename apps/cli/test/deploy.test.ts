@@ -22,6 +22,18 @@ function codedeploy(statuses: Array<Record<string, unknown>>): Promise<TestServe
   });
 }
 
+/** A Lambda deployment of `api`: alias live from version 3 to 4. */
+const LAMBDA = [
+  '--function-name',
+  'api',
+  '--alias',
+  'live',
+  '--current-version',
+  '3',
+  '--target-version',
+  '4',
+];
+
 /** The stand-in's endpoint and a region. */
 const at = (s: TestServer) => ['--endpoint', s.url, '--region', 'us-east-1'];
 /** `--wait`, polling every 5 ms. */
@@ -138,14 +150,7 @@ describe('bg-replay deploy', () => {
   it('prints a Lambda AppSpec without calling AWS', async () => {
     const r = await runCommand(deployCommand, [
       'deploy',
-      '--function-name',
-      'api',
-      '--alias',
-      'live',
-      '--current-version',
-      '3',
-      '--target-version',
-      '4',
+      ...LAMBDA,
       '--hook',
       'BeforeAllowTraffic=CodeDeployHook_validate',
       '--print-appspec',
@@ -175,14 +180,7 @@ describe('bg-replay deploy', () => {
     await expect(
       runCommand(deployCommand, [
         'deploy',
-        '--function-name',
-        'api',
-        '--alias',
-        'live',
-        '--current-version',
-        '3',
-        '--target-version',
-        '4',
+        ...LAMBDA,
         '--hook',
         'AfterInstall=CodeDeployHook_x',
         '--print-appspec',

@@ -17,7 +17,7 @@ import {
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { expectOneLineError, stubNoCredentials } from './_awsFaults.js';
-import { runBgReplay as cli } from './_runCommand.js';
+import { runBgReplay as cli, LOOPBACK_REPLAY_FLAGS } from './_runCommand.js';
 
 type ProxyEvent = Record<string, unknown> & { requestContext: Record<string, unknown> };
 
@@ -61,15 +61,11 @@ const runAt = (endpoint: string, command: string, live: string, candidate: strin
     live,
     '--candidate',
     candidate,
-    '--rps',
-    '0',
+    ...LOOPBACK_REPLAY_FLAGS,
     '--region',
     'us-east-1',
     '--lambda-endpoint',
     endpoint,
-    // Generous: an overloaded machine must not turn an invoke into a timeout and drop its record.
-    '--timeout',
-    '60000',
     ...more,
   ]);
 

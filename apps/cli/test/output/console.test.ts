@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/commands/replay.js';
-import { runCommand } from '../_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from '../_runCommand.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -43,11 +43,7 @@ const replay = (file: string, live: string, candidate: string, ...more: string[]
     live,
     '--candidate',
     candidate,
-    '--rps',
-    '0',
-    // Generous: a busy machine must not turn a slow answer into a transport error.
-    '--timeout',
-    '60000',
+    ...LOOPBACK_REPLAY_FLAGS,
     ...more,
   ]);
 
