@@ -3,7 +3,8 @@
 # `pnpm pack` (which turns workspace:* into real versions), installs the tarballs together with npm into an
 # empty folder outside the repository, and runs the CLI from there: --help, demo and simulate. A second
 # folder gets @bg-replay/core alone, to show it imports without the AWS SDK and names the package that a
-# cloudwatch:// read needs.
+# cloudwatch:// read needs; a third gets @bg-replay/hooks alone, which brings only the SSM client and names
+# the package (and the stacks-file key) a step needs.
 #
 #   scripts/check-pack-install.sh            # build (turbo cache), pack, install, run
 #   KEEP=1 scripts/check-pack-install.sh     # keep the temp folder for a look
@@ -83,6 +84,25 @@ node --input-type=module -e '
     throw new Error("readCloudWatch ran without the SDK");
   } catch (error) {
     if (error.code !== "E_CONFIG" || !error.message.includes("npm i @aws-sdk/client-cloudwatch-logs")) throw error;
+  }'
+
+echo "== @bg-replay/hooks alone (SSM only; the other clients are optional peers)"
+mkdir -p "$tmp/hooks-only"
+cd "$tmp/hooks-only"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --loglevel=error "$tmp"/tarballs/bg-replay-core-*.tgz "$tmp"/tarballs/bg-replay-hooks-*.tgz >/dev/null
+[ -d node_modules/@aws-sdk/client-ssm ] || fail "installing @bg-replay/hooks did not bring the SSM client"
+[ ! -d node_modules/@aws-sdk/client-sns ] || fail "installing @bg-replay/hooks brought an optional SDK client"
+STACKS="$root/fixtures/stacks/catalog-lambda.yaml" node --input-type=module -e '
+  const hooks = await import("@bg-replay/hooks");
+  const only = await hooks.createHookClients(undefined, { region: "eu-west-1" });
+  if (Object.keys(only).join() !== "ssm") throw new Error("without a stacks file, expected the SSM client only");
+  const config = await hooks.loadStacksConfig(process.env.STACKS);
+  try {
+    await hooks.createHookClients(config, { region: "eu-west-1" });
+    throw new Error("createHookClients built clients whose packages are not installed");
+  } catch (error) {
+    if (error.code !== "E_CONFIG" || !/stacks\.a\..* needs .* run `npm i @aws-sdk\/client-/.test(error.message)) throw error;
   }'
 
 echo "== pack-install: ok in $(( SECONDS - started ))s"

@@ -1,5 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { createLambdaInvoker } from '@bg-replay/codedeploy';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   annotateAwsCalls,
   awsClientConfig,
@@ -12,7 +11,6 @@ import {
   toAwsBgReplayError,
 } from '@bg-replay/core';
 import type { Argv } from 'yargs';
-import { credentialsFrom } from './commands/wait.js';
 import type { CliIo } from './io.js';
 
 /** Adds `--lambda-endpoint`; the region is the general `--region`. */
@@ -52,6 +50,7 @@ export interface CliLambdaInvoker {
 }
 
 type Side = 'live' | 'candidate';
+type InvokeCommandClass = typeof import('@aws-sdk/client-lambda').InvokeCommand;
 const ACTION = 'lambda:InvokeFunction';
 
 /** `function shop:2`, as messages name a target. */
@@ -82,7 +81,7 @@ function lambdaTargetsOf(targets: CliLambdaRun): Array<[Side, string, LambdaTarg
  * version or alias exist. A failure is a one-line error naming the flag, the function and the IAM action.
  */
 async function checkLambdaTarget(
-  client: Pick<LambdaClient, 'send'>,
+  { client, InvokeCommand }: { client: Pick<LambdaClient, 'send'>; InvokeCommand: InvokeCommandClass },
   side: Side,
   raw: string,
   target: LambdaTarget,
@@ -142,6 +141,12 @@ export async function createCliLambdaInvoker(
   const lambdaTargets = lambdaTargetsOf(run);
   const first = lambdaTargets[0];
   if (!first) return undefined;
+  // Loaded only for a lambda:// run: the SDK and the hook runtime would cost every other replay start-up time and memory.
+  const [{ InvokeCommand, LambdaClient }, { createLambdaInvoker }, { credentialsFrom }] = await Promise.all([
+    import('@aws-sdk/client-lambda'),
+    import('@bg-replay/codedeploy'),
+    import('./commands/wait.js'),
+  ]);
   // Else the SDK's chain: the profile's region (as for CloudWatch).
   const given = args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   const endpoint = args['lambda-endpoint'];
@@ -177,7 +182,7 @@ export async function createCliLambdaInvoker(
       const key = nameOf(target);
       if (seen.has(key)) continue;
       seen.add(key);
-      await checkLambdaTarget(client, side, raw, target, region);
+      await checkLambdaTarget({ client, InvokeCommand }, side, raw, target, region);
     }
   } catch (error) {
     client.destroy();

@@ -6,7 +6,6 @@ import { awsClientConfig, BgReplayError } from '@bg-replay/core';
 import {
   createHookClients,
   createPresetHookStep,
-  type HookClients,
   type HookName,
   loadStacksConfig,
   type PresetHookStepOptions,
@@ -67,8 +66,11 @@ export interface PresetHandlerOptions {
   hook: HookName;
   env: Record<string, string | undefined>;
   baseDir: string;
-  /** Default: one client per service, with `AWS_ENDPOINT_URL` as their endpoint when it is set. */
-  clients?: HookClients;
+  /**
+   * The clients, or how to build them for the loaded stacks file. Default: one client per service the stacks
+   * file needs (`createHookClients`), with `AWS_ENDPOINT_URL` as their endpoint when it is set.
+   */
+  clients?: PresetHookStepOptions['clients'];
   /** A config to use instead of loading one (the local harness). */
   config?: StacksConfig | Promise<StacksConfig>;
   handler?: Omit<HookHandlerOptions, 'name' | 'lifecycleEvent'>;
@@ -94,17 +96,26 @@ export const PRESET_FUNCTION_SUFFIX: Record<HookName, string> = {
  */
 export function createPresetHandler(options: PresetHandlerOptions) {
   const { hook, env } = options;
-  const clients =
-    options.clients ??
-    createHookClients({
-      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-      // Set explicitly: SQS otherwise sends to the queue URL's host instead of AWS_ENDPOINT_URL.
-      ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
-    });
+  const clientOptions = {
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    // Set explicitly: SQS otherwise sends to the queue URL's host instead of AWS_ENDPOINT_URL.
+    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+  };
+  // The stacks file says which clients to build (each optional SDK package is imported only if needed).
+  const clients = options.clients ?? ((config: StacksConfig) => createHookClients(config, clientOptions));
   // A failed load is reported as Failed by the step, and tried again on the next invocation.
   const config =
     options.config ??
-    memoizeLoad(() => loadPresetStacksConfig({ env, baseDir: options.baseDir, ssm: clients.ssm }));
+    memoizeLoad(() =>
+      loadPresetStacksConfig({
+        env,
+        baseDir: options.baseDir,
+        ssm:
+          typeof options.clients === 'object'
+            ? options.clients.ssm
+            : new SSMClient(awsClientConfig(clientOptions)),
+      }),
+    );
   return createHookHandler(createPresetHookStep(config, hook, { ...options.preset, clients }), {
     name: PRESET_FUNCTION_SUFFIX[hook],
     ...options.handler,

@@ -23,5 +23,6 @@ export function createShardHandler(deps: ShardTaskDeps): (event: ShardTaskInput)
 export const handler = createShardHandler({
   s3: new S3Client({}),
   baseDir: dirname(fileURLToPath(import.meta.url)),
+  env: process.env,
   logger: createJsonLogger(),
 });

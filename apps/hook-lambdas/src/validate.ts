@@ -22,8 +22,10 @@ export interface ValidateHandlerOptions {
 
 /**
  * The ready-made validation hook: configuration is loaded at cold start and kept once loaded (bundled file, SSM parameter
- * named by BG_REPLAY_CONFIG_SSM_PARAMETER, BG_REPLAY_* variables); a bad configuration is reported as
- * `Failed` with the message on every invocation instead of hanging the deployment.
+ * named by BG_REPLAY_CONFIG_SSM_PARAMETER, BG_REPLAY_* variables, later wins); a bad configuration is reported as
+ * `Failed` with the message on every invocation instead of hanging the deployment. With `stateMachineArn` it
+ * estimates the run and replays inline when it fits in this invocation, else starts the state machine, which
+ * reports in its place. `handler.clients.s3` also writes the report.
  *
  * @example
  * export const handler = createValidateHandler({ env: process.env, baseDir: __dirname });
@@ -33,7 +35,15 @@ export function createValidateHandler(options: ValidateHandlerOptions) {
   const config = memoizeLoad(() =>
     loadValidationHookConfig({ env: options.env, baseDir: options.baseDir, optionalFiles: CONFIG_FILES }),
   );
-  return createHookHandler(createValidationHook(config, { baseDir: options.baseDir, ...options.deps }), {
+  const s3 = options.handler?.clients?.s3;
+  // With stateMachineArn set the step decides by itself: inline, or hand off to the state machine.
+  const step = createValidationHook(config, {
+    baseDir: options.baseDir,
+    env: options.env,
+    ...(s3 ? { s3 } : {}),
+    ...options.deps,
+  });
+  return createHookHandler(step, {
     name: 'validate',
     ...options.handler,
   });

@@ -35,7 +35,7 @@ function preset(
         env: {},
         baseDir: stacksDir,
         config,
-        clients: instrumented(h),
+        clients: (loaded) => instrumented(h, loaded),
         // The hook runs on the simulation's (virtual) clock: its Lambda timeout and polls take no real time.
         handler: { clients: h, logger: silentLogger, reserveMs: 20, now: h.clock.now, sleep: h.clock.sleep },
         preset: {
@@ -50,8 +50,11 @@ function preset(
 }
 
 /** The hook's SDK clients, each marked as work in flight while it waits for the stand-in. */
-function instrumented(h: HarnessClients) {
-  const clients = createHookClients({ endpoint: h.endpoint, region: h.region, credentials: h.credentials });
+async function instrumented(h: HarnessClients, config: StacksConfig) {
+  // Tracked: the virtual clock must not run past the hook's deadline while the SDK modules load.
+  const clients = await h.clock.track(
+    createHookClients(config, { endpoint: h.endpoint, region: h.region, credentials: h.credentials }),
+  );
   for (const client of Object.values(clients)) h.clock.instrument(client);
   return clients;
 }

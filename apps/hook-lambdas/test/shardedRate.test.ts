@@ -5,10 +5,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type AwsStandIn, createStandInClient, startAwsStandIn } from '@bg-replay/aws-stand-in';
 import { planShards, runShardTask } from '@bg-replay/codedeploy/step-functions';
 import { createDemoService, demoFixtures } from '@bg-replay/demo';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 async function listen(server: Server): Promise<string> {
@@ -22,21 +22,25 @@ const arrivals: number[] = [];
 live.on('request', () => arrivals.push(performance.now()));
 let urls: { live: string; candidate: string };
 let smallLog: string;
+/** The shards' partial reports go to bucket `b` of the stand-in account. */
+let standIn: AwsStandIn;
+let s3: S3Client;
 beforeAll(async () => {
   urls = { live: await listen(live), candidate: await listen(candidate) };
+  standIn = await startAwsStandIn();
+  standIn.services.state.buckets.add('b');
+  s3 = createStandInClient(S3Client, standIn.url);
   const lines = (await readFile(demoFixtures.logFile, 'utf8')).split('\n').slice(0, 400);
   smallLog = join(await mkdtemp(join(tmpdir(), 'bgr-rate-')), 'access.log');
   await writeFile(smallLog, `${lines.join('\n')}\n`);
 });
 afterAll(async () => {
+  await standIn.close();
   for (const s of [live, candidate]) {
     s.closeAllConnections();
     await new Promise((r) => s.close(r));
   }
 });
-
-const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-mockClient(s3).on(PutObjectCommand).resolves({});
 
 /** Runs N shards of a plan at once, as the Map does, and returns what live saw. */
 async function runShards(logFile: string, shards: number, rps: number) {
@@ -60,6 +64,8 @@ async function runShards(logFile: string, shards: number, rps: number) {
     perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
   }
   const records = results.reduce((sum, r) => sum + r.compared, 0);
+  // Every shard stored its partial report.
+  expect(standIn.services.callsOf('PutObject').filter((c) => !c.error).length).toBeGreaterThanOrEqual(shards);
   // The most requests live had received by any arrival, beyond what the cap allows since the start: a grant is
   // never early, so each shard's k-th request arrives no sooner than (k - 1) intervals after its start.
   const sorted = [...arrivals].sort((a, b) => a - b);

@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CodeDeployClient,
-  LifecycleEventAlreadyCompletedException,
-  PutLifecycleEventHookExecutionStatusCommand,
-} from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import {
+  type AwsStandIn,
+  createStandInClient,
+  createStandInDeployment,
+  startAwsStandIn,
+} from '@bg-replay/aws-stand-in';
 import { createHookHandler, createValidationHook, validationHookConfigSchema } from '@bg-replay/codedeploy';
 import {
   createStateMachineDefinition,
@@ -20,8 +22,7 @@ import { type Report, silentLogger, validate } from '@bg-replay/core';
 import { createDemoService, type DemoServices, startDemoServices } from '@bg-replay/demo';
 import { runStateMachineLocally } from '@bg-replay/simulator';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMergeHandler } from '../src/sfnMerge.js';
 import { createShardHandler } from '../src/sfnShard.js';
 
@@ -32,45 +33,53 @@ const { definition, worstCaseSeconds } = createStateMachineDefinition({
   maxShards: 3,
 });
 
-/** An in-memory S3 behind the real SDK client. */
+/** The stand-in account of each test: bucket `reports`, deployment d-SFN0001 with hook execution hook-exec-1 open. */
+let standIn: AwsStandIn;
+beforeEach(async () => {
+  standIn = await startAwsStandIn();
+  standIn.services.state.buckets.add('reports');
+  standIn.addDeployment(
+    createStandInDeployment({ deploymentId: 'd-SFN0001', appSpecContent: 'version: 0.0' }),
+  );
+  standIn.openHookExecution('AfterAllowTestTraffic', 'hook-exec-1');
+});
+afterEach(async () => {
+  await standIn.close();
+});
+
+/** The stand-in's S3 behind the real SDK client. */
 function stubS3() {
-  const objects = new Map<string, string>();
-  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  const mock = mockClient(s3);
-  mock.on(PutObjectCommand).callsFake((input: { Bucket: string; Key: string; Body: string }) => {
-    objects.set(`${input.Bucket}/${input.Key}`, String(input.Body));
-    return {};
-  });
-  mock.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
-    const text = objects.get(`${input.Bucket}/${input.Key}`);
-    if (text === undefined)
-      throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
-    return { Body: { transformToString: async () => text } };
-  });
+  const { objects } = standIn.services.state;
   return {
-    s3,
+    s3: createStandInClient(S3Client, standIn.url),
     objects,
-    report: (key: string) => JSON.parse(objects.get(`reports/${key}`) ?? 'null') as Report,
+    report: (key: string) =>
+      JSON.parse(objects.get(`reports/${key}`)?.body.toString('utf8') ?? 'null') as Report,
   };
 }
 
-/** A CodeDeploy stand-in recording every status it is told. */
-function stubCodeDeploy(options: { alreadyCompleted?: boolean } = {}) {
-  const codedeploy = new CodeDeployClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const reported: Array<{ deploymentId?: string; lifecycleEventHookExecutionId?: string; status?: string }> =
-    [];
-  mockClient(codedeploy)
-    .on(PutLifecycleEventHookExecutionStatusCommand)
-    .callsFake((input) => {
-      reported.push(input);
-      if (options.alreadyCompleted) {
-        throw new LifecycleEventAlreadyCompletedException({ message: 'already completed', $metadata: {} });
-      }
-      return { lifecycleEventHookExecutionId: input.lifecycleEventHookExecutionId };
-    });
+/**
+ * The stand-in's CodeDeploy, recording every status it is told after this call; with `alreadyCompleted`, a
+ * duplicate invocation has reported the hook execution first.
+ */
+async function stubCodeDeploy(options: { alreadyCompleted?: boolean } = {}) {
+  const codedeploy = createStandInClient(CodeDeployClient, standIn.url);
+  if (options.alreadyCompleted)
+    await codedeploy.send(
+      new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId: 'd-SFN0001',
+        lifecycleEventHookExecutionId: 'hook-exec-1',
+        status: 'Succeeded',
+      }),
+    );
+  const before = standIn.services.callsOf('PutLifecycleEventHookExecutionStatus').length;
+  const reported = () =>
+    standIn.services
+      .callsOf('PutLifecycleEventHookExecutionStatus')
+      .slice(before)
+      .map(
+        (c) => c.input as { deploymentId?: string; lifecycleEventHookExecutionId?: string; status?: string },
+      );
   return { codedeploy, reported };
 }
 
@@ -142,7 +151,7 @@ describe('the validation state machine, run locally with the real shard and merg
   timeout: 90_000,
 }, () => {
   it('replays the failing demo in 3 shards, merges them into the counts and verdict of one run, and reports Failed', async () => {
-    const { codedeploy, reported } = stubCodeDeploy();
+    const { codedeploy, reported } = await stubCodeDeploy();
     const config = demoConfig(demo.candidate);
     const run = await runStateMachineLocally(definition, executionInput(config), {
       ...handlers(),
@@ -155,7 +164,7 @@ describe('the validation state machine, run locally with the real shard and merg
       expect.arrayContaining(['ResolveWindow', 'Shards', 'Merge', 'ReportVerdict', 'VerdictFailed']),
     );
     expect(run.error?.name).toBe('BgReplay.VerdictFailed');
-    expect(reported).toEqual([
+    expect(reported()).toEqual([
       { deploymentId: 'd-SFN0001', lifecycleEventHookExecutionId: 'hook-exec-1', status: 'Failed' },
     ]);
     for (const i of [1, 2, 3]) {
@@ -187,7 +196,7 @@ describe('the validation state machine, run locally with the real shard and merg
   });
 
   it('runs the Distributed Map variant (more than 40 shards allowed) the same way', async () => {
-    const { codedeploy, reported } = stubCodeDeploy();
+    const { codedeploy, reported } = await stubCodeDeploy();
     const distributed = createStateMachineDefinition({
       shardFunctionArn: `${ARN}:CodeDeployHook_sfn_shard`,
       mergeFunctionArn: `${ARN}:CodeDeployHook_sfn_merge`,
@@ -203,24 +212,24 @@ describe('the validation state machine, run locally with the real shard and merg
       },
     );
     expect(run.iterations).toEqual({ succeeded: 4, failed: 0 });
-    expect(reported.map((r) => r.status)).toEqual(['Succeeded']);
+    expect(reported().map((r) => r.status)).toEqual(['Succeeded']);
     expect(store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json').shard).toBeUndefined();
   });
 
   it('reports Succeeded when the candidate answers as live does', async () => {
-    const { codedeploy, reported } = stubCodeDeploy();
+    const { codedeploy, reported } = await stubCodeDeploy();
     const run = await runStateMachineLocally(definition, executionInput(demoConfig(secondBlueUrl)), {
       ...handlers(),
       codedeploy,
     });
     expect(run.error).toBeUndefined();
     expect(run.entered.at(-1)).toBe('Passed');
-    expect(reported.map((r) => r.status)).toEqual(['Succeeded']);
+    expect(reported().map((r) => r.status)).toEqual(['Succeeded']);
     expect(store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json').verdict).toBe('pass');
   });
 
   it('makes a run with a dead shard inconclusive and reports Failed, even when inconclusive runs are allowed', async () => {
-    const { codedeploy, reported } = stubCodeDeploy();
+    const { codedeploy, reported } = await stubCodeDeploy();
     const real = createShardHandler({ s3: store.s3, logger: silentLogger });
     const run = await runStateMachineLocally(
       definition,
@@ -235,14 +244,14 @@ describe('the validation state machine, run locally with the real shard and merg
     );
     expect(run.iterations).toEqual({ succeeded: 3, failed: 0 }); // the failure is caught inside the iteration
     expect(run.entered).toContain('ShardFailed');
-    expect(reported.map((r) => r.status)).toEqual(['Failed']);
+    expect(reported().map((r) => r.status)).toEqual(['Failed']);
     const merged = store.report('bg-replay/d-SFN0001/AfterAllowTestTraffic.json');
     expect(merged.verdict).toBe('inconclusive');
     expect(merged.reasons.map((r) => r.code)).toContain('missing-shards');
   });
 
   it('reports Failed with the reason when the window cannot be resolved (no report bucket)', async () => {
-    const { codedeploy, reported } = stubCodeDeploy();
+    const { codedeploy, reported } = await stubCodeDeploy();
     const config = { ...demoConfig(demo.candidate), report: { log: true } };
     const run = await runStateMachineLocally(definition, executionInput(config), {
       ...handlers(),
@@ -250,32 +259,26 @@ describe('the validation state machine, run locally with the real shard and merg
     });
     expect(run.entered).toEqual(['ResolveWindow', 'ReportFailed', 'RunFailed']);
     expect(run.error?.name).toBe('BgReplay.RunFailed');
-    expect(reported.map((r) => r.status)).toEqual(['Failed']);
+    expect(reported().map((r) => r.status)).toEqual(['Failed']);
   });
 
   it('ends quietly when CodeDeploy already has a status for the hook', async () => {
-    const { codedeploy, reported } = stubCodeDeploy({ alreadyCompleted: true });
+    const { codedeploy, reported } = await stubCodeDeploy({ alreadyCompleted: true });
     const run = await runStateMachineLocally(definition, executionInput(demoConfig(secondBlueUrl)), {
       ...handlers(),
       codedeploy,
     });
-    expect(reported).toHaveLength(1);
+    expect(reported()).toHaveLength(1);
     expect(run.error).toBeUndefined();
     expect((run.output as { merged: MergeTaskResult }).merged.status).toBe('Succeeded');
   });
 
   it('is started by the validation hook instead of replaying inline, and the machine, not the hook, reports', async () => {
-    const { codedeploy, reported } = stubCodeDeploy();
-    const sfn = new SFNClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    const { codedeploy, reported } = await stubCodeDeploy();
+    const sfn = createStandInClient(SFNClient, standIn.url);
+    standIn.services.state.stateMachines.set('arn:aws:states:us-east-1:123456789012:stateMachine:bg-replay', {
+      definition,
     });
-    const sfnMock = mockClient(sfn)
-      .on(StartExecutionCommand)
-      .resolves({
-        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:bg-replay:run-1',
-        startDate: new Date(0),
-      });
     const clock = () => Date.parse('2026-11-30T12:00:00Z');
     // A soak comparison: 90,000 records at 50 rps cannot fit in one 15-minute invocation.
     const config = demoConfig(demo.candidate, { sample: 90_000, rps: 50 });
@@ -293,7 +296,7 @@ describe('the validation state machine, run locally with the real shard and merg
         },
       }),
       {
-        clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
+        clients: { codedeploy, lambda: createStandInClient(LambdaClient, standIn.url) },
         logger: silentLogger,
         resolveContext: false,
         lifecycleEvent: 'AfterAllowTestTraffic',
@@ -306,12 +309,12 @@ describe('the validation state machine, run locally with the real shard and merg
     );
     expect(outcome.status).toBe('HandedOff');
     expect(outcome.reason).toMatch(
-      /^validation handed off to 3 shards in state machine execution .*run-1: expected 1830 s/,
+      /^validation handed off to 3 shards in state machine execution arn:aws:states:us-east-1:123456789012:execution:bg-replay:bg-replay-d-SFN0001-hook-exec-1: expected 1830 s/,
     );
-    expect(reported).toEqual([]);
+    expect(reported()).toEqual([]);
 
-    const started = sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
-    const input = JSON.parse(started?.input ?? '{}') as ValidationExecutionInput;
+    const started = standIn.services.callsOf('StartExecution')[0]?.input;
+    const input = JSON.parse(String(started?.input ?? '{}')) as ValidationExecutionInput;
     // Shrink the soak back to the demo's size for the local run; everything else is what the hook sent.
     const run = await runStateMachineLocally(
       definition,
@@ -319,7 +322,7 @@ describe('the validation state machine, run locally with the real shard and merg
       { ...handlers(), codedeploy },
     );
     expect(run.iterations.succeeded).toBe(3);
-    expect(reported).toEqual([
+    expect(reported()).toEqual([
       { deploymentId: 'd-SFN0001', lifecycleEventHookExecutionId: 'hook-exec-1', status: 'Failed' },
     ]);
   });

@@ -1,6 +1,25 @@
+import { createRequire } from 'node:module';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { annotateAwsCalls, awsClientConfig, BgReplayError } from '@bg-replay/core';
+import { OPTIONAL_SDK_PACKAGES } from './_loadAwsSdk.js';
+
+/**
+ * The Lambda client class, required when first read (a getter cannot await an import): `@aws-sdk/client-lambda`
+ * is an optional peer dependency.
+ */
+function requireLambdaClient(): typeof LambdaClient {
+  const name = OPTIONAL_SDK_PACKAGES.lambda;
+  try {
+    return (createRequire(import.meta.url)(name) as { LambdaClient: typeof LambdaClient }).LambdaClient;
+  } catch (error) {
+    throw new BgReplayError(
+      'E_CONFIG',
+      `the Lambda client of createAwsClients needs the AWS SDK client ${name}, which is not installed: run \`npm i ${name}@^3\` beside @bg-replay/codedeploy`,
+      { cause: error },
+    );
+  }
+}
 
 /** Options of {@link createAwsClients}. */
 export interface AwsClientOptions {
@@ -44,7 +63,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       codedeploy = client;
     },
     get lambda() {
-      lambda ??= annotateAwsCalls(new LambdaClient(config), 'lambda');
+      lambda ??= annotateAwsCalls(new (requireLambdaClient())(config), 'lambda');
       return lambda;
     },
     set lambda(client) {

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
-import {
-  CodeDeployClient,
-  CreateDeploymentCommand,
-  DeploymentGroupDoesNotExistException,
-} from '@aws-sdk/client-codedeploy';
-import { mockClient } from 'aws-sdk-client-mock';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
 import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../test/_hookWorld.js';
 import { createDeployment } from './createDeployment.js';
+
+async function startCodeDeploy() {
+  const standIn = await startStandIn();
+  standIn.services.state.deploymentGroups.set('shop/shop-bg', { computePlatform: 'Lambda' });
+  return { standIn, codedeploy: createStandInClient(CodeDeployClient, standIn.url) };
+}
 
 describe('createDeployment', () => {
   it('calls CreateDeployment with the AppSpec content and its sha256', async () => {
-    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-    const mock = mockClient(codedeploy);
-    mock.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-NEW' });
+    const { standIn, codedeploy } = await startCodeDeploy();
     const result = await createDeployment({
       codedeploy,
       applicationName: 'shop',
@@ -27,8 +28,13 @@ describe('createDeployment', () => {
         hooks: { BeforeAllowTraffic: 'CodeDeployHook_validate' },
       },
     });
-    expect(result.deploymentId).toBe('d-NEW');
-    const input = mock.commandCalls(CreateDeploymentCommand)[0]?.args[0].input;
+    expect(result.deploymentId).toMatch(/^d-[0-9A-Z]{9}$/);
+    expect(standIn.deployments.get(result.deploymentId)).toMatchObject({
+      status: 'Created',
+      computePlatform: 'Lambda',
+      description: 'v2',
+    });
+    const input = standIn.services.callsOf('CreateDeployment')[0]?.input;
     const content = result.appSpec.content;
     expect(input).toEqual({
       applicationName: 'shop',
@@ -43,12 +49,7 @@ describe('createDeployment', () => {
   });
 
   it("turns a refusal for the caller's input into E_INPUT naming the group", async () => {
-    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-    mockClient(codedeploy)
-      .on(CreateDeploymentCommand)
-      .rejects(
-        new DeploymentGroupDoesNotExistException({ message: 'No group', $metadata: { httpStatusCode: 400 } }),
-      );
+    const { standIn, codedeploy } = await startCodeDeploy();
     await expect(
       createDeployment({
         codedeploy,
@@ -57,5 +58,8 @@ describe('createDeployment', () => {
         appSpec: { platform: 'ECS', taskDefinition: 'td:1', containerName: 'web', containerPort: 80 },
       }),
     ).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('shop/nope was refused') });
+    expect(standIn.services.callsOf('CreateDeployment')[0]?.error).toBe(
+      'DeploymentGroupDoesNotExistException',
+    );
   });
 });

@@ -1,55 +1,27 @@
-import {
-  CodeDeployClient,
-  GetApplicationRevisionCommand,
-  GetDeploymentCommand,
-  LifecycleEventAlreadyCompletedException,
-  PutLifecycleEventHookExecutionStatusCommand,
-} from '@aws-sdk/client-codedeploy';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { CONNECTION_RESET } from '@bg-replay/aws-stand-in';
 import { BgReplayError } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildAppSpec } from './appSpec.js';
+import { ecsAppSpec, startHookWorld } from '../test/_hookWorld.js';
 import { createHookHandler, type HookHandlerOptions } from './createHookHandler.js';
 import { createJsonLogger } from './createJsonLogger.js';
 
 const EVENT = { DeploymentId: 'd-TEST0001', LifecycleEventHookExecutionId: 'exec-1' };
-const APPSPEC = buildAppSpec({
-  platform: 'ECS',
-  taskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/shop:7',
-  containerName: 'web',
-  containerPort: 8080,
-  hooks: { AfterAllowTestTraffic: 'CodeDeployHook_validate', AfterAllowTraffic: 'CodeDeployHook_cleanup' },
-}).content;
+const APPSPEC = ecsAppSpec('AfterAllowTestTraffic', { AfterAllowTraffic: 'CodeDeployHook_cleanup' });
 
-function setup(extra: Partial<HookHandlerOptions> = {}) {
-  const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-  const lambda = new LambdaClient({ region: 'us-east-1' });
-  const cd = mockClient(codedeploy);
-  const lm = mockClient(lambda);
-  cd.on(GetDeploymentCommand).resolves({
-    deploymentInfo: {
-      deploymentId: EVENT.DeploymentId,
-      applicationName: 'shop',
-      deploymentGroupName: 'shop-bg',
-      computePlatform: 'ECS',
-      status: 'InProgress',
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: 'x' } },
-    },
-  });
-  cd.on(GetApplicationRevisionCommand).resolves({
-    revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC } },
-  });
-  cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({ lifecycleEventHookExecutionId: 'exec-1' });
-  lm.on(InvokeCommand).resolves({ StatusCode: 202 });
+async function setup(extra: Partial<HookHandlerOptions> = {}) {
+  const world = await startHookWorld({ deployment: { appSpecContent: APPSPEC } });
   const lines: Record<string, unknown>[] = [];
   const logger = createJsonLogger({ write: (l) => lines.push(JSON.parse(l)), level: 'debug' });
-  const options: HookHandlerOptions = { clients: { codedeploy, lambda }, logger, reserveMs: 50, ...extra };
-  const reported = () =>
-    cd.commandCalls(PutLifecycleEventHookExecutionStatusCommand).map((c) => c.args[0].input);
-  return { cd, lm, lines, options, reported };
+  const options: HookHandlerOptions = {
+    clients: { codedeploy: world.codedeploy, lambda: world.lambda },
+    logger,
+    reserveMs: 50,
+    ...extra,
+  };
+  return { ...world, lines, options };
 }
 
 /** Backoff sleeps return at once; the deadline timer (long) waits until the runtime cancels it. */
@@ -62,9 +34,9 @@ const ctx = (timeoutMs = 60_000) =>
   fakeLambdaContext({ functionName: 'CodeDeployHook_validate', qualifier: 'live', timeoutMs });
 
 describe('createHookHandler', () => {
-  let env: ReturnType<typeof setup>;
-  beforeEach(() => {
-    env = setup();
+  let env: Awaited<ReturnType<typeof setup>>;
+  beforeEach(async () => {
+    env = await setup();
   });
 
   it('reports Succeeded with the exact ids when the step returns nothing', async () => {
@@ -90,9 +62,9 @@ describe('createHookHandler', () => {
         LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 8080 },
       },
     });
-    expect(env.cd.commandCalls(GetApplicationRevisionCommand)[0]?.args[0].input).toEqual({
+    expect(env.services.callsOf('GetApplicationRevision')[0]?.input).toEqual({
       applicationName: 'shop',
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: 'x' } },
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { sha256: env.deployment.appSpecSha256 } },
     });
   });
 
@@ -169,12 +141,16 @@ describe('createHookHandler', () => {
     });
 
     it('reports Failed when GetDeployment fails', async () => {
-      env.cd.on(GetDeploymentCommand).rejects(new Error('AccessDenied'));
-      const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
-      expect(outcome).toMatchObject({
-        status: 'Failed',
-        reason: 'cannot resolve the deployment context: AccessDenied',
+      env.services.fail('GetDeployment', {
+        type: 'AccessDeniedException',
+        message: 'AccessDenied',
+        times: Number.POSITIVE_INFINITY,
       });
+      const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
+      expect(outcome.status).toBe('Failed');
+      expect(outcome.reason).toMatch(
+        /^cannot resolve the deployment context: AccessDeniedException on codedeploy:GetDeployment for deployment d-TEST0001: .*\(AWS: AccessDenied\)/,
+      );
       expect(env.reported()).toHaveLength(1);
     });
 
@@ -187,7 +163,7 @@ describe('createHookHandler', () => {
     });
 
     it('reports Failed when the self-invocation for a continuation fails', async () => {
-      env.lm.on(InvokeCommand).rejects(new Error('TooManyRequestsException'));
+      env.services.fail('Invoke', { type: 'TooManyRequestsException', times: Number.POSITIVE_INFINITY });
       const outcome = await createHookHandler(async () => ({ status: 'continue', state: 1 }), env.options)(
         EVENT,
         ctx(),
@@ -201,15 +177,20 @@ describe('createHookHandler', () => {
   });
 
   it('treats LifecycleEventAlreadyCompletedException as already reported', async () => {
-    env.cd
-      .on(PutLifecycleEventHookExecutionStatusCommand)
-      .rejects(new LifecycleEventAlreadyCompletedException({ message: 'done', $metadata: {} }));
+    // A duplicate invocation already reported this hook execution.
+    await env.codedeploy.send(
+      new PutLifecycleEventHookExecutionStatusCommand({
+        deploymentId: EVENT.DeploymentId,
+        lifecycleEventHookExecutionId: EVENT.LifecycleEventHookExecutionId,
+        status: 'Succeeded',
+      }),
+    );
     const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
     expect(outcome).toEqual({ status: 'Succeeded', alreadyCompleted: true, invocation: 1 });
   });
 
   it('resolves with reported: false when the report fails, instead of throwing into a Lambda retry', async () => {
-    env.cd.on(PutLifecycleEventHookExecutionStatusCommand).rejects(new Error('socket hang up'));
+    env.services.fail('PutLifecycleEventHookExecutionStatus', { type: CONNECTION_RESET });
     const outcome = await createHookHandler(async () => undefined, env.options)(EVENT, ctx());
     expect(outcome).toMatchObject({ status: 'Succeeded', reported: false });
     expect(env.reported()).toHaveLength(1);
@@ -224,12 +205,12 @@ describe('createHookHandler', () => {
     const outcome = await handler(EVENT, ctx());
     expect(outcome).toEqual({ status: 'Continued', invocation: 1 });
     expect(env.reported()).toEqual([]);
-    const input = env.lm.commandCalls(InvokeCommand)[0]?.args[0].input;
-    expect(input?.FunctionName).toBe(
+    const invoke = env.standIn.invokes[0];
+    expect(invoke?.functionName).toBe(
       'arn:aws:lambda:us-east-1:000000000000:function:CodeDeployHook_validate:live',
     );
-    expect(input?.InvocationType).toBe('Event');
-    expect(JSON.parse(Buffer.from(input?.Payload as Uint8Array).toString())).toEqual({
+    expect(invoke?.invocationType).toBe('Event');
+    expect(invoke?.payload).toEqual({
       DeploymentId: 'd-TEST0001',
       LifecycleEventHookExecutionId: 'exec-1',
       bgReplay: { continuation: { page: 2 }, startedAt: '2026-01-01T00:00:00.000Z', invocation: 2 },
@@ -256,19 +237,24 @@ describe('createHookHandler', () => {
 
   it('continues from the last checkpoint when the Lambda deadline arrives first, and aborts the step', async () => {
     let aborted = false;
+    let started!: () => void;
+    const stepStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const step: HookStep<{ done: number }> = ({ checkpoint, signal }) =>
       new Promise(() => {
         checkpoint({ done: 10 });
         signal.addEventListener('abort', () => {
           aborted = true;
         });
+        started();
       });
-    const outcome = await createHookHandler(step, env.options)(EVENT, ctx(150));
+    // The deadline (virtual) arrives once the step runs, however slowly the machine reaches it.
+    const sleep = (ms: number) => (ms <= 1000 ? Promise.resolve() : stepStarted);
+    const outcome = await createHookHandler(step, { ...env.options, sleep })(EVENT, ctx());
     expect(outcome.status).toBe('Continued');
     expect(aborted).toBe(true);
-    const payload = JSON.parse(
-      Buffer.from(env.lm.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString(),
-    );
+    const payload = env.standIn.invokes[0]?.payload as { bgReplay: { continuation: unknown } };
     expect(payload.bgReplay.continuation).toEqual({ done: 10 });
   });
 
@@ -280,7 +266,7 @@ describe('createHookHandler', () => {
     );
     expect(outcome.status).toBe('Failed');
     expect(outcome.reason).toMatch(/past its budget/);
-    expect(env.lm.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(env.count('Invoke')).toBe(0);
   });
 
   it('reports Failed when the state is too large to carry', async () => {
@@ -313,7 +299,7 @@ describe('createHookHandler', () => {
       invocation: 1,
     });
     expect(env.reported()).toEqual([]);
-    expect(env.lm.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(env.count('Invoke')).toBe(0);
   });
 
   it('runs a portable step (the context of @bg-replay/core/hooks only) and reports its Failed reason', async () => {

@@ -3,7 +3,7 @@ import {
   type LifecycleEventStatus,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   annotateAwsCalls,
@@ -24,6 +24,7 @@ import {
   type StepResult,
 } from '@bg-replay/core/hooks';
 import { z } from 'zod';
+import { loadAwsSdk } from './_loadAwsSdk.js';
 import { errorMessage, errorName, realNow, realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
 import { createJsonLogger } from './createJsonLogger.js';
@@ -43,7 +44,11 @@ export interface LambdaHookRuntime<S = unknown> {
   lambdaContext: LambdaContextLike;
   /** Resolved from `GetDeployment` and the AppSpec (only the ids when `resolveContext` is false). */
   deployment: DeploymentContext;
-  clients: { codedeploy: CodeDeployClient; lambda: LambdaClient };
+  /**
+   * `lambda` is the one given in the handler's options; without it, code that needs Lambda makes a client
+   * from the optional `@aws-sdk/client-lambda` when it first does.
+   */
+  clients: { codedeploy: CodeDeployClient; lambda?: LambdaClient };
 }
 
 /** Options of {@link createHookHandler}. */
@@ -127,7 +132,8 @@ export function createHookHandler<S = unknown>(
   // One client policy: timeouts (a VPC without a route to CodeDeploy fails in seconds) and the SDK's retries.
   const codedeploy =
     options.clients?.codedeploy ?? annotateAwsCalls(new CodeDeployClient(awsClientConfig()), 'codedeploy');
-  const lambda = options.clients?.lambda ?? annotateAwsCalls(new LambdaClient(awsClientConfig()), 'lambda');
+  // Lambda is needed only to continue in a new invocation: its client is made then (an optional peer).
+  let lambda = options.clients?.lambda;
   const baseLogger = options.logger ?? createJsonLogger();
   const now = options.now ?? realNow;
   const sleep = options.sleep ?? realSleep;
@@ -233,7 +239,7 @@ export function createHookHandler<S = unknown>(
             checkpointed = { state };
           },
           logger: log,
-          clients: { codedeploy, lambda },
+          clients: { codedeploy, ...(lambda ? { lambda } : {}) },
         });
       })();
       work.catch(() => {}); // a rejection after the deadline must not surface as unhandled
@@ -315,9 +321,11 @@ export function createHookHandler<S = unknown>(
       }
       const functionName = lambdaContext?.invokedFunctionArn ?? lambdaContext?.functionName;
       if (!functionName) throw new Error('the Lambda context has no function name to invoke');
+      const sdk = await loadAwsSdk('lambda', 'continuing the hook in a new invocation');
+      lambda ??= annotateAwsCalls(new sdk.LambdaClient(awsClientConfig()), 'lambda');
       // The client's retry strategy retries a throttled Invoke (which did not run, so it cannot start twice).
       await lambda.send(
-        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
+        new sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: bytes }),
       );
     }
 

@@ -1,5 +1,6 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { LambdaInvoker } from '@bg-replay/core';
+import { loadAwsSdk } from './_loadAwsSdk.js';
 
 /**
  * The invoker of core's `lambda://` targets on an SDK `LambdaClient`: a synchronous `Invoke`
@@ -12,6 +13,7 @@ import type { LambdaInvoker } from '@bg-replay/core';
  */
 export function createLambdaInvoker(client: Pick<LambdaClient, 'send'>): LambdaInvoker {
   return async ({ functionName, qualifier, payload, signal }) => {
+    const { InvokeCommand } = await loadAwsSdk('lambda', `invoking lambda://${functionName}`);
     const out = await client.send(
       new InvokeCommand({
         FunctionName: functionName,

@@ -1,14 +1,9 @@
-import {
-  CodeDeployClient,
-  GetDeploymentCommand,
-  PutLifecycleEventHookExecutionStatusCommand,
-} from '@aws-sdk/client-codedeploy';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
 import { silentLogger } from '@bg-replay/core';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
-import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { startHookWorld } from '../test/_hookWorld.js';
 import { buildAppSpec } from './appSpec.js';
 import { createHookHandler } from './createHookHandler.js';
 import {
@@ -38,56 +33,37 @@ const report = (verdict: ValidationReportLike['verdict']): ValidationReportLike 
   routes: [],
 });
 
+const EVENT = { DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' };
+
+/** The validation hook, wired to `event` in the AppSpec, run by the hook runtime against the stand-in. */
 function run(
   config: Parameters<typeof createValidationHook>[0],
   verdict: ValidationReportLike['verdict'],
-  s3?: S3Client,
+  withS3 = false,
   event:
     | 'AfterAllowTestTraffic'
     | 'BeforeInstall'
     | 'AfterInstall'
     | 'AfterAllowTraffic' = 'AfterAllowTestTraffic',
 ) {
-  const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-  const cd = mockClient(codedeploy);
-  cd.on(GetDeploymentCommand).resolves({
-    deploymentInfo: {
-      applicationName: 'shop',
-      computePlatform: 'ECS',
-      revision: {
-        revisionType: 'AppSpecContent',
-        appSpecContent: {
-          content: buildAppSpec({
-            platform: 'ECS',
-            taskDefinition: 't',
-            containerName: 'c',
-            containerPort: 80,
-            hooks: { [event]: 'CodeDeployHook_validate' },
-          }).content,
-        },
-      },
-    },
-  });
-  cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
   const calls: ValidationRunOptions[] = [];
   const validate: ValidateFn = async (options) => {
     calls.push(options);
     return report(verdict);
   };
-  const handler = createHookHandler(createValidationHook(config, { validate, ...(s3 ? { s3 } : {}) }), {
-    clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
-    logger: silentLogger,
-    reserveMs: 10,
-  });
   return {
     calls,
     status: async () => {
-      const outcome = await handler(
-        { DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' },
-        fakeLambdaContext({ functionName: 'CodeDeployHook_validate' }),
-      );
-      const put = cd.commandCalls(PutLifecycleEventHookExecutionStatusCommand);
-      return { outcome, reported: put.map((c) => c.args[0].input.status) };
+      const world = await startHookWorld({ deploymentId: 'd-1', executionId: 'e-1', event });
+      world.services.state.buckets.add('reports');
+      const s3 = withS3 ? { s3: createStandInClient(S3Client, world.standIn.url) } : {};
+      const handler = createHookHandler(createValidationHook(config, { validate, ...s3 }), {
+        clients: { codedeploy: world.codedeploy, lambda: world.lambda },
+        logger: silentLogger,
+        reserveMs: 10,
+      });
+      const outcome = await handler(EVENT, fakeLambdaContext({ functionName: 'CodeDeployHook_validate' }));
+      return { outcome, reported: world.reported().map((input) => input.status), world };
     },
   };
 }
@@ -126,21 +102,17 @@ describe('createValidationHook', () => {
   });
 
   it('writes the report to S3 under the deployment id and lifecycle event', async () => {
-    const s3 = new S3Client({ region: 'us-east-1' });
-    const mock = mockClient(s3);
-    mock.on(PutObjectCommand).resolves({});
-    await run(
+    const { world } = await run(
       { ...CONFIG, report: { log: false, s3: { bucket: 'reports', prefix: 'runs/' } } },
       'pass',
-      s3,
+      true,
     ).status();
-    const input = mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({
-      Bucket: 'reports',
-      Key: 'runs/d-1/AfterAllowTestTraffic.json',
-      ContentType: 'application/json',
-    });
-    expect(JSON.parse(String(input?.Body)).verdict).toBe('pass');
+    expect(world.services.callsOf('PutObject').map((c) => c.input)).toEqual([
+      { Bucket: 'reports', Key: 'runs/d-1/AfterAllowTestTraffic.json' },
+    ]);
+    const stored = world.services.state.objects.get('reports/runs/d-1/AfterAllowTestTraffic.json');
+    expect(stored?.contentType).toBe('application/json');
+    expect(JSON.parse(String(stored?.body)).verdict).toBe('pass');
   });
 
   it('reports Failed with the configuration message when the config loaded at cold start is invalid', async () => {
@@ -158,7 +130,7 @@ describe('createValidationHook', () => {
   it.each(['BeforeInstall', 'AfterInstall', 'AfterAllowTraffic'] as const)(
     'reports Failed before any request when wired to %s, naming the event and the right one',
     async (event) => {
-      const h = run(CONFIG, 'pass', undefined, event);
+      const h = run(CONFIG, 'pass', false, event);
       const { outcome, reported } = await h.status();
       expect(reported).toEqual(['Failed']);
       expect(outcome.reason).toMatch(
@@ -171,10 +143,7 @@ describe('createValidationHook', () => {
   );
 
   it('passes the hook a read budget from its remaining time and stops the replay before the deadline, judging what it compared', async () => {
-    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-    const cd = mockClient(codedeploy);
-    cd.on(GetDeploymentCommand).resolves({ deploymentInfo: { computePlatform: 'ECS' } });
-    cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+    const world = await startHookWorld({ deploymentId: 'd-1', executionId: 'e-1' });
     const seen: ValidationRunOptions[] = [];
     const timers: number[] = [];
     const validate: ValidateFn = async (options) => {
@@ -196,7 +165,7 @@ describe('createValidationHook', () => {
         },
       }),
       {
-        clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
+        clients: { codedeploy: world.codedeploy, lambda: world.lambda },
         logger: silentLogger,
         reserveMs: 10_000,
         now: () => T,
@@ -228,36 +197,31 @@ describe('createValidationHook in a Lambda deployment', () => {
   }).content;
 
   function runLambda(config: ValidationHookConfigInput, answer: ValidationReportLike) {
-    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-    const cd = mockClient(codedeploy);
-    cd.on(GetDeploymentCommand).resolves({
-      deploymentInfo: {
-        computePlatform: 'Lambda',
-        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC } },
-      },
-    });
-    cd.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
     const calls: ValidationRunOptions[] = [];
-    const handler = createHookHandler(
-      createValidationHook(config, {
-        validate: async (options) => {
-          calls.push(options);
-          return structuredClone(answer);
-        },
-      }),
-      {
-        clients: { codedeploy, lambda: new LambdaClient({ region: 'us-east-1' }) },
-        logger: silentLogger,
-        reserveMs: 10,
-      },
-    );
     return {
       calls,
-      run: () =>
-        handler(
-          { DeploymentId: 'd-1', LifecycleEventHookExecutionId: 'e-1' },
-          fakeLambdaContext({ functionName: 'CodeDeployHook_validate' }),
-        ),
+      run: async () => {
+        const world = await startHookWorld({
+          deploymentId: 'd-1',
+          executionId: 'e-1',
+          event: 'BeforeAllowTraffic',
+          deployment: { computePlatform: 'Lambda', appSpecContent: APPSPEC },
+        });
+        const handler = createHookHandler(
+          createValidationHook(config, {
+            validate: async (options) => {
+              calls.push(options);
+              return structuredClone(answer);
+            },
+          }),
+          {
+            clients: { codedeploy: world.codedeploy, lambda: world.lambda },
+            logger: silentLogger,
+            reserveMs: 10,
+          },
+        );
+        return handler(EVENT, fakeLambdaContext({ functionName: 'CodeDeployHook_validate' }));
+      },
     };
   }
 

@@ -1,21 +1,30 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import {
+  annotateAwsCalls,
   awsClientConfig,
   BgReplayError,
   validate as coreValidate,
   describeAwsError,
+  isLambdaTarget,
   type LambdaInvoker,
   type Logger,
   safeUrl,
 } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
+import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';
 import type { LambdaHookRuntime } from './createHookHandler.js';
 import { createLambdaInvoker } from './createLambdaInvoker.js';
 import type { DeploymentContext } from './resolveDeploymentContext.js';
-import type { HandOffContext, HandOffDecision } from './stepFunctions/createStateMachineHandOff.js';
+import { createStateMachineDefinition } from './stepFunctions/createStateMachineDefinition.js';
+import {
+  createStateMachineHandOff,
+  type HandOffContext,
+  type HandOffDecision,
+} from './stepFunctions/createStateMachineHandOff.js';
 import {
   type HookRunValidateOptions,
   type ValidationHookConfig,
@@ -32,6 +41,9 @@ export interface ValidationRunOptions extends HookRunValidateOptions {
     since?: string;
     filterPattern?: string;
     streamPrefix?: string;
+    strategy?: 'auto' | 'filter' | 'insights';
+    region?: string;
+    endpoint?: string;
     sleep?: (ms: number) => Promise<void>;
     /** Time the read may take before the sample is drawn from what was read. */
     budgetMs?: number;
@@ -61,7 +73,12 @@ export interface ValidationReportLike {
     matchRate: number | null;
     verdict: string;
   }>;
+  /** Where the hook ran the validation and why (added by the hook: inline, or why not handed off). */
+  execution?: { mode: 'inline' | 'state-machine'; reason: string };
 }
+
+/** Shards a hand-off runs when the config gives no `shards`. */
+const DEFAULT_SHARDS = 4;
 
 /** Window read from CloudWatch when the config gives no `since`. */
 const DEFAULT_SINCE = '1h';
@@ -73,13 +90,25 @@ export type ValidateFn = (options: ValidationRunOptions) => Promise<ValidationRe
 export interface ValidationHookDeps {
   /** Default: `validate` from `@bg-replay/core`. */
   validate?: ValidateFn;
-  s3?: S3Client;
+  /** Client for `report.s3`; default: one from the optional `@aws-sdk/client-s3`. */
+  s3?: Pick<S3Client, 'send'>;
+  /** Client that starts the state machine (`stateMachineArn`); default: one from the optional `@aws-sdk/client-sfn`. */
+  sfn?: Pick<SFNClient, 'send'>;
   cloudwatchLogs?: CloudWatchLogsClient;
+  /** How optional AWS SDK clients are imported (tests inject a missing one). */
+  importSdk?: AwsSdkImporters;
+  /** Clock of the hand-off's hour check; default: the hook runtime's (its deadline less the time left). */
+  now?: () => number;
   /** Directory a relative `rules` path is resolved against. */
   baseDir?: string;
+  /** Environment `env:NAME` values of `headers` are read from (the bundle passes `process.env`). Default: none. */
+  env?: Record<string, string | undefined>;
   /** Pause used for CloudWatch pacing and throttling back-off (tests pass one that returns at once). */
   sleep?: (ms: number) => Promise<void>;
-  /** Decides inline or Step Functions before replaying (`createStateMachineHandOff`); without it, always inline. */
+  /**
+   * Decides inline or Step Functions before replaying. Default: `createStateMachineHandOff` on the config's
+   * `stateMachineArn` and `shards` (inline, with the reason logged, when no state machine is configured).
+   */
   handOff?: (context: HandOffContext) => Promise<HandOffDecision>;
   /** Waits until the replay must stop (tests pass a virtual one); resolves early when `signal` aborts. */
   timer?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -139,7 +168,17 @@ export function createValidationHook(
 ): HookStep<unknown, LambdaHookRuntime> {
   const validate: ValidateFn = deps.validate ?? coreValidate;
   let s3 = deps.s3;
-  return async ({ deployment, logger, signal, event: hookEvent, remainingMs, startedAt, clients }) => {
+  let sfn = deps.sfn;
+  return async ({
+    deployment,
+    logger,
+    signal,
+    event: hookEvent,
+    remainingMs,
+    startedAt,
+    clients,
+    deadline,
+  }) => {
     const raw = typeof config === 'function' ? await config() : await config;
     const checked = validationHookConfigSchema.safeParse(raw);
     if (!checked.success) {
@@ -156,7 +195,38 @@ export function createValidationHook(
     if (wrongEvent) return { status: 'Failed', reason: wrongEvent };
     const targets = resolveTargets(cfg, deployment);
     if ('reason' in targets) return { status: 'Failed', reason: targets.reason };
-    const decision = await deps.handOff?.({
+    // The optional AWS SDK clients this config needs, loaded before any request: a missing one fails the hook
+    // with the package to install and the key that needs it, instead of half a run.
+    if (cfg.logGroup) {
+      await loadAwsSdk('cloudwatchLogs', `logGroup ${cfg.logGroup} (BG_REPLAY_LOG_GROUP)`, deps.importSdk);
+    }
+    const s3Sdk = cfg.report.s3
+      ? await loadAwsSdk(
+          's3',
+          `report.s3.bucket ${cfg.report.s3.bucket} (BG_REPLAY_REPORT_BUCKET)`,
+          deps.importSdk,
+        )
+      : undefined;
+    if (cfg.stateMachineArn && !deps.handOff && !sfn) {
+      const sdk = await loadAwsSdk(
+        'sfn',
+        `stateMachineArn ${cfg.stateMachineArn} (BG_REPLAY_STATE_MACHINE_ARN)`,
+        deps.importSdk,
+      );
+      sfn = annotateAwsCalls(new sdk.SFNClient(awsClientConfig()), 'states');
+    }
+    const handOff =
+      deps.handOff ??
+      createStateMachineHandOff({
+        ...(cfg.stateMachineArn ? { stateMachineArn: cfg.stateMachineArn } : {}),
+        shards: cfg.shards ?? DEFAULT_SHARDS,
+        // The machine `bg-replay state-machine --max-shards <shards>` writes: its longest path to a report.
+        worstCaseSeconds: createStateMachineDefinition({ maxShards: cfg.shards ?? DEFAULT_SHARDS })
+          .worstCaseSeconds,
+        ...(sfn ? { sfn } : {}),
+        now: deps.now ?? (() => deadline - remainingMs()),
+      });
+    const decision = await handOff({
       config: cfg,
       deploymentId: deployment.deploymentId,
       lifecycleEventHookExecutionId: hookEvent.LifecycleEventHookExecutionId,
@@ -191,6 +261,9 @@ export function createValidationHook(
               since: cfg.since ?? DEFAULT_SINCE,
               ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
               ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
+              ...(cfg.cloudwatchStrategy ? { strategy: cfg.cloudwatchStrategy } : {}),
+              ...(cfg.region ? { region: cfg.region } : {}),
+              ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
               ...(deps.sleep ? { sleep: deps.sleep } : {}),
               budgetMs: Math.floor(remaining * cfg.readBudgetShare),
               onBudgetReached: ({ message }) => notes.push(message),
@@ -198,9 +271,11 @@ export function createValidationHook(
           }),
       live: targets.live,
       candidate: targets.candidate,
-      ...(targets.lambda ? { lambdaInvoker: deps.lambdaInvoker ?? createLambdaInvoker(clients.lambda) } : {}),
+      ...(targets.lambda
+        ? { lambdaInvoker: deps.lambdaInvoker ?? (await lambdaInvokerOf(cfg, clients, deps.importSdk)) }
+        : {}),
       // Every run option of the config (the option schema's keys), through the one mapping the CLI uses.
-      ...validateOptionsOfHookConfig(cfg, deps.baseDir),
+      ...validateOptionsOfHookConfig(cfg, deps.baseDir, deps.env),
       logger,
       ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
       signal: runSignal,
@@ -225,6 +300,7 @@ export function createValidationHook(
     }
     // Said in the report as well as the log: a verdict on a partial read or replay.
     for (const message of notes) report.reasons.push({ code: 'time-budget', message });
+    report.execution = { mode: 'inline', reason: decision.mode.reason };
     const sameVersion = sameVersionSeen(report, deployment, targets);
     if (sameVersion && report.verdict === 'pass') {
       report.verdict = 'fail';
@@ -233,7 +309,7 @@ export function createValidationHook(
 
     if (cfg.report.log) {
       logger.info('validation report', {
-        ...(decision ? { execution: decision.mode } : {}),
+        execution: decision.mode,
         verdict: report.verdict,
         matchRate: report.matchRate,
         reasons: report.reasons,
@@ -244,9 +320,10 @@ export function createValidationHook(
     if (cfg.report.s3) {
       const key = `${cfg.report.s3.prefix}${deployment.deploymentId}/${event ?? 'validation'}.json`;
       try {
-        s3 ??= new S3Client(awsClientConfig());
+        const sdk = s3Sdk as NonNullable<typeof s3Sdk>;
+        s3 ??= annotateAwsCalls(new sdk.S3Client(awsClientConfig()), 's3');
         await s3.send(
-          new PutObjectCommand({
+          new sdk.PutObjectCommand({
             Bucket: cfg.report.s3.bucket,
             Key: key,
             Body: JSON.stringify(report, null, 2),
@@ -287,6 +364,29 @@ export function createValidationHook(
   };
 }
 
+/**
+ * The invoker of `lambda://` targets: on the runtime's Lambda client, or on one of its own at `lambdaEndpoint`
+ * (a VPC endpoint, a stand-in), from the optional `@aws-sdk/client-lambda`.
+ */
+async function lambdaInvokerOf(
+  cfg: ValidationHookConfig,
+  clients: LambdaHookRuntime['clients'],
+  importSdk: AwsSdkImporters | undefined,
+): Promise<LambdaInvoker> {
+  const neededBy = cfg.lambdaEndpoint
+    ? `lambdaEndpoint ${cfg.lambdaEndpoint} (BG_REPLAY_LAMBDA_ENDPOINT)`
+    : 'comparing Lambda versions (no live/candidate base URLs, or lambda:// targets)';
+  const sdk = await loadAwsSdk('lambda', neededBy, importSdk);
+  const client =
+    !cfg.lambdaEndpoint && clients.lambda
+      ? clients.lambda
+      : annotateAwsCalls(
+          new sdk.LambdaClient(awsClientConfig(cfg.lambdaEndpoint ? { endpoint: cfg.lambdaEndpoint } : {})),
+          'lambda',
+        );
+  return createLambdaInvoker(client);
+}
+
 type Targets = { live: string; candidate: string; lambda: boolean } | { reason: string };
 
 /**
@@ -310,6 +410,10 @@ function resolveTargets(cfg: ValidationHookConfig, deployment: DeploymentContext
       candidate: `lambda://${name}:${encodeURIComponent(fn.TargetVersion)}${query}`,
       lambda: true,
     };
+  }
+  // lambda:// targets (as the CLI takes them) are invoked with the hook's Lambda client.
+  if (isLambdaTarget(cfg.live) || isLambdaTarget(cfg.candidate)) {
+    return { live: cfg.live, candidate: cfg.candidate, lambda: true };
   }
   const norm = (url: string) => url.replace(/\/+$/, '').toLowerCase();
   // Lambda deployments (the issue's case: a "next" stage still on the live alias). ECS blue-vs-blue is

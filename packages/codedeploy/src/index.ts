@@ -1,4 +1,5 @@
 export type { HookStep, HookStepContext, StepResult } from '@bg-replay/core/hooks';
+export type { AwsSdkImporters } from './_loadAwsSdk.js';
 export {
   type AppSpec,
   type BuiltAppSpec,

@@ -1,5 +1,6 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { BgReplayError } from '@bg-replay/core';
+import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 
 /**
  * The text of an SSM parameter holding a hook's configuration (decrypted). A parameter that cannot be read
@@ -12,7 +13,13 @@ export async function readSsmText(
   ssm: Pick<SSMClient, 'send'>,
   name: string,
   namedBy: string,
+  importSdk?: AwsSdkImporters,
 ): Promise<string> {
+  const { GetParameterCommand } = await loadAwsSdk(
+    'ssm',
+    `the SSM parameter ${name} (${namedBy})`,
+    importSdk,
+  );
   let value: string | undefined;
   try {
     const got = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));

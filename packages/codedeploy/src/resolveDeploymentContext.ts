@@ -5,8 +5,9 @@ import {
   GetDeploymentCommand,
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { BgReplayError, isAwsError, toAwsBgReplayError } from '@bg-replay/core';
+import { loadAwsSdk } from './_loadAwsSdk.js';
 import {
   type AppSpec,
   type EcsServiceProperties,
@@ -141,6 +142,10 @@ async function readAppSpecContent(
   const s3 = revision.s3Location;
   if (revision.revisionType === 'S3' && s3?.bucket && s3.key && options.s3) {
     const client = options.s3;
+    const { GetObjectCommand } = await loadAwsSdk(
+      's3',
+      `the AppSpec revision in s3://${s3.bucket}/${s3.key}`,
+    );
     const object = await call(options, 's3:GetObject', `s3://${s3.bucket}/${s3.key}`, () =>
       client.send(
         new GetObjectCommand({

@@ -1,9 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
 import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../test/_hookWorld.js';
 import { loadValidationHookConfig, validateOptionsOfHookConfig } from './validationHookConfig.js';
 
 async function dir(files: Record<string, string>): Promise<string> {
@@ -56,26 +57,23 @@ describe('loadValidationHookConfig', () => {
   });
 
   it('reads an SSM parameter named by BG_REPLAY_CONFIG_SSM_PARAMETER', async () => {
-    const ssm = new SSMClient({ region: 'us-east-1' });
-    const mock = mockClient(ssm);
-    mock.on(GetParameterCommand).resolves({
-      Parameter: {
-        Value: JSON.stringify({
-          logGroup: '/aws/apigw/shop',
-          live: 'https://api.example.com',
-          candidate: 'https://api.example.com/next',
-        }),
-      },
-    });
+    const standIn = await startStandIn();
+    standIn.services.state.parameters.set(
+      '/bg-replay/shop',
+      JSON.stringify({
+        logGroup: '/aws/apigw/shop',
+        live: 'https://api.example.com',
+        candidate: 'https://api.example.com/next',
+      }),
+    );
     const config = await loadValidationHookConfig({
-      ssm,
+      ssm: createStandInClient(SSMClient, standIn.url),
       env: { BG_REPLAY_CONFIG_SSM_PARAMETER: '/bg-replay/shop' },
     });
     expect(config.candidate).toBe('https://api.example.com/next');
-    expect(mock.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({
-      Name: '/bg-replay/shop',
-      WithDecryption: true,
-    });
+    expect(standIn.services.callsOf('GetParameter').map((c) => c.input)).toEqual([
+      { Name: '/bg-replay/shop', WithDecryption: true },
+    ]);
   });
 
   it('names each bad field and where its value came from', async () => {

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
   awsClientConfig,
   BgReplayError,
   envNameOf,
+  isLambdaTarget,
   type OptionKey,
+  parseLambdaTarget,
   type RunOptions,
   runOptionsSchema,
   toValidateOptions,
@@ -13,6 +15,7 @@ import {
 } from '@bg-replay/core';
 import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
+import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 import { readSsmText } from './readSsmText.js';
 
 const bool = z.preprocess((v) => {
@@ -23,17 +26,44 @@ const bool = z.preprocess((v) => {
   return v;
 }, z.boolean());
 
-const httpUrl = z.url({
-  protocol: /^https?$/,
-  error: (issue) =>
-    issue.input === undefined
-      ? 'is required: the base URL, such as http://test-listener.internal:8080'
-      : 'must be an http(s) URL such as http://test-listener.internal:8080',
-});
+const HTTP_URL_MESSAGE = 'must be an http(s) URL such as http://test-listener.internal:8080';
+
+/** A base URL, or (as for the CLI) a Lambda function invoked directly: `lambda://name:qualifier`. */
+const target = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is required: the base URL, such as http://test-listener.internal:8080'
+        : HTTP_URL_MESSAGE,
+  })
+  .superRefine((raw, ctx) => {
+    if (isLambdaTarget(raw)) {
+      if (!parseLambdaTarget(raw))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'give lambda://function[:qualifier][?payload=1.0|2.0&stage=name]',
+        });
+      return;
+    }
+    if (!/^https?:$/.test(URL.canParse(raw) ? new URL(raw).protocol : ''))
+      ctx.addIssue({ code: 'custom', message: HTTP_URL_MESSAGE });
+  });
+
+const SHARDS_MESSAGE =
+  'expected a whole number of shards, 1..10000 (at most the --max-shards of the machine)';
+
+/** Step Functions state machine ARN (`arn:<partition>:states:<region>:<account>:stateMachine:<name>`). */
+const stateMachineArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/, {
+    message:
+      'must be a state machine ARN such as arn:aws:states:eu-west-1:123456789012:stateMachine:bg-replay-validation',
+  });
 
 /**
- * Run options a hook does not take from its config: it reads its own log source (`logGroup`/`logFile`),
- * its targets may come from the AppSpec, it reads a recent window, and its report goes to the log and S3.
+ * Run options a hook does not take from its config: it has its own log source (`logGroup`/`logFile`) and
+ * targets (which may come from the AppSpec), it reads a recent window (`since`), and its report goes to the
+ * log and S3 (`report`).
  */
 const NOT_IN_HOOK = [
   'logs',
@@ -41,10 +71,6 @@ const NOT_IN_HOOK = [
   'candidate',
   'start',
   'end',
-  'cloudwatchStrategy',
-  'region',
-  'endpoint',
-  'headers',
   'reportJson',
   'reportJunit',
   'reportMd',
@@ -56,8 +82,15 @@ const hookRunOptions = runOptionsSchema.omit(
   Object.fromEntries(NOT_IN_HOOK.map((key) => [key, true])) as { [K in (typeof NOT_IN_HOOK)[number]]: true },
 );
 
-/** The CloudWatch window the hook applies itself (with a default `since` and a read budget). */
-const HOOK_WINDOW = ['since', 'filterPattern', 'streamPrefix'] as const;
+/** The CloudWatch read the hook sets up itself (with a default `since` and a read budget). */
+const HOOK_WINDOW = [
+  'since',
+  'filterPattern',
+  'streamPrefix',
+  'cloudwatchStrategy',
+  'region',
+  'endpoint',
+] as const;
 
 /**
  * Schema of the validation hook's configuration (a file, SSM, env vars): the option schema of core (the
@@ -73,13 +106,35 @@ export const validationHookConfigSchema = hookRunOptions
      * Base URL of the live version (production listener or stage). Optional for Lambda deployments: by
      * default the hook invokes the AppSpec's CurrentVersion and TargetVersion directly.
      */
-    live: httpUrl.optional(),
+    live: target.optional(),
     /** Base URL of the candidate (ECS test listener); for Lambda see `live`. */
-    candidate: httpUrl.optional(),
+    candidate: target.optional(),
     /** API Gateway payload format of the events sent to Lambda versions: `1.0` (REST API, default) or `2.0` (HTTP API). */
     lambdaPayload: z.enum(['1.0', '2.0']).default('1.0'),
     /** REST API stage named in 1.0 events (default `prod`). */
     lambdaStage: z.string().min(1).optional(),
+    /**
+     * Endpoint of the Lambda client that invokes Lambda versions (`lambda://` targets, the AppSpec's two
+     * versions): a VPC endpoint or a local stand-in, as the CLI's `--lambda-endpoint`.
+     */
+    lambdaEndpoint: z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL such as https://lambda.eu-west-1.amazonaws.com (a VPC endpoint)',
+      })
+      .optional(),
+    /**
+     * The validation state machine (`bg-replay state-machine`). With it the hook hands a run that cannot
+     * finish in this invocation off to `shards` Lambda shards and reports nothing itself.
+     */
+    stateMachineArn: stateMachineArn.optional(),
+    /** Shards an execution of the state machine runs (default 4), at most its `--max-shards`. */
+    shards: z.coerce
+      .number({ error: SHARDS_MESSAGE })
+      .int({ error: SHARDS_MESSAGE })
+      .min(1, { error: SHARDS_MESSAGE })
+      .max(10_000, { error: SHARDS_MESSAGE })
+      .optional(),
     /** Share of the hook's remaining time the CloudWatch read may take before sampling what it has (default 0.3). */
     readBudgetShare: z.coerce.number().gt(0).max(0.9).default(0.3),
     /**
@@ -111,6 +166,11 @@ export const validationHookConfigSchema = hookRunOptions
     message:
       'is required with live: give both base URLs, or neither (a Lambda deployment then compares its two versions)',
     path: ['candidate'],
+  })
+  .refine((c) => !c.stateMachineArn || c.report.s3, {
+    message:
+      'hands off to shards that write their reports to S3: set report.s3.bucket (BG_REPLAY_REPORT_BUCKET) too',
+    path: ['stateMachineArn'],
   });
 
 /** Validated configuration of {@link createValidationHook}. */
@@ -138,8 +198,9 @@ export type HookRunValidateOptions = Omit<
 
 /**
  * The options of `validate` that a hook config sets through the option schema (everything but the log
- * source, the CloudWatch window and the targets, which the hook resolves itself). Relative paths (rules,
- * routes, OpenAPI document) are resolved against `baseDir`, the function's folder.
+ * source, the CloudWatch read and the targets, which the hook resolves itself). Relative paths (rules,
+ * routes, OpenAPI document) are resolved against `baseDir`, the function's folder; `env:NAME` header values
+ * are read from `env`.
  *
  * @example
  * validateOptionsOfHookConfig(config, '/var/task') // { rules: '/var/task/rules.yaml', rps: 20, latencyBudget: { p95: 1.5 }, … }
@@ -147,6 +208,7 @@ export type HookRunValidateOptions = Omit<
 export function validateOptionsOfHookConfig(
   config: ValidationHookConfig,
   baseDir: string = process.cwd(),
+  env: Record<string, string | undefined> = {},
 ): HookRunValidateOptions {
   const run: Record<string, unknown> = {};
   for (const key of Object.keys(hookRunOptions.shape)) {
@@ -160,7 +222,8 @@ export function validateOptionsOfHookConfig(
     ...options
   } = toValidateOptions(run as RunOptions, {
     cwd: baseDir,
-    env: {},
+    // `headers: ['Authorization: env:TOKEN']` reads the function's environment.
+    env,
   });
   return options;
 }
@@ -177,7 +240,10 @@ export interface LoadValidationHookConfigOptions {
   env?: Record<string, string | undefined>;
   /** SSM parameter holding JSON or YAML config. Default: `env.BG_REPLAY_CONFIG_SSM_PARAMETER`. */
   ssmParameter?: string;
-  ssm?: SSMClient;
+  /** Default: a client with the AWS client policy, from the optional `@aws-sdk/client-ssm`. */
+  ssm?: Pick<SSMClient, 'send'>;
+  /** How optional AWS SDK clients are imported (tests inject a missing one). */
+  importSdk?: AwsSdkImporters;
 }
 
 type Origin = Record<string, string>;
@@ -244,11 +310,13 @@ export async function loadValidationHookConfig(
 
   const parameter = options.ssmParameter ?? env.BG_REPLAY_CONFIG_SSM_PARAMETER;
   if (parameter) {
-    const value = await readSsmText(
-      options.ssm ?? new SSMClient(awsClientConfig()),
-      parameter,
-      'BG_REPLAY_CONFIG_SSM_PARAMETER',
-    );
+    const namedBy = options.ssmParameter ? 'ssmParameter' : 'BG_REPLAY_CONFIG_SSM_PARAMETER';
+    const ssm =
+      options.ssm ??
+      new (
+        await loadAwsSdk('ssm', `the SSM parameter ${parameter} (${namedBy})`, options.importSdk)
+      ).SSMClient(awsClientConfig());
+    const value = await readSsmText(ssm, parameter, namedBy, options.importSdk);
     take(parseDocument(value, `SSM parameter ${parameter}`), `SSM parameter ${parameter}`);
     sources.push(`SSM parameter ${parameter}`);
   }

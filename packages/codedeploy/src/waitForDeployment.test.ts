@@ -1,27 +1,34 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import {
-  CodeDeployClient,
-  DeploymentDoesNotExistException,
-  type DeploymentInfo,
+  type AwsStandInServices,
+  createStandInClient,
+  createStandInDeployment,
+  type DeploymentProgress,
   type DeploymentStatus,
-  GetDeploymentCommand,
-  ThrottlingException,
-} from '@aws-sdk/client-codedeploy';
-import { mockClient } from 'aws-sdk-client-mock';
+} from '@bg-replay/aws-stand-in';
 import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../test/_hookWorld.js';
 import { type WaitEvent, waitForDeployment } from './waitForDeployment.js';
 
-function harness() {
-  const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
-  const mock = mockClient(codedeploy);
+/**
+ * A stand-in CodeDeploy serving `deployments`, each moving one step per GetDeployment (the last step stays),
+ * and the wait's options on a virtual clock.
+ */
+async function harness(deployments: Record<string, Array<Partial<DeploymentProgress>>>) {
+  const standIn = await startStandIn();
+  for (const [deploymentId, progress] of Object.entries(deployments))
+    standIn.addDeployment(
+      createStandInDeployment({ deploymentId, appSpecContent: 'version: 0.0', status: 'Created', progress }),
+    );
   let t = 0;
   const sleeps: number[] = [];
   const events: WaitEvent[] = [];
   return {
-    mock,
+    services: standIn.services as AwsStandInServices,
     sleeps,
     events,
     options: {
-      codedeploy,
+      codedeploy: createStandInClient(CodeDeployClient, standIn.url),
       now: () => t,
       sleep: async (ms: number) => {
         sleeps.push(ms);
@@ -34,20 +41,13 @@ function harness() {
   };
 }
 
-const info = (status: DeploymentStatus, extra: Partial<DeploymentInfo> = {}) => ({
-  deploymentInfo: { status, ...extra },
-});
+const info = (status: DeploymentStatus, extra: Partial<DeploymentProgress> = {}) => ({ status, ...extra });
 
 describe('waitForDeployment', () => {
   it('resolves ok when the deployment succeeds, polling with growing delays', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand)
-      .resolvesOnce(info('Created'))
-      .resolvesOnce(info('InProgress'))
-      .resolvesOnce(info('InProgress'))
-      .resolvesOnce(info('InProgress'))
-      .resolves(info('Succeeded'));
+    const h = await harness({
+      'd-1': [info('Created'), info('InProgress'), info('InProgress'), info('InProgress'), info('Succeeded')],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result).toMatchObject({
       ok: true,
@@ -56,7 +56,7 @@ describe('waitForDeployment', () => {
       reason: 'deployment d-1 succeeded',
     });
     expect(h.sleeps).toEqual([1000, 1500, 2250, 3375]);
-    expect(h.mock.commandCalls(GetDeploymentCommand)[0]?.args[0].input).toEqual({ deploymentId: 'd-1' });
+    expect(h.services.callsOf('GetDeployment')[0]?.input).toEqual({ deploymentId: 'd-1' });
     expect(h.events.filter((e) => e.type === 'status').map((e) => (e as { status: string }).status)).toEqual([
       'Created',
       'InProgress',
@@ -65,20 +65,16 @@ describe('waitForDeployment', () => {
   });
 
   it('on Failed collects the error information and waits for the rollback deployment to finish', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand, { deploymentId: 'd-1' })
-      .resolvesOnce(info('InProgress'))
-      .resolves(
+    const h = await harness({
+      'd-1': [
+        info('InProgress'),
         info('Failed', {
           errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: 'AfterAllowTestTraffic hook failed' },
           rollbackInfo: { rollbackDeploymentId: 'd-RB' },
         }),
-      );
-    h.mock
-      .on(GetDeploymentCommand, { deploymentId: 'd-RB' })
-      .resolvesOnce(info('InProgress'))
-      .resolves(info('Succeeded'));
+      ],
+      'd-RB': [info('InProgress'), info('Succeeded')],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result.ok).toBe(false);
     expect(result.status).toBe('Failed');
@@ -93,18 +89,17 @@ describe('waitForDeployment', () => {
   });
 
   it('waits for the rollback id to appear when auto rollback is enabled', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand, { deploymentId: 'd-1' })
-      .resolvesOnce(info('Stopped', { autoRollbackConfiguration: { enabled: true } }))
-      .resolvesOnce(info('Stopped', { autoRollbackConfiguration: { enabled: true } }))
-      .resolves(
+    const h = await harness({
+      'd-1': [
+        info('Stopped', { autoRollbackConfiguration: { enabled: true } }),
+        info('Stopped', { autoRollbackConfiguration: { enabled: true } }),
         info('Stopped', {
           autoRollbackConfiguration: { enabled: true },
           rollbackInfo: { rollbackDeploymentId: 'd-RB' },
         }),
-      );
-    h.mock.on(GetDeploymentCommand, { deploymentId: 'd-RB' }).resolves(info('Failed'));
+      ],
+      'd-RB': [info('Failed')],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result).toMatchObject({
       ok: false,
@@ -115,10 +110,9 @@ describe('waitForDeployment', () => {
   });
 
   it('reports a stopped deployment without rollback', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand)
-      .resolves(info('Stopped', { rollbackInfo: { rollbackMessage: 'rollback disabled' } }));
+    const h = await harness({
+      'd-1': [info('Stopped', { rollbackInfo: { rollbackMessage: 'rollback disabled' } })],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result).toMatchObject({ ok: false, status: 'Stopped' });
     expect(result.rollback).toBeUndefined();
@@ -126,12 +120,8 @@ describe('waitForDeployment', () => {
   });
 
   it('backs off harder on ThrottlingException and keeps polling', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand)
-      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }))
-      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }))
-      .resolves(info('Succeeded'));
+    const h = await harness({ 'd-1': [info('Succeeded')] });
+    h.services.fail('GetDeployment', { type: 'ThrottlingException', message: 'Rate exceeded', times: 2 });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result.ok).toBe(true);
     expect(h.sleeps).toEqual([2000, 6000]);
@@ -139,8 +129,7 @@ describe('waitForDeployment', () => {
   });
 
   it('times out with a result, not an exception', async () => {
-    const h = harness();
-    h.mock.on(GetDeploymentCommand).resolves(info('InProgress'));
+    const h = await harness({ 'd-1': [info('InProgress')] });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', timeoutMs: 20_000 });
     expect(result).toMatchObject({ ok: false, status: 'InProgress', timedOut: true });
     expect(result.reason).toBe(
@@ -151,21 +140,17 @@ describe('waitForDeployment', () => {
   });
 
   it('times out while waiting for the rollback', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand, { deploymentId: 'd-1' })
-      .resolves(info('Failed', { rollbackInfo: { rollbackDeploymentId: 'd-RB' } }));
-    h.mock.on(GetDeploymentCommand, { deploymentId: 'd-RB' }).resolves(info('InProgress'));
+    const h = await harness({
+      'd-1': [info('Failed', { rollbackInfo: { rollbackDeploymentId: 'd-RB' } })],
+      'd-RB': [info('InProgress')],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', timeoutMs: 10_000 });
     expect(result.rollback).toEqual({ deploymentId: 'd-RB', status: 'InProgress', timedOut: true });
     expect(result.reason).toMatch(/rollback d-RB did not finish within 10 s/);
   });
 
   it('throws E_INPUT for an unknown deployment id', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand)
-      .rejects(new DeploymentDoesNotExistException({ message: 'no', $metadata: {} }));
+    const h = await harness({ 'd-1': [info('InProgress')] });
     await expect(waitForDeployment({ ...h.options, deploymentId: 'd-nope' })).rejects.toMatchObject({
       code: 'E_INPUT',
       message: expect.stringContaining('deployment d-nope was not found'),
@@ -173,13 +158,14 @@ describe('waitForDeployment', () => {
   });
 
   it('stops with success once production traffic is shifted and the termination wait has started', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand)
-      .resolvesOnce(info('Queued'))
-      .resolvesOnce(info('InProgress'))
-      .resolvesOnce(info('Baking'))
-      .resolves(info('InProgress', { instanceTerminationWaitTimeStarted: true }));
+    const h = await harness({
+      'd-1': [
+        info('Queued'),
+        info('InProgress'),
+        info('Baking'),
+        info('InProgress', { instanceTerminationWaitTimeStarted: true }),
+      ],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result).toMatchObject({
       ok: true,
@@ -198,19 +184,19 @@ describe('waitForDeployment', () => {
   });
 
   it('with until complete waits through the termination wait to Succeeded', async () => {
-    const h = harness();
-    h.mock
-      .on(GetDeploymentCommand)
-      .resolvesOnce(info('InProgress', { instanceTerminationWaitTimeStarted: true }))
-      .resolvesOnce(info('InProgress', { instanceTerminationWaitTimeStarted: true }))
-      .resolves(info('Succeeded', { instanceTerminationWaitTimeStarted: true }));
+    const h = await harness({
+      'd-1': [
+        info('InProgress', { instanceTerminationWaitTimeStarted: true }),
+        info('InProgress', { instanceTerminationWaitTimeStarted: true }),
+        info('Succeeded', { instanceTerminationWaitTimeStarted: true }),
+      ],
+    });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1', until: 'complete' });
     expect(result).toMatchObject({ ok: true, stage: 'succeeded', polls: 3 });
   });
 
   it('stops with success at Ready, saying the traffic waits to be rerouted', async () => {
-    const h = harness();
-    h.mock.on(GetDeploymentCommand).resolvesOnce(info('Created')).resolves(info('Ready'));
+    const h = await harness({ 'd-1': [info('Created'), info('Ready')] });
     const result = await waitForDeployment({ ...h.options, deploymentId: 'd-1' });
     expect(result).toMatchObject({
       ok: true,

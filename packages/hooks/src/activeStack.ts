@@ -1,6 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorName, BgReplayError } from '@bg-replay/core';
-import type { Action, StepContext, StepOutcome } from './model.js';
+import type { StepResult } from '@bg-replay/core/hooks';
+import type { Action, PresetActions, StepContext } from './model.js';
 import { otherStack, type StackId, stackResourceKeys } from './stacksConfig.js';
 
 /**
@@ -62,20 +63,23 @@ export async function resolveTargetStack(ctx: StepContext): Promise<StackId> {
  * @example
  * await flipActiveStack(ctx, 'b'); // PutParameter /orders/active-stack = b
  */
-export async function flipActiveStack(ctx: StepContext, target: StackId): Promise<StepOutcome> {
+export async function flipActiveStack(
+  ctx: StepContext,
+  target: StackId,
+): Promise<StepResult<undefined, PresetActions>> {
   const parameter = ctx.config.activeStack.parameter;
   const base = { step: 'flip-active-stack', stack: target, resource: `ssm:${parameter}` } as const;
   const current = await readActiveStack(ctx.clients.ssm, parameter);
   if (current === target) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'none', done: false, skipped: `already ${target}` }],
     };
   }
   if (ctx.dryRun) {
     ctx.assumedActive = target;
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         {
           ...base,
@@ -91,7 +95,7 @@ export async function flipActiveStack(ctx: StepContext, target: StackId): Promis
     new PutParameterCommand({ Name: parameter, Value: target, Type: 'String', Overwrite: true }),
   );
   ctx.logger.info('flipped the active stack', { parameter, from: current, to: target });
-  return { status: 'done', actions: [{ ...base, action: 'PutParameter', done: true }] };
+  return { status: 'Succeeded', actions: [{ ...base, action: 'PutParameter', done: true }] };
 }
 
 /**
@@ -100,7 +104,7 @@ export async function flipActiveStack(ctx: StepContext, target: StackId): Promis
  *
  * @example
  * const refusal = await guardDestructive(ctx, base);
- * if (refusal) return { status: 'done', actions: [refusal] };
+ * if (refusal) return { status: 'Succeeded', actions: [refusal] };
  */
 export async function guardDestructive(
   ctx: StepContext,

@@ -1,14 +1,7 @@
-import {
-  type ApplicationAutoScalingClient,
-  DescribeScalableTargetsCommand,
-  RegisterScalableTargetCommand,
-  type ScalableTarget,
-} from '@aws-sdk/client-application-auto-scaling';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { GetProvisionedConcurrencyConfigCommand } from '@aws-sdk/client-lambda';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import type { Action, StepContext, StepOutcome } from './model.js';
+import type { ApplicationAutoScalingClient, ScalableTarget } from '@aws-sdk/client-application-auto-scaling';
+import type { StepResult } from '@bg-replay/core/hooks';
+import { loadHookSdk } from './loadHookSdk.js';
+import type { Action, PresetActions, StepContext } from './model.js';
 import { requireClient } from './requireClient.js';
 import { otherStack, type ScalableTargetConfig, type StackId, scalableTargetKey } from './stacksConfig.js';
 
@@ -22,6 +15,7 @@ async function describeTarget(
   client: ApplicationAutoScalingClient,
   target: ScalableTargetConfig,
 ): Promise<ScalableTarget | undefined> {
+  const { DescribeScalableTargetsCommand } = await loadHookSdk('autoScaling', 'a scalable target');
   const out = await client.send(
     new DescribeScalableTargetsCommand({
       ServiceNamespace: target.serviceNamespace,
@@ -41,17 +35,22 @@ async function describeTarget(
  * @example
  * await raiseCapacity(ctx, 'b', 0); // RegisterScalableTarget cluster:orders-b MinCapacity = live's
  */
-export async function raiseCapacity(ctx: StepContext, stack: StackId, index: number): Promise<StepOutcome> {
+export async function raiseCapacity(
+  ctx: StepContext,
+  stack: StackId,
+  index: number,
+): Promise<StepResult<undefined, PresetActions>> {
   const idle = ctx.config.stacks[stack].scalableTargets[index];
   const live = ctx.config.stacks[otherStack(stack)].scalableTargets[index];
   if (!idle || !live) throw new RangeError(`no scalable target ${index} in stack ${stack}`);
   const base = { step: 'raise-capacity', stack, resource: scalableTargetKey(idle) } as const;
   const client = requireClient(ctx, 'autoScaling');
+  const { RegisterScalableTargetCommand } = await loadHookSdk('autoScaling', 'a scalable target');
   const [idleNow, liveNow] = [await describeTarget(client, idle), await describeTarget(client, live)];
   if (!liveNow || !idleNow) {
     const missing = !liveNow ? live.resourceId : idle.resourceId;
     return {
-      status: 'failed',
+      status: 'Failed',
       actions: [{ ...base, action: 'none', done: false, skipped: 'target not registered' }],
       reason: `scalable target ${missing} is not registered with Application Auto Scaling`,
     };
@@ -71,11 +70,11 @@ export async function raiseCapacity(ctx: StepContext, stack: StackId, index: num
       done: false,
       skipped: `minimum ${idleMin} already ≥ live's ${liveMin}`,
     };
-    return ctx.dryRun ? { status: 'done', actions: [note] } : awaitCapacity(ctx, idle, idleMin, note);
+    return ctx.dryRun ? { status: 'Succeeded', actions: [note] } : awaitCapacity(ctx, idle, idleMin, note);
   }
   if (ctx.dryRun) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         {
           ...base,
@@ -108,11 +107,11 @@ async function awaitCapacity(
   target: ScalableTargetConfig,
   min: number,
   action: Action,
-): Promise<StepOutcome> {
+): Promise<StepResult<undefined, PresetActions>> {
   const reading = await readCapacity(ctx, target);
   if (reading === undefined) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         {
           ...action,
@@ -123,7 +122,7 @@ async function awaitCapacity(
   }
   if (reading.current >= min) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         {
           ...action,
@@ -133,7 +132,8 @@ async function awaitCapacity(
     };
   }
   return {
-    status: 'pending',
+    status: 'continue',
+    state: undefined,
     actions: [action],
     reason: `${target.resourceId} has ${reading.current} of ${min} ${reading.unit} in service; waiting for the rest`,
   };
@@ -156,6 +156,7 @@ export async function readCapacity(
   if (dimension === 'ecs:service:DesiredCount') {
     const [, cluster, service] = target.resourceId.split('/');
     if (!cluster || !service) return undefined;
+    const { DescribeServicesCommand } = await loadHookSdk('ecs', dimension);
     const out = await requireClient(ctx, 'ecs').send(
       new DescribeServicesCommand({ cluster, services: [service] }),
     );
@@ -163,6 +164,7 @@ export async function readCapacity(
   }
   if (dimension === 'dynamodb:table:ReadCapacityUnits' || dimension === 'dynamodb:table:WriteCapacityUnits') {
     const tableName = target.resourceId.replace(/^table\//, '');
+    const { DescribeTableCommand } = await loadHookSdk('dynamodb', dimension);
     const out = await requireClient(ctx, 'dynamodb').send(new DescribeTableCommand({ TableName: tableName }));
     const throughput = out.Table?.ProvisionedThroughput;
     if (!throughput) return undefined;
@@ -177,6 +179,7 @@ export async function readCapacity(
   if (dimension === 'rds:cluster:ReadReplicaCount') {
     const id = target.resourceId.replace(/^cluster:/, '');
     const rds = requireClient(ctx, 'rds');
+    const { DescribeDBClustersCommand, DescribeDBInstancesCommand } = await loadHookSdk('rds', dimension);
     const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
     const readers = (out.DBClusters?.[0]?.DBClusterMembers ?? []).filter(
       (m) => m.IsClusterWriter !== true && m.DBInstanceIdentifier,
@@ -193,6 +196,7 @@ export async function readCapacity(
   if (dimension === 'lambda:function:ProvisionedConcurrency') {
     const [, functionName, qualifier] = target.resourceId.split(':');
     if (!functionName || !qualifier) return undefined;
+    const { GetProvisionedConcurrencyConfigCommand } = await loadHookSdk('lambda', dimension);
     const out = await requireClient(ctx, 'lambda').send(
       new GetProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier }),
     );
@@ -213,7 +217,11 @@ export async function readCapacity(
  * @example
  * await parkCapacity(ctx, 'a', 0); // RegisterScalableTarget cluster:orders-a Min 1 Max 3
  */
-export async function parkCapacity(ctx: StepContext, stack: StackId, index: number): Promise<StepOutcome> {
+export async function parkCapacity(
+  ctx: StepContext,
+  stack: StackId,
+  index: number,
+): Promise<StepResult<undefined, PresetActions>> {
   const own = await ctx.store.get<SavedCapacity>(`capacity/${stack}/${index}`);
   if (own) return restoreCapacity(ctx, stack, index, 'park-capacity');
   const target = ctx.config.stacks[stack].scalableTargets[index];
@@ -222,15 +230,16 @@ export async function parkCapacity(ctx: StepContext, stack: StackId, index: numb
   const idle = await ctx.store.get<SavedCapacity>(`capacity/${otherStack(stack)}/${index}`);
   if (!idle) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'none', done: false, skipped: 'no idle capacity saved for either stack' }],
     };
   }
   const client = requireClient(ctx, 'autoScaling');
+  const { RegisterScalableTargetCommand } = await loadHookSdk('autoScaling', 'a scalable target');
   const now = await describeTarget(client, target);
   if (!now || (now.MinCapacity === idle.min && now.MaxCapacity === idle.max)) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         { ...base, action: 'none', done: false, skipped: now ? 'already idle' : 'target not registered' },
       ],
@@ -238,7 +247,7 @@ export async function parkCapacity(ctx: StepContext, stack: StackId, index: numb
   }
   if (ctx.dryRun) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         {
           ...base,
@@ -259,7 +268,7 @@ export async function parkCapacity(ctx: StepContext, stack: StackId, index: numb
       MaxCapacity: idle.max,
     }),
   );
-  return { status: 'done', actions: [{ ...base, action: 'RegisterScalableTarget', done: true }] };
+  return { status: 'Succeeded', actions: [{ ...base, action: 'RegisterScalableTarget', done: true }] };
 }
 
 /**
@@ -274,7 +283,7 @@ export async function restoreCapacity(
   stack: StackId,
   index: number,
   kind: 'restore-capacity' | 'park-capacity' = 'restore-capacity',
-): Promise<StepOutcome> {
+): Promise<StepResult<undefined, PresetActions>> {
   const target = ctx.config.stacks[stack].scalableTargets[index];
   if (!target) throw new RangeError(`no scalable target ${index} in stack ${stack}`);
   const base = { step: kind, stack, resource: scalableTargetKey(target) } as const;
@@ -282,16 +291,17 @@ export async function restoreCapacity(
   const saved = await ctx.store.get<SavedCapacity>(key);
   if (!saved) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'none', done: false, skipped: 'no saved capacity' }],
     };
   }
   const client = requireClient(ctx, 'autoScaling');
+  const { RegisterScalableTargetCommand } = await loadHookSdk('autoScaling', 'a scalable target');
   const now = await describeTarget(client, target);
   const same = now && now.MinCapacity === saved.min && now.MaxCapacity === saved.max;
   if (ctx.dryRun) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         same || !now
           ? { ...base, action: 'none', done: false, skipped: 'already restored' }
@@ -308,7 +318,7 @@ export async function restoreCapacity(
   if (!now || same) {
     await ctx.store.delete(key);
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [
         { ...base, action: 'none', done: false, skipped: now ? 'already restored' : 'target not registered' },
       ],
@@ -324,5 +334,5 @@ export async function restoreCapacity(
     }),
   );
   await ctx.store.delete(key);
-  return { status: 'done', actions: [{ ...base, action: 'RegisterScalableTarget', done: true }] };
+  return { status: 'Succeeded', actions: [{ ...base, action: 'RegisterScalableTarget', done: true }] };
 }

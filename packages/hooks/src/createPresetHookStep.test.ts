@@ -1,4 +1,4 @@
-import { silentLogger } from '@bg-replay/core';
+import { BgReplayError, silentLogger } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
 import { describe, expect, it } from 'vitest';
 import { createWorld, loadOrders } from '../test/world.js';
@@ -37,7 +37,7 @@ describe('createPresetHookStep', () => {
     expect(checkpoints[0]).toEqual({ v: 1, runId: 'd-XYZ', target: 'b', index: 0 });
   });
 
-  it('maps done to Succeeded and hands the actions to onActions', async () => {
+  it('reports Succeeded with the actions it took and hands them to onActions', async () => {
     const config = await loadOrders();
     const fake = await createWorld(config, 'a');
     const seen: string[] = [];
@@ -51,6 +51,30 @@ describe('createPresetHookStep', () => {
     expect(result).toMatchObject({ status: 'Succeeded' });
     expect(seen[0]).toBe('✓ flip-active-stack b: PutParameter ssm:/shop/orders/active-stack');
     expect(fake.state.parameters.get('/shop/orders/active-stack')).toBe('b');
+  });
+
+  it('builds its clients for the loaded config once, and again on the next invocation after a failure', async () => {
+    const config = await loadOrders();
+    const fake = await createWorld(config, 'a');
+    const asked: string[] = [];
+    const absent = new BgReplayError(
+      'E_CONFIG',
+      'stacks.a.migration (ecs-task) needs the AWS SDK client @aws-sdk/client-ecs',
+    );
+    const step = createPresetHookStep(config, 'AfterAllowTraffic', {
+      clients: async (loaded) => {
+        asked.push(loaded.service);
+        if (asked.length === 1) throw absent;
+        return fake.clients;
+      },
+      now: fake.now,
+      sleep: fake.sleep,
+    });
+    await expect(step(context())).rejects.toBe(absent);
+    expect(fake.state.parameters.get('/shop/orders/active-stack')).toBe('a');
+    expect(await step(context())).toMatchObject({ status: 'Succeeded', target: 'b' });
+    expect(await step(context())).toMatchObject({ status: 'Succeeded', target: 'b' });
+    expect(asked).toEqual(['orders', 'orders']);
   });
 
   it('returns continue with the preset state when the deadline is near, and resumes from it', async () => {

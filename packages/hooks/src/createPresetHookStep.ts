@@ -1,6 +1,6 @@
 import { BgReplayError, type Logger } from '@bg-replay/core';
 import type { HookDeployment, HookStepContext, StepResult } from '@bg-replay/core/hooks';
-import type { Action, HookName, PresetActions } from './model.js';
+import type { Action, HookClients, HookName, PresetActions } from './model.js';
 import {
   createPresetStep,
   type HookDeps,
@@ -12,7 +12,12 @@ import {
 import type { StacksConfig } from './stacksConfig.js';
 
 /** Options of {@link createPresetHookStep}: the runner's dependencies plus an observer of the actions. */
-export interface PresetHookStepOptions extends Omit<HookDeps, 'runId' | 'logger'> {
+export interface PresetHookStepOptions extends Omit<HookDeps, 'runId' | 'logger' | 'clients'> {
+  /**
+   * The clients, or how to build them once the config is loaded (`(config) => createHookClients(config)`):
+   * called once per cold start, and again on the next invocation after a failure (a package not installed).
+   */
+  clients: HookClients | ((config: StacksConfig) => Promise<HookClients>);
   /** Default: the runtime's logger. */
   logger?: Logger;
   /** Called after each invocation with the actions it took (the local harness prints them). */
@@ -37,7 +42,17 @@ export function createPresetHookStep(
   options: PresetHookStepOptions,
 ): (
   ctx: PresetStepContext & Pick<HookStepContext, 'logger'> & { deployment: HookDeployment },
-) => Promise<StepResult<PresetState> & PresetActions> {
+) => Promise<StepResult<PresetState, PresetActions>> {
+  const { clients } = options;
+  let built: Promise<HookClients> | undefined;
+  const clientsFor = (cfg: StacksConfig): Promise<HookClients> => {
+    if (typeof clients !== 'function') return Promise.resolve(clients);
+    built ??= clients(cfg).catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
   return async ({ deployment, continuation, deadline, logger, checkpoint }) => {
     const cfg = typeof config === 'function' ? await config() : await config;
     if (!isPresetHook(cfg.platform, hook)) {
@@ -63,8 +78,8 @@ export function createPresetHookStep(
       };
     }
     const log = options.logger ?? logger;
-    const { onActions, ...deps } = options;
-    const step = createPresetStep(cfg, hook, { ...deps, logger: log });
+    const { onActions, clients: _clients, ...deps } = options;
+    const step = createPresetStep(cfg, hook, { ...deps, clients: await clientsFor(cfg), logger: log });
     const result = await step({
       continuation,
       ...(deadline !== undefined ? { deadline } : {}),

@@ -1,7 +1,7 @@
 import { isAwsError, toAwsBgReplayError } from '@bg-replay/core';
 import { fitsBefore, type StepResult } from '@bg-replay/core/hooks';
 import { HOOK_PRINCIPAL } from './awsErrors.js';
-import type { Action, PresetActions, StepContext, StepKind, StepOutcome } from './model.js';
+import type { Action, PresetActions, StepContext, StepKind } from './model.js';
 import type { StackId } from './stacksConfig.js';
 
 /** One step of a preset: what `bg-replay plan` prints, plus the function that does it. */
@@ -15,7 +15,7 @@ export interface PlannedStep {
   description: string;
   /** Deletes, purges, disables or writes to a stack: guarded against the live stack. */
   destructive: boolean;
-  /** May report `pending` and be checked again later. */
+  /** May say `continue` and be checked again later. */
   waits: boolean;
   /** When the step runs and why then, in words (`bg-replay plan` prints it). */
   when?: string;
@@ -26,13 +26,14 @@ export interface PlannedStep {
  * hook as a whole is one `HookStep` of `@bg-replay/core/hooks` (see `createPresetHookStep`).
  */
 export interface PresetStep extends PlannedStep {
-  run(ctx: StepContext): Promise<StepOutcome>;
+  /** One pass: `Succeeded`, `continue` (check again later) or `Failed`, with the actions taken. */
+  run(ctx: StepContext): Promise<StepResult<undefined, PresetActions>>;
 }
 
 /** Where a run of steps stands: the step to run (again) next, and what earlier invocations recorded. */
 export interface DrivePosition {
   index: number;
-  /** When the step at `index` first said `pending` (epoch ms). */
+  /** When the step at `index` first said `continue` (epoch ms). */
   waitStartedAt?: number;
   /** Failures of steps at or after `tolerateFrom`, recorded instead of failing the run. */
   problems?: string[];
@@ -42,7 +43,7 @@ export interface DriveOptions {
   /** Where to resume (a previous invocation's `continue` state); default: the first step. */
   from?: DrivePosition;
   pollMs: number;
-  /** How long one step may stay `pending` in total, across invocations. */
+  /** How long one step may keep saying `continue` in total, across invocations. */
   timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   /**
@@ -68,7 +69,7 @@ export interface DriveOptions {
  * `awsClientConfig`), never here; a failed AWS call is thrown as a `BgReplayError` naming the step, the AWS
  * error, the IAM action, the resource and the remedy.
  */
-async function runStep(step: PresetStep, ctx: StepContext): Promise<StepOutcome> {
+async function runStep(step: PresetStep, ctx: StepContext): Promise<StepResult<undefined, PresetActions>> {
   try {
     return await step.run(ctx);
   } catch (error) {
@@ -78,7 +79,7 @@ async function runStep(step: PresetStep, ctx: StepContext): Promise<StepOutcome>
 }
 
 /**
- * Runs steps in order, checking a `pending` step again every `pollMs` until it is done (`Succeeded` once every
+ * Runs steps in order, checking a step that said `continue` again every `pollMs` until it is done (`Succeeded` once every
  * step is), it fails (`Failed`), it has waited `timeoutMs`, or the next check would end after the `deadline`, in
  * which case it returns `continue` with the position to resume from. Every step is check-then-act, so
  * resuming (or restarting) is always safe.
@@ -90,7 +91,7 @@ export async function driveSteps(
   steps: PresetStep[],
   ctx: StepContext,
   options: DriveOptions,
-): Promise<StepResult<DrivePosition> & PresetActions> {
+): Promise<StepResult<DrivePosition, PresetActions>> {
   const actions: Action[] = [];
   const problems = [...(options.from?.problems ?? [])];
   let index = options.from?.index ?? 0;
@@ -117,7 +118,7 @@ export async function driveSteps(
     let stepActions: Action[] = [];
     let failure: string | undefined;
     for (;;) {
-      let outcome: StepOutcome;
+      let outcome: StepResult<undefined, PresetActions>;
       try {
         outcome = await runStep(step, ctx);
       } catch (error) {
@@ -129,20 +130,21 @@ export async function driveSteps(
       stepActions = [...stepActions.filter((a) => a.done), ...outcome.actions];
       for (const action of outcome.actions)
         ctx.logger.info(`${action.step} ${action.resource}`, { ...action });
-      if (outcome.status === 'failed') {
+      if (outcome.status === 'Failed') {
         failure = outcome.reason;
         break;
       }
-      if (outcome.status !== 'pending' || ctx.dryRun) break;
+      if (outcome.status !== 'continue' || ctx.dryRun) break;
+      const pending = outcome.reason ?? 'not finished';
       const now = ctx.now();
       waitStartedAt ??= now;
       if (now - waitStartedAt >= options.timeoutMs) {
-        failure = `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${outcome.reason}`;
+        failure = `${step.id} still pending after ${Math.round(options.timeoutMs / 1000)} s: ${pending}`;
         break;
       }
       if (options.deadline !== undefined && !fitsBefore(options.deadline, now, options.pollMs)) {
         actions.push(...stepActions);
-        return { status: 'continue', state: position(), reason: outcome.reason, actions, ...withProblems() };
+        return { status: 'continue', state: position(), reason: pending, actions, ...withProblems() };
       }
       await options.sleep(options.pollMs);
     }

@@ -1,8 +1,7 @@
-import { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
-import { GetSubscriptionAttributesCommand, SetSubscriptionAttributesCommand } from '@aws-sdk/client-sns';
+import type { StepResult } from '@bg-replay/core/hooks';
 import { guardDestructive } from './activeStack.js';
-import type { Action, StepContext, StepOutcome } from './model.js';
+import { loadHookSdk } from './loadHookSdk.js';
+import type { Action, PresetActions, StepContext } from './model.js';
 import { requireClient } from './requireClient.js';
 import { type EventSourceConfig, eventSourceKey, type StackId } from './stacksConfig.js';
 
@@ -27,7 +26,7 @@ export async function setEventSourceEnabled(
   stack: StackId,
   source: EventSourceConfig,
   enabled: boolean,
-): Promise<StepOutcome> {
+): Promise<StepResult<undefined, PresetActions>> {
   const base = {
     step: enabled ? 'enable-event-source' : 'disable-event-source',
     stack,
@@ -35,26 +34,33 @@ export async function setEventSourceEnabled(
   } as const;
   if (!enabled) {
     const refusal = await guardDestructive(ctx, base);
-    if (refusal) return { status: 'done', actions: [refusal] };
+    if (refusal) return { status: 'Succeeded', actions: [refusal] };
   }
-  const skip = (why: string): StepOutcome => ({
-    status: 'done',
+  const skip = (why: string): StepResult<undefined, PresetActions> => ({
+    status: 'Succeeded',
     actions: [{ ...base, action: 'none', done: false, skipped: why }],
   });
-  const act = async (action: string, call: () => Promise<unknown>): Promise<StepOutcome> => {
+  const act = async (
+    action: string,
+    call: () => Promise<unknown>,
+  ): Promise<StepResult<undefined, PresetActions>> => {
     if (ctx.dryRun) {
       return {
-        status: 'done',
+        status: 'Succeeded',
         actions: [{ ...base, action, done: false, dryRun: true, skipped: 'dry run' }],
       };
     }
     await call();
-    return { status: 'done', actions: [{ ...base, action, done: true }] };
+    return { status: 'Succeeded', actions: [{ ...base, action, done: true }] };
   };
 
   switch (source.type) {
     case 'eventbridge-rule': {
       const client = requireClient(ctx, 'eventBridge');
+      const { DescribeRuleCommand, DisableRuleCommand, EnableRuleCommand } = await loadHookSdk(
+        'eventBridge',
+        source.type,
+      );
       const ids = { Name: source.name, EventBusName: source.eventBusName };
       const rule = await client.send(new DescribeRuleCommand(ids));
       const isEnabled = (rule.State ?? '').startsWith('ENABLED');
@@ -65,6 +71,10 @@ export async function setEventSourceEnabled(
     }
     case 'lambda-event-source-mapping': {
       const client = requireClient(ctx, 'lambda');
+      const { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } = await loadHookSdk(
+        'lambda',
+        source.type,
+      );
       const mapping = await client.send(new GetEventSourceMappingCommand({ UUID: source.uuid }));
       const state = mapping.State ?? 'Unknown';
       if (state === (enabled ? 'Enabled' : 'Disabled')) return skip(`already ${state}`);
@@ -72,7 +82,12 @@ export async function setEventSourceEnabled(
         // Enabling, Disabling, Creating, Updating...: wait until it settles (an update now would fail
         // with ResourceInUseException, and "Enabling" is not yet consuming).
         const actions: Action[] = [{ ...base, action: 'none', done: false, skipped: `mapping is ${state}` }];
-        return { status: 'pending', actions, reason: `event source mapping ${source.uuid} is ${state}` };
+        return {
+          status: 'continue',
+          state: undefined,
+          actions,
+          reason: `event source mapping ${source.uuid} is ${state}`,
+        };
       }
       const outcome = await act('UpdateEventSourceMapping', () =>
         client.send(new UpdateEventSourceMappingCommand({ UUID: source.uuid, Enabled: enabled })),
@@ -80,12 +95,17 @@ export async function setEventSourceEnabled(
       if (ctx.dryRun) return outcome;
       return {
         ...outcome,
-        status: 'pending',
+        status: 'continue',
+        state: undefined,
         reason: `event source mapping ${source.uuid} is ${enabled ? 'Enabling' : 'Disabling'}`,
       };
     }
     case 'sns-subscription': {
       const client = requireClient(ctx, 'sns');
+      const { GetSubscriptionAttributesCommand, SetSubscriptionAttributesCommand } = await loadHookSdk(
+        'sns',
+        source.type,
+      );
       const out = await client.send(
         new GetSubscriptionAttributesCommand({ SubscriptionArn: source.subscriptionArn }),
       );

@@ -16,6 +16,7 @@ export {
   type PresetStep,
 } from './driveSteps.js';
 export { DISABLED_FILTER_POLICY, setEventSourceEnabled } from './eventSources.js';
+export type { HookSdks, ImportHookSdk } from './loadHookSdk.js';
 export { type MigrationRecord, runMigration } from './migration.js';
 export type {
   Action,
@@ -24,7 +25,6 @@ export type {
   PresetActions,
   StepContext,
   StepKind,
-  StepOutcome,
 } from './model.js';
 export { loadStacksConfig, parseStacksConfig } from './parseStacksConfig.js';
 export {
@@ -32,7 +32,6 @@ export {
   buildTeardownSteps,
   createPresetStep,
   type HookDeps,
-  type HookRunResult,
   isPresetHook,
   PRESET_HOOKS,
   type PresetState,
@@ -40,7 +39,6 @@ export {
   planHook,
   runHook,
   runTeardown,
-  type TeardownResult,
 } from './presets.js';
 export { checkReadiness, publishSeed } from './seed.js';
 export {

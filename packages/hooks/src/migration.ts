@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { StepResult } from '@bg-replay/core/hooks';
 import { guardDestructive } from './activeStack.js';
-import type { StepContext, StepOutcome } from './model.js';
+import { loadHookSdk } from './loadHookSdk.js';
+import type { PresetActions, StepContext } from './model.js';
 import { requireClient } from './requireClient.js';
 import { migrationKey, type StackId } from './stacksConfig.js';
 
@@ -40,17 +40,20 @@ function clientTokenOf(runId: string, stack: StackId, attempt: number): string {
  * let outcome = await runMigration(ctx, 'b'); // RunTask → pending
  * outcome = await runMigration(ctx, 'b');     // DescribeTasks → pending, then done
  */
-export async function runMigration(ctx: StepContext, stack: StackId): Promise<StepOutcome> {
+export async function runMigration(
+  ctx: StepContext,
+  stack: StackId,
+): Promise<StepResult<undefined, PresetActions>> {
   const migration = ctx.config.stacks[stack].migration;
-  if (!migration) return { status: 'done', actions: [] };
+  if (!migration) return { status: 'Succeeded', actions: [] };
   const base = { step: 'run-migration', stack, resource: migrationKey(migration) } as const;
   const refusal = await guardDestructive(ctx, base);
-  if (refusal) return { status: 'done', actions: [refusal] };
+  if (refusal) return { status: 'Succeeded', actions: [refusal] };
   const key = `runs/${ctx.runId}/migration-${stack}`;
   const record = await ctx.store.get<MigrationRecord>(key);
   if (record?.status === 'succeeded') {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'none', done: false, skipped: 'already succeeded' }],
     };
   }
@@ -58,10 +61,11 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
   if (migration.type === 'lambda') {
     if (ctx.dryRun) {
       return {
-        status: 'done',
+        status: 'Succeeded',
         actions: [{ ...base, action: 'Invoke', done: false, dryRun: true, skipped: 'dry run' }],
       };
     }
+    const { InvokeCommand } = await loadHookSdk('lambda', 'migration (lambda)');
     const out = await requireClient(ctx, 'lambda').send(
       new InvokeCommand({
         FunctionName: migration.functionName,
@@ -73,13 +77,17 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
       const payload = out.Payload ? new TextDecoder().decode(out.Payload).slice(0, 500) : '';
       const reason = `migration function ${migration.functionName} failed (${out.FunctionError}): ${payload}`;
       await ctx.store.put(key, { status: 'failed', reason } satisfies MigrationRecord);
-      return { status: 'failed', actions: [{ ...base, action: 'Invoke', done: true }], reason };
+      return { status: 'Failed', actions: [{ ...base, action: 'Invoke', done: true }], reason };
     }
     await ctx.store.put(key, { status: 'succeeded' } satisfies MigrationRecord);
-    return { status: 'done', actions: [{ ...base, action: 'Invoke', done: true }] };
+    return { status: 'Succeeded', actions: [{ ...base, action: 'Invoke', done: true }] };
   }
 
   const ecs = requireClient(ctx, 'ecs');
+  const { DescribeTasksCommand, ListTasksCommand, RunTaskCommand } = await loadHookSdk(
+    'ecs',
+    'migration (ecs-task)',
+  );
   if (record?.status === 'running' && record.taskArn) {
     const out = await ecs.send(
       new DescribeTasksCommand({ cluster: migration.cluster, tasks: [record.taskArn] }),
@@ -87,7 +95,8 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
     const task = out.tasks?.find((t) => t.taskArn === record.taskArn);
     if (task && task.lastStatus !== 'STOPPED') {
       return {
-        status: 'pending',
+        status: 'continue',
+        state: undefined,
         actions: [
           { ...base, action: 'DescribeTasks', done: false, skipped: `task ${task.lastStatus ?? 'unknown'}` },
         ],
@@ -106,7 +115,7 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
             taskArn: record.taskArn,
           } satisfies MigrationRecord);
         return {
-          status: 'done',
+          status: 'Succeeded',
           actions: [{ ...base, action: 'DescribeTasks', done: false, skipped: 'task exited 0' }],
         };
       }
@@ -119,7 +128,7 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
           reason,
         } satisfies MigrationRecord);
       return {
-        status: 'failed',
+        status: 'Failed',
         actions: [{ ...base, action: 'DescribeTasks', done: false, skipped: 'task failed' }],
         reason,
       };
@@ -139,7 +148,8 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
           attempt: 1,
         } satisfies MigrationRecord);
       return {
-        status: 'pending',
+        status: 'continue',
+        state: undefined,
         actions: [
           { ...base, action: 'ListTasks', done: false, skipped: `found ${adopted} started by this run` },
         ],
@@ -149,7 +159,7 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
   }
   if (ctx.dryRun) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'RunTask', done: false, dryRun: true, skipped: 'dry run' }],
     };
   }
@@ -196,14 +206,15 @@ export async function runMigration(ctx: StepContext, stack: StackId): Promise<St
     const reason =
       `RunTask started no migration task: ${failure?.reason ?? 'no reason given'} ${failure?.detail ?? ''}`.trim();
     return {
-      status: 'failed',
+      status: 'Failed',
       actions: [{ ...base, action: 'RunTask', done: false, skipped: 'not started' }],
       reason,
     };
   }
   await ctx.store.put(key, { status: 'running', taskArn, clientToken, attempt } satisfies MigrationRecord);
   return {
-    status: 'pending',
+    status: 'continue',
+    state: undefined,
     actions: [{ ...base, action: 'RunTask', done: true }],
     reason: `migration task ${taskArn} started`,
   };

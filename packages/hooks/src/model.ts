@@ -66,21 +66,19 @@ export interface Action {
 }
 
 /**
- * The result of one pass of a step. `pending` means "check again later" (a table being deleted, a task
- * running); running the step again is always safe.
- */
-export type StepOutcome =
-  | { status: 'done'; actions: Action[] }
-  | { status: 'pending'; actions: Action[]; reason: string }
-  | { status: 'failed'; actions: Action[]; reason: string };
-
-/**
- * What a preset run adds to the `StepResult` of `@bg-replay/core/hooks` it returns: the actions it took, and
- * the failures it recorded after the pointer flip instead of failing (see `DriveOptions.tolerateFrom`).
+ * What a preset adds to every `StepResult` of `@bg-replay/core/hooks` it returns, whether of one pass of a step
+ * on one resource or of a whole run: the actions taken, the failures recorded after the pointer flip instead of
+ * failing (see `DriveOptions.tolerateFrom`), and the stack the run acts on once it is known.
+ *
+ * One pass of a step is a `StepResult<undefined, PresetActions>`: `Succeeded` (nothing left to do), `continue`
+ * (check again later: a table being deleted, a task running; running the step again is always safe, so it
+ * carries no state) or `Failed`.
  */
 export interface PresetActions {
   actions: Action[];
   problems?: string[];
+  /** The stack the run acts on: the deployment's target, or the idle stack a teardown tears down. */
+  target?: StackId;
 }
 
 /** Everything a step may use; built by the preset runner or by hand for a single step. */

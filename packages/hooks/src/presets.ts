@@ -14,7 +14,7 @@ import { parkCapacity, raiseCapacity } from './capacity.js';
 import { type DrivePosition, driveSteps, type PlannedStep, type PresetStep } from './driveSteps.js';
 import { setEventSourceEnabled } from './eventSources.js';
 import { runMigration } from './migration.js';
-import type { Action, HookClients, HookName, PresetActions, StepContext } from './model.js';
+import type { HookClients, HookName, PresetActions, StepContext } from './model.js';
 import { checkReadiness, publishSeed, readinessKey, seedPublishKey } from './seed.js';
 import {
   databaseKey,
@@ -297,16 +297,6 @@ export interface HookDeps {
   targetStack?: StackId;
 }
 
-/** The outcome of {@link runHook}. */
-export interface HookRunResult {
-  status: 'done' | 'failed';
-  target: StackId;
-  actions: Action[];
-  reason?: string;
-  /** Failures after the pointer flip, recorded instead of failing (see `DriveOptions.tolerateFrom`). */
-  problems?: string[];
-}
-
 /** AfterAllowTraffic: every step after the flip (index 0) is tolerated. */
 function tolerateFromOf(hook: HookName): { tolerateFrom?: number } {
   return hook === 'AfterAllowTraffic' ? { tolerateFrom: 1 } : {};
@@ -371,67 +361,97 @@ function requireRunId(runId: string | undefined, hook: HookName): string {
 }
 
 /**
- * Runs a preset hook to the end in this process, sleeping between checks of a pending step (inject `sleep`
- * and `now` in tests). With `dryRun`, only reads are sent and the actions say what would be done.
+ * Runs a preset hook to the end in this process, sleeping between checks of a step that says `continue`
+ * (inject `sleep` and `now` in tests): {@link createPresetStep} without a deadline, so the result is
+ * `Succeeded` or `Failed`. With `dryRun`, only reads are sent and the actions say what would be done.
  *
  * @example
  * const result = await runHook(config, 'AfterAllowTraffic', { clients, runId: 'd-ABC123' });
- * result.status; // 'done'
+ * result.status; // 'Succeeded'
  */
-export async function runHook(config: StacksConfig, hook: HookName, deps: HookDeps): Promise<HookRunResult> {
-  const ctx = createContext(config, deps, requireRunId(deps.runId, hook));
-  const target = deps.targetStack ?? (await targetStackOf(ctx));
-  const steps = buildHookSteps(config, hook, target);
-  const result = await driveSteps(steps, ctx, {
-    pollMs: config.waits.pollSeconds * 1000,
-    timeoutMs: config.waits.timeoutSeconds * 1000,
-    sleep: deps.sleep ?? realSleep,
-    ...tolerateFromOf(hook),
-  });
-  return {
-    status: result.status === 'Succeeded' ? 'done' : 'failed',
-    target,
-    actions: result.actions,
-    ...(result.status === 'Failed' ? { reason: result.reason } : {}),
-    ...(result.problems ? { problems: result.problems } : {}),
-  };
-}
-
-/** The outcome of {@link runTeardown}. */
-export interface TeardownResult {
-  status: 'done' | 'failed';
-  /** The idle stack that was torn down. */
-  idle: StackId;
-  actions: Action[];
-  reason?: string;
+export async function runHook(
+  config: StacksConfig,
+  hook: HookName,
+  deps: HookDeps,
+): Promise<StepResult<PresetState, PresetActions>> {
+  return createPresetStep(config, hook, deps)({});
 }
 
 /**
  * Tears down the idle stack (the one the active-stack pointer does not name): parks it, purges its queues
  * and deletes its database ({@link buildTeardownSteps}), in this process. Run it only once no rollback can
- * need the idle stack; every destructive step re-reads the pointer first and refuses the live stack.
+ * need the idle stack; every destructive step re-reads the pointer first and refuses the live stack. The
+ * result is the one of {@link runHook}, its `target` the idle stack.
  *
  * @example
  * const result = await runTeardown(config, { clients, runId: 'teardown-2026-11-30' });
+ * result.target; // 'a': the idle stack
  */
-export async function runTeardown(config: StacksConfig, deps: HookDeps): Promise<TeardownResult> {
+export async function runTeardown(
+  config: StacksConfig,
+  deps: HookDeps,
+): Promise<StepResult<PresetState, PresetActions>> {
   const ctx = createContext(
     config,
     deps,
     deps.runId ?? `teardown-${new Date((deps.now ?? Date.now)()).toISOString()}`,
   );
   const idle = otherStack(await readActiveStack(ctx.clients.ssm, config.activeStack.parameter));
-  const result = await driveSteps(buildTeardownSteps(config, idle), ctx, {
+  return driveRun('teardown', ctx, buildTeardownSteps(config, idle), idle, deps, {});
+}
+
+/** What {@link driveRun} resumes from and reports to. */
+interface RunPosition {
+  previous?: PresetState;
+  deadline?: number;
+  checkpoint?: (state: PresetState) => void;
+  tolerateFrom?: number;
+}
+
+/**
+ * The one runner of preset steps: {@link driveSteps} with the config's waits, its position wrapped into a
+ * {@link PresetState}, and a `Succeeded` message counting the changes (and the problems after the flip).
+ */
+async function driveRun(
+  label: string,
+  ctx: StepContext,
+  steps: PresetStep[],
+  target: StackId,
+  deps: HookDeps,
+  at: RunPosition,
+): Promise<StepResult<PresetState, PresetActions>> {
+  const stateAt = (position: DrivePosition): PresetState => ({ v: 1, runId: ctx.runId, target, ...position });
+  const { config } = ctx;
+  const result = await driveSteps(steps, ctx, {
+    ...(at.previous ? { from: at.previous } : {}),
     pollMs: config.waits.pollSeconds * 1000,
     timeoutMs: config.waits.timeoutSeconds * 1000,
     sleep: deps.sleep ?? realSleep,
+    ...(at.deadline !== undefined ? { deadline: at.deadline } : {}),
+    ...(at.tolerateFrom !== undefined ? { tolerateFrom: at.tolerateFrom } : {}),
+    ...(at.checkpoint
+      ? { onCheckpoint: (position: DrivePosition) => at.checkpoint?.(stateAt(position)) }
+      : {}),
   });
-  return {
-    status: result.status === 'Succeeded' ? 'done' : 'failed',
-    idle,
-    actions: result.actions,
-    ...(result.status === 'Failed' ? { reason: result.reason } : {}),
-  };
+  switch (result.status) {
+    case 'continue':
+      return { ...result, state: stateAt(result.state), target };
+    case 'Succeeded': {
+      const changed = result.actions.filter((a) => a.done).length;
+      const message = `${label}: ${changed} change${changed === 1 ? '' : 's'}`;
+      const problems = result.problems ?? [];
+      return {
+        ...result,
+        target,
+        message:
+          problems.length === 0
+            ? message
+            : `${message}; ${problems.length} problem(s) after the flip: ${problems.join('; ')}`,
+      };
+    }
+    default:
+      return { ...result, target };
+  }
 }
 
 /** What a preset step carries from one invocation to the next: the run, its target and where it stands. */
@@ -480,41 +500,18 @@ export function createPresetStep(
   config: StacksConfig,
   hook: HookName,
   deps: HookDeps,
-): (ctx: PresetStepContext) => Promise<StepResult<PresetState> & PresetActions> {
+): (ctx: PresetStepContext) => Promise<StepResult<PresetState, PresetActions>> {
   if (!isPresetHook(config.platform, hook)) buildHookSteps(config, hook, 'a'); // throws the usage error
   return async ({ continuation, deadline, deployment, checkpoint }) => {
     const previous = parseState(continuation);
     const runId = requireRunId(previous?.runId ?? deployment?.deploymentId ?? deps.runId, hook);
     const ctx = createContext(config, deps, runId);
     const target = previous?.target ?? deps.targetStack ?? (await targetStackOf(ctx));
-    const steps = buildHookSteps(config, hook, target);
-    const stateAt = (at: DrivePosition): PresetState => ({ v: 1, runId: ctx.runId, target, ...at });
-    const result = await driveSteps(steps, ctx, {
-      ...(previous ? { from: previous } : {}),
-      pollMs: config.waits.pollSeconds * 1000,
-      timeoutMs: config.waits.timeoutSeconds * 1000,
-      sleep: deps.sleep ?? realSleep,
+    return driveRun(hook, ctx, buildHookSteps(config, hook, target), target, deps, {
+      ...(previous ? { previous } : {}),
       ...(deadline !== undefined ? { deadline } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
       ...tolerateFromOf(hook),
-      ...(checkpoint ? { onCheckpoint: (at: DrivePosition) => checkpoint(stateAt(at)) } : {}),
     });
-    switch (result.status) {
-      case 'continue':
-        return { ...result, state: stateAt(result.state) };
-      case 'Succeeded': {
-        const changed = result.actions.filter((a) => a.done).length;
-        const message = `${hook}: ${changed} change${changed === 1 ? '' : 's'}`;
-        const problems = result.problems ?? [];
-        return {
-          ...result,
-          message:
-            problems.length === 0
-              ? message
-              : `${message}; ${problems.length} problem(s) after the flip: ${problems.join('; ')}`,
-        };
-      }
-      default:
-        return result;
-    }
   };
 }

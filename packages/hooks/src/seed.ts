@@ -1,10 +1,8 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { StepResult } from '@bg-replay/core/hooks';
 import { guardDestructive } from './activeStack.js';
 import { describeError } from './awsErrors.js';
-import type { StepContext, StepOutcome } from './model.js';
+import { loadHookSdk } from './loadHookSdk.js';
+import type { PresetActions, StepContext } from './model.js';
 import { requireClient } from './requireClient.js';
 import type { SeedConfig, StackId } from './stacksConfig.js';
 
@@ -39,28 +37,35 @@ const text = (message: string | Record<string, unknown>): string =>
  * @example
  * await publishSeed(ctx, 'b');
  */
-export async function publishSeed(ctx: StepContext, stack: StackId): Promise<StepOutcome> {
+export async function publishSeed(
+  ctx: StepContext,
+  stack: StackId,
+): Promise<StepResult<undefined, PresetActions>> {
   const publish = ctx.config.stacks[stack].seed?.publish;
-  if (!publish) return { status: 'done', actions: [] };
+  if (!publish) return { status: 'Succeeded', actions: [] };
   const base = { step: 'publish-seed', stack, resource: seedPublishKey(publish) } as const;
   const refusal = await guardDestructive(ctx, base);
-  if (refusal) return { status: 'done', actions: [refusal] };
+  if (refusal) return { status: 'Succeeded', actions: [refusal] };
   const key = `runs/${ctx.runId}/seed-${stack}`;
   const sent = await ctx.store.get<{ at: string }>(key);
   if (sent) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'none', done: false, skipped: `sent at ${sent.at}` }],
     };
   }
   const action = publish.type === 'sns' ? 'Publish' : publish.type === 'sqs' ? 'SendMessage' : 'PutEvents';
   if (ctx.dryRun) {
-    return { status: 'done', actions: [{ ...base, action, done: false, dryRun: true, skipped: 'dry run' }] };
+    return {
+      status: 'Succeeded',
+      actions: [{ ...base, action, done: false, dryRun: true, skipped: 'dry run' }],
+    };
   }
   // Deduplication id: a FIFO topic or queue drops a second send of the same run on its own too.
   const dedup = `${ctx.runId}-${stack}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128);
   switch (publish.type) {
-    case 'sns':
+    case 'sns': {
+      const { PublishCommand } = await loadHookSdk('sns', 'seed.publish (sns)');
       await requireClient(ctx, 'sns').send(
         new PublishCommand({
           TopicArn: publish.topicArn,
@@ -80,7 +85,9 @@ export async function publishSeed(ctx: StepContext, stack: StackId): Promise<Ste
         }),
       );
       break;
-    case 'sqs':
+    }
+    case 'sqs': {
+      const { SendMessageCommand } = await loadHookSdk('sqs', 'seed.publish (sqs)');
       await requireClient(ctx, 'sqs').send(
         new SendMessageCommand({
           QueueUrl: publish.queueUrl,
@@ -91,7 +98,9 @@ export async function publishSeed(ctx: StepContext, stack: StackId): Promise<Ste
         }),
       );
       break;
+    }
     case 'eventbridge': {
+      const { PutEventsCommand } = await loadHookSdk('eventBridge', 'seed.publish (eventbridge)');
       const out = await requireClient(ctx, 'eventBridge').send(
         new PutEventsCommand({
           Entries: [
@@ -107,7 +116,7 @@ export async function publishSeed(ctx: StepContext, stack: StackId): Promise<Ste
       if ((out.FailedEntryCount ?? 0) > 0) {
         const entry = out.Entries?.[0];
         return {
-          status: 'failed',
+          status: 'Failed',
           actions: [{ ...base, action, done: false, skipped: 'rejected' }],
           reason:
             `PutEvents rejected the seed request: ${entry?.ErrorCode ?? ''} ${entry?.ErrorMessage ?? ''}`.trim(),
@@ -117,7 +126,7 @@ export async function publishSeed(ctx: StepContext, stack: StackId): Promise<Ste
     }
   }
   await ctx.store.put(key, { at: new Date(ctx.now()).toISOString() });
-  return { status: 'done', actions: [{ ...base, action, done: true }] };
+  return { status: 'Succeeded', actions: [{ ...base, action, done: true }] };
 }
 
 /**
@@ -126,15 +135,18 @@ export async function publishSeed(ctx: StepContext, stack: StackId): Promise<Ste
  * `pending` means "not yet"; the driver decides how long to keep asking.
  *
  * @example
- * const outcome = await checkReadiness(ctx, 'b'); // { status: 'pending', reason: 'GET … answered 503' }
+ * const outcome = await checkReadiness(ctx, 'b'); // { status: 'continue', state: undefined, reason: 'GET … answered 503' }
  */
-export async function checkReadiness(ctx: StepContext, stack: StackId): Promise<StepOutcome> {
+export async function checkReadiness(
+  ctx: StepContext,
+  stack: StackId,
+): Promise<StepResult<undefined, PresetActions>> {
   const readiness = ctx.config.stacks[stack].seed?.readiness;
-  if (!readiness) return { status: 'done', actions: [] };
+  if (!readiness) return { status: 'Succeeded', actions: [] };
   const base = { step: 'wait-ready', stack, resource: readinessKey(readiness), done: false } as const;
   if (ctx.dryRun) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'probe', dryRun: true, skipped: 'dry run: would wait' }],
     };
   }
@@ -153,24 +165,27 @@ export async function checkReadiness(ctx: StepContext, stack: StackId): Promise<
       await res.body.dump();
       if (res.statusCode >= 200 && res.statusCode < 300) {
         return {
-          status: 'done',
+          status: 'Succeeded',
           actions: [{ ...base, action: 'probe', skipped: `ready (${res.statusCode})` }],
         };
       }
       return {
-        status: 'pending',
+        status: 'continue',
+        state: undefined,
         actions: [{ ...base, action: 'probe', skipped: `not ready (${res.statusCode})` }],
         reason: `GET ${readiness.url} answered ${res.statusCode}`,
       };
     } catch (error) {
       return {
-        status: 'pending',
+        status: 'continue',
+        state: undefined,
         actions: [{ ...base, action: 'probe', skipped: 'not reachable' }],
         reason: `GET ${readiness.url} failed: ${describeError(error)}`,
       };
     }
   }
   const client = requireClient(ctx, 'dynamodb');
+  const { ScanCommand } = await loadHookSdk('dynamodb', 'seed.readiness (dynamodb-count)');
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -185,10 +200,11 @@ export async function checkReadiness(ctx: StepContext, stack: StackId): Promise<
     startKey = out.LastEvaluatedKey;
   } while (startKey && count < readiness.minCount);
   if (count >= readiness.minCount) {
-    return { status: 'done', actions: [{ ...base, action: 'Scan', skipped: `ready (${count} items)` }] };
+    return { status: 'Succeeded', actions: [{ ...base, action: 'Scan', skipped: `ready (${count} items)` }] };
   }
   return {
-    status: 'pending',
+    status: 'continue',
+    state: undefined,
     actions: [{ ...base, action: 'Scan', skipped: `${count} of ${readiness.minCount} items` }],
     reason: `table ${readiness.tableName} has ${count} of ${readiness.minCount} items`,
   };

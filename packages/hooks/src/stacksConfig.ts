@@ -1,4 +1,4 @@
-import { ScalableDimension, ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
+import type { ScalableDimension, ServiceNamespace } from '@aws-sdk/client-application-auto-scaling';
 import { z } from 'zod';
 
 /** The two paired stacks of a service. */
@@ -16,14 +16,66 @@ export function otherStack(stack: StackId): StackId {
 
 const nonEmpty = z.string().min(1);
 
+// The values of the SDK's ServiceNamespace and ScalableDimension, listed here so that reading a stacks file
+// does not load the Application Auto Scaling client (an optional peer dependency). `satisfies` and the
+// checks below fail the typecheck when the SDK adds or drops a value.
+const SERVICE_NAMESPACES = [
+  'appstream',
+  'cassandra',
+  'comprehend',
+  'custom-resource',
+  'dynamodb',
+  'ec2',
+  'ecs',
+  'elasticache',
+  'elasticmapreduce',
+  'kafka',
+  'lambda',
+  'neptune',
+  'rds',
+  'sagemaker',
+  'workspaces',
+] as const satisfies readonly ServiceNamespace[];
+const SCALABLE_DIMENSIONS = [
+  'appstream:fleet:DesiredCapacity',
+  'cassandra:table:ReadCapacityUnits',
+  'cassandra:table:WriteCapacityUnits',
+  'comprehend:document-classifier-endpoint:DesiredInferenceUnits',
+  'comprehend:entity-recognizer-endpoint:DesiredInferenceUnits',
+  'custom-resource:ResourceType:Property',
+  'dynamodb:index:ReadCapacityUnits',
+  'dynamodb:index:WriteCapacityUnits',
+  'dynamodb:table:ReadCapacityUnits',
+  'dynamodb:table:WriteCapacityUnits',
+  'ec2:spot-fleet-request:TargetCapacity',
+  'ecs:service:DesiredCount',
+  'elasticmapreduce:instancegroup:InstanceCount',
+  'elasticache:cache-cluster:Nodes',
+  'elasticache:replication-group:NodeGroups',
+  'elasticache:replication-group:Replicas',
+  'kafka:broker-storage:VolumeSize',
+  'lambda:function:ProvisionedConcurrency',
+  'neptune:cluster:ReadReplicaCount',
+  'rds:cluster:ReadReplicaCount',
+  'sagemaker:inference-component:DesiredCopyCount',
+  'sagemaker:variant:DesiredInstanceCount',
+  'sagemaker:variant:DesiredProvisionedConcurrency',
+  'workspaces:workspacespool:DesiredUserSessions',
+] as const satisfies readonly ScalableDimension[];
+type Unlisted<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;
+const everyNamespace: Unlisted<ServiceNamespace, (typeof SERVICE_NAMESPACES)[number]> = true;
+const everyDimension: Unlisted<ScalableDimension, (typeof SCALABLE_DIMENSIONS)[number]> = true;
+void everyNamespace;
+void everyDimension;
+
 const scalableTargetSchema = z
   .object({
     /** Free label shown in plans; targets of `a` and `b` are paired by position. */
     name: z.string().optional(),
-    serviceNamespace: z.enum(Object.values(ServiceNamespace)),
+    serviceNamespace: z.enum(SERVICE_NAMESPACES),
     resourceId: nonEmpty,
     /** e.g. `rds:cluster:ReadReplicaCount`, `dynamodb:table:ReadCapacityUnits`, `ecs:service:DesiredCount`. */
-    scalableDimension: z.enum(Object.values(ScalableDimension)),
+    scalableDimension: z.enum(SCALABLE_DIMENSIONS),
   })
   .strict();
 

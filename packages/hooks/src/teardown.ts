@@ -1,14 +1,8 @@
-import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-} from '@aws-sdk/client-rds';
-import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { awsErrorName } from '@bg-replay/core';
+import type { StepResult } from '@bg-replay/core/hooks';
 import { guardDestructive } from './activeStack.js';
-import type { Action, StepContext, StepOutcome } from './model.js';
+import { loadHookSdk } from './loadHookSdk.js';
+import type { Action, PresetActions, StepContext } from './model.js';
 import { requireClient } from './requireClient.js';
 import { databaseKey, queueKey, type StackId } from './stacksConfig.js';
 
@@ -29,16 +23,20 @@ export interface PurgeRecord {
  * @example
  * await purgeQueue(ctx, 'a', 0); // PurgeQueue https://sqs…/orders-a
  */
-export async function purgeQueue(ctx: StepContext, stack: StackId, index: number): Promise<StepOutcome> {
+export async function purgeQueue(
+  ctx: StepContext,
+  stack: StackId,
+  index: number,
+): Promise<StepResult<undefined, PresetActions>> {
   const queue = ctx.config.stacks[stack].queues[index];
   if (!queue) throw new RangeError(`no queue ${index} in stack ${stack}`);
   const base = { step: 'purge-queue', stack, resource: queueKey(queue) } as const;
   const refusal = await guardDestructive(ctx, base);
-  if (refusal) return { status: 'done', actions: [refusal] };
+  if (refusal) return { status: 'Succeeded', actions: [refusal] };
   const key = `purge/${stack}/${index}`;
   const last = await ctx.store.get<PurgeRecord>(key);
-  const skip = (why: string): StepOutcome => ({
-    status: 'done',
+  const skip = (why: string): StepResult<undefined, PresetActions> => ({
+    status: 'Succeeded',
     actions: [{ ...base, action: 'none', done: false, skipped: why }],
   });
   if (last?.runId === ctx.runId) return skip(`purged by this run at ${last.at}`);
@@ -46,12 +44,13 @@ export async function purgeQueue(ctx: StepContext, stack: StackId, index: number
     return skip(`purged less than 60 s ago (${last.at})`);
   if (ctx.dryRun) {
     return {
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ ...base, action: 'PurgeQueue', done: false, dryRun: true, skipped: 'dry run' }],
     };
   }
   let action: Action = { ...base, action: 'PurgeQueue', done: true };
   try {
+    const { PurgeQueueCommand } = await loadHookSdk('sqs', 'a queue');
     await requireClient(ctx, 'sqs').send(new PurgeQueueCommand({ QueueUrl: queue.url }));
   } catch (error) {
     const name = awsErrorName(error);
@@ -63,7 +62,7 @@ export async function purgeQueue(ctx: StepContext, stack: StackId, index: number
     action = { ...base, action: 'PurgeQueue', done: false, skipped: 'a purge is already in progress' };
   }
   await ctx.store.put(key, { at: new Date(ctx.now()).toISOString(), runId: ctx.runId } satisfies PurgeRecord);
-  return { status: 'done', actions: [action] };
+  return { status: 'Succeeded', actions: [action] };
 }
 
 /**
@@ -77,25 +76,30 @@ export async function purgeQueue(ctx: StepContext, stack: StackId, index: number
  * let outcome = await deleteDatabase(ctx, 'a'); // DeleteTable orders-a → pending
  * outcome = await deleteDatabase(ctx, 'a');     // DescribeTable → ResourceNotFound → done
  */
-export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<StepOutcome> {
+export async function deleteDatabase(
+  ctx: StepContext,
+  stack: StackId,
+): Promise<StepResult<undefined, PresetActions>> {
   const database = ctx.config.stacks[stack].database;
-  if (!database) return { status: 'done', actions: [] };
+  if (!database) return { status: 'Succeeded', actions: [] };
   const base = { step: 'delete-database', stack, resource: databaseKey(database) } as const;
   const refusal = await guardDestructive(ctx, base);
-  if (refusal) return { status: 'done', actions: [refusal] };
+  if (refusal) return { status: 'Succeeded', actions: [refusal] };
   const note = (action: string, skipped: string): Action => ({ ...base, action, done: false, skipped });
-  const pending = (action: Action, reason: string): StepOutcome => ({
-    status: 'pending',
+  const pending = (action: Action, reason: string): StepResult<undefined, PresetActions> => ({
+    status: 'continue',
+    state: undefined,
     actions: [action],
     reason,
   });
-  const dry = (action: string): StepOutcome => ({
-    status: 'done',
+  const dry = (action: string): StepResult<undefined, PresetActions> => ({
+    status: 'Succeeded',
     actions: [{ ...base, action, done: false, dryRun: true, skipped: 'dry run' }],
   });
 
   if (database.type === 'dynamodb') {
     const client = requireClient(ctx, 'dynamodb');
+    const { DeleteTableCommand, DescribeTableCommand } = await loadHookSdk('dynamodb', 'a dynamodb database');
     let status: string | undefined;
     let protectedTable = false;
     try {
@@ -104,7 +108,7 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
       protectedTable = out.Table?.DeletionProtectionEnabled === true;
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') {
-        return { status: 'done', actions: [note('none', 'table does not exist')] };
+        return { status: 'Succeeded', actions: [note('none', 'table does not exist')] };
       }
       throw error;
     }
@@ -112,7 +116,7 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
       return pending(note('none', 'deleting'), `table ${database.tableName} is being deleted`);
     if (protectedTable) {
       return {
-        status: 'failed',
+        status: 'Failed',
         actions: [note('none', 'deletion protection')],
         reason: `table ${database.tableName} has deletion protection; turn it off or set teardown.deleteDatabase: false`,
       };
@@ -129,7 +133,7 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
     } catch (error) {
       const name = awsErrorName(error);
       if (name === 'ResourceNotFoundException')
-        return { status: 'done', actions: [note('none', 'table does not exist')] };
+        return { status: 'Succeeded', actions: [note('none', 'table does not exist')] };
       if (name !== 'ResourceInUseException') throw error;
       return pending(note('DeleteTable', 'table in use'), `table ${database.tableName} is busy; retrying`);
     }
@@ -140,6 +144,12 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
   }
 
   const rds = requireClient(ctx, 'rds');
+  const {
+    DeleteDBClusterCommand,
+    DeleteDBInstanceCommand,
+    DescribeDBClustersCommand,
+    DescribeDBInstancesCommand,
+  } = await loadHookSdk('rds', 'an rds-cluster database');
   const id = database.clusterIdentifier;
   let cluster: {
     Status?: string;
@@ -149,11 +159,11 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
   try {
     const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
     const found = out.DBClusters?.[0];
-    if (!found) return { status: 'done', actions: [note('none', 'cluster does not exist')] };
+    if (!found) return { status: 'Succeeded', actions: [note('none', 'cluster does not exist')] };
     cluster = found;
   } catch (error) {
     if (awsErrorName(error) === 'DBClusterNotFoundFault') {
-      return { status: 'done', actions: [note('none', 'cluster does not exist')] };
+      return { status: 'Succeeded', actions: [note('none', 'cluster does not exist')] };
     }
     throw error;
   }
@@ -161,7 +171,7 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
     return pending(note('none', 'deleting'), `cluster ${id} is being deleted`);
   if (cluster.DeletionProtection) {
     return {
-      status: 'failed',
+      status: 'Failed',
       actions: [note('none', 'deletion protection')],
       reason: `cluster ${id} has deletion protection; turn it off or set teardown.deleteDatabase: false`,
     };
@@ -199,9 +209,14 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
     }
     if (ctx.dryRun) {
       actions.push({ ...base, action: 'DeleteDBCluster', done: false, dryRun: true, skipped: 'dry run' });
-      return { status: 'done', actions };
+      return { status: 'Succeeded', actions };
     }
-    return { status: 'pending', actions, reason: `waiting for the instances of cluster ${id} to be deleted` };
+    return {
+      status: 'continue',
+      state: undefined,
+      actions,
+      reason: `waiting for the instances of cluster ${id} to be deleted`,
+    };
   }
   if (cluster.Status !== 'available' && cluster.Status !== 'stopped') {
     return pending(
@@ -225,7 +240,7 @@ export async function deleteDatabase(ctx: StepContext, stack: StackId): Promise<
   } catch (error) {
     const name = awsErrorName(error);
     if (name === 'DBClusterNotFoundFault')
-      return { status: 'done', actions: [note('none', 'cluster does not exist')] };
+      return { status: 'Succeeded', actions: [note('none', 'cluster does not exist')] };
     if (name !== 'InvalidDBClusterStateFault') throw error;
     return pending(note('DeleteDBCluster', 'cluster busy'), `cluster ${id} is busy; retrying`);
   }

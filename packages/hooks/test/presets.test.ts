@@ -104,7 +104,7 @@ describe('a whole Lambda deployment from a to b', () => {
     const fake = await catalogWorld(config);
 
     const before = await runHook(config, 'BeforeAllowTraffic', deps(fake));
-    expect(before).toMatchObject({ status: 'done', target: 'b' });
+    expect(before).toMatchObject({ status: 'Succeeded', target: 'b' });
     const { state } = fake;
     expect(
       state.scalableTargets.get(
@@ -123,7 +123,7 @@ describe('a whole Lambda deployment from a to b', () => {
     expect(state.parameters.get('/shop/catalog/active-stack')).toBe('a');
 
     const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(after).toMatchObject({ status: 'done', target: 'b' });
+    expect(after).toMatchObject({ status: 'Succeeded', target: 'b' });
     expect(state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
     expect(state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
@@ -147,7 +147,7 @@ describe('a whole Lambda deployment from a to b', () => {
     expect(state.tables.get('catalog-products-a')?.status).toBe('ACTIVE');
 
     const teardown = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
-    expect(teardown).toMatchObject({ status: 'done', idle: 'a' });
+    expect(teardown).toMatchObject({ status: 'Succeeded', target: 'a' });
     expect(state.queues.get(queueA)?.messages).toBe(0);
     expect(state.tables.has('catalog-products-a')).toBe(false);
     expect(state.tables.has('catalog-products-b')).toBe(true);
@@ -175,7 +175,7 @@ describe('a whole Lambda deployment from a to b', () => {
       ]);
       fake.reset();
       const again = await runHook(config, hook, deps(fake));
-      expect(again.status).toBe('done');
+      expect(again.status).toBe('Succeeded');
       expect(fake.mutating()).toEqual([]);
       expect(again.actions.every((a) => !a.done)).toBe(true);
       expect(
@@ -208,7 +208,7 @@ describe('a whole Lambda deployment from a to b', () => {
     fake.reset();
     fake.failNext('UpdateEventSourceMapping');
     const first = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(first.status).toBe('done');
+    expect(first.status).toBe('Succeeded');
     expect(first.problems).toHaveLength(1);
     expect(first.problems?.[0]).toMatch(
       /^disable-event-source:a:lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01: ServiceUnavailable on lambda:UpdateEventSourceMapping/,
@@ -219,7 +219,7 @@ describe('a whole Lambda deployment from a to b', () => {
     expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b02')).toBe('Disabled');
 
     const rerun = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(rerun).toMatchObject({ status: 'done' });
+    expect(rerun).toMatchObject({ status: 'Succeeded' });
     expect(rerun.problems).toBeUndefined();
     expect(fake.state.eventSourceMappings.get('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b01')).toBe('Disabled');
   });
@@ -268,7 +268,7 @@ describe('dry run', () => {
     const config = service === 'catalog' ? await loadCatalog() : await loadOrders();
     const fake = await createWorld(config, 'a');
     const result = await runHook(config, hook as HookName, deps(fake, { dryRun: true }));
-    expect(result.status).toBe('done');
+    expect(result.status).toBe('Succeeded');
     expect(fake.mutating()).toEqual([]);
     expect(result.actions.some((a) => a.dryRun)).toBe(true);
     expect(result.actions.every((a) => !a.done && !a.refused)).toBe(true);
@@ -296,10 +296,10 @@ describe('the live-stack guard', () => {
     fake.state.eventSourceMappings.set('2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11', 'Enabled');
 
     const after = await runHook(config, 'AfterAllowTraffic', deps(fake));
-    expect(after.status).toBe('done');
+    expect(after.status).toBe('Succeeded');
     expect(fake.state.parameters.get('/shop/catalog/active-stack')).toBe('b');
     const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
-    expect(result.status).toBe('done');
+    expect(result.status).toBe('Succeeded');
     const refused = result.actions.filter((a) => a.refused).map((a) => `${a.step} ${a.resource}`);
     expect(refused).toEqual([
       'disable-event-source lambda-esm:2f1e0c7a-8b3d-4e21-a1c4-5d6e7f8a9b11',
@@ -319,7 +319,7 @@ describe('an ECS deployment on the hook runtime', () => {
     const fake = await createWorld(config, 'a');
     const dispatcher = readyAgent('https://orders-b.internal.example.com/ready', [503, 200]);
     const before = await runHook(config, 'BeforeInstall', deps(fake));
-    expect(before.status).toBe('done');
+    expect(before.status).toBe('Succeeded');
     const runTask = fake.calls.filter((c) => c.command === 'RunTask');
     expect(runTask).toHaveLength(1);
     expect(runTask[0]?.input).toEqual({
@@ -343,7 +343,7 @@ describe('an ECS deployment on the hook runtime', () => {
     ).toEqual({ min: 4, max: 4 });
 
     const after = await runHook(config, 'AfterInstall', deps(fake, { dispatcher }));
-    expect(after.status).toBe('done');
+    expect(after.status).toBe('Succeeded');
     expect(fake.state.rules.get('default/orders-nightly-reconcile-b')).toBe('ENABLED');
     expect(fake.state.published.map((p) => p.operation)).toEqual(['Publish']);
     expect(after.actions.at(-1)).toMatchObject({ step: 'wait-ready', skipped: 'ready (200)' });
@@ -377,7 +377,7 @@ describe('an ECS deployment on the hook runtime', () => {
     const config = await loadOrders();
     const fake = await createWorld(config, 'b');
     const result = await runTeardown(config, deps(fake, { runId: 'teardown-1' }));
-    expect(result).toMatchObject({ status: 'done', idle: 'a' });
+    expect(result).toMatchObject({ status: 'Succeeded', target: 'a' });
     expect(fake.state.clusters.has('orders-a')).toBe(false);
     expect(fake.state.clusters.has('orders-b')).toBe(true);
     expect(fake.state.snapshots).toEqual(['orders-a-final-20261126100015']);
@@ -388,15 +388,15 @@ describe('an ECS deployment on the hook runtime', () => {
     const fake = await createWorld(config, 'a');
     fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 1 });
     const failed = await runHook(config, 'BeforeInstall', deps(fake));
-    expect(failed.status).toBe('failed');
+    expect(failed.status).toBe('Failed');
     // ECS gives a stopped task its stoppedReason beside the stopCode.
-    expect(failed.reason).toMatch(
+    expect(failed.status === 'Failed' && failed.reason).toMatch(
       /stopped \(EssentialContainerExited Essential container in task exited\) with exit codes migrate=1/,
     );
 
     fake.state.taskDefinitions.set('orders-migrate-b', { exitCode: 0 });
     const rerun = await runHook(config, 'BeforeInstall', deps(fake));
-    expect(rerun.status).toBe('done');
+    expect(rerun.status).toBe('Succeeded');
     expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(2);
     expect(fake.calls.filter((c) => c.command === 'RegisterScalableTarget')).toHaveLength(1);
   });
@@ -409,8 +409,8 @@ describe('an ECS deployment on the hook runtime', () => {
       [503, 503, 503, 503, 503, 503],
     );
     const result = await runHook(config, 'AfterInstall', deps(fake, { dispatcher }));
-    expect(result.status).toBe('failed');
-    expect(result.reason).toMatch(
+    expect(result.status).toBe('Failed');
+    expect(result.status === 'Failed' && result.reason).toMatch(
       /^wait-ready:b:http:https:\/\/orders-b.internal.example.com\/ready still pending after 60 s: GET .* answered 503$/,
     );
   });

@@ -72,7 +72,7 @@ describe('capacity', () => {
     const fake = await createWorld(config, 'a');
     const first = await raiseCapacity(makeCtx(config, fake), 'b', 0);
     expect(first).toMatchObject({
-      status: 'pending',
+      status: 'continue',
       reason: 'cluster:orders-b has 1 of 4 available readers in service; waiting for the rest',
     });
     expect(sent(fake).slice(0, 4)).toEqual([
@@ -121,7 +121,7 @@ describe('capacity', () => {
     await fake.sleep(15_000); // Aurora adds the readers
     const second = await raiseCapacity(makeCtx(config, fake), 'b', 0);
     expect(fake.mutating()).toEqual([]);
-    expect(second).toMatchObject({ status: 'done' });
+    expect(second).toMatchObject({ status: 'Succeeded' });
     expect(second.actions[0]?.skipped).toBe("minimum 4 already ≥ live's 4; 4 in service (≥ 4)");
     expect(fake.state.parameters.get('/bg-replay/orders/capacity/b/0')).toBe('{"min":1,"max":3}');
   });
@@ -131,12 +131,12 @@ describe('capacity', () => {
     const fake = await createWorld(config, 'a');
     const first = await raiseCapacity(makeCtx(config, fake), 'b', 0);
     expect(first).toMatchObject({
-      status: 'pending',
+      status: 'continue',
       reason: 'table/catalog-products-b has 1 of 4 capacity units in service; waiting for the rest',
     });
     await fake.sleep(15_000);
     const second = await raiseCapacity(makeCtx(config, fake), 'b', 0);
-    expect(second.status).toBe('done');
+    expect(second.status).toBe('Succeeded');
   });
 
   it('parks the old stack at its saved idle capacity and leaves the new live stack at its production floor', async () => {
@@ -224,7 +224,7 @@ describe('event sources', () => {
     const mapping = config.stacks.a.eventSources[0];
     if (!mapping) throw new Error('fixture');
     const first = await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false);
-    expect(first.status).toBe('pending');
+    expect(first.status).toBe('continue');
     expect(fake.mutating()).toEqual([
       {
         command: 'UpdateEventSourceMapping',
@@ -232,9 +232,11 @@ describe('event sources', () => {
       },
     ]);
     fake.reset();
-    expect((await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false)).status).toBe('pending');
+    expect((await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false)).status).toBe('continue');
     fake.tick();
-    expect((await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false)).status).toBe('done');
+    expect((await setEventSourceEnabled(makeCtx(config, fake), 'a', mapping, false)).status).toBe(
+      'Succeeded',
+    );
     expect(fake.mutating()).toEqual([]);
   });
 
@@ -246,7 +248,7 @@ describe('event sources', () => {
     fake.state.eventSourceMappings.set('6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7b02', 'Updating');
     const outcome = await setEventSourceEnabled(makeCtx(config, fake), 'b', mapping, true);
     expect(outcome).toMatchObject({
-      status: 'pending',
+      status: 'continue',
       reason: 'event source mapping 6d9a1f64-5b1c-4c39-9d4e-0a5a0c1e7b02 is Updating',
     });
     expect(fake.mutating()).toEqual([]);
@@ -340,7 +342,7 @@ describe('seeding', () => {
     const fake = await createWorld(config, 'a');
     const pending = await checkReadiness(makeCtx(config, fake), 'b');
     expect(pending).toMatchObject({
-      status: 'pending',
+      status: 'continue',
       reason: 'table catalog-products-b has 0 of 40 items',
     });
     expect(sent(fake)).toEqual([
@@ -348,7 +350,7 @@ describe('seeding', () => {
     ]);
     const table = fake.state.tables.get('catalog-products-b');
     if (table) table.items = 40;
-    expect((await checkReadiness(makeCtx(config, fake), 'b')).status).toBe('done');
+    expect((await checkReadiness(makeCtx(config, fake), 'b')).status).toBe('Succeeded');
   });
 
   describe('HTTP readiness', () => {
@@ -365,11 +367,11 @@ describe('seeding', () => {
       pool.intercept({ path: '/ready', method: 'GET' }).reply(204, '');
       const ctx = makeCtx(config, fake, { dispatcher: agent });
       expect(await checkReadiness(ctx, 'b')).toMatchObject({
-        status: 'pending',
+        status: 'continue',
         reason: 'GET https://orders-b.internal.example.com/ready answered 503',
       });
-      expect(await checkReadiness(ctx, 'b')).toMatchObject({ status: 'pending' });
-      expect(await checkReadiness(ctx, 'b')).toMatchObject({ status: 'done' });
+      expect(await checkReadiness(ctx, 'b')).toMatchObject({ status: 'continue' });
+      expect(await checkReadiness(ctx, 'b')).toMatchObject({ status: 'Succeeded' });
     });
   });
 });
@@ -380,8 +382,8 @@ describe('migrations', () => {
     const fake = await createWorld(config, 'a');
     fake.state.functions.set('catalog-migrate-b', { error: 'column exists' });
     const failed = await runMigration(makeCtx(config, fake), 'b');
-    expect(failed).toMatchObject({ status: 'failed' });
-    expect(failed.status === 'failed' && failed.reason).toBe(
+    expect(failed).toMatchObject({ status: 'Failed' });
+    expect(failed.status === 'Failed' && failed.reason).toBe(
       'migration function catalog-migrate-b failed (Unhandled): {"errorMessage":"column exists"}',
     );
     const invoke = fake.calls.find((c) => c.command === 'Invoke');
@@ -392,9 +394,9 @@ describe('migrations', () => {
     );
 
     fake.state.functions.set('catalog-migrate-b', {});
-    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('Succeeded');
     fake.reset();
-    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('Succeeded');
     expect(fake.mutating()).toEqual([]);
   });
 
@@ -402,7 +404,7 @@ describe('migrations', () => {
     const config = await loadOrders();
     const fake = await createWorld(config, 'a');
     const first = await runMigration(makeCtx(config, fake), 'b');
-    expect(first.status).toBe('pending');
+    expect(first.status).toBe('continue');
     const key = '/bg-replay/orders/runs/d-STEP1/migration-b';
     const record = JSON.parse(fake.state.parameters.get(key) ?? '{}');
     expect(record).toMatchObject({ status: 'running', clientToken: 'bg-replay-d-STEP1-b-1', attempt: 1 });
@@ -424,7 +426,7 @@ describe('migrations', () => {
     fake.state.parameters.delete('/bg-replay/orders/runs/d-STEP1/migration-b');
     const again = await runMigration(makeCtx(config, fake), 'b');
     expect(again).toMatchObject({
-      status: 'pending',
+      status: 'continue',
       reason: expect.stringContaining('started by this run'),
     });
     expect(fake.calls.filter((c) => c.command === 'ListTasks').at(-1)?.input).toEqual({
@@ -434,17 +436,17 @@ describe('migrations', () => {
     expect(fake.calls.filter((c) => c.command === 'RunTask')).toHaveLength(1);
     await fake.sleep(15_000);
     await fake.sleep(15_000);
-    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('done');
+    expect((await runMigration(makeCtx(config, fake), 'b')).status).toBe('Succeeded');
   });
 
   it('polls DescribeTasks for the task it started and never starts a second one while it runs', async () => {
     const config = await loadOrders();
     const fake = await createWorld(config, 'a');
     const ctx = makeCtx(config, fake);
-    expect((await runMigration(ctx, 'b')).status).toBe('pending');
+    expect((await runMigration(ctx, 'b')).status).toBe('continue');
     fake.tick();
     fake.reset();
-    expect((await runMigration(ctx, 'b')).status).toBe('pending');
+    expect((await runMigration(ctx, 'b')).status).toBe('continue');
     expect(sent(fake)).toEqual([
       {
         command: 'DescribeTasks',
@@ -452,7 +454,7 @@ describe('migrations', () => {
       },
     ]);
     fake.tick();
-    expect((await runMigration(ctx, 'b')).status).toBe('done');
+    expect((await runMigration(ctx, 'b')).status).toBe('Succeeded');
     expect(fake.calls.filter((c) => c.command === 'RunTask')).toEqual([]);
   });
 });
@@ -483,7 +485,7 @@ describe('teardown', () => {
     fake.failNext('PurgeQueue', 'PurgeQueueInProgress');
     const busy = await purgeQueue(makeCtx(config, fake, { runId: 'd-NEXT' }), 'a', 0);
     expect(busy).toMatchObject({
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ skipped: 'a purge is already in progress', done: false }],
     });
   });
@@ -492,16 +494,16 @@ describe('teardown', () => {
     const config = await loadCatalog();
     const fake = await createWorld(config, 'b');
     const ctx = makeCtx(config, fake);
-    expect((await deleteDatabase(ctx, 'a')).status).toBe('pending');
+    expect((await deleteDatabase(ctx, 'a')).status).toBe('continue');
     expect(sent(fake)).toEqual([
       { command: 'DescribeTable', input: { TableName: 'catalog-products-a' } },
       { command: 'DeleteTable', input: { TableName: 'catalog-products-a' } },
     ]);
     fake.reset();
-    expect((await deleteDatabase(ctx, 'a')).status).toBe('pending');
+    expect((await deleteDatabase(ctx, 'a')).status).toBe('continue');
     fake.tick();
     expect(await deleteDatabase(ctx, 'a')).toMatchObject({
-      status: 'done',
+      status: 'Succeeded',
       actions: [{ skipped: 'table does not exist' }],
     });
     expect(fake.mutating()).toEqual([]);
@@ -512,7 +514,7 @@ describe('teardown', () => {
     const fake = await createWorld(config, 'b');
     fake.state.tables.set('catalog-products-a', { status: 'ACTIVE', items: 1, deletionProtection: true });
     const outcome = await deleteDatabase(makeCtx(config, fake), 'a');
-    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome).toMatchObject({ status: 'Failed' });
     expect(fake.mutating()).toEqual([]);
   });
 
@@ -540,7 +542,7 @@ describe('teardown', () => {
       { command: 'DeleteDBCluster', input: { DBClusterIdentifier: 'orders-a', SkipFinalSnapshot: true } },
     ]);
     fake.tick();
-    expect((await deleteDatabase(ctx, 'a')).status).toBe('done');
+    expect((await deleteDatabase(ctx, 'a')).status).toBe('Succeeded');
   });
 });
 

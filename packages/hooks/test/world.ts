@@ -1,5 +1,5 @@
 /**
- * The hooks tests' AWS account: the simulator's one in-memory model (`@bg-replay/simulator`), served on a
+ * The hooks tests' AWS account: the one in-memory model (`@bg-replay/aws-stand-in`), served on a
  * loopback stand-in to real SDK clients. Transitional states (a table DELETING, a task RUNNING, capacity on
  * its way after RegisterScalableTarget) move on when `tick()` is called, which the tests' `sleep` does after
  * advancing the virtual clock.
@@ -15,15 +15,15 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import {
+  type AwsStandIn,
   type AwsStandInServices,
   type AwsStandInState,
-  type CodeDeployStandIn,
   createAwsStandInServices,
   FAKE_CREDENTIALS,
   MUTATING_OPERATIONS,
   seedStandInAccount,
-  startCodeDeployStandIn,
-} from '@bg-replay/simulator';
+  startAwsStandIn,
+} from '@bg-replay/aws-stand-in';
 import { afterEach } from 'vitest';
 import { DISABLED_FILTER_POLICY } from '../src/eventSources.js';
 import {
@@ -74,7 +74,7 @@ export interface World {
   reset: () => void;
 }
 
-const open: CodeDeployStandIn[] = [];
+const open: AwsStandIn[] = [];
 afterEach(async () => {
   for (const standIn of open.splice(0)) await standIn.close();
 });
@@ -113,7 +113,7 @@ export async function createWorld(config: StacksConfig, active: StackId = 'a'): 
     queueMessages: [12, 12],
     disabledFilterPolicy: DISABLED_FILTER_POLICY,
   });
-  const standIn = await startCodeDeployStandIn({ services });
+  const standIn = await startAwsStandIn({ services });
   open.push(standIn);
   const calls: SentCall[] = [];
   // One attempt: a refused call reaches the hook as AWS sent it, without the SDK's own retries.

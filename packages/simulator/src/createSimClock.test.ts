@@ -27,6 +27,35 @@ describe('createVirtualClock', () => {
     expect(clock.now()).toBe(50);
   });
 
+  it('with inFlight real-time, lets work in flight take its real duration, and no deadline ends during it', async () => {
+    let real = 5_000;
+    const clock = createVirtualClock(0, { inFlight: 'real-time', realNow: () => real });
+    let timedOut = false;
+    const deadline = clock.sleep(1_000).then(() => {
+      timedOut = true;
+    });
+    let release!: () => void;
+    const work = clock.track(
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    real += 400;
+    expect(clock.now()).toBe(400);
+    real += 2_100;
+    release();
+    await work;
+    // 2.5 s of real replay passed the 1 s deadline, which ends only now that the work is done.
+    expect(timedOut).toBe(false);
+    expect(clock.now()).toBe(2_500);
+    real += 60_000; // real time outside work in flight does not count
+    await deadline;
+    expect(timedOut).toBe(true);
+    expect(clock.now()).toBe(2_500);
+    await clock.sleep(100);
+    expect(clock.now()).toBe(2_600);
+  });
+
   it('resolves an aborted sleep at once without moving time', async () => {
     const clock = createVirtualClock(0);
     const stop = new AbortController();

@@ -50,17 +50,38 @@ interface Timer {
 
 const INSTRUMENTED = Symbol('bg-replay.simClock');
 
+/** Options of {@link createVirtualClock}. */
+export interface VirtualClockOptions {
+  /**
+   * What the clock does while work is in flight: `stands-still` (default: runs repeat to the millisecond,
+   * whatever the machine's load), or `real-time`: it runs with the real clock, so a real HTTP replay takes
+   * its real duration on the timeline instead of 0 ms (`bg-replay simulate`). Either way no pending `sleep`
+   * ends while work is in flight.
+   */
+  inFlight?: 'stands-still' | 'real-time';
+  /** The real clock `real-time` reads (ms). Default `performance.now`. */
+  realNow?: () => number;
+}
+
 /**
  * A virtual clock: time stands still while anything is in flight (a tracked promise, a request of an
  * instrumented SDK client, a request the stand-in is serving) and otherwise jumps to the next pending
  * `sleep`. A 15-minute Lambda timeout or CodeDeploy's hour then pass in no real time, and in the same order
- * however busy the machine is: only the order of sleeps and requests decides what happens.
+ * however busy the machine is: only the order of sleeps and requests decides what happens. With
+ * `inFlight: 'real-time'`, work in flight takes its real duration instead (see {@link VirtualClockOptions}).
  *
  * @example
  * const clock = createVirtualClock(Date.parse('2026-11-30T10:00:00Z'));
  * await clock.sleep(60_000); // resolves at once; clock.now() is a minute later
  */
-export function createVirtualClock(start = Date.parse('2026-01-01T00:00:00Z')): SimClock {
+export function createVirtualClock(
+  start = Date.parse('2026-01-01T00:00:00Z'),
+  options: VirtualClockOptions = {},
+): SimClock {
+  const realNow =
+    options.inFlight === 'real-time' ? (options.realNow ?? (() => performance.now())) : undefined;
+  /** The real time at which work went in flight (with `real-time`). */
+  let busySince: number | undefined;
   let time = start;
   let seq = 0;
   let busy = 0;
@@ -91,21 +112,29 @@ export function createVirtualClock(start = Date.parse('2026-01-01T00:00:00Z')): 
     if (timers.length) schedule();
   }
 
+  /** Virtual time, with the real time spent in flight so far (with `real-time`). */
+  const now = (): number =>
+    realNow && busySince !== undefined ? time + Math.round(realNow() - busySince) : time;
   const enter = (): void => {
+    if (busy === 0 && realNow) busySince = realNow();
     busy++;
   };
   const leave = (): void => {
     busy--;
-    if (busy === 0) schedule();
+    if (busy === 0) {
+      time = now();
+      busySince = undefined;
+      schedule();
+    }
   };
 
   return {
     virtual: true,
-    now: () => time,
+    now,
     sleep(ms, signal) {
       return new Promise<void>((resolve) => {
         if (signal?.aborted) return resolve();
-        const timer: Timer = { due: time + Math.max(0, ms), seq: seq++, resolve };
+        const timer: Timer = { due: now() + Math.max(0, ms), seq: seq++, resolve };
         timers.push(timer);
         signal?.addEventListener(
           'abort',

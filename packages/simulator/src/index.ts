@@ -1,14 +1,47 @@
 export {
+  type AwsStandIn,
+  /** The former name of {@link AwsStandIn}, kept for the tests that use it. */
+  type AwsStandIn as CodeDeployStandIn,
   type AwsStandInCall,
+  type AwsStandInFault,
+  type AwsStandInOptions,
   type AwsStandInReply,
   type AwsStandInServices,
   type AwsStandInState,
+  CONNECTION_RESET,
   createAwsStandInServices,
+  createProxyHandler,
+  createStandInClient,
+  type DeploymentStatus,
   type ExecutionOutcome,
+  FAKE_CREDENTIALS,
+  invokeSimFunction,
   MUTATING_OPERATIONS,
+  type ProxyRequest,
+  type ProxyResult,
+  parseProxyEvent,
+  type ReceivedInvoke,
+  type ReportedStatus,
+  type SeedStacksConfig,
+  type SeedStandInAccountOptions,
+  type SimFunction,
+  type SimHandler,
+  type SimInvokeReply,
+  type StackId,
+  type StandInAccountState,
+  type StandInDeployment,
   type StandInExecution,
-} from './createAwsStandInServices.js';
-export { createRealClock, createVirtualClock, type SimClock } from './createSimClock.js';
+  seedStandInAccount,
+  startAwsStandIn,
+  /** The former name of {@link startAwsStandIn}, kept for the tests that use it. */
+  startAwsStandIn as startCodeDeployStandIn,
+} from '@bg-replay/aws-stand-in';
+export {
+  createRealClock,
+  createVirtualClock,
+  type SimClock,
+  type VirtualClockOptions,
+} from './createSimClock.js';
 export {
   createValidationStateMachine,
   describeValidationEvent,
@@ -17,7 +50,6 @@ export {
   type ValidationStateMachineOptions,
 } from './createValidationStateMachine.js';
 export {
-  FAKE_CREDENTIALS,
   formatTimeline,
   type HarnessClients,
   type LifecycleHookSpec,
@@ -35,29 +67,3 @@ export {
   type LocalRun,
   runStateMachineLocally,
 } from './runStateMachineLocally.js';
-export {
-  type SeedStacksConfig,
-  type SeedStandInAccountOptions,
-  type StackId,
-  type StandInAccountState,
-  seedStandInAccount,
-} from './seedStandInAccount.js';
-export {
-  createProxyHandler,
-  invokeSimFunction,
-  type ProxyRequest,
-  type ProxyResult,
-  parseProxyEvent,
-  type SimFunction,
-  type SimHandler,
-  type SimInvokeReply,
-} from './simFunction.js';
-export {
-  type CodeDeployStandIn,
-  type CodeDeployStandInOptions,
-  type DeploymentStatus,
-  type ReceivedInvoke,
-  type ReportedStatus,
-  type StandInDeployment,
-  startCodeDeployStandIn,
-} from './startCodeDeployStandIn.js';

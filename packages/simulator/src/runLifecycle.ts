@@ -2,6 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  type AwsStandIn,
+  type AwsStandInServices,
+  createAwsStandInServices,
+  type DeploymentStatus,
+  FAKE_CREDENTIALS,
+  type ReceivedInvoke,
+  type SimFunction,
+  type StandInDeployment,
+  startAwsStandIn,
+} from '@bg-replay/aws-stand-in';
+import {
   bareFunctionName,
   buildAppSpec,
   createHookHandler,
@@ -16,27 +27,12 @@ import {
   type LifecycleEventName,
 } from '@bg-replay/codedeploy';
 import { type Logger, silentLogger } from '@bg-replay/core';
-import { type AwsStandInServices, createAwsStandInServices } from './createAwsStandInServices.js';
 import { createRealClock, type SimClock } from './createSimClock.js';
 import {
   type LocalExecutionEvent,
   type LocalLambdaHandler,
   runStateMachineLocally,
 } from './runStateMachineLocally.js';
-import type { SimFunction } from './simFunction.js';
-import {
-  type CodeDeployStandIn,
-  type DeploymentStatus,
-  type ReceivedInvoke,
-  type StandInDeployment,
-  startCodeDeployStandIn,
-} from './startCodeDeployStandIn.js';
-
-/** Static fake credentials: the stand-in does not check signatures, and nothing real is ever called. */
-export const FAKE_CREDENTIALS = {
-  accessKeyId: 'AKIDBGREPLAYLOCAL',
-  secretAccessKey: 'bg-replay-local-secret',
-} as const;
 
 /** The SDK clients a hook gets in the harness, pointed at the stand-in, and how to build more. */
 export interface HarnessClients {
@@ -227,7 +223,7 @@ export interface LifecycleResult {
   aliasVersion?: string;
   timeline: TimelineEntry[];
   /** Every status report the stand-in received, accepted or refused. */
-  reports: CodeDeployStandIn['reports'];
+  reports: AwsStandIn['reports'];
   /** Every Lambda Invoke the stand-in received (continuations). */
   invokes: ReceivedInvoke[];
 }
@@ -349,7 +345,7 @@ export async function runLifecycle(options: RunLifecycleOptions): Promise<Lifecy
     options.services ?? (options.stateMachines?.length ? createAwsStandInServices({ now }) : undefined);
   let currentEvent: LifecycleEventName | undefined;
   const executions = new Set<Promise<unknown>>();
-  const standIn = await startCodeDeployStandIn({
+  const standIn = await startAwsStandIn({
     deployment,
     functions,
     clock,

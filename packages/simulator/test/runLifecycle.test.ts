@@ -5,19 +5,22 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  FAKE_CREDENTIALS,
+  type SimFunction,
+  type StandInDeployment,
+  startAwsStandIn,
+} from '@bg-replay/aws-stand-in';
 import { type HookStep, type LambdaHookRuntime, waitForDeployment } from '@bg-replay/codedeploy';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../src/createSimClock.js';
 import {
-  FAKE_CREDENTIALS,
   formatTimeline,
   type HarnessClients,
   type LifecycleHookSpec,
   runLifecycle,
   type TimelineEntry,
 } from '../src/runLifecycle.js';
-import type { SimFunction } from '../src/simFunction.js';
-import { type StandInDeployment, startCodeDeployStandIn } from '../src/startCodeDeployStandIn.js';
 
 const ok: HookStep = async () => undefined;
 const deploymentStatuses = (timeline: TimelineEntry[], id?: string) =>
@@ -460,7 +463,7 @@ describe('runLifecycle models the service: statuses, rollback, retries, the Lamb
       rollbackInfo: { rollbackDeploymentId: 'd-ROLLBACK1' },
       errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: 'AfterAllowTraffic hook reported Failed' },
     };
-    const standIn = await startCodeDeployStandIn({ deployment: failed, clock });
+    const standIn = await startAwsStandIn({ deployment: failed, clock });
     try {
       standIn.addDeployment({
         ...failed,

@@ -11,6 +11,7 @@ import {
   planHook,
   readActiveStack,
   type StackId,
+  type StacksConfig,
 } from '@bg-replay/hooks';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
@@ -140,7 +141,7 @@ async function readActiveFromSsm(
       `to read ${parameter} from SSM, pass --region (or set AWS_REGION); or name the live stack with --active a|b`,
     );
   }
-  const { ssm } = hookClientsFrom({ ...args, region }, env);
+  const { ssm } = await hookClientsFrom({ ...args, region }, env);
   try {
     return await readActiveStack(ssm, parameter);
   } catch (error) {
@@ -162,17 +163,19 @@ async function readActiveFromSsm(
 }
 
 /**
- * The hook clients for a command: region given, `--endpoint` for stand-ins, credentials from the environment
- * when both keys are set (else the SDK's provider chain).
+ * The hook clients for a command: SSM, and those the steps of `config` call when one is given; region given,
+ * `--endpoint` for stand-ins, credentials from the environment when both keys are set (else the SDK's
+ * provider chain).
  */
 export function hookClientsFrom(
   args: { region: string; endpoint?: string },
   env: Record<string, string | undefined>,
+  config?: StacksConfig,
 ) {
   // The environment's keys, else the SDK's chain (no fake keys: plan and teardown may touch a real account).
   const credentials = credentialsFrom(env, false);
   const maxAttempts = Number(env.AWS_MAX_ATTEMPTS) || undefined;
-  return createHookClients({
+  return createHookClients(config, {
     region: args.region,
     ...(args.endpoint ? { endpoint: args.endpoint } : {}),
     ...(credentials ? { credentials } : {}),

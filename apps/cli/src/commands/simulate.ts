@@ -102,14 +102,15 @@ function presetSpec(
   return {
     functionName: PRESET_FUNCTIONS[hook],
     handler: (h: HarnessClients) => {
-      const clients = createHookClients({
-        endpoint: h.endpoint,
-        region: h.region,
-        credentials: h.credentials,
-      });
-      for (const client of Object.values(clients)) h.clock.instrument(client);
       const preset = createPresetHookStep(config, hook, {
-        clients,
+        clients: async (cfg) => {
+          // Tracked: the virtual clock must not run past the hook's deadline while the SDK modules load.
+          const clients = await h.clock.track(
+            createHookClients(cfg, { endpoint: h.endpoint, region: h.region, credentials: h.credentials }),
+          );
+          for (const client of Object.values(clients)) h.clock.instrument(client);
+          return clients;
+        },
         now: h.clock.now,
         sleep: h.clock.sleep,
         onActions: (actions) => {
@@ -482,8 +483,8 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
         }
         const event: LifecycleEventName = platform === 'ECS' ? 'AfterAllowTestTraffic' : 'BeforeAllowTraffic';
         // Hook time is virtual (timeouts, polls, Lambda's retry delays take no real time); the validation's real
-        // HTTP replay counts as work in flight, so the clock waits for it.
-        const clock: SimClock = createVirtualClock(Date.now());
+        // HTTP replay counts as work in flight and takes its real duration on the timeline.
+        const clock: SimClock = createVirtualClock(Date.now(), { inFlight: 'real-time' });
         const logger = args.verbose
           ? createJsonLogger({ write: (line) => writeLine(io.stderr, line) })
           : silentLogger;

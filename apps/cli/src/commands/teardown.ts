@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readDeploymentStatus } from '@bg-replay/codedeploy';
 import { BgReplayError } from '@bg-replay/core';
-import { describeAction, loadStacksConfig, runTeardown } from '@bg-replay/hooks';
+import { describeAction, type HookClients, loadStacksConfig, runTeardown } from '@bg-replay/hooks';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
 import { hookClientsFrom } from './plan.js';
@@ -64,11 +64,14 @@ export const teardownCommand = defineCommand<TeardownArgs>({
     }
     const aws = awsClientsFrom(args, io);
     const region = (args.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION) as string;
-    const clients = hookClientsFrom(
-      { region, ...(args.endpoint ? { endpoint: args.endpoint } : {}) },
-      io.env,
-    );
+    let clients: HookClients | undefined;
     try {
+      // The clients the stacks file needs: an SDK package that is absent fails here, before any call.
+      clients = await hookClientsFrom(
+        { region, ...(args.endpoint ? { endpoint: args.endpoint } : {}) },
+        io.env,
+        config,
+      );
       const deploymentId = args['deployment-id'];
       if (deploymentId) {
         const status = await readDeploymentStatus(aws.codedeploy, deploymentId);
@@ -88,17 +91,15 @@ export const teardownCommand = defineCommand<TeardownArgs>({
       else {
         writeLine(
           io.stdout,
-          `teardown of ${config.service}: idle stack ${result.idle}${args['dry-run'] ? ' (dry run: nothing was changed)' : ''}`,
+          `teardown of ${config.service}: idle stack ${result.target}${args['dry-run'] ? ' (dry run: nothing was changed)' : ''}`,
         );
         for (const action of result.actions) writeLine(io.stdout, `  ${describeAction(action)}`);
-        writeLine(io.stdout, result.status === 'done' ? 'done' : `failed: ${result.reason}`);
+        writeLine(io.stdout, result.status === 'Failed' ? `failed: ${result.reason}` : 'done');
       }
-      return result.status === 'done' ? EXIT.pass : EXIT.fail;
+      return result.status === 'Succeeded' ? EXIT.pass : EXIT.fail;
     } finally {
       aws.destroy();
-      // Only the clients that were built (the others are still lazy getters).
-      for (const d of Object.values(Object.getOwnPropertyDescriptors(clients)))
-        (d.value as { destroy?: () => void } | undefined)?.destroy?.();
+      for (const client of Object.values(clients ?? {})) client.destroy();
     }
   },
 });

@@ -1,6 +1,7 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
 import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../../test/_hookWorld.js';
 import { createValidationHook } from '../createValidationHook.js';
 import { validationHookConfigSchema } from '../validationHookConfig.js';
 import { createStateMachineHandOff } from './createStateMachineHandOff.js';
@@ -22,17 +23,15 @@ function recordingLogger() {
   return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-function sfnStub(error?: Error) {
-  const sfn = new SFNClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  const mock = mockClient(sfn);
-  const started = mock.on(StartExecutionCommand);
-  if (error) started.rejects(error);
-  else
-    started.resolves({
-      executionArn: `${ARN.replace(':stateMachine:', ':execution:')}:run-1`,
-      startDate: new Date(0),
-    });
-  return { sfn, mock };
+/** Step Functions on the stand-in, with the validation state machine deployed. */
+async function startSfn() {
+  const standIn = await startStandIn();
+  const { services } = standIn;
+  services.state.stateMachines.set(ARN, {
+    definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } },
+  });
+  const sfn = createStandInClient(SFNClient, standIn.url, { region: 'eu-west-1' });
+  return { sfn, services, started: () => services.callsOf('StartExecution') };
 }
 
 const context = (logger: ReturnType<typeof recordingLogger>['logger'], remainingMs: number) => ({
@@ -48,7 +47,7 @@ const now = () => Date.parse('2026-11-30T12:00:05Z');
 
 describe('createStateMachineHandOff', () => {
   it('starts the state machine for a soak run that cannot fit in the invocation, and logs why', async () => {
-    const { sfn, mock } = sfnStub();
+    const { sfn, started } = await startSfn();
     const { lines, logger } = recordingLogger();
     const handOff = createStateMachineHandOff({
       stateMachineArn: ARN,
@@ -59,10 +58,10 @@ describe('createStateMachineHandOff', () => {
     });
     const decision = await handOff(context(logger, 880_000));
     expect(decision.status).toBe('handedOff');
-    const call = mock.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    const call = started()[0]?.input;
     expect(call?.stateMachineArn).toBe(ARN);
     expect(call?.name).toBe('bg-replay-d-ABC123-eyJlbmNyeXB0ZWREYXRhIjoi--');
-    expect(JSON.parse(call?.input ?? '{}')).toMatchObject({
+    expect(JSON.parse(String(call?.input ?? '{}'))).toMatchObject({
       deploymentId: 'd-ABC123',
       lifecycleEvent: 'AfterAllowTestTraffic',
       shards: 6,
@@ -76,19 +75,29 @@ describe('createStateMachineHandOff', () => {
   });
 
   it('keeps a short run inline without calling Step Functions', async () => {
-    const { sfn, mock } = sfnStub();
+    const { sfn, started } = await startSfn();
     const { lines, logger } = recordingLogger();
     const handOff = createStateMachineHandOff({ stateMachineArn: ARN, sfn, now });
     const small = { ...context(logger, 880_000), config: { ...config, sample: 400, rps: 0 } };
     expect((await handOff(small)).status).toBe('inline');
-    expect(mock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(started()).toHaveLength(0);
     expect(lines[0]?.[0]).toBe('info');
     expect(lines[0]?.[1]).toBe('validation runs inline');
   });
 
   it('treats an execution a duplicate invocation already started as handed off', async () => {
-    const exists = Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' });
-    const { sfn } = sfnStub(exists);
+    const { sfn, services, started } = await startSfn();
+    // An earlier invocation of the same hook execution started it (its input names an earlier request).
+    const name = 'bg-replay-d-ABC123-eyJlbmNyeXB0ZWREYXRhIjoi--';
+    const executionArn = `${ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+    services.state.executions.set(executionArn, {
+      executionArn,
+      stateMachineArn: ARN,
+      name,
+      input: JSON.stringify({ deploymentId: 'd-ABC123', requestedAt: '2026-11-30T11:59:00.000Z' }),
+      status: 'RUNNING',
+      startDate: Date.parse('2026-11-30T11:59:00Z'),
+    });
     const { logger } = recordingLogger();
     const decision = await createStateMachineHandOff({ stateMachineArn: ARN, sfn, now })(
       context(logger, 880_000),
@@ -97,13 +106,15 @@ describe('createStateMachineHandOff', () => {
     expect(decision.status === 'handedOff' && decision.message).toMatch(
       /already started by an earlier invocation/,
     );
+    expect(started()[0]?.error).toBe('ExecutionAlreadyExists');
   });
 
   it('lets any other Step Functions error through, for the hook to report Failed', async () => {
-    const denied = Object.assign(new Error('not authorized to perform: states:StartExecution'), {
-      name: 'AccessDeniedException',
+    const { sfn, services } = await startSfn();
+    services.fail('StartExecution', {
+      type: 'AccessDeniedException',
+      message: `User: arn:aws:sts::123456789012:assumed-role/hook/CodeDeployHook_validate is not authorized to perform: states:StartExecution on resource: ${ARN}`,
     });
-    const { sfn } = sfnStub(denied);
     const { logger } = recordingLogger();
     await expect(
       createStateMachineHandOff({ stateMachineArn: ARN, sfn, now })(context(logger, 880_000)),
@@ -116,7 +127,7 @@ describe('createStateMachineHandOff', () => {
   });
 
   it('lets the validation hook say in its log and report summary that it ran inline, and why', async () => {
-    const { sfn } = sfnStub();
+    const { sfn, started } = await startSfn();
     const { lines, logger } = recordingLogger();
     const step = createValidationHook(
       { ...config, sample: 400, rps: 0 },
@@ -134,6 +145,7 @@ describe('createStateMachineHandOff', () => {
       startedAt: new Date(now()),
     } as never);
     expect(result).toEqual({ status: 'Succeeded' });
+    expect(started()).toHaveLength(0);
     expect(lines.find(([, m]) => m === 'validation report')?.[2]).toMatchObject({
       execution: {
         mode: 'inline',

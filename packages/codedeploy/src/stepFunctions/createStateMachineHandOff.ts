@@ -1,5 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { Logger } from '@bg-replay/core';
+import { annotateAwsCalls, awsClientConfig, isLambdaTarget, type Logger } from '@bg-replay/core';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ValidationHookConfig } from '../validationHookConfig.js';
 import { decideExecutionMode, type ExecutionMode, estimateValidationMs } from './decideExecutionMode.js';
 import { startValidationStateMachine } from './startValidationStateMachine.js';
@@ -12,7 +13,8 @@ export interface StateMachineHandOffOptions {
   shards?: number;
   /** `createStateMachineDefinition().worstCaseSeconds`, to check the machine fits the hook's hour. */
   worstCaseSeconds?: number;
-  sfn: Pick<SFNClient, 'send'>;
+  /** Default: a client from the optional `@aws-sdk/client-sfn`, made when the hook first hands off. */
+  sfn?: Pick<SFNClient, 'send'>;
   now?: () => number;
 }
 
@@ -50,8 +52,13 @@ export function createStateMachineHandOff(
   options: StateMachineHandOffOptions,
 ): (context: HandOffContext) => Promise<HandOffDecision> {
   const now = options.now ?? Date.now;
+  let sfn = options.sfn;
   return async (context) => {
     const { config } = context;
+    // Shards replay base URLs; a Lambda deployment compared by its two versions (no live/candidate, or
+    // lambda:// targets) runs inline.
+    const lambdaRun =
+      !(config.live && config.candidate) || isLambdaTarget(config.live) || isLambdaTarget(config.candidate);
     const mode = decideExecutionMode({
       expectedMs: estimateValidationMs({
         ...(config.sample !== undefined ? { sample: config.sample } : {}),
@@ -61,8 +68,13 @@ export function createStateMachineHandOff(
       }),
       remainingMs: context.remainingMs,
       hourRemainingMs: context.startedAt.getTime() + HOUR_MS - now(),
-      // Shards replay base URLs; a Lambda deployment compared by its two versions (no live/candidate) runs inline.
-      stateMachineConfigured: Boolean(options.stateMachineArn) && Boolean(config.live && config.candidate),
+      stateMachineConfigured: Boolean(options.stateMachineArn) && !lambdaRun,
+      ...(options.stateMachineArn && lambdaRun
+        ? {
+            stateMachineUnavailable:
+              'the state machine (stateMachineArn) cannot take it: shards replay base URLs, and this run invokes Lambda versions',
+          }
+        : {}),
       ...(options.worstCaseSeconds ? { stateMachineWorstCaseMs: options.worstCaseSeconds * 1000 } : {}),
     });
     if (mode.mode === 'inline') {
@@ -72,8 +84,15 @@ export function createStateMachineHandOff(
       return { status: 'inline', mode };
     }
     const shards = options.shards ?? 4;
+    if (!sfn) {
+      const sdk = await loadAwsSdk(
+        'sfn',
+        `stateMachineArn ${options.stateMachineArn} (BG_REPLAY_STATE_MACHINE_ARN)`,
+      );
+      sfn = annotateAwsCalls(new sdk.SFNClient(awsClientConfig()), 'states');
+    }
     const started = await startValidationStateMachine({
-      sfn: options.sfn,
+      sfn,
       stateMachineArn: options.stateMachineArn as string,
       deploymentId: context.deploymentId,
       lifecycleEventHookExecutionId: context.lifecycleEventHookExecutionId,

@@ -43,6 +43,8 @@ export interface ExecutionModeInput {
   safetyFactor?: number;
   /** Whether a state machine is configured to hand off to. */
   stateMachineConfigured: boolean;
+  /** Why a configured state machine cannot take this run (said instead of "no state machine is configured"). */
+  stateMachineUnavailable?: string;
   /** Longest the state machine takes to report (`createStateMachineDefinition().worstCaseSeconds` × 1000). */
   stateMachineWorstCaseMs?: number;
 }
@@ -76,7 +78,7 @@ export function decideExecutionMode(input: ExecutionModeInput): ExecutionMode {
     return {
       mode: 'inline',
       fits: false,
-      reason: `${tooLong}, and no state machine is configured (stateMachineArn): running inline anyway`,
+      reason: `${tooLong}, and ${input.stateMachineUnavailable ?? 'no state machine is configured (stateMachineArn)'}: running inline anyway`,
     };
   }
   const worst = input.stateMachineWorstCaseMs;

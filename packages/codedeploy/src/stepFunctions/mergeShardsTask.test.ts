@@ -1,4 +1,7 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { createStandInClient } from '@bg-replay/aws-stand-in';
 import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../../test/_hookWorld.js';
 import { mergeShardsTask } from './mergeShardsTask.js';
 import { planShards } from './planShards.js';
 
@@ -18,7 +21,8 @@ const plan = planShards({
 
 describe('mergeShardsTask', () => {
   it('reports Failed, never a pass, when no shard finished, naming the failures', async () => {
-    const s3 = { send: async () => ({}) };
+    const standIn = await startStandIn();
+    const s3 = createStandInClient(S3Client, standIn.url);
     const result = await mergeShardsTask(
       {
         deploymentId: 'd-1',
@@ -29,7 +33,7 @@ describe('mergeShardsTask', () => {
           { index: 2, failed: true, error: 'Lambda.ServiceException' },
         ],
       },
-      { s3: s3 as never },
+      { s3 },
     );
     expect(result).toEqual({
       status: 'Failed',
@@ -39,11 +43,14 @@ describe('mergeShardsTask', () => {
       matchRate: null,
       shards: { total: 2, finished: 0, failed: [1, 2] },
     });
+    // No shard report to read, no merged report to write: the result says why.
+    expect(standIn.services.calls).toEqual([]);
   });
 
   it('refuses an input without the plan or the shard results', async () => {
-    await expect(mergeShardsTask({} as never, { s3: { send: async () => ({}) } as never })).rejects.toThrow(
-      /merge input needs plan and results/,
-    );
+    const standIn = await startStandIn();
+    const s3 = createStandInClient(S3Client, standIn.url);
+    await expect(mergeShardsTask({} as never, { s3 })).rejects.toThrow(/merge input needs plan and results/);
+    expect(standIn.services.calls).toEqual([]);
   });
 });

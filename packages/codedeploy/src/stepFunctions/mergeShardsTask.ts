@@ -1,5 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { BgReplayError, type Logger, mergeReports, parseReport, silentLogger } from '@bg-replay/core';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ShardPlan } from './planShards.js';
 import type { ShardResult } from './runShardTask.js';
 
@@ -66,6 +67,10 @@ export async function mergeShardsTask(input: MergeTaskInput, deps: MergeTaskDeps
       shards,
     };
   }
+  const { GetObjectCommand, PutObjectCommand } = await loadAwsSdk(
+    's3',
+    `the merge of shard reports in S3 (report.s3.bucket)`,
+  );
   const parts = [];
   for (const r of finished) {
     const got = await deps.s3.send(new GetObjectCommand({ Bucket: plan.bucket, Key: r.key }));

@@ -1,13 +1,16 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   BgReplayError,
   validate as coreValidate,
+  isLambdaTarget,
   type Logger,
   type Report,
   silentLogger,
   type ValidateOptions,
 } from '@bg-replay/core';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
+import { validateOptionsOfHookConfig } from '../validationHookConfig.js';
 import type { ShardTaskInput } from './planShards.js';
 
 /** What a shard returns to the Map (small: the report itself is in S3). */
@@ -27,24 +30,12 @@ export interface ShardTaskDeps {
   validate?: (options: ValidateOptions) => Promise<Report>;
   /** Directory a relative `rules` path is resolved against (the function's directory). */
   baseDir?: string;
+  /** Environment `env:NAME` values of `headers` are read from (the shard bundle passes `process.env`). */
+  env?: Record<string, string | undefined>;
   logger?: Logger;
   /** Extra engine options (tests pass an undici dispatcher). */
   engine?: Partial<ValidateOptions>;
 }
-
-/** The hook config's fields that are not engine options of the same name. */
-const NOT_ENGINE = [
-  'logGroup',
-  'logFile',
-  'since',
-  'filterPattern',
-  'streamPrefix',
-  'rules',
-  'allowInconclusive',
-  'report',
-  'stateMachineArn',
-  'shards',
-] as const;
 
 /**
  * Runs one shard of a sharded validation (the RunShard state): the same engine as the inline hook, on
@@ -66,12 +57,15 @@ export async function runShardTask(input: ShardTaskInput, deps: ShardTaskDeps): 
       'a shard needs live and candidate base URLs; a Lambda deployment compared by its two versions runs inline',
     );
   }
-  const engine: Record<string, unknown> = { ...cfg };
-  for (const key of NOT_ENGINE) delete engine[key];
-  const rules =
-    cfg.rules && deps.baseDir && !cfg.rules.startsWith('/') ? `${deps.baseDir}/${cfg.rules}` : cfg.rules;
+  if (isLambdaTarget(cfg.live) || isLambdaTarget(cfg.candidate)) {
+    throw new BgReplayError(
+      'E_CONFIG',
+      'a shard replays base URLs; lambda:// targets run inline in the hook',
+    );
+  }
   const options: ValidateOptions = {
-    ...(engine as Partial<ValidateOptions>),
+    // Every run option of the config through the one mapping the inline hook and the CLI use.
+    ...validateOptionsOfHookConfig(cfg, deps.baseDir, deps.env),
     live: cfg.live,
     candidate: cfg.candidate,
     logs: [
@@ -86,15 +80,18 @@ export async function runShardTask(input: ShardTaskInput, deps: ShardTaskDeps): 
             end: shard.window.end,
             ...(cfg.filterPattern ? { filterPattern: cfg.filterPattern } : {}),
             ...(cfg.streamPrefix ? { streamPrefix: cfg.streamPrefix } : {}),
+            ...(cfg.cloudwatchStrategy ? { strategy: cfg.cloudwatchStrategy } : {}),
+            ...(cfg.region ? { region: cfg.region } : {}),
+            ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
           },
         }
       : {}),
-    ...(rules ? { rules } : {}),
     shard: { index: item.index, total: shard.total },
     logger: deps.logger ?? silentLogger,
     ...(deps.cloudwatchLogs ? { clients: { cloudwatchLogs: deps.cloudwatchLogs } } : {}),
     ...deps.engine,
   };
+  const { PutObjectCommand } = await loadAwsSdk('s3', 'a shard writing its report to S3 (report.s3.bucket)');
   const report = await (deps.validate ?? coreValidate)(options);
   await deps.s3.send(
     new PutObjectCommand({

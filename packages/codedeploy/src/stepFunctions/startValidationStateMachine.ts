@@ -1,4 +1,5 @@
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ValidationHookConfig } from '../validationHookConfig.js';
 import type { ValidationExecutionInput } from './planShards.js';
 
@@ -38,6 +39,10 @@ export function executionNameOf(deploymentId: string, hookExecutionId: string): 
 export async function startValidationStateMachine(
   options: StartValidationStateMachineOptions,
 ): Promise<StartedExecution> {
+  const { StartExecutionCommand } = await loadAwsSdk(
+    'sfn',
+    `handing off to state machine ${options.stateMachineArn}`,
+  );
   const name = executionNameOf(options.deploymentId, options.lifecycleEventHookExecutionId);
   const input: ValidationExecutionInput = {
     deploymentId: options.deploymentId,

@@ -1,7 +1,8 @@
 import type { Logger } from '../logger.js';
 
 /**
- * What a step returns. Returning nothing means `Succeeded`.
+ * What a step returns. Returning nothing means `Succeeded`. `P` is what every variant carries besides its
+ * status (e.g. the actions a preset step took); a step of the validation hook carries nothing more.
  *
  * - `Succeeded` / `Failed`: the two statuses CodeDeploy accepts; the runtime reports them.
  * - `continue`: not finished; the runtime carries `state` into a fresh invocation (a wait that outlives this one).
@@ -9,12 +10,13 @@ import type { Logger } from '../logger.js';
  *
  * @example
  * const result: StepResult<{ page: number }> = { status: 'continue', state: { page: 2 }, reason: 'more pages' };
+ * const pass: StepResult<undefined, { actions: string[] }> = { status: 'Succeeded', actions: ['PutParameter'] };
  */
-export type StepResult<S = unknown> =
-  | { status: 'Succeeded'; message?: string }
-  | { status: 'Failed'; reason: string }
-  | { status: 'continue'; state: S; reason?: string }
-  | { status: 'handedOff'; message: string };
+export type StepResult<S = unknown, P extends object = object> =
+  | ({ status: 'Succeeded'; message?: string } & P)
+  | ({ status: 'Failed'; reason: string } & P)
+  | ({ status: 'continue'; state: S; reason?: string } & P)
+  | ({ status: 'handedOff'; message: string } & P);
 
 /** What every step knows about the deployment it serves (a runtime may tell it more). */
 export interface HookDeployment {

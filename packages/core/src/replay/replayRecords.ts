@@ -1,19 +1,21 @@
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { Comparer } from '../diff/createComparer.js';
-import { BgReplayError } from '../errors.js';
 import type { Exchange, RequestRecord, TransportErrorCode } from '../model.js';
-import { canonicalizePath } from '../safety/canonicalizePath.js';
 import type { Privacy } from '../safety/privacy.js';
 import { CLIENT_HEADERS } from '../safety/sanitizeRequest.js';
 import { sleep as realSleep } from '../sleep.js';
 import type { RecordOutcome } from '../verdict/aggregate.js';
 import { USER_AGENT } from '../version.js';
+import { createAbortHub } from './createAbortHub.js';
 import { createCircuitBreaker } from './createCircuitBreaker.js';
 import { createRateLimiter, type RateLimiter } from './createRateLimiter.js';
 import { interleaveByRoute } from './interleaveByRoute.js';
 import { isLambdaTarget, type LambdaInvoker, sendLambdaRequest } from './lambdaTarget.js';
 import { sendRequest } from './sendRequest.js';
+import { createTargetUrl } from './targetUrl.js';
+
+export { targetUrl } from './targetUrl.js';
 
 /** Options of the replay stage. */
 export interface ReplayOptions {
@@ -71,33 +73,6 @@ const RETRIABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Faults where the request never reached the service; a timeout may have, and would double the wait. */
 const RETRIABLE_ERRORS = new Set<TransportErrorCode>(['connection-reset', 'connection-refused', 'dns']);
 
-/**
- * The URL a record is sent to: the base URL's path prefix (an API Gateway stage) followed by the record's
- * canonical path, and the base URL's query followed by the record's. Built with the URL API, never by
- * joining strings, and refused (a `BgReplayError`) when the path would leave the base path.
- *
- * @example
- * targetUrl('https://api.example.com/prod?v=2', '/orders/1?x=1') // 'https://api.example.com/prod/orders/1?v=2&x=1'
- */
-export function targetUrl(base: string, path: string): string {
-  const canonical = canonicalizePath(path.startsWith('/') ? path : `/${path}`);
-  if ('refused' in canonical)
-    throw new BgReplayError('E_INPUT', `request path refused: ${canonical.refused}`);
-  const url = new URL(base);
-  const prefix = url.pathname.replace(/\/+$/, '');
-  const q = canonical.path.indexOf('?');
-  const recordPath = q < 0 ? canonical.path : canonical.path.slice(0, q);
-  const recordQuery = q < 0 ? '' : canonical.path.slice(q + 1);
-  url.pathname = `${prefix}${recordPath}`;
-  const baseQuery = url.search.slice(1);
-  url.search = [baseQuery, recordQuery].filter((part) => part !== '').join('&');
-  url.hash = '';
-  // The path is canonical, so the parser has nothing left to resolve; this holds the line if it ever did.
-  if (!url.pathname.startsWith(`${prefix}/`))
-    throw new BgReplayError('E_INPUT', 'request path refused: it leaves the base path');
-  return url.href;
-}
-
 /** Headers sent for a record: its own (already stripped of secrets) minus hop-by-hop ones, plus our User-Agent. */
 export function requestHeaders(record: RequestRecord): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -111,18 +86,35 @@ export function requestHeaders(record: RequestRecord): Record<string, string> {
 interface PreparedRequest {
   method: string;
   /** Where each side is asked (a `lambda://` target is its own "URL"). */
-  urls: Record<'live' | 'candidate', string>;
+  urls: Record<'live' | 'candidate', string | URL>;
   /** The canonical path, for `lambda://` targets (which carry it in the proxy event). */
   path: string;
   headers: Record<string, string>;
   body: Buffer | undefined;
 }
 
-function prepareRequest(record: RequestRecord, options: ReplayOptions): PreparedRequest | undefined {
+/** Where a record is sent on one side: its URL, or the `lambda://` target itself. */
+type TargetOf = (path: string) => string | URL;
+
+function createTargetOf(base: string): TargetOf {
+  if (isLambdaTarget(base)) return () => base;
+  try {
+    return createTargetUrl(base);
+  } catch (error) {
+    // Not a URL: every record is left unsent, as when each one failed to build its own.
+    return () => {
+      throw error;
+    };
+  }
+}
+
+function prepareRequest(
+  record: RequestRecord,
+  targets: Record<'live' | 'candidate', TargetOf>,
+): PreparedRequest | undefined {
   let urls: PreparedRequest['urls'];
   try {
-    const urlOf = (base: string) => (isLambdaTarget(base) ? base : targetUrl(base, record.path));
-    urls = { live: urlOf(options.live), candidate: urlOf(options.candidate) };
+    urls = { live: targets.live(record.path), candidate: targets.candidate(record.path) };
   } catch {
     // The sources refuse such paths before sampling; a record given directly is not sent either.
     return undefined;
@@ -161,15 +153,21 @@ export async function replayRecords(
   const outcomes: RecordOutcome[] = [];
   let done = 0;
   const sleep = deps.sleep ?? realSleep;
-  // Every request in flight listens to the abort: one run-wide signal that may carry that many listeners,
-  // so the caller's signal keeps a single one (and Node no longer warns of a leak).
+  // Every Lambda invoke in flight listens to the abort: one run-wide signal that may carry that many
+  // listeners, so the caller's signal keeps a single one (and Node no longer warns of a leak).
   const run = new AbortController();
   setMaxListeners(0, run.signal);
-  const forward = () => run.abort(deps.signal?.reason);
+  // HTTP requests listen to a lighter abort of their own (see createAbortHub).
+  const hub = deps.signal ? createAbortHub() : undefined;
+  const forward = () => {
+    run.abort(deps.signal?.reason);
+    hub?.abort(deps.signal?.reason);
+  };
   if (deps.signal?.aborted) forward();
   else deps.signal?.addEventListener('abort', forward, { once: true });
   const signal = deps.signal ? run.signal : undefined;
   const timeoutMs = options.timeoutMs ?? 5000;
+  const targets = { live: createTargetOf(options.live), candidate: createTargetOf(options.candidate) };
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   // Every answer live gives, retries included, feeds the breaker: it counts what production went through.
   const send = async (side: 'live' | 'candidate', request: PreparedRequest): Promise<Exchange> => {
@@ -190,7 +188,7 @@ export async function replayRecords(
             timeoutMs,
             maxBodyBytes,
             dispatcher: deps.dispatcher,
-            signal,
+            signal: hub?.signal,
           });
       if (side === 'live') breaker.observe(answer.ok && answer.status < 500);
       return answer;
@@ -214,7 +212,7 @@ export async function replayRecords(
   const replayOne = async ({ record, route }: { record: RequestRecord; route: string }) => {
     if (deps.signal?.aborted || breaker.open) return;
     // --rps caps what live receives: a probed record costs live two requests, a retry one more.
-    const request = prepareRequest(record, options);
+    const request = prepareRequest(record, targets);
     if (!request) return;
     const probe = comparer.wantsProbe(record, route);
     // Every live request is sent the moment its own grant comes: a grant taken early and spent late

@@ -4,10 +4,12 @@
  * plain functions, SNS, SQS, DynamoDB, RDS, ECS), answered from plain maps in each service's own protocol
  * (JSON 1.0/1.1, REST-JSON, and the query protocol with XML answers for SNS and RDS), so real SDK clients
  * with `endpoint` set run the hooks on one machine; also the S3 objects and Step Functions executions of a
- * sharded validation.
+ * sharded validation, CodeDeploy's deployments and hook executions, and CloudWatch Logs events.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { type CodeDeployModel, createCodeDeployModel, type StandInDeployment } from './_answerCodeDeploy.js';
 import { answerS3, isS3Request, type StandInObject } from './_answerS3.js';
+import { AwsFault } from './_awsFault.js';
 
 /** The state of the simulated account. Tests and the CLI fill it before a run and read it after. */
 export interface AwsStandInState {
@@ -54,7 +56,37 @@ export interface AwsStandInState {
   stateMachines: Map<string, { definition: unknown }>;
   /** Step Functions executions by ARN. */
   executions: Map<string, StandInExecution>;
+  /** CodeDeploy deployments by id (the same map as `codedeploy.deployments`). */
+  deployments: Map<string, StandInDeployment>;
+  /** CodeDeploy deployment groups by `<application>/<group>`, for `CreateDeployment`. */
+  deploymentGroups: Map<string, { computePlatform: 'ECS' | 'Lambda' }>;
+  /** CloudWatch Logs log groups by name, with their events in time order. */
+  logGroups: Map<string, StandInLogEvent[]>;
 }
+
+/** One CloudWatch Logs event (`FilterLogEvents` answers it). */
+export interface StandInLogEvent {
+  timestamp: number;
+  message: string;
+  logStreamName?: string;
+}
+
+/** How {@link AwsStandInServices.fail} refuses an operation. */
+export interface AwsStandInFault {
+  /**
+   * The AWS error name as the service sends it (`ThrottlingException`, `AccessDeniedException`...), or
+   * `ConnectionReset` to close the connection without an answer. Default `ServiceUnavailable`.
+   */
+  type?: string;
+  message?: string;
+  /** How many calls are refused (`Infinity`: every call). Default 1. */
+  times?: number;
+  /** Calls answered normally before the refusals start. Default 0. */
+  after?: number;
+}
+
+/** The fault type that closes the connection instead of answering. */
+export const CONNECTION_RESET = 'ConnectionReset';
 
 /** A Step Functions execution as `DescribeExecution` reports it (times in ms). */
 export interface StandInExecution {
@@ -94,6 +126,8 @@ export interface AwsStandInReply {
   body: unknown;
   /** Error type for `x-amzn-errortype`. */
   errorType?: string;
+  /** Close the connection without an answer (an injected `ConnectionReset`). */
+  drop?: boolean;
   contentType: string;
   /** More response headers (`X-Amz-Function-Error`). */
   headers?: Record<string, string>;
@@ -113,7 +147,7 @@ export interface AwsStandInRequest {
   headers?: Record<string, string | string[] | undefined>;
 }
 
-/** The services behind {@link startCodeDeployStandIn}'s `services` option. */
+/** The services behind {@link startAwsStandIn}'s `services` option. */
 export interface AwsStandInServices {
   state: AwsStandInState;
   calls: AwsStandInCall[];
@@ -121,8 +155,14 @@ export interface AwsStandInServices {
   mutations(): AwsStandInCall[];
   /** Called on each `PutEvents`, `Publish` and `SendMessage`: lets a caller play the upstream that seeds a stack. */
   onPublish?: (operation: string, input: Record<string, unknown>) => void;
+  /** CodeDeploy: deployments, hook executions and the reports received. */
+  codedeploy: CodeDeployModel;
   /** The next call of `operation` is refused with the AWS error `type` (once). Default `ServiceUnavailable`. */
   failNext(operation: string, type?: string, message?: string): void;
+  /** Refuses calls of `operation` (an API name: `GetDeployment`, `Invoke`...) as `fault` says. */
+  fail(operation: string, fault?: AwsStandInFault): void;
+  /** The calls of `operation` received, refused ones included, in order. */
+  callsOf(operation: string): AwsStandInCall[];
   /** Moves every transitional resource one step on (with `settle: 'ticks'`; a virtual clock's sleep calls it). */
   tick(): void;
   /**
@@ -145,6 +185,11 @@ export interface AwsStandInServicesOptions {
   settle?: 'reads' | 'ticks';
   /** Reads before a transitional state settles, with `settle: 'reads'`. Default 1. */
   settleReads?: number;
+  /**
+   * Empty pages (no events, a `nextToken`) that `FilterLogEvents` answers before each page of events, as
+   * CloudWatch Logs does while it is still searching. Default 0.
+   */
+  logEmptyPages?: number;
 }
 
 /** Operations that change state. */
@@ -177,6 +222,8 @@ const TARGET_PREFIXES: Record<string, { service: string; json: '1.0' | '1.1' }> 
   'DynamoDB_20120810.': { service: 'dynamodb', json: '1.0' },
   'AmazonEC2ContainerServiceV20141113.': { service: 'ecs', json: '1.1' },
   'AWSStepFunctions.': { service: 'states', json: '1.0' },
+  'CodeDeploy_20141006.': { service: 'codedeploy', json: '1.1' },
+  'Logs_20140328.': { service: 'logs', json: '1.1' },
 };
 
 /** Execution names: 1..80 characters, none of whitespace, brackets, wildcards, `"#%\\^|~`$&,;:/` or controls. */
@@ -204,15 +251,6 @@ const AUTOSCALING_READER_PREFIX = 'application-autoscaling-';
 export function autoscalingReaderName(clusterId: string, n: number): string {
   const hex = createHash('sha256').update(`${clusterId}/${n}`).digest('hex');
   return `${AUTOSCALING_READER_PREFIX}${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-class AwsFault extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Status code of an AWS error type over the wire. */
@@ -274,9 +312,15 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     objects: new Map(),
     stateMachines: new Map(),
     executions: new Map(),
+    deployments: new Map(),
+    deploymentGroups: new Map(),
+    logGroups: new Map(),
   };
+  const codedeploy = createCodeDeployModel(now);
+  state.deployments = codedeploy.deployments;
+  state.deploymentGroups = codedeploy.deploymentGroups;
   const calls: AwsStandInCall[] = [];
-  const faults = new Map<string, { type: string; message: string }>();
+  const faults = new Map<string, { type: string; message: string; times: number; after: number }>();
   /** RunTask client tokens by `<cluster>|<token>`: the task started, the request's other parameters, when. */
   const tokens = new Map<string, { arn: string; request: string; at: number }>();
   /** Steps left before a transitional resource settles, by `<kind>:<id>`. */
@@ -394,6 +438,9 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
   };
 
   const json: Record<string, (input: Record<string, unknown>) => unknown> = {
+    ...codedeploy.operations,
+    // CloudWatch Logs
+    FilterLogEvents: (input) => filterLogEvents(state.logGroups, input, options.logEmptyPages ?? 0),
     // SSM
     GetParameter: (input) => {
       const name = str(input, 'Name');
@@ -879,9 +926,19 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     state,
     calls,
     mutations: () => calls.filter((c) => !c.error && MUTATING_OPERATIONS.has(c.operation)),
-    failNext(operation, type = 'ServiceUnavailable', message = `${operation} failed (injected)`) {
-      faults.set(operation, { type, message });
+    codedeploy,
+    failNext(operation, type, message) {
+      services.fail(operation, { ...(type ? { type } : {}), ...(message ? { message } : {}) });
     },
+    fail(operation, fault = {}) {
+      faults.set(operation, {
+        type: fault.type ?? 'ServiceUnavailable',
+        message: fault.message ?? `${operation} failed (injected)`,
+        times: fault.times ?? 1,
+        after: fault.after ?? 0,
+      });
+    },
+    callsOf: (operation) => calls.filter((c) => c.operation === operation),
     tick() {
       for (const key of [...pending.keys()]) settleOne(key);
     },
@@ -944,7 +1001,14 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
       if (invoke?.[1] && method === 'POST') {
         const name = decodeURIComponent(invoke[1]).replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
         const fn = state.functions.get(name);
-        if (!fn) return undefined;
+        if (!fn) {
+          // Versioned functions and hook functions are the server's to run; an injected fault is answered here.
+          const fault = takeFault('Invoke');
+          if (!fault) return undefined;
+          return answer('lambda', 'Invoke', { FunctionName: name, Payload: text ?? '' }, 'rest', () => {
+            throw new AwsFault(fault.type, fault.message);
+          });
+        }
         const reply = answer('lambda', 'Invoke', { FunctionName: name, Payload: text ?? '' }, 'rest', () =>
           fn.error ? { errorMessage: fn.error } : { ok: true },
         );
@@ -973,9 +1037,16 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     },
   };
 
+  /** The fault this call of `operation` meets, if any (each call counts towards `after` and `times`). */
   function takeFault(operation: string): { type: string; message: string } | undefined {
     const fault = faults.get(operation);
-    faults.delete(operation);
+    if (!fault) return undefined;
+    if (fault.after > 0) {
+      fault.after--;
+      return undefined;
+    }
+    fault.times--;
+    if (fault.times <= 0) faults.delete(operation);
     return fault;
   }
 
@@ -993,6 +1064,10 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
     const contentType = rest ? 'application/json' : xmlns ? 'text/xml' : `application/x-amz-json-${protocol}`;
     try {
       const fault = takeFault(operation);
+      if (fault?.type === CONNECTION_RESET) {
+        call.error = CONNECTION_RESET;
+        return { status: 0, body: undefined, contentType, drop: true };
+      }
       if (fault) throw new AwsFault(fault.type, fault.message);
       const result = run();
       if (xmlns) {
@@ -1030,4 +1105,50 @@ export function createAwsStandInServices(options: AwsStandInServicesOptions = {}
   }
 
   return services;
+}
+
+/**
+ * `FilterLogEvents` of one log group: the events in `[startTime, endTime]` whose message contains every term
+ * of a plain `filterPattern`, `limit` (default 10,000) to a page, each page after `emptyPages` empty ones;
+ * `nextToken` is `<offset>` or `<offset>.<empty pages answered>`, and absent on the last page.
+ */
+function filterLogEvents(
+  groups: Map<string, StandInLogEvent[]>,
+  input: Record<string, unknown>,
+  emptyPages: number,
+): Record<string, unknown> {
+  const name = String(input.logGroupName ?? input.logGroupIdentifier ?? '');
+  const events = groups.get(name);
+  if (!events) throw new AwsFault('ResourceNotFoundException', 'The specified log group does not exist.');
+  const start = typeof input.startTime === 'number' ? input.startTime : 0;
+  const end = typeof input.endTime === 'number' ? input.endTime : Number.POSITIVE_INFINITY;
+  const terms = String(input.filterPattern ?? '')
+    .split(/\s+/)
+    .filter((t) => t && !/^[{[]/.test(t))
+    .map((t) => t.replace(/^"|"$/g, ''));
+  const matched = events.filter(
+    (e) => e.timestamp >= start && e.timestamp <= end && terms.every((t) => e.message.includes(t)),
+  );
+  const [offsetText = '0', emptyText = '0'] =
+    typeof input.nextToken === 'string' ? input.nextToken.split('.') : [];
+  const offset = Number(offsetText);
+  const empty = Number(emptyText);
+  if (!Number.isInteger(offset) || offset < 0 || offset > matched.length || !Number.isInteger(empty))
+    throw new AwsFault('InvalidParameterException', 'The specified nextToken is not valid.');
+  if (empty < emptyPages && offset < matched.length)
+    return { events: [], searchedLogStreams: [], nextToken: `${offset}.${empty + 1}` };
+  const limit = typeof input.limit === 'number' ? input.limit : 10_000;
+  const page = matched.slice(offset, offset + limit);
+  const next = offset + page.length;
+  return {
+    events: page.map((e, i) => ({
+      logStreamName: e.logStreamName ?? 'stream',
+      timestamp: e.timestamp,
+      message: e.message,
+      ingestionTime: e.timestamp,
+      eventId: String(offset + i),
+    })),
+    searchedLogStreams: [],
+    ...(next < matched.length ? { nextToken: String(next) } : {}),
+  };
 }

@@ -31,10 +31,9 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsStandInServices } from './createAwsStandInServices.js';
-import { FAKE_CREDENTIALS } from './runLifecycle.js';
-import { type CodeDeployStandIn, startCodeDeployStandIn } from './startCodeDeployStandIn.js';
+import { type AwsStandIn, FAKE_CREDENTIALS, startAwsStandIn } from './startAwsStandIn.js';
 
-let standIn: CodeDeployStandIn | undefined;
+let standIn: AwsStandIn | undefined;
 afterEach(async () => {
   await standIn?.close();
   standIn = undefined;
@@ -42,7 +41,7 @@ afterEach(async () => {
 
 async function start(settle: 'reads' | 'ticks' = 'reads') {
   const services = createAwsStandInServices({ settle });
-  standIn = await startCodeDeployStandIn({
+  standIn = await startAwsStandIn({
     services,
     deployment: {
       deploymentId: 'd-1',
