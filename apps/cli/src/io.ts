@@ -7,6 +7,8 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Time of `wait` and `deploy --wait` (polls, back-off, `--timeout`); tests pass a virtual clock. Default: real. */
+  clock?: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
 }
 
 /** Exit codes of docs/architecture.md. */

@@ -1,33 +1,60 @@
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import type { CliCommand } from '../src/command.js';
 import type { CliIo } from '../src/io.js';
+import { runCli } from '../src/main.js';
 
-/** Runs one command module through yargs (as `runCli` does) and captures its output. */
+/** What a command wrote, and its exit code. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link runCommand} and {@link runBgReplay}: the environment, folder and clock the command sees. */
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  clock?: CliIo['clock'];
+}
+
+/** A `CliIo` whose streams are captured; `output()` returns what was written so far. */
+function captureIo(
+  options: RunOptions,
+  defaultCwd: string,
+): { io: CliIo; output(): Omit<CommandResult, 'code'> } {
+  let stdout = '';
+  let stderr = '';
+  const stream = (append: (text: string) => void) =>
+    new Writable({
+      write: (chunk, _encoding, callback) => {
+        append(String(chunk));
+        callback();
+      },
+    });
+  const io: CliIo = {
+    stdout: stream((text) => {
+      stdout += text;
+    }),
+    stderr: stream((text) => {
+      stderr += text;
+    }),
+    env: options.env ?? {},
+    cwd: options.cwd ?? defaultCwd,
+    ...(options.clock ? { clock: options.clock } : {}),
+  };
+  return { io, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs one command module through yargs (as `runCli` does) and captures its output; errors reject. */
 export async function runCommand(
   // biome-ignore lint/suspicious/noExplicitAny: each command has its own argument type
   command: CliCommand<any>,
   argv: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: new Writable({
-      write: (c, _e, cb) => {
-        stdout += String(c);
-        cb();
-      },
-    }),
-    stderr: new Writable({
-      write: (c, _e, cb) => {
-        stderr += String(c);
-        cb();
-      },
-    }),
-    env: options.env ?? {},
-    cwd: options.cwd ?? process.cwd(),
-  };
+  options: RunOptions = {},
+): Promise<CommandResult> {
+  const { io, output } = captureIo(options, process.cwd());
   let code = -1;
   await yargs(argv)
     .command({
@@ -44,5 +71,23 @@ export async function runCommand(
     })
     .exitProcess(false)
     .parseAsync();
-  return { code, stdout, stderr };
+  return { code, ...output() };
 }
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * Runs `bg-replay <argv>` in-process as the bin does (`runCli`: errors become exit 2 and one stderr line) from
+ * the repository root, and captures both streams.
+ */
+export async function runBgReplay(argv: string[], options: RunOptions = {}): Promise<CommandResult> {
+  const { io, output } = captureIo(options, repoRoot);
+  const code = await runCli(argv, io);
+  return { code, ...output() };
+}
+
+/**
+ * Replay flags of tests against loopback servers: no live rate cap, and a generous request timeout, so that a
+ * slow answer on a busy machine is not turned into a transport error.
+ */
+export const LOOPBACK_REPLAY_FLAGS = ['--rps', '0', '--timeout', '60000'];

@@ -5,122 +5,23 @@
  * real SDK. `simulate` then checks that every preset hook still reports when one of its calls is refused.
  */
 import { execFile } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFn } from '@bg-replay/codedeploy';
-import {
-  type AwsStandInServices,
-  createAwsStandInServices,
-  type LifecycleResult,
-} from '@bg-replay/simulator';
-import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
+import { type AwsStandInServices, createAwsStandInServices, createVirtualClock } from '@bg-replay/simulator';
+import type { TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSimulateCommand } from '../src/commands/simulate.js';
-import type { CliIo } from '../src/io.js';
-import { runCli } from '../src/main.js';
-import { runCommand } from './_runCommand.js';
+import {
+  type AwsFault,
+  expectOneLineError,
+  AWS_FAULTS as F,
+  simulateKeeping,
+  startAwsStandIn as standIn,
+  stubNoCredentials,
+} from './_awsFaults.js';
+import { runBgReplay as cli } from './_runCommand.js';
 
 const bin = fileURLToPath(new URL('../bin/bg-replay.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/stacks/${name}`, import.meta.url));
-
-interface Fault {
-  type: string;
-  message: string;
-  status?: number;
-}
-const F = {
-  throttled: { type: 'ThrottlingException', message: 'Rate exceeded' },
-  expired: {
-    type: 'ExpiredTokenException',
-    message: 'The security token included in the request is expired',
-  },
-  denied: {
-    type: 'AccessDeniedException',
-    message:
-      'User: arn:aws:sts::123456789012:assumed-role/ci/build is not authorized to perform this operation',
-  },
-  deleted: { type: 'DeploymentDoesNotExistException', message: 'The deployment could not be found' },
-  invalidId: { type: 'InvalidDeploymentIdException', message: 'The deployment ID is not valid' },
-  missingId: { type: 'DeploymentIdRequiredException', message: 'A deployment ID must be specified' },
-  missingGroup: { type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' },
-  noGroup: { type: 'DeploymentGroupDoesNotExistException', message: 'No deployment group found' },
-} satisfies Record<string, Fault>;
-
-/** A loopback AWS (JSON protocols): `answer(operation)` returns a fault, or a body for success. */
-async function standIn(answer: (operation: string) => Fault | Record<string, unknown>): Promise<TestServer> {
-  return startServer((req, res) => {
-    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^.*\./, '');
-    const reply = answer(operation);
-    if ('type' in reply && typeof reply.type === 'string' && 'message' in reply) {
-      const fault = reply as Fault;
-      return sendJson(
-        res,
-        fault.status ?? 400,
-        { __type: fault.type, message: fault.message },
-        { 'x-amzn-errortype': fault.type },
-      );
-    }
-    sendJson(res, 200, reply);
-  });
-}
-
-/** Runs `bg-replay <argv>` in-process as the bin does and captures both streams. */
-async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const stream = (append: (s: string) => void) =>
-    new Writable({
-      write: (chunk, _e, cb) => {
-        append(String(chunk));
-        cb();
-      },
-    });
-  const io: CliIo = {
-    stdout: stream((s) => {
-      stdout += s;
-    }),
-    stderr: stream((s) => {
-      stderr += s;
-    }),
-    env,
-    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
-
-/** The last stderr line, which must be the only line of the error (progress lines come before it). */
-function errorLine(stderr: string): string {
-  const lines = stderr.trimEnd().split('\n');
-  return lines.at(-1) ?? '';
-}
-
-function expectOneLineError(r: { code: number; stderr: string }, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(r.stderr).not.toContain('internal error');
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('bg-replay: '));
-  expect(errors).toHaveLength(1);
-  expect(errorLine(r.stderr)).toMatch(pattern);
-}
-
-/** Process environment in which the SDK's default credential chain finds nothing (and asks no metadata service). */
-function stubNoCredentials(): void {
-  for (const name of [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_ROLE_ARN',
-  ])
-    vi.stubEnv(name, undefined);
-  vi.stubEnv('AWS_PROFILE', 'bg-replay-test-no-such-profile');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/bg-replay/config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/bg-replay/credentials');
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-}
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -174,21 +75,24 @@ describe('bg-replay wait', () => {
 
   it('throttled until the timeout: exits 2 saying the status is unknown (not 1: nothing says the deployment failed)', async () => {
     server = await standIn(() => F.throttled);
-    // One SDK attempt per poll (no SDK back-off), and time for several polls even on a busy machine.
-    const r = await cli(waitArgs(server, '--timeout', '2s'), { AWS_MAX_ATTEMPTS: '1' });
+    // One SDK attempt per poll (no SDK back-off), on a virtual clock: the back-off doubles from 5 ms, then
+    // grows ×1.5 (10, 30, 90, 270, 810 ms), and the next delay (2430 ms) is cut at the 2 s deadline: 7 polls.
+    const clock = createVirtualClock(0);
+    const r = await cli(waitArgs(server, '--timeout', '2s'), { env: { AWS_MAX_ATTEMPTS: '1' }, clock });
     expectOneLineError(
       r,
-      /^bg-replay: ThrottlingException on codedeploy:GetDeployment for deployment d-AAAAAAAA1: AWS throttled \d+ polls in a row, so the deployment's status is unknown: check it in the console, and retry later/,
+      /^bg-replay: ThrottlingException on codedeploy:GetDeployment for deployment d-AAAAAAAA1: AWS throttled 7 polls in a row, so the deployment's status is unknown: check it in the console, and retry later/,
     );
     expect(r.stderr).toContain('ThrottlingException: Rate exceeded; retrying');
-    expect(server.requests.length).toBeGreaterThan(1);
+    expect(server.requests).toHaveLength(7);
+    expect(clock.now()).toBe(2000);
   });
 
   it('no credentials at all: exits 2 with CredentialsProviderError and what to set, before any request', async () => {
     stubNoCredentials();
     server = await standIn(() => ({ deploymentInfo: { status: 'Succeeded' } }));
     // A profile in the environment means "use it", not the loopback's fake keys.
-    const r = await cli(waitArgs(server), { AWS_PROFILE: 'bg-replay-test-no-such-profile' });
+    const r = await cli(waitArgs(server), { env: { AWS_PROFILE: 'bg-replay-test-no-such-profile' } });
     expectOneLineError(
       r,
       /^bg-replay: CredentialsProviderError on codedeploy:GetDeployment for deployment d-AAAAAAAA1: no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run with an IAM role$/,
@@ -240,7 +144,7 @@ describe('bg-replay deploy', () => {
   it('CreateDeployment throttled past the SDK retries: exits 2 with a clear message (nothing was started)', async () => {
     server = await standIn(() => F.throttled);
     // The SDK's own retries, kept short for the test (the CLI hands AWS_MAX_ATTEMPTS to the client policy).
-    const r = await cli(deployArgs(server), { AWS_MAX_ATTEMPTS: '2' });
+    const r = await cli(deployArgs(server), { env: { AWS_MAX_ATTEMPTS: '2' } });
     expectOneLineError(
       r,
       /^bg-replay: CreateDeployment for shop\/shop-bg was refused: ThrottlingException on codedeploy:CreateDeployment for deployment group shop\/shop-bg: AWS is still throttling the calls after 2 attempts: retry later, make fewer concurrent calls, or request a higher codedeploy quota$/,
@@ -251,7 +155,7 @@ describe('bg-replay deploy', () => {
   it('no credentials at all: exits 2 with CredentialsProviderError, before any request', async () => {
     stubNoCredentials();
     server = await standIn(() => ({ deploymentId: 'd-NEW000001' }));
-    const r = await cli(deployArgs(server), { AWS_PROFILE: 'bg-replay-test-no-such-profile' });
+    const r = await cli(deployArgs(server), { env: { AWS_PROFILE: 'bg-replay-test-no-such-profile' } });
     expectOneLineError(
       r,
       /^bg-replay: CreateDeployment for shop\/shop-bg failed: CredentialsProviderError on codedeploy:CreateDeployment for deployment group shop\/shop-bg: no AWS credentials were found/,
@@ -297,13 +201,13 @@ describe('bg-replay plan (reads the active stack from SSM)', () => {
     ],
   ] as const)('GetParameter %s: exits 2 with one line', async (fault, pattern) => {
     server = await standIn(() => F[fault]);
-    expectOneLineError(await cli(planArgs(server), keys), pattern);
+    expectOneLineError(await cli(planArgs(server), { env: keys }), pattern);
   });
 
   it('GetParameter throttled past the SDK retries: exits 2 with a clear message', async () => {
     server = await standIn(() => F.throttled);
     expectOneLineError(
-      await cli(planArgs(server), { ...keys, AWS_MAX_ATTEMPTS: '1' }),
+      await cli(planArgs(server), { env: { ...keys, AWS_MAX_ATTEMPTS: '1' } }),
       /^bg-replay: cannot read the active stack from SSM .*: ThrottlingException on ssm:GetParameter for parameter \/shop\/orders\/active-stack: AWS is still throttling the calls: retry later.*; or name the live stack with --active a\|b$/,
     );
   });
@@ -311,7 +215,7 @@ describe('bg-replay plan (reads the active stack from SSM)', () => {
   it('a parameter that does not exist: exits 2 saying to create it', async () => {
     server = await standIn(() => ({ type: 'ParameterNotFound', message: '' }));
     expectOneLineError(
-      await cli(planArgs(server), keys),
+      await cli(planArgs(server), { env: keys }),
       /^bg-replay: the active-stack parameter \/shop\/orders\/active-stack does not exist: create it with the value "a" or "b"/,
     );
   });
@@ -327,7 +231,7 @@ describe('bg-replay plan (reads the active stack from SSM)', () => {
   });
 });
 
-describe('bg-replay replay --logs cloudwatch:// (the built bin)', () => {
+describe('bg-replay replay --logs cloudwatch:// (the built bin)', { timeout: 120_000 }, () => {
   function runBin(
     args: string[],
     env: Record<string, string>,
@@ -337,7 +241,8 @@ describe('bg-replay replay --logs cloudwatch:// (the built bin)', () => {
         process.execPath,
         [bin, ...args],
         {
-          timeout: 30_000,
+          // Generous (a plain node that loads the SDK on a busy machine), under the test's timeout.
+          timeout: 90_000,
           env: { PATH: process.env.PATH ?? '', AWS_EC2_METADATA_DISABLED: 'true', ...env },
         },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -407,7 +312,7 @@ describe('bg-replay simulate: every preset hook still reports when AWS refuses o
   const pass: ValidateFn = async () => ({ verdict: 'pass', reasons: [], matchRate: 1 });
 
   /** The in-memory AWS of the demo, refusing every call of `operation` with `fault`. */
-  function refusing(operation: string, fault: Fault): () => AwsStandInServices {
+  function refusing(operation: string, fault: AwsFault): () => AwsStandInServices {
     return () => {
       const services = createAwsStandInServices();
       const handle = services.handle.bind(services);
@@ -447,23 +352,16 @@ describe('bg-replay simulate: every preset hook still reports when AWS refuses o
   ] as const)(
     '%s: %s refused → the hook reports Failed with the reason, the deployment fails',
     async (event, operation, fault, reason) => {
-      let result: LifecycleResult | undefined;
-      const r = await runCommand(
-        createSimulateCommand({
-          targets,
-          validate: pass,
-          services: refusing(operation, fault),
-          onResult: (res) => {
-            result = res;
-          },
-        }),
-        ['simulate'],
-      );
-      expect(result?.status).toBe('Failed');
-      expect(result?.failedEvent).toBe(event);
-      const failed = result?.reports.find((report) => report.event === event);
+      const { result, ...r } = await simulateKeeping({
+        targets,
+        validate: pass,
+        services: refusing(operation, fault),
+      });
+      expect(result.status).toBe('Failed');
+      expect(result.failedEvent).toBe(event);
+      const failed = result.reports.find((report) => report.event === event);
       expect(failed).toMatchObject({ status: 'Failed', accepted: true });
-      const ends = result?.timeline.filter((e) => e.kind === 'event-end') ?? [];
+      const ends = result.timeline.filter((e) => e.kind === 'event-end');
       expect(ends.every((e) => e.kind === 'event-end' && e.how !== 'timeout')).toBe(true);
       expect(r.stdout).toContain(`${event} hook: `);
       expect(r.stdout).toContain(reason);

@@ -6,7 +6,7 @@ import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { learnNoiseCommand } from '../src/commands/learnNoise.js';
 import { replayCommand } from '../src/commands/replay.js';
-import { runCommand } from './_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from './_runCommand.js';
 
 /**
  * The comparison defects of issues 11 and 12, end to end: `bg-replay replay` (and `learn-noise`) against
@@ -55,8 +55,7 @@ const replay = (live: string, candidate: string, ...more: string[]) =>
       live,
       '--candidate',
       candidate,
-      '--rps',
-      '0',
+      ...LOOPBACK_REPLAY_FLAGS,
       '--min-samples',
       '5',
       '--threshold',
@@ -243,8 +242,7 @@ describe('false passes', () => {
         live.url,
         '--candidate',
         live.url,
-        '--rps',
-        '0',
+        ...LOOPBACK_REPLAY_FLAGS,
         '--out',
         'stars.yaml',
       ],

@@ -7,7 +7,7 @@ import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../src/commands/replay.js';
 import { sampleCommand } from '../src/commands/sample.js';
-import { runCommand } from './_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from './_runCommand.js';
 
 const realistic = fileURLToPath(new URL('../../../fixtures/realistic/', import.meta.url));
 const fixture = (name: string) => join(realistic, name);
@@ -57,8 +57,7 @@ const replay = (logs: string, target: TestServer, ...more: string[]) =>
     live.url,
     '--candidate',
     target.url,
-    '--rps',
-    '0',
+    ...LOOPBACK_REPLAY_FLAGS,
     '--concurrency',
     '32',
     ...more,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
+import type { TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployCommand } from '../src/commands/deploy.js';
+import { startAwsStandIn } from './_awsFaults.js';
 import { runCommand } from './_runCommand.js';
 
 let server: TestServer | undefined;
@@ -10,19 +11,33 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** CreateDeployment answers d-NEW000001; GetDeployment walks through `statuses`. */
-async function codedeploy(statuses: Array<Record<string, unknown>>): Promise<TestServer> {
+/** CreateDeployment answers d-NEW000001; GetDeployment walks through `statuses` (the last one repeats). */
+function codedeploy(statuses: Array<Record<string, unknown>>): Promise<TestServer> {
   let polls = 0;
-  return startServer((req, res) => {
-    const target = String(req.headers['x-amz-target']);
-    if (target.endsWith('.CreateDeployment')) return sendJson(res, 200, { deploymentId: 'd-NEW000001' });
-    if (target.endsWith('.GetDeployment')) {
-      const body = statuses[Math.min(polls++, statuses.length - 1)];
-      return sendJson(res, 200, { deploymentInfo: body });
-    }
-    sendJson(res, 400, { __type: 'UnknownOperationException' });
+  return startAwsStandIn((operation) => {
+    if (operation === 'CreateDeployment') return { deploymentId: 'd-NEW000001' };
+    if (operation === 'GetDeployment')
+      return { deploymentInfo: statuses[Math.min(polls++, statuses.length - 1)] };
+    return { type: 'UnknownOperationException', message: operation };
   });
 }
+
+/** A Lambda deployment of `api`: alias live from version 3 to 4. */
+const LAMBDA = [
+  '--function-name',
+  'api',
+  '--alias',
+  'live',
+  '--current-version',
+  '3',
+  '--target-version',
+  '4',
+];
+
+/** The stand-in's endpoint and a region. */
+const at = (s: TestServer) => ['--endpoint', s.url, '--region', 'us-east-1'];
+/** `--wait`, polling every 5 ms. */
+const WAIT = ['--wait', '--poll-interval', '5ms'];
 
 const ECS = [
   '--application',
@@ -42,14 +57,7 @@ const ECS = [
 describe('bg-replay deploy', () => {
   it('creates the deployment with the AppSpec content and sha256 and prints the id', async () => {
     server = await codedeploy([]);
-    const r = await runCommand(deployCommand, [
-      'deploy',
-      ...ECS,
-      '--endpoint',
-      server.url,
-      '--region',
-      'us-east-1',
-    ]);
+    const r = await runCommand(deployCommand, ['deploy', ...ECS, ...at(server)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('d-NEW000001\n');
     const input = JSON.parse(server.requests[0]?.body ?? '{}');
@@ -69,17 +77,7 @@ describe('bg-replay deploy', () => {
   ] as const) {
     it(`--wait exits ${code} when the deployment ends ${final}`, async () => {
       server = await codedeploy([{ status: 'InProgress' }, { status: final }]);
-      const r = await runCommand(deployCommand, [
-        'deploy',
-        ...ECS,
-        '--wait',
-        '--poll-interval',
-        '5ms',
-        '--endpoint',
-        server.url,
-        '--region',
-        'us-east-1',
-      ]);
+      const r = await runCommand(deployCommand, ['deploy', ...ECS, ...WAIT, ...at(server)]);
       expect(r.code).toBe(code);
       expect(r.stdout.split('\n')[0]).toBe('d-NEW000001');
       expect(r.stdout).toContain(`deployment d-NEW000001 ${final.toLowerCase()}`);
@@ -94,10 +92,7 @@ describe('bg-replay deploy', () => {
       '--auto-rollback',
       'DEPLOYMENT_FAILURE',
       'DEPLOYMENT_STOP_ON_ALARM',
-      '--endpoint',
-      server.url,
-      '--region',
-      'us-east-1',
+      ...at(server),
     ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(server.requests[0]?.body ?? '{}').autoRollbackConfiguration).toEqual({
@@ -111,17 +106,7 @@ describe('bg-replay deploy', () => {
       { status: 'InProgress' },
       { status: 'InProgress', instanceTerminationWaitTimeStarted: true },
     ]);
-    const r = await runCommand(deployCommand, [
-      'deploy',
-      ...ECS,
-      '--wait',
-      '--poll-interval',
-      '5ms',
-      '--endpoint',
-      server.url,
-      '--region',
-      'us-east-1',
-    ]);
+    const r = await runCommand(deployCommand, ['deploy', ...ECS, ...WAIT, ...at(server)]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       'deployment d-NEW000001 production traffic shifted; the original is kept for the termination wait',
@@ -140,15 +125,10 @@ describe('bg-replay deploy', () => {
     const r = await runCommand(deployCommand, [
       'deploy',
       ...ECS,
-      '--wait',
+      ...WAIT,
       '--until',
       'complete',
-      '--poll-interval',
-      '5ms',
-      '--endpoint',
-      server.url,
-      '--region',
-      'us-east-1',
+      ...at(server),
     ]);
     expect(r.code).toBe(0);
     expect(
@@ -162,17 +142,7 @@ describe('bg-replay deploy', () => {
       { status: 'Failed', rollbackInfo: { rollbackDeploymentId: 'd-RB0000001' } },
       { status: 'Succeeded' },
     ]);
-    const r = await runCommand(deployCommand, [
-      'deploy',
-      ...ECS,
-      '--wait',
-      '--poll-interval',
-      '5ms',
-      '--endpoint',
-      server.url,
-      '--region',
-      'us-east-1',
-    ]);
+    const r = await runCommand(deployCommand, ['deploy', ...ECS, ...WAIT, ...at(server)]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('rollback d-RB0000001 succeeded');
   });
@@ -180,14 +150,7 @@ describe('bg-replay deploy', () => {
   it('prints a Lambda AppSpec without calling AWS', async () => {
     const r = await runCommand(deployCommand, [
       'deploy',
-      '--function-name',
-      'api',
-      '--alias',
-      'live',
-      '--current-version',
-      '3',
-      '--target-version',
-      '4',
+      ...LAMBDA,
       '--hook',
       'BeforeAllowTraffic=CodeDeployHook_validate',
       '--print-appspec',
@@ -217,14 +180,7 @@ describe('bg-replay deploy', () => {
     await expect(
       runCommand(deployCommand, [
         'deploy',
-        '--function-name',
-        'api',
-        '--alias',
-        'live',
-        '--current-version',
-        '3',
-        '--target-version',
-        '4',
+        ...LAMBDA,
         '--hook',
         'AfterInstall=CodeDeployHook_x',
         '--print-appspec',

@@ -7,8 +7,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { type DemoServices, startDemoServices } from '@bg-replay/demo';
 import {
   type CodeDeployStandIn,
@@ -18,8 +16,8 @@ import {
 } from '@bg-replay/simulator';
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../src/io.js';
-import { runCli } from '../src/main.js';
+import { expectOneLineError, stubNoCredentials } from './_awsFaults.js';
+import { runBgReplay as cli, LOOPBACK_REPLAY_FLAGS } from './_runCommand.js';
 
 type ProxyEvent = Record<string, unknown> & { requestContext: Record<string, unknown> };
 
@@ -53,31 +51,6 @@ beforeEach(() => {
   received = { '1': [], '2': [] };
 });
 
-/** Runs `bg-replay <argv>` in-process as the bin does and captures both streams. */
-async function cli(argv: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const stream = (append: (s: string) => void) =>
-    new Writable({
-      write: (chunk, _e, cb) => {
-        append(String(chunk));
-        cb();
-      },
-    });
-  const io: CliIo = {
-    stdout: stream((s) => {
-      stdout += s;
-    }),
-    stderr: stream((s) => {
-      stderr += s;
-    }),
-    env,
-    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
-
 /** `bg-replay <command>` of the demo log against two targets, with Lambda at `endpoint`. */
 const runAt = (endpoint: string, command: string, live: string, candidate: string, ...more: string[]) =>
   cli([
@@ -88,15 +61,11 @@ const runAt = (endpoint: string, command: string, live: string, candidate: strin
     live,
     '--candidate',
     candidate,
-    '--rps',
-    '0',
+    ...LOOPBACK_REPLAY_FLAGS,
     '--region',
     'us-east-1',
     '--lambda-endpoint',
     endpoint,
-    // Generous: an overloaded machine must not turn an invoke into a timeout and drop its record.
-    '--timeout',
-    '60000',
     ...more,
   ]);
 
@@ -117,14 +86,6 @@ function countOf(items: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
   return counts;
-}
-
-function expectOneLineError(r: { code: number; stderr: string }, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('bg-replay: '));
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(pattern);
 }
 
 describe('bg-replay replay with lambda:// targets', () => {
@@ -321,20 +282,7 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
   });
 
   it('no credentials at all names what to set, before any request', async () => {
-    for (const name of [
-      'AWS_ACCESS_KEY_ID',
-      'AWS_SECRET_ACCESS_KEY',
-      'AWS_SESSION_TOKEN',
-      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-      'AWS_WEB_IDENTITY_TOKEN_FILE',
-      'AWS_ROLE_ARN',
-    ])
-      vi.stubEnv(name, undefined);
-    vi.stubEnv('AWS_PROFILE', 'bg-replay-test-no-such-profile');
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/bg-replay/config');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/bg-replay/credentials');
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    stubNoCredentials();
     server = await startServer((_req, res) => sendJson(res, 204, {}));
     const r = await cli(
       [
@@ -351,7 +299,7 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
         server.url,
       ],
       // A profile means "use it", not the loopback's fake keys.
-      { AWS_PROFILE: 'bg-replay-test-no-such-profile' },
+      { env: { AWS_PROFILE: 'bg-replay-test-no-such-profile' } },
     );
     expectOneLineError(
       r,
@@ -383,7 +331,7 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
         '--lambda-endpoint',
         standIn.url,
       ],
-      keys,
+      { env: keys },
     );
   };
 

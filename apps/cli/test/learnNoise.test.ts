@@ -6,7 +6,7 @@ import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { learnNoiseCommand } from '../src/commands/learnNoise.js';
 import { replayCommand } from '../src/commands/replay.js';
-import { runCommand } from './_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from './_runCommand.js';
 
 /** A service whose answers carry a random cursor and a random order of items: noise, call after call. */
 function noisyService() {
@@ -48,8 +48,7 @@ describe('bg-replay learn-noise', () => {
       live.url,
       '--candidate',
       candidate.url,
-      '--rps',
-      '0',
+      ...LOOPBACK_REPLAY_FLAGS,
       '--min-samples',
       '5',
       '--threshold',
@@ -103,8 +102,7 @@ describe('bg-replay learn-noise on arrays of scalars', () => {
           tagged.url,
           '--candidate',
           tagged.url,
-          '--rps',
-          '0',
+          ...LOOPBACK_REPLAY_FLAGS,
           '--out',
           'tags.yaml',
         ],

@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import type { ValidateFn } from '@bg-replay/codedeploy';
 import type { Report } from '@bg-replay/core';
 import { loadStacksConfig } from '@bg-replay/hooks';
-import {
-  type AwsStandInServices,
-  createAwsStandInServices,
-  type LifecycleResult,
-} from '@bg-replay/simulator';
+import type { AwsStandInServices } from '@bg-replay/simulator';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +13,7 @@ import {
   DEMO_STACKS_FILE,
   simulateCommand,
 } from '../src/commands/simulate.js';
+import { simulateKeeping } from './_awsFaults.js';
 import { runCommand } from './_runCommand.js';
 
 let closed = 0;
@@ -124,24 +121,8 @@ describe('bg-replay simulate (injected targets)', () => {
 
 describe('bg-replay simulate with the preset hooks (demo-ecs.yaml, in-memory AWS stand-ins)', () => {
   async function simulateWithPresets(v: 'pass' | 'fail', argv: string[] = []) {
-    let services: AwsStandInServices | undefined;
-    let result: LifecycleResult | undefined;
-    const r = await runCommand(
-      createSimulateCommand({
-        targets,
-        validate: verdict(v),
-        services: () => {
-          services = createAwsStandInServices();
-          return services;
-        },
-        onResult: (res) => {
-          result = res;
-        },
-      }),
-      ['simulate', ...argv],
-    );
-    if (!services || !result) throw new Error('the simulation did not run');
-    return { ...r, services, result, config: await loadStacksConfig(DEMO_STACKS_FILE) };
+    const run = await simulateKeeping({ targets, validate: verdict(v) }, argv);
+    return { ...run, config: await loadStacksConfig(DEMO_STACKS_FILE) };
   }
   const destructive = (services: AwsStandInServices) =>
     services
@@ -336,24 +317,7 @@ describe('bg-replay simulate (the demo, end to end)', () => {
 describe('bg-replay simulate --shards (the validation handed off to the state machine, run locally)', {
   timeout: 90_000,
 }, () => {
-  async function simulateSharded(argv: string[]) {
-    let services: AwsStandInServices | undefined;
-    let result: LifecycleResult | undefined;
-    const r = await runCommand(
-      createSimulateCommand({
-        services: () => {
-          services = createAwsStandInServices();
-          return services;
-        },
-        onResult: (res) => {
-          result = res;
-        },
-      }),
-      ['simulate', ...argv],
-    );
-    if (!services || !result) throw new Error('the simulation did not run');
-    return { ...r, services, result };
-  }
+  const simulateSharded = (argv: string[]) => simulateKeeping({}, argv);
   const report = (services: AwsStandInServices, key: string) =>
     JSON.parse(
       services.state.objects.get(`bg-replay-simulated-reports/bg-replay/${key}`)?.body.toString('utf8') ??
@@ -386,12 +350,14 @@ describe('bg-replay simulate --shards (the validation handed off to the state ma
             `^shard ${i}/4: 100 records compared, verdict fail \\(match [\\d.]+%\\), live ≤ 100 rps → s3://bg-replay-simulated-reports/bg-replay/d-SIM\\w+/AfterAllowTestTraffic/shard-${i}-of-4\\.json$`,
           ).test(t),
         ),
+        texts.join('\n'),
       ).toBe(true);
     }
     expect(
       texts.some((t) =>
         /^Merge: 4\/4 shards, verdict fail \(match [\d.]+%\) → Failed; merged report s3:/.test(t),
       ),
+      texts.join('\n'),
     ).toBe(true);
     expect(texts).toContain('ReportVerdict: PutLifecycleEventHookExecutionStatus Failed');
     expect(texts.at(-1)).toMatch(/^execution bg-replay-d-SIM\w+-[\w-]+ FAILED: BgReplay\.VerdictFailed/);

@@ -58,6 +58,9 @@ describe('bg-replay state-machine', () => {
       expect(vars, file).toEqual(placeholdersOf(await readFile(join(fixtures, file), 'utf8')));
     }
     expect(tf).toContain('assume_role_policy = file("$' + '{path.module}/state-machine-trust-policy.json")');
+    // The validation hook's role may start this machine (and only it) and write the shard reports' bucket.
+    expect(tf).toContain('Action = "states:StartExecution", Resource = aws_sfn_state_machine.validation.arn');
+    expect(tf).toContain('Action = "s3:PutObject", Resource = "arn:aws:s3:::$' + '{var.report_bucket}/*"');
 
     const cdk = await readFile(join(fixtures, 'cdk-stack.ts'), 'utf8');
     expect(cdk).toContain("sfn.DefinitionBody.fromFile(join(__dirname, 'bg-replay-validation.asl.json'))");

@@ -25,6 +25,8 @@ const demoInputs = () => ({
   rules: demo.rulesFile,
   'version-header': demo.versionHeader,
   rps: '0',
+  // Generous: a busy machine must not turn a slow answer into a timeout and drop its record from the counts.
+  'timeout-ms': '60000',
 });
 
 describe('the GitHub Action on the demo', { timeout: 120_000 }, () => {
@@ -86,6 +88,7 @@ describe('the GitHub Action on the demo', { timeout: 120_000 }, () => {
       versionHeader: demo.versionHeader,
       sample: 5000,
       rps: 0,
+      timeoutMs: 60_000,
     });
     expect(report.verdict).toBe(single.verdict);
     expect(report.counts.compared).toBe(single.counts.compared);

@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error build.mjs is plain JavaScript without types
 import { buildHooks } from '../build.mjs';
 
-describe('the esbuild bundle (plain node, no vitest interop)', () => {
+// Generous, and under the test's timeout: a plain node that starts the SDK on a busy machine may take a while;
+// one that hangs is killed and its stderr shown.
+const CHILD_TIMEOUT_MS = 90_000;
+
+describe('the esbuild bundle (plain node, no vitest interop)', { timeout: 120_000 }, () => {
   it('builds CodeDeployHook_validate/index.mjs, and the bundled handler reports Failed for a bad config', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'bgr-bundle-'));
     const [built] = (await buildHooks({
@@ -59,7 +63,7 @@ describe('the esbuild bundle (plain node, no vitest interop)', () => {
           ['--input-type=module', '-e', script],
           {
             cwd: outdir,
-            timeout: 20_000,
+            timeout: CHILD_TIMEOUT_MS,
             env: {
               PATH: process.env.PATH ?? '',
               AWS_REGION: 'us-east-1',
@@ -110,14 +114,14 @@ function runBundle(
     execFile(
       process.execPath,
       ['--input-type=module', '-e', script],
-      { timeout: 20_000, env: { PATH: process.env.PATH ?? '', ...env } },
+      { timeout: CHILD_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '', ...env } },
       (error, out, err) =>
         error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out.trim().split('\n')),
     );
   });
 }
 
-describe('the preset bundles', () => {
+describe('the preset bundles', { timeout: 120_000 }, () => {
   it('CodeDeployHook_after_allow_traffic reads its bundled stacks file, flips the pointer and parks the old stack, deleting nothing', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'bgr-preset-bundle-'));
     const [built] = (await buildHooks({

@@ -151,6 +151,12 @@ const MAX_SIMULATED_SHARDS = 100;
 /** The demo's live rate cap with `--shards`, shared by the shards (each replays at cap / N). */
 const DEMO_SHARDED_RPS = 400;
 
+/**
+ * The demo's request timeout: both services, the hooks and every shard share this process, so on a busy
+ * machine an answer can be slow without anything being wrong with green; it must not become a transport error.
+ */
+const DEMO_TIMEOUT_MS = 30_000;
+
 /** The demo's Lambda function: version 1 answers as blue, version 2 as green (API Gateway proxy events). */
 const DEMO_FUNCTION = { name: 'shop-demo', alias: 'live', currentVersion: '1', targetVersion: '2' };
 
@@ -469,6 +475,7 @@ export function createSimulateCommand(deps: SimulateDeps = {}) {
             ...(targets.versionHeader ? { versionHeader: targets.versionHeader } : {}),
             // With --shards the shards share a live rate cap (each replays at cap / N); inline, no cap.
             rps: shards ? DEMO_SHARDED_RPS : 0,
+            timeoutMs: DEMO_TIMEOUT_MS,
             // Blue against blue matches everywhere, but the demo's ~100 logged requests cannot show a 99% match
             // rate at 95% confidence (that takes ~380 per route): the verdict is inconclusive, not fail.
             allowInconclusive: args['allow-inconclusive'] || args['candidate-good'],

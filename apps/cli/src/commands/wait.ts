@@ -187,6 +187,7 @@ export async function waitAndReport(
     deploymentId,
     codedeploy,
     ...timing,
+    ...(io.clock ? { now: io.clock.now, sleep: io.clock.sleep } : {}),
     maxDelayMs: Math.max(timing.initialDelayMs, 30_000),
     onEvent: (e) => printWaitEvent(io, e),
   });

@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/commands/replay.js';
-import { runCommand } from '../_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from '../_runCommand.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -18,14 +17,11 @@ async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestSe
   return server;
 }
 
-/** A loopback URL on which nothing listens: a port taken from the OS and released again. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+/**
+ * A loopback URL on which nothing listens: a privileged port, which no test server (port 0 takes an ephemeral
+ * port) can be given. A port taken from the OS and released again could be handed to another test meanwhile.
+ */
+const REFUSED = 'http://127.0.0.1:1';
 
 /** A JSONL log of `count` GETs on one route. */
 async function log(count: number, route = 'GET /orders/:id'): Promise<{ dir: string; file: string }> {
@@ -47,8 +43,7 @@ const replay = (file: string, live: string, candidate: string, ...more: string[]
     live,
     '--candidate',
     candidate,
-    '--rps',
-    '0',
+    ...LOOPBACK_REPLAY_FLAGS,
     ...more,
   ]);
 
@@ -70,7 +65,7 @@ describe('the console summary in CI', () => {
   it('names the transport cause when the candidate is down', async () => {
     const live = await serve((_req, res) => sendJson(res, 200, { ok: true }));
     const { file } = await log(20);
-    const r = await replay(file, live.url, await closedPort(), '--retries', '0');
+    const r = await replay(file, live.url, REFUSED, '--retries', '0');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('candidate: connection refused ×20');
     expect(r.stdout).toContain(

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/commands/replay.js';
 import { reportCommand } from '../../src/commands/report.js';
 import { tuneCommand } from '../../src/commands/tune.js';
-import { runCommand } from '../_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from '../_runCommand.js';
 import { type HostileServers, SECRETS, startHostile, writeHostileLog } from './_hostile.js';
 
 const FIXTURE = fileURLToPath(new URL('../../../../fixtures/reports/hostile.json', import.meta.url));
@@ -38,8 +38,7 @@ beforeAll(async () => {
       servers.live.url,
       '--candidate',
       servers.candidate.url,
-      '--rps',
-      '0',
+      ...LOOPBACK_REPLAY_FLAGS,
       '--min-samples',
       '3',
       '--report-json',

@@ -7,7 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeCommand } from '../../src/commands/merge.js';
 import { replayCommand } from '../../src/commands/replay.js';
-import { runCommand } from '../_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from '../_runCommand.js';
 import { validateJunit } from './junitSchema.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -68,8 +68,7 @@ const replay = (...more: string[]) =>
       live.url,
       '--candidate',
       candidate.url,
-      '--rps',
-      '0',
+      ...LOOPBACK_REPLAY_FLAGS,
       '--threshold',
       '0.9',
       '--confidence',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Report } from '@bg-replay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/commands/replay.js';
-import { runCommand } from '../_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from '../_runCommand.js';
 import { type Shop, shopRecords, startShop } from './_savedRun.js';
 
 let shop: Shop;
@@ -33,8 +33,7 @@ describe('bg-replay replay with every report at once', () => {
         shop.live.url,
         '--candidate',
         shop.candidate.url,
-        '--rps',
-        '0',
+        ...LOOPBACK_REPLAY_FLAGS,
         '--threshold',
         '0.9',
         '--min-samples',

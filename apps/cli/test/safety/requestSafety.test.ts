@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/commands/replay.js';
-import { runCommand } from '../_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, runCommand } from '../_runCommand.js';
 
 const hostile = fileURLToPath(new URL('../../../../fixtures/hostile/', import.meta.url));
 const TOKEN = 'Bearer INJECTED-LIVE-CREDENTIAL-42';
@@ -60,8 +60,7 @@ async function replay(log: string, ...more: string[]) {
       `${candidate.url}/prod`,
       '--header',
       'Authorization: env:TOKEN',
-      '--rps',
-      '0',
+      ...LOOPBACK_REPLAY_FLAGS,
       '--min-samples',
       '1',
       '--report-json',
@@ -166,6 +165,8 @@ describe('request-side safety, driven through the CLI against loopback servers',
           candidate.url,
           '--rps',
           '5',
+          '--timeout',
+          '60000',
           '--noise-probe',
           '1',
           '--min-samples',

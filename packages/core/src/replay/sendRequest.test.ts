@@ -3,7 +3,8 @@ import { startServer } from '@bg-replay/test-utils';
 import { describe, expect, it } from 'vitest';
 import { sendRequest } from './sendRequest.js';
 
-const opts = { method: 'GET', headers: {}, timeoutMs: 2000, maxBodyBytes: 1024 };
+// Generous: only the test of a timeout asks for a short one; the others must not see one on a busy machine.
+const opts = { method: 'GET', headers: {}, timeoutMs: 30_000, maxBodyBytes: 1024 };
 
 describe('sendRequest', () => {
   it('decodes a gzip body and measures latency', async () => {
@@ -39,14 +40,11 @@ describe('sendRequest', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
       res.write(Buffer.alloc(64 * 1024, 0x42)); // not gzip, and the response never ends
     });
-    const answer = await sendRequest({ ...opts, url: server.url, timeoutMs: 10_000 });
+    // The request's own timeout is longer than the test's: only an early release closes the socket in time.
+    const answer = await sendRequest({ ...opts, url: server.url, timeoutMs: 600_000 });
     expect(answer).toMatchObject({ ok: false, code: 'decode' });
-    const closed = await Promise.race([
-      socketClosed.then(() => true),
-      new Promise((r) => setTimeout(() => r(false), 2000)),
-    ]);
+    await socketClosed;
     await server.close();
-    expect(closed).toBe(true);
   });
 
   it('reports a refused connection and a timeout as data', async () => {
@@ -56,15 +54,15 @@ describe('sendRequest', () => {
     const timeout = await sendRequest({ ...opts, url: server.url, timeoutMs: 200 });
     await server.close();
     expect(timeout).toMatchObject({ ok: false, code: 'timeout' });
-    const refused = await sendRequest({ ...opts, url: server.url });
+    // A privileged port: no test server is given one (the closed server's port could be reused meanwhile).
+    const refused = await sendRequest({ ...opts, url: 'http://127.0.0.1:1' });
     expect(refused).toMatchObject({ ok: false, code: 'connection-refused' });
   });
 
   it('reports a connection reset mid-body', async () => {
     const server = await startServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"partial":');
-      setTimeout(() => req.socket.destroy(), 20);
+      res.write('{"partial":', () => req.socket.destroy());
     });
     const answer = await sendRequest({ ...opts, url: server.url });
     await server.close();

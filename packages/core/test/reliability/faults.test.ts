@@ -59,22 +59,20 @@ describe('a candidate that fails at the transport level', () => {
     expect(report.fields).toEqual([]);
   });
 
+  // A run that never ends fails on the test's timeout; how long the run took is not asserted.
   it('never answers: each request times out and the run still finishes', async () => {
-    const started = Date.now();
     const report = expectSound(
       await runAgainst({ live: healthy, candidate: faults.hang() }, 6, { timeoutMs: 150 }),
     );
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(report.verdict).toBe('fail');
     expect(codes(report, 'candidate')).toEqual({ timeout: 6 });
   });
 
+  // The drip never ends and each gap (20 ms) is shorter than the timeout: only a bound on the whole answer ends it.
   it('drips one byte at a time: the whole answer is bounded in time, not only the gap between bytes', async () => {
-    const started = Date.now();
     const report = expectSound(
       await runAgainst({ live: healthy, candidate: faults.drip(20) }, 4, { timeoutMs: 150 }),
     );
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(report.verdict).toBe('fail');
     expect(codes(report, 'candidate')).toEqual({ timeout: 4 });
   });
