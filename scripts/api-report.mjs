@@ -31,11 +31,15 @@ export function findPublicPackages(repoRoot = root) {
   return found;
 }
 
-/** The entry points with declarations in a package's "exports": `{ subpath, types, reportName }`. */
+/**
+ * The entry points with declarations in a package's "exports": `{ subpath, types, reportName }`. `./internal`
+ * is left out: it serves the sibling packages, released together at one version, and semver does not cover it.
+ */
 export function listEntryPoints(manifest) {
   const unscoped = manifest.name.replace(/^@[^/]+\//, '');
   const entries = [];
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+    if (subpath === './internal') continue;
     const types = typeof target === 'object' && target !== null ? target.types : undefined;
     if (!types) continue;
     const suffix = subpath === '.' ? '' : `-${subpath.replace(/^\.\//, '').replaceAll('/', '-')}`;

@@ -1,7 +1,7 @@
 // P2: diff + normalize + rules of a JSON pair vs JSON.parse of both bodies.
 // `compare()` takes the raw bodies, as the replay hands them over: it decodes and parses both, then diffs,
 // normalizes and judges. Its time minus the same decode + JSON.parse of both bodies is the diff stage's cost.
-import { createComparer } from '@bg-replay/core';
+import { createComparer } from '@bg-replay/core/internal';
 
 /** A small, typical rules file: ignores, a route-scoped allowance and a tolerance (a shaping rule). */
 const RULES = [

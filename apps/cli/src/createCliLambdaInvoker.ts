@@ -1,15 +1,14 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { BgReplayError, type LambdaInvoker } from '@bg-replay/core';
 import {
   annotateAwsCalls,
   awsClientConfig,
-  BgReplayError,
   isLambdaTarget,
-  type LambdaInvoker,
   type LambdaTarget,
   parseLambdaTarget,
   SAFE_METHODS,
   toAwsBgReplayError,
-} from '@bg-replay/core';
+} from '@bg-replay/core/internal';
 import type { Argv } from 'yargs';
 import type { CliIo } from './io.js';
 

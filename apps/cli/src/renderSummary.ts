@@ -1,13 +1,13 @@
+import type { Report } from '@bg-replay/core';
 import {
   coverageNotes,
   criticalText,
   describeCauses,
-  type Report,
   routeStatus,
   safetyText,
   sideBySide,
   topDifferences,
-} from '@bg-replay/core';
+} from '@bg-replay/core/internal';
 import { sanitizeForTerminal as clean } from './sanitizeForTerminal.js';
 
 const pct = (rate: number | null | undefined) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { collectSample } from '@bg-replay/core';
+import { collectSample } from '@bg-replay/core/internal';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { sampleCommand } from '../src/commands/sample.js';

@@ -4,17 +4,15 @@ import { dirname, resolve } from 'node:path';
 import * as actionsCore from '@actions/core';
 import {
   BgReplayError,
-  expandGlob,
   isUserError,
   mergeReports,
   parseReport,
-  parseShard,
   type Report,
   renderMarkdown,
-  resolveLogInputs,
   type ValidateOptions,
   validate,
 } from '@bg-replay/core';
+import { expandGlob, parseShard, resolveLogInputs } from '@bg-replay/core/internal';
 
 /** The parts of `@actions/core` the action uses (local-action and tests stand in for it). */
 export type ActionsCore = Pick<

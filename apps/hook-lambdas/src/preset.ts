@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createHookHandler, type HookHandlerOptions, memoizeLoad, readSsmText } from '@bg-replay/codedeploy';
-import { awsClientConfig, BgReplayError } from '@bg-replay/core';
+import { createHookHandler, type HookHandlerOptions } from '@bg-replay/codedeploy';
+import { memoizeLoad, readSsmText } from '@bg-replay/codedeploy/internal';
+import { BgReplayError } from '@bg-replay/core';
+import { awsClientConfig } from '@bg-replay/core/internal';
 import {
   createHookClients,
   createPresetHookStep,

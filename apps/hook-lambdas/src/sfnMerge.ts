@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { createJsonLogger } from '@bg-replay/codedeploy';
 import {
+  createJsonLogger,
   type MergeTaskDeps,
   type MergeTaskInput,
   type MergeTaskResult,
@@ -8,7 +8,7 @@ import {
   planShards,
   type ShardPlan,
   type ValidationExecutionInput,
-} from '@bg-replay/codedeploy/step-functions';
+} from '@bg-replay/codedeploy/internal';
 
 /** The two states this function serves: ResolveWindow (`plan`) and Merge (`merge`). */
 export type MergeFunctionEvent =

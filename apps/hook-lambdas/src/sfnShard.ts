@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createJsonLogger } from '@bg-replay/codedeploy';
 import {
+  createJsonLogger,
   runShardTask,
   type ShardResult,
   type ShardTaskDeps,
   type ShardTaskInput,
-} from '@bg-replay/codedeploy/step-functions';
+} from '@bg-replay/codedeploy/internal';
 
 /**
  * The shard function of the validation state machine: one `shard i/N` of the replay, its report to S3.

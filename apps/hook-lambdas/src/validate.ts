@@ -5,9 +5,9 @@ import {
   createValidationHook,
   type HookHandlerOptions,
   loadValidationHookConfig,
-  memoizeLoad,
   type ValidationHookDeps,
 } from '@bg-replay/codedeploy';
+import { memoizeLoad } from '@bg-replay/codedeploy/internal';
 
 /** Config files looked for next to the bundle (first found wins; env and SSM override). */
 export const CONFIG_FILES = ['bg-replay.config.json', 'bg-replay.config.yaml', 'bg-replay.config.yml'];

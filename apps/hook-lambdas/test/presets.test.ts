@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import {
   createHookClients,
   describeAction,

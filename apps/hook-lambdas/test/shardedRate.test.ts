@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type AwsStandIn, createStandInClient, startAwsStandIn } from '@bg-replay/aws-stand-in';
-import { planShards, runShardTask } from '@bg-replay/codedeploy/step-functions';
+import { planShards, runShardTask } from '@bg-replay/codedeploy/internal';
 import { createDemoService, demoFixtures } from '@bg-replay/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -11,14 +11,17 @@ import {
   startAwsStandIn,
 } from '@bg-replay/aws-stand-in';
 import { createHookHandler, createValidationHook, validationHookConfigSchema } from '@bg-replay/codedeploy';
+import type {
+  MergeTaskResult,
+  ShardTaskInput,
+  ValidationExecutionInput,
+} from '@bg-replay/codedeploy/internal';
 import {
   createStateMachineDefinition,
   createStateMachineHandOff,
-  type MergeTaskResult,
-  type ShardTaskInput,
-  type ValidationExecutionInput,
 } from '@bg-replay/codedeploy/step-functions';
-import { type Report, silentLogger, validate } from '@bg-replay/core';
+import { type Report, validate } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { createDemoService, type DemoServices, startDemoServices } from '@bg-replay/demo';
 import { runStateMachineLocally } from '@bg-replay/simulator';
 import { fakeLambdaContext } from '@bg-replay/test-utils';

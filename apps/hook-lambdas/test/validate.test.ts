@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ValidateFn, ValidationRunOptions } from '@bg-replay/codedeploy';
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { runLifecycle } from '@bg-replay/simulator';
 import { describe, expect, it } from 'vitest';
 import { createValidateHandler } from '../src/validate.js';

@@ -1,4 +1,4 @@
-import { sleep } from '@bg-replay/core';
+import { sleep } from '@bg-replay/core/internal';
 import type { NowFn, SleepFn } from './types.js';
 
 /** Real sleep that resolves (does not reject) when aborted, so races stay simple: core's. */

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { annotateAwsCalls, awsClientConfig, BgReplayError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core/internal';
 import { OPTIONAL_SDK_PACKAGES } from './_loadAwsSdk.js';
 
 /**
@@ -21,7 +22,7 @@ function requireLambdaClient(): typeof LambdaClient {
   }
 }
 
-/** Options of {@link createAwsClients}. */
+/** Options of `createAwsClients`. */
 export interface AwsClientOptions {
   region?: string;
   /** Endpoint override (a loopback stand-in, a VPC endpoint). */

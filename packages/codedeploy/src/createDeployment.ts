@@ -3,7 +3,8 @@ import {
   type CodeDeployClient,
   CreateDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import { BgReplayError, classifyAwsError, toAwsBgReplayError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { classifyAwsError, toAwsBgReplayError } from '@bg-replay/core/internal';
 import { errorMessage, errorName } from './_time.js';
 import { type BuiltAppSpec, buildAppSpec, type EcsAppSpecInput, type LambdaAppSpecInput } from './appSpec.js';
 

@@ -5,24 +5,20 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { BgReplayError, type Logger } from '@bg-replay/core';
+import type { HookStep, StepResult } from '@bg-replay/core/hooks';
 import {
   annotateAwsCalls,
   awsClientConfig,
-  BgReplayError,
-  classifyAwsError,
-  describeAwsError,
-  isAwsError,
-  type Logger,
-} from '@bg-replay/core';
-import {
   canContinue,
+  classifyAwsError,
   DEFAULT_HOOK_BUDGET,
+  describeAwsError,
   type HookBudget,
-  type HookStep,
+  isAwsError,
   planInvocation,
   remainingBefore,
-  type StepResult,
-} from '@bg-replay/core/hooks';
+} from '@bg-replay/core/internal';
 import { z } from 'zod';
 import { loadAwsSdk } from './_loadAwsSdk.js';
 import { errorMessage, errorName, realNow, realSleep } from './_time.js';

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createStandInClient } from '@bg-replay/aws-stand-in';
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { fakeLambdaContext } from '@bg-replay/test-utils';
 import { describe, expect, it } from 'vitest';
 import { startHookWorld } from '../test/_hookWorld.js';

@@ -1,18 +1,15 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { BgReplayError, validate as coreValidate, type LambdaInvoker, type Logger } from '@bg-replay/core';
+import type { HookStep } from '@bg-replay/core/hooks';
 import {
   annotateAwsCalls,
   awsClientConfig,
-  BgReplayError,
-  validate as coreValidate,
   describeAwsError,
   isLambdaTarget,
-  type LambdaInvoker,
-  type Logger,
   safeUrl,
-} from '@bg-replay/core';
-import type { HookStep } from '@bg-replay/core/hooks';
+} from '@bg-replay/core/internal';
 import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
 import { realSleep } from './_time.js';
 import { formatIssues } from './_zod.js';

@@ -1,18 +1,33 @@
+/**
+ * `@bg-replay/codedeploy`: bg-replay on CodeDeploy. A hook runtime that always reports its status
+ * (`createHookHandler`), the validation hook (`createValidationHook` with `loadValidationHookConfig`), the CI
+ * wait (`waitForDeployment`) and deployment creation (`buildAppSpec`, `createDeployment`). The sharded
+ * validation on Step Functions is `@bg-replay/codedeploy/step-functions`. What the CLI and the ready-made
+ * functions share beyond that is in `@bg-replay/codedeploy/internal`, which semver does not cover.
+ *
+ * @example
+ * import { createHookHandler, createValidationHook, loadValidationHookConfig } from '@bg-replay/codedeploy';
+ *
+ * export const handler = createHookHandler(
+ *   createValidationHook(loadValidationHookConfig({ env: process.env, optionalFiles: ['bg-replay.config.json'] })),
+ *   { name: 'validate' },
+ * );
+ *
+ * @packageDocumentation
+ */
+
 export type { HookStep, HookStepContext, StepResult } from '@bg-replay/core/hooks';
 export type { AwsSdkImporters } from './_loadAwsSdk.js';
 export {
   type AppSpec,
   type BuiltAppSpec,
-  bareFunctionName,
   buildAppSpec,
   type EcsAppSpecInput,
   type EcsServiceProperties,
-  findHookEvents,
   type LambdaAppSpecInput,
   type LambdaFunctionProperties,
-  parseAppSpec,
 } from './appSpec.js';
-export { type AwsClientOptions, type AwsClients, createAwsClients } from './createAwsClients.js';
+export type { AwsClientOptions, AwsClients } from './createAwsClients.js';
 export {
   type CreateDeploymentOptions,
   type CreatedDeployment,
@@ -24,7 +39,6 @@ export {
   type HookOutcome,
   type LambdaHookRuntime,
 } from './createHookHandler.js';
-export { createJsonLogger, type JsonLogger, type JsonLoggerOptions } from './createJsonLogger.js';
 export { createLambdaInvoker } from './createLambdaInvoker.js';
 export {
   createValidationHook,
@@ -33,27 +47,21 @@ export {
   type ValidationReportLike,
   type ValidationRunOptions,
 } from './createValidationHook.js';
-export { memoizeLoad } from './memoizeLoad.js';
-export { readSsmText } from './readSsmText.js';
-export {
-  type DeploymentContext,
-  type ResolveDeploymentContextOptions,
-  resolveDeploymentContext,
-} from './resolveDeploymentContext.js';
-export {
-  type ContinuationPayload,
-  ECS_LIFECYCLE_EVENTS,
-  type HookEvent,
-  type HookPlatform,
-  type HookStatus,
-  LAMBDA_LIFECYCLE_EVENTS,
-  type LambdaContextLike,
-  type LambdaHandler,
-  type LifecycleEventName,
-  type NowFn,
-  type SleepFn,
+export type { DeploymentContext } from './resolveDeploymentContext.js';
+export type { HandOffContext, HandOffDecision } from './stepFunctions/createStateMachineHandOff.js';
+export type {
+  ContinuationPayload,
+  HookEvent,
+  HookPlatform,
+  HookStatus,
+  LambdaContextLike,
+  LambdaHandler,
+  LifecycleEventName,
+  NowFn,
+  SleepFn,
 } from './types.js';
 export {
+  type HookRunValidateOptions,
   type LoadValidationHookConfigOptions,
   loadValidationHookConfig,
   type ValidationHookConfig,
@@ -62,8 +70,6 @@ export {
 } from './validationHookConfig.js';
 export {
   type DeploymentOutcome,
-  describeDeploymentStatus,
-  readDeploymentStatus,
   type WaitEvent,
   type WaitForDeploymentOptions,
   type WaitResult,

@@ -6,7 +6,8 @@ import {
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { BgReplayError, isAwsError, toAwsBgReplayError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { isAwsError, toAwsBgReplayError } from '@bg-replay/core/internal';
 import { loadAwsSdk } from './_loadAwsSdk.js';
 import {
   type AppSpec,

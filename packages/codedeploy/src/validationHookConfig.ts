@@ -2,17 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
-  awsClientConfig,
   BgReplayError,
   envNameOf,
-  isLambdaTarget,
   type OptionKey,
-  parseLambdaTarget,
   type RunOptions,
   runOptionsSchema,
   toValidateOptions,
   type ValidateOptionsFromRun,
 } from '@bg-replay/core';
+import { awsClientConfig, isLambdaTarget, parseLambdaTarget } from '@bg-replay/core/internal';
 import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
 import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
@@ -95,6 +93,14 @@ const HOOK_WINDOW = [
 /**
  * Schema of the validation hook's configuration (a file, SSM, env vars): the option schema of core (the
  * keys of `bg-replay replay --config`, docs/flags.md) plus the hook's own keys.
+ *
+ * @example
+ * const config = validationHookConfigSchema.parse({
+ *   logGroup: '/aws/apigateway/orders',
+ *   live: 'https://api.example.com',
+ *   candidate: 'https://api.example.com:8080',
+ *   rps: 20,
+ * });
  */
 export const validationHookConfigSchema = hookRunOptions
   .extend({

@@ -5,7 +5,7 @@ import {
   classifyAwsError,
   isAwsError,
   toAwsBgReplayError,
-} from '@bg-replay/core';
+} from '@bg-replay/core/internal';
 import { errorMessage, realNow, realSleep } from './_time.js';
 import type { NowFn, SleepFn } from './types.js';
 

@@ -13,7 +13,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createDeployment,
   createHookHandler,
-  createJsonLogger,
   createValidationHook,
   type HookHandlerOptions,
   type HookOutcome,
@@ -21,6 +20,7 @@ import {
   type ValidationHookConfigInput,
   waitForDeployment,
 } from '../src/index.js';
+import { createJsonLogger } from '../src/internal.js';
 import { startHookWorld, startStandIn } from './_hookWorld.js';
 
 const EVENT = { DeploymentId: 'd-TEST00001', LifecycleEventHookExecutionId: 'exec-1' };

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', 'dist', 'index.js');
+const dist = join(here, '..', 'dist', 'internal.js');
 
 async function writeLog(path, lines) {
   const out = createWriteStream(path);

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', 'dist', 'index.js');
+const dist = join(here, '..', 'dist', 'internal.js');
 const dir = join(tmpdir(), 'bg-replay-bench-safety');
 mkdirSync(dir, { recursive: true });
 const KB80 = 80 * 1024;

@@ -4,22 +4,17 @@
  * `BgReplayError` (`E_CONFIG`) naming the package to install.
  *
  * @example
- * import { readCloudWatch } from '@bg-replay/core/cloudwatch';
+ * import { readCloudWatch, resolveTimeWindow } from '@bg-replay/core/cloudwatch';
+ * const { startTime, endTime } = resolveTimeWindow({ since: '30m' }, Date.now);
  * for await (const page of readCloudWatch('/aws/apigateway/orders', { startTime, endTime })) console.log(page.length);
  */
 
 export type { Logger } from './logger.js';
-export {
-  CLOUDWATCH_SDK_PACKAGE,
-  type CloudWatchSdk,
-  loadCloudWatchSdk,
-} from './sources/cloudwatch/loadCloudWatchSdk.js';
 export { parseTimePoint, resolveTimeWindow } from './sources/cloudwatch/parseTimeWindow.js';
 export {
+  type BudgetStop,
   type CloudWatchLogsLike,
   type CloudWatchOptions,
   type CloudWatchStrategy,
-  chooseStrategy,
-  insightsQuery,
   readCloudWatch,
 } from './sources/cloudwatch/readCloudWatch.js';

@@ -24,30 +24,17 @@ export class BgReplayError extends Error {
   }
 }
 
-/** True for errors caused by the user's input or configuration (exit code 2), not by a bug. */
-export function isUserError(error: unknown): error is BgReplayError {
-  return error instanceof BgReplayError && error.code !== 'E_INTERNAL';
-}
-
 /**
- * Throws `E_USAGE` naming the flag when a number option is not finite, out of `min..max`, or not an integer
- * where one is needed; `undefined` (not given) passes.
+ * True for errors caused by the user's input or configuration (exit code 2), not by a bug.
  *
  * @example
- * checkRange('sample', options.sample, 1, 1e9, true); // "--sample 0 is out of range: expected an integer 1..1000000000"
+ * try {
+ *   await validate(options);
+ * } catch (error) {
+ *   if (isUserError(error)) console.error(`${error.code}: ${error.message}`);
+ *   else throw error;
+ * }
  */
-export function checkRange(
-  flag: string,
-  value: number | undefined,
-  min: number,
-  max: number,
-  integer = false,
-): void {
-  if (value === undefined) return;
-  const expected = `${integer ? 'an integer' : 'a number'} ${min}..${max}`;
-  if (Number.isNaN(value))
-    throw new BgReplayError('E_USAGE', `--${flag} is not a number: expected ${expected}`);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new BgReplayError('E_USAGE', `--${flag} ${value} is out of range: expected ${expected}`);
-  }
+export function isUserError(error: unknown): error is BgReplayError {
+  return error instanceof BgReplayError && error.code !== 'E_INTERNAL';
 }

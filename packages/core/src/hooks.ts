@@ -1,7 +1,8 @@
 /**
  * `@bg-replay/core/hooks`: the one vocabulary of lifecycle hooks — {@link HookStep}, its context and its
- * {@link StepResult} — and the one deadline engine ({@link planInvocation}), shared by the Lambda runtime of
- * `@bg-replay/codedeploy`, the presets of `@bg-replay/hooks` and the ready-made hook Lambdas.
+ * {@link StepResult} — shared by the Lambda runtime of `@bg-replay/codedeploy`, the presets of
+ * `@bg-replay/hooks` and the ready-made hook Lambdas. Write a `HookStep` against these types and hand it to
+ * `createHookHandler` of `@bg-replay/codedeploy`.
  *
  * @example
  * import type { HookStep } from '@bg-replay/core/hooks';
@@ -9,14 +10,4 @@
  */
 
 export type { HookDeployment, HookStep, HookStepContext, StepResult } from './hooks/hookStep.js';
-export {
-  canContinue,
-  DEFAULT_HOOK_BUDGET,
-  fitsBefore,
-  type HookBudget,
-  type InvocationPlan,
-  type InvocationStart,
-  planInvocation,
-  remainingBefore,
-} from './hooks/planInvocation.js';
 export type { Logger } from './logger.js';

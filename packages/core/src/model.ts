@@ -40,6 +40,7 @@ export type ParseOutcome =
 /** One side's answer to one replayed request. */
 export type Exchange = ExchangeResponse | ExchangeError;
 
+/** An answer received from one side. */
 export interface ExchangeResponse {
   ok: true;
   status: number;
@@ -52,6 +53,7 @@ export interface ExchangeResponse {
   latencyMs: number;
 }
 
+/** Why a side gave no answer (a transport failure, not an HTTP status). */
 export type TransportErrorCode =
   | 'timeout'
   | 'connection-refused'
@@ -62,6 +64,7 @@ export type TransportErrorCode =
   | 'circuit-open'
   | 'other';
 
+/** A request that got no answer from one side. */
 export interface ExchangeError {
   ok: false;
   code: TransportErrorCode;
@@ -69,6 +72,7 @@ export interface ExchangeError {
   latencyMs: number;
 }
 
+/** What kind of difference: in the body (`added`, `removed`, `changed`, `type`), the status, a header, or a body cut at the size cap. */
 export type DifferenceKind = 'added' | 'removed' | 'changed' | 'type' | 'status' | 'header' | 'truncated';
 
 /** One difference between live's and candidate's answer to the same request. */
@@ -88,6 +92,7 @@ export type Disposition =
   | { counted: false; by: 'policy'; policy: string }
   | { counted: false; by: 'noise' };
 
+/** A difference with the rules' decision on whether it counts. */
 export interface JudgedDifference extends Difference {
   disposition: Disposition;
 }
@@ -95,4 +100,5 @@ export interface JudgedDifference extends Difference {
 /** Side names used across reports. */
 export type Side = 'live' | 'candidate';
 
+/** The outcome of a run; `inconclusive` (not enough evidence) fails closed unless allowed. */
 export type Verdict = 'pass' | 'fail' | 'inconclusive';

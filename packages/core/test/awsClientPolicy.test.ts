@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsClientConfig, classifyAwsError } from '../src/index.js';
+import { awsClientConfig, classifyAwsError } from '../src/internal.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 let server: TestServer | undefined;

@@ -1,6 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { awsErrorName, BgReplayError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
 import type { StepResult } from '@bg-replay/core/hooks';
+import { awsErrorName } from '@bg-replay/core/internal';
 import type { Action, PresetActions, StepContext } from './model.js';
 import { otherStack, type StackId, stackResourceKeys } from './stacksConfig.js';
 

@@ -1,4 +1,4 @@
-import { awsErrorName, withAwsCallNames } from '@bg-replay/core';
+import { awsErrorName, withAwsCallNames } from '@bg-replay/core/internal';
 import type { HookClients } from './model.js';
 
 /** One line about an error for an action's reason. */

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsCallOf, BgReplayError, describeAwsError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { awsCallOf, describeAwsError } from '@bg-replay/core/internal';
 import { sendJson, startServer } from '@bg-replay/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createHookClients, neededClients } from './createHookClients.js';

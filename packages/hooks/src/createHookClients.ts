@@ -1,5 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsClientPolicyOptions, annotateAwsCalls, awsClientConfig } from '@bg-replay/core';
+import { type AwsClientPolicyOptions, annotateAwsCalls, awsClientConfig } from '@bg-replay/core/internal';
 import { IAM_PREFIX } from './awsErrors.js';
 import { type HookSdks, type ImportHookSdk, importHookSdk, loadHookSdk } from './loadHookSdk.js';
 import type { HookClients } from './model.js';

@@ -1,5 +1,6 @@
-import { BgReplayError, silentLogger } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
 import type { HookStep } from '@bg-replay/core/hooks';
+import { silentLogger } from '@bg-replay/core/internal';
 import { describe, expect, it } from 'vitest';
 import { createWorld, loadOrders } from '../test/world.js';
 import { createPresetHookStep, describeAction } from './createPresetHookStep.js';

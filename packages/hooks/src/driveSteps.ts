@@ -1,5 +1,5 @@
-import { isAwsError, toAwsBgReplayError } from '@bg-replay/core';
-import { fitsBefore, type StepResult } from '@bg-replay/core/hooks';
+import type { StepResult } from '@bg-replay/core/hooks';
+import { fitsBefore, isAwsError, toAwsBgReplayError } from '@bg-replay/core/internal';
 import { HOOK_PRINCIPAL } from './awsErrors.js';
 import type { Action, PresetActions, StepContext, StepKind } from './model.js';
 import type { StackId } from './stacksConfig.js';
@@ -39,6 +39,7 @@ export interface DrivePosition {
   problems?: string[];
 }
 
+/** How `driveSteps` runs: where to resume, how often to poll a pending step, its clock and deadline. */
 export interface DriveOptions {
   /** Where to resume (a previous invocation's `continue` state); default: the first step. */
   from?: DrivePosition;

@@ -1,12 +1,6 @@
-import {
-  BgReplayError,
-  isAwsError,
-  type Logger,
-  sleep as realSleep,
-  silentLogger,
-  toAwsBgReplayError,
-} from '@bg-replay/core';
+import { BgReplayError, type Logger } from '@bg-replay/core';
 import type { HookStepContext, StepResult } from '@bg-replay/core/hooks';
+import { isAwsError, sleep as realSleep, silentLogger, toAwsBgReplayError } from '@bg-replay/core/internal';
 import type { Dispatcher } from 'undici';
 import { flipActiveStack, readActiveStack, resolveTargetStack } from './activeStack.js';
 import { HOOK_PRINCIPAL, withCallNames } from './awsErrors.js';
@@ -30,7 +24,12 @@ import {
 import { createSsmStateStore, type StateStore } from './stateStore.js';
 import { deleteDatabase, purgeQueue } from './teardown.js';
 
-/** The hooks each platform's preset provides, in lifecycle order. */
+/**
+ * The hooks each platform's preset provides, in lifecycle order.
+ *
+ * @example
+ * for (const hook of PRESET_HOOKS[config.platform]) console.log(planHook(config, hook, 'a'));
+ */
 export const PRESET_HOOKS = {
   ecs: ['BeforeInstall', 'AfterInstall', 'AfterAllowTraffic'],
   lambda: ['BeforeAllowTraffic', 'AfterAllowTraffic'],
@@ -379,7 +378,7 @@ export async function runHook(
 
 /**
  * Tears down the idle stack (the one the active-stack pointer does not name): parks it, purges its queues
- * and deletes its database ({@link buildTeardownSteps}), in this process. Run it only once no rollback can
+ * and deletes its database (`buildTeardownSteps`), in this process. Run it only once no rollback can
  * need the idle stack; every destructive step re-reads the pointer first and refuses the live stack. The
  * result is the one of {@link runHook}, its `target` the idle stack.
  *

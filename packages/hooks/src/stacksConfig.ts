@@ -188,7 +188,12 @@ const ssmName = z
   .string()
   .regex(/^\/?[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter name (letters, digits, _ . - /)');
 
-/** zod schema of the a/b stacks file. */
+/**
+ * zod schema of the a/b stacks file.
+ *
+ * @example
+ * const config = stacksConfigSchema.parse(JSON.parse(text)); // loadStacksConfig also names the line at fault
+ */
 export const stacksConfigSchema = z
   .object({
     version: z.literal(1),
@@ -253,10 +258,15 @@ export const stacksConfigSchema = z
 export type StacksConfig = z.output<typeof stacksConfigSchema>;
 /** One stack of {@link StacksConfig}. */
 export type StackConfig = StacksConfig['stacks']['a'];
+/** One Application Auto Scaling target of a stack (its minimum capacity is raised and restored). */
 export type ScalableTargetConfig = StackConfig['scalableTargets'][number];
+/** One event source of a stack (EventBridge rule, SNS subscription, Lambda event source mapping), enabled only on the live stack. */
 export type EventSourceConfig = StackConfig['eventSources'][number];
+/** The database of a stack, whose capacity follows live's and which a teardown may delete. */
 export type DatabaseConfig = NonNullable<StackConfig['database']>;
+/** How a stack asks upstream to seed it, and how its readiness is checked. */
 export type SeedConfig = NonNullable<StackConfig['seed']>;
+/** The migration a stack runs before it takes traffic. */
 export type MigrationConfig = NonNullable<StackConfig['migration']>;
 
 /**

@@ -4,7 +4,7 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { awsErrorName } from '@bg-replay/core';
+import { awsErrorName } from '@bg-replay/core/internal';
 
 /**
  * Where steps remember what they did, so a re-run finds the work done: the original minimum capacity,

@@ -1,5 +1,5 @@
-import { awsErrorName } from '@bg-replay/core';
 import type { StepResult } from '@bg-replay/core/hooks';
+import { awsErrorName } from '@bg-replay/core/internal';
 import { guardDestructive } from './activeStack.js';
 import { loadHookSdk } from './loadHookSdk.js';
 import type { Action, PresetActions, StepContext } from './model.js';

@@ -3,7 +3,8 @@
  * can report (here: a `BgReplayError` whose message the runtime reports as the Failed reason), naming the
  * AWS error, the IAM action, the resource and what to do. Throttling is ridden out with back-off first.
  */
-import { type BgReplayError, commandName, silentLogger } from '@bg-replay/core';
+import type { BgReplayError } from '@bg-replay/core';
+import { commandName, silentLogger } from '@bg-replay/core/internal';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPresetHookStep, type HookClients, type HookName, type StacksConfig } from '../src/index.js';

@@ -1,9 +1,8 @@
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DISABLED_FILTER_POLICY } from '../src/eventSources.js';
 import {
-  buildTeardownSteps,
   createPresetHookStep,
   createPresetStep,
   type HookName,
@@ -12,6 +11,7 @@ import {
   runTeardown,
   type StacksConfig,
 } from '../src/index.js';
+import { buildTeardownSteps } from '../src/internal.js';
 import { createWorld, loadCatalog, loadOrders, targetKey, type World } from './world.js';
 
 const RUN = 'd-ABC123';

@@ -1,12 +1,12 @@
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parkCapacity } from '../src/capacity.js';
 import {
   checkReadiness,
   createSsmStateStore,
   deleteDatabase,
   flipActiveStack,
-  parkCapacity,
   publishSeed,
   purgeQueue,
   raiseCapacity,

@@ -26,13 +26,8 @@ import {
 } from '@bg-replay/aws-stand-in';
 import { afterEach } from 'vitest';
 import { DISABLED_FILTER_POLICY } from '../src/eventSources.js';
-import {
-  type HookClients,
-  loadStacksConfig,
-  type StackId,
-  type StacksConfig,
-  stateParameterPrefix,
-} from '../src/index.js';
+import { type HookClients, loadStacksConfig, type StackId, type StacksConfig } from '../src/index.js';
+import { stateParameterPrefix } from '../src/stacksConfig.js';
 
 export const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../../fixtures/stacks/${name}`, import.meta.url));

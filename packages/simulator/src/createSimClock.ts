@@ -1,4 +1,4 @@
-import { sleep as realSleep } from '@bg-replay/core';
+import { sleep as realSleep } from '@bg-replay/core/internal';
 
 /** A middleware stack as SDK v3 clients have it (only what {@link SimClock.instrument} uses). */
 interface ClientWithMiddleware {

@@ -1,6 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import {
-  createStateMachineDefinition,
   type FailedShard,
   type MergeTaskInput,
   type MergeTaskResult,
@@ -11,8 +10,10 @@ import {
   type ShardResult,
   type ShardTaskInput,
   type ValidationExecutionInput,
-} from '@bg-replay/codedeploy/step-functions';
-import { type Logger, silentLogger, type ValidateOptions } from '@bg-replay/core';
+} from '@bg-replay/codedeploy/internal';
+import { createStateMachineDefinition } from '@bg-replay/codedeploy/step-functions';
+import type { Logger, ValidateOptions } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import type { HarnessClients, SimStateMachine } from './runLifecycle.js';
 import type { LocalExecutionEvent } from './runStateMachineLocally.js';
 

@@ -13,20 +13,23 @@ import {
   startAwsStandIn,
 } from '@bg-replay/aws-stand-in';
 import {
-  bareFunctionName,
   buildAppSpec,
   createHookHandler,
-  ECS_LIFECYCLE_EVENTS,
   type HookHandlerOptions,
   type HookPlatform,
   type HookStatus,
   type HookStep,
-  LAMBDA_LIFECYCLE_EVENTS,
   type LambdaContextLike,
   type LambdaHookRuntime,
   type LifecycleEventName,
 } from '@bg-replay/codedeploy';
-import { type Logger, silentLogger } from '@bg-replay/core';
+import {
+  bareFunctionName,
+  ECS_LIFECYCLE_EVENTS,
+  LAMBDA_LIFECYCLE_EVENTS,
+} from '@bg-replay/codedeploy/internal';
+import type { Logger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { createRealClock, type SimClock } from './createSimClock.js';
 import {
   type LocalExecutionEvent,

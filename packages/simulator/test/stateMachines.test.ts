@@ -1,6 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createHookHandler, type HookStep, type LambdaHookRuntime } from '@bg-replay/codedeploy';
-import { silentLogger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../src/createSimClock.js';
 import {

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { awsErrorCode, BgReplayError, describeAwsError } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { awsErrorCode, describeAwsError } from '@bg-replay/core/internal';
 import {
-  buildTeardownSteps,
   createHookClients,
   type HookName,
   loadStacksConfig,
-  otherStack,
   type PlannedStep,
   PRESET_HOOKS,
   planHook,
@@ -13,6 +12,7 @@ import {
   type StackId,
   type StacksConfig,
 } from '@bg-replay/hooks';
+import { buildTeardownSteps, otherStack } from '@bg-replay/hooks/internal';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
 import { credentialsFrom } from './wait.js';

@@ -1,4 +1,5 @@
-import { limitReportBodies, type ReportBodies } from '@bg-replay/core';
+import type { ReportBodies } from '@bg-replay/core';
+import { limitReportBodies } from '@bg-replay/core/internal';
 import { defineCommand } from '../command.js';
 import { yargsOptionOf } from '../flags/optionFlags.js';
 import { type ReportTargets, writeReportFiles } from '../flags/reportFlags.js';

@@ -1,4 +1,5 @@
-import { type CollectedSample, collectSample, type RequestRecord } from '@bg-replay/core';
+import type { RequestRecord } from '@bg-replay/core';
+import { type CollectedSample, collectSample } from '@bg-replay/core/internal';
 import { defineCommand } from '../command.js';
 import { resolveCommandOptions, SOURCE_KEYS, withOptionFlags } from '../flags/optionFlags.js';
 import { type CliIo, EXIT, writeLine } from '../io.js';

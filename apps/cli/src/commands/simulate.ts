@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   createHookHandler,
-  createJsonLogger,
   createValidationHook,
   type HookStep,
   type LambdaHookRuntime,
@@ -12,8 +11,10 @@ import {
   type ValidationHookConfigInput,
   type ValidationReportLike,
 } from '@bg-replay/codedeploy';
-import { createStateMachineHandOff, type MergeTaskResult } from '@bg-replay/codedeploy/step-functions';
-import { BgReplayError, validate as coreValidate, type Logger, silentLogger } from '@bg-replay/core';
+import { createJsonLogger, type MergeTaskResult } from '@bg-replay/codedeploy/internal';
+import { createStateMachineHandOff } from '@bg-replay/codedeploy/step-functions';
+import { BgReplayError, validate as coreValidate, type Logger } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import {
   createHookClients,
   createPresetHookStep,

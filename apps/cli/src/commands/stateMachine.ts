@@ -1,10 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  createStateMachineDefinition,
-  createStateMachinePolicy,
-  placeholderOf,
-} from '@bg-replay/codedeploy/step-functions';
+import { placeholderOf } from '@bg-replay/codedeploy/internal';
+import { createStateMachineDefinition, createStateMachinePolicy } from '@bg-replay/codedeploy/step-functions';
 import { defineCommand } from '../command.js';
 import { EXIT, writeLine } from '../io.js';
 

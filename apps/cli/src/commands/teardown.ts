@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readDeploymentStatus } from '@bg-replay/codedeploy';
+import { readDeploymentStatus } from '@bg-replay/codedeploy/internal';
 import { BgReplayError } from '@bg-replay/core';
 import { describeAction, type HookClients, loadStacksConfig, runTeardown } from '@bg-replay/hooks';
 import { defineCommand } from '../command.js';

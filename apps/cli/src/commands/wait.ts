@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import {
-  type AwsClients,
-  createAwsClients,
-  type WaitEvent,
-  type WaitResult,
-  waitForDeployment,
-} from '@bg-replay/codedeploy';
-import { BgReplayError, parseDuration } from '@bg-replay/core';
+import { type AwsClients, type WaitEvent, type WaitResult, waitForDeployment } from '@bg-replay/codedeploy';
+import { createAwsClients } from '@bg-replay/codedeploy/internal';
+import { BgReplayError } from '@bg-replay/core';
+import { parseDuration } from '@bg-replay/core/internal';
 import { FAKE_CREDENTIALS } from '@bg-replay/simulator';
 import type { Argv } from 'yargs';
 import { defineCommand } from '../command.js';

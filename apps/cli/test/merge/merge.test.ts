@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isUserError, type Report, stableHash } from '@bg-replay/core';
+import { isUserError, type Report } from '@bg-replay/core';
+import { stableHash } from '@bg-replay/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeCommand } from '../../src/commands/merge.js';
 import { runCommand } from '../_runCommand.js';

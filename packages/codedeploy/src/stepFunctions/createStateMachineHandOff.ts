@@ -1,5 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { annotateAwsCalls, awsClientConfig, isLambdaTarget, type Logger } from '@bg-replay/core';
+import type { Logger } from '@bg-replay/core';
+import { annotateAwsCalls, awsClientConfig, isLambdaTarget } from '@bg-replay/core/internal';
 import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ValidationHookConfig } from '../validationHookConfig.js';
 import { decideExecutionMode, type ExecutionMode, estimateValidationMs } from './decideExecutionMode.js';

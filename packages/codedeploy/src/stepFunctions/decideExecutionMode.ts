@@ -1,4 +1,4 @@
-import { DEFAULT_SAMPLE } from '@bg-replay/core';
+import { DEFAULT_SAMPLE } from '@bg-replay/core/internal';
 
 /** What a validation run is expected to cost, from its settings. */
 export interface ValidationSizeInput {

@@ -1,11 +1,21 @@
+/**
+ * `@bg-replay/codedeploy/step-functions`: the sharded validation on AWS Step Functions. The state machine's
+ * definition and IAM policies, for infrastructure code, and the hand-off that lets the validation hook start
+ * it when a run would not fit one Lambda invocation. The shard and merge functions are ready-made bundles of
+ * the repository (`apps/hook-lambdas`).
+ *
+ * @example
+ * import { createStateMachineDefinition } from '@bg-replay/codedeploy/step-functions';
+ *
+ * const { definition } = createStateMachineDefinition({ maxShards: 8 });
+ *
+ * @packageDocumentation
+ */
+
+export type { ValidationHookConfig } from '../validationHookConfig.js';
 export {
   type AslDefinition,
   createStateMachineDefinition,
-  HOOK_WINDOW_SECONDS,
-  INLINE_MAP_MAX_CONCURRENCY,
-  MERGE_FUNCTION_PLACEHOLDER,
-  placeholderOf,
-  SHARD_FUNCTION_PLACEHOLDER,
   type StateMachineDefinition,
   type StateMachineDefinitionOptions,
 } from './createStateMachineDefinition.js';
@@ -21,32 +31,4 @@ export {
   type StateMachinePolicies,
   type StateMachinePolicyOptions,
 } from './createStateMachinePolicy.js';
-export {
-  decideExecutionMode,
-  type ExecutionMode,
-  type ExecutionModeInput,
-  estimateValidationMs,
-  type ValidationSizeInput,
-} from './decideExecutionMode.js';
-export {
-  type FailedShard,
-  type MergeTaskDeps,
-  type MergeTaskInput,
-  type MergeTaskResult,
-  mergeShardsTask,
-} from './mergeShardsTask.js';
-export {
-  planShards,
-  type ShardItem,
-  type ShardPlan,
-  type ShardSettings,
-  type ShardTaskInput,
-  type ValidationExecutionInput,
-} from './planShards.js';
-export { runShardTask, type ShardResult, type ShardTaskDeps } from './runShardTask.js';
-export {
-  executionNameOf,
-  type StartedExecution,
-  type StartValidationStateMachineOptions,
-  startValidationStateMachine,
-} from './startValidationStateMachine.js';
+export type { ExecutionMode } from './decideExecutionMode.js';

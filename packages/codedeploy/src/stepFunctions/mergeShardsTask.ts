@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { BgReplayError, type Logger, mergeReports, parseReport, silentLogger } from '@bg-replay/core';
+import { BgReplayError, type Logger, mergeReports, parseReport } from '@bg-replay/core';
+import { silentLogger } from '@bg-replay/core/internal';
 import { loadAwsSdk } from '../_loadAwsSdk.js';
 import type { ShardPlan } from './planShards.js';
 import type { ShardResult } from './runShardTask.js';

@@ -1,4 +1,6 @@
-import { BgReplayError, DEFAULT_SAMPLE, resolveTimeWindow } from '@bg-replay/core';
+import { BgReplayError } from '@bg-replay/core';
+import { resolveTimeWindow } from '@bg-replay/core/cloudwatch';
+import { DEFAULT_SAMPLE } from '@bg-replay/core/internal';
 import { z } from 'zod';
 import { formatIssues } from '../_zod.js';
 import { type ValidationHookConfig, validationHookConfigSchema } from '../validationHookConfig.js';

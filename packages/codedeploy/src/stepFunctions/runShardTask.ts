@@ -3,12 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   BgReplayError,
   validate as coreValidate,
-  isLambdaTarget,
   type Logger,
   type Report,
-  silentLogger,
   type ValidateOptions,
 } from '@bg-replay/core';
+import { isLambdaTarget, silentLogger } from '@bg-replay/core/internal';
 import { loadAwsSdk } from '../_loadAwsSdk.js';
 import { validateOptionsOfHookConfig } from '../validationHookConfig.js';
 import type { ShardTaskInput } from './planShards.js';

@@ -44,7 +44,7 @@ import { aggregatePointer, joinPointer } from './pointer.js';
 export interface DiffStageOptions {
   /** A rules file path (YAML or JSON), or rules already parsed. */
   rules?: string | Rule[];
-  /** Response headers compared (default {@link DEFAULT_COMPARED_HEADERS}: content type and encoding, caching, Vary, links, paging, CORS…). */
+  /** Response headers compared (default `DEFAULT_COMPARED_HEADERS`: content type and encoding, caching, Vary, links, paging, CORS…). */
   compareHeaders?: readonly string[];
   /** Built-in normalizers, all on by default; `{ timestamps: false }` switches one off. */
   normalizers?: Partial<Record<NormalizerName, boolean>>;

@@ -38,6 +38,13 @@ export interface OptionIssue {
 /**
  * Invalid options: every issue in one message, each naming where the value came from (flag, variable,
  * file:line) and the option path.
+ *
+ * @example
+ * try {
+ *   resolveOptionLayers([defaultOptionsLayer(), { source: 'flags', values: { rps: -1 }, locate: (path, shown) => `--${path.join('.')} ${shown}` }]);
+ * } catch (error) {
+ *   if (error instanceof OptionsError) console.error(error.issues.map((issue) => issue.message).join('\n'));
+ * }
  */
 export class OptionsError extends BgReplayError {
   readonly issues: readonly OptionIssue[];

@@ -17,7 +17,12 @@ import {
   timeOption,
 } from './_optionTypes.js';
 
-/** The stages options belong to, in the order `--help` and docs/flags.md list them. */
+/**
+ * The stages options belong to, in the order `--help` and docs/flags.md list them.
+ *
+ * @example
+ * for (const group of OPTION_GROUPS) console.log(group, OPTION_KEYS.filter((key) => optionDefinitions[key].group === group));
+ */
 export const OPTION_GROUPS = [
   'Input',
   'CloudWatch',
@@ -31,6 +36,7 @@ export const OPTION_GROUPS = [
   'Verdict',
   'Reports',
 ] as const;
+/** The stage an option belongs to (`Input`, `Replay`, `Verdict`…): one of {@link OPTION_GROUPS}. */
 export type OptionGroup = (typeof OPTION_GROUPS)[number];
 
 /** What an option is besides its zod type: how it is named and explained everywhere. */
@@ -121,6 +127,10 @@ const tolerance = (raw: unknown): number | undefined => {
  * Every option a run can be told, keyed by its option path (the key of a `--config` file and of the
  * validation hook's config, and `BG_REPLAY_<KEY>` in snake case as an environment variable). Keys are flat:
  * the stage an option belongs to is its `group`.
+ *
+ * @example
+ * optionDefinitions.format.default // 'auto'
+ * optionDefinitions.logs.help // "Log file(s), a quoted glob ('logs/*.log.gz'), - for stdin, or cloudwatch://<log-group>"
  */
 export const optionDefinitions = {
   logs: option(listOption(false), {
@@ -706,7 +716,12 @@ export type RunOptions = z.output<typeof runOptionsSchema>;
 /** Options as written in a config file, a flag or an environment variable. */
 export type RunOptionsInput = z.input<typeof runOptionsSchema>;
 
-/** Every option key, in the order of docs/flags.md. */
+/**
+ * Every option key, in the order of docs/flags.md.
+ *
+ * @example
+ * const env = Object.fromEntries(OPTION_KEYS.map((key) => [envNameOf(key), key])); // { BG_REPLAY_LOGS: 'logs', … }
+ */
 export const OPTION_KEYS = Object.keys(optionDefinitions) as OptionKey[];
 
 /**

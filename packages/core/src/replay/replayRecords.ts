@@ -48,6 +48,7 @@ export interface ReplayResult {
   stoppedBecause?: string;
 }
 
+/** What the replay stage is given rather than creating: the HTTP dispatcher, a sleep, an abort signal, a progress callback. */
 export interface ReplayDeps {
   dispatcher?: Dispatcher;
   /** Invokes `lambda://` targets (see `lambdaTarget.ts`); core has no Lambda SDK of its own. */

@@ -85,6 +85,7 @@ export function mergeSafety(parts: ReadonlyArray<SafetySummary | undefined>): Sa
 
 const STRICTNESS: Record<ReportBodies, number> = { full: 0, redacted: 1, none: 2 };
 
+/** Options of `mergeReports`: verdict settings that override the parts', a clock, and how much of the values to keep. */
 export interface MergeOptions extends Partial<VerdictOptions> {
   /** Clock, for tests. */
   now?: () => Date;

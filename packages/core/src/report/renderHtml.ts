@@ -16,6 +16,7 @@ import {
 import type { Coverage, FieldSummary, Report, RouteSummary, SafetySummary } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
+/** Options of `renderHtml`. */
 export interface HtmlOptions {
   /** Pointers whose samples are shown side by side (default 25). */
   topFields?: number;

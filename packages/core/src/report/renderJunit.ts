@@ -1,6 +1,7 @@
 import { coverageNotes, percent, safetyText, topDifferences, escapeXml as x } from './format.js';
 import type { FieldSummary, Report, RouteSummary } from './reportTypes.js';
 
+/** Options of `renderJunit`. */
 export interface JunitOptions {
   /** Report inconclusive routes as skipped rather than failed (mirrors `--allow-inconclusive`). */
   allowInconclusive?: boolean;

@@ -18,6 +18,7 @@ import {
 import type { Coverage, Report, SafetySummary } from './reportTypes.js';
 import { sideBySide } from './sideBySide.js';
 
+/** Options of `renderMarkdown`. */
 export interface MarkdownOptions {
   /** Differing pointers listed (default 10). */
   topFields?: number;

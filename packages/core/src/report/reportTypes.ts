@@ -9,6 +9,7 @@ export interface Reason {
   route?: string;
 }
 
+/** Latency quantiles in milliseconds over `count` answers (`null` without answers). */
 export interface Quantiles {
   p50: number | null;
   p95: number | null;
@@ -16,6 +17,7 @@ export interface Quantiles {
   count: number;
 }
 
+/** One route's counts, match rate, verdict and latency in a report. */
 export interface RouteSummary {
   route: string;
   /** Records of this route that were replayed. */
@@ -67,6 +69,7 @@ export interface DifferenceSample {
   candidate?: unknown;
 }
 
+/** The differences found at one route and pointer, with samples. */
 export interface FieldSummary {
   route: string;
   /** Pointer with array indices aggregated (`/items/*\/price`). */

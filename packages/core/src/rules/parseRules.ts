@@ -60,7 +60,13 @@ export function parseRules(text: string, file: string): Rule[] {
   return parsed.data.rules;
 }
 
-/** Reads and parses a rules file; a missing file is an input error naming it. */
+/**
+ * Reads and parses a rules file; a missing file is an input error naming it.
+ *
+ * @example
+ * const rules = await loadRules('rules.yaml');
+ * const report = await validate({ logs, live, candidate, rules });
+ */
 export async function loadRules(file: string): Promise<Rule[]> {
   let text: string;
   try {

@@ -34,6 +34,9 @@ export const whenSchema = z
  * two equal versions), `allow: false` makes them count even where the semver policy would allow them.
  * `arrayKey`, `unordered` and `tolerance` shape the diff itself at the pointer; `redact` masks the values at
  * the pointer in reports. A rule with only shaping or `redact` fields judges nothing.
+ *
+ * @example
+ * ruleSchema.parse({ id: 'volatile-ids', pointer: '/**\/requestId', ignore: true });
  */
 export const ruleSchema = z
   .object({
@@ -99,7 +102,12 @@ export const ruleSchema = z
     }
   });
 
-/** A rules file: `{ rules: [...] }`. */
+/**
+ * A rules file: `{ rules: [...] }`.
+ *
+ * @example
+ * const { rules } = rulesFileSchema.parse(JSON.parse(text));
+ */
 export const rulesFileSchema = z
   .object({
     $schema: z.string().optional().describe('Path or URL of rules.schema.json, for editor completion.'),
@@ -107,7 +115,9 @@ export const rulesFileSchema = z
   })
   .strict();
 
+/** One rule of a rules file (see `ruleSchema`). */
 export type Rule = z.infer<typeof ruleSchema>;
+/** A parsed rules file (see `rulesFileSchema`). */
 export type RulesFile = z.infer<typeof rulesFileSchema>;
 
 /**

@@ -96,6 +96,7 @@ export interface PrivacyOptions {
   allow?: readonly string[];
 }
 
+/** The secret lists of a run: what is stripped from replayed requests and masked in reports. */
 export interface Privacy {
   /** True for a header on the secret list (allowed or not): never shown in a report. */
   isSecretHeader(name: string): boolean;

@@ -1,4 +1,5 @@
-import { BgReplayError, checkRange } from '../errors.js';
+import { checkRange } from '../checkRange.js';
+import { BgReplayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ParseOutcome, RequestRecord, SourcePosition } from '../model.js';
 import type { Report } from '../report/reportTypes.js';
@@ -71,7 +72,7 @@ export interface SourceOptions extends RouteSourceOptions {
   /** Field map of application JSON logs: `{ method: 'req.method', path: 'req.url' }`. */
   fieldMap?: FieldMap;
   /**
-   * Records to replay (default {@link DEFAULT_SAMPLE}: enough for a perfect run to show a 99% match rate at 95%
+   * Records to replay (default `DEFAULT_SAMPLE`: enough for a perfect run to show a 99% match rate at 95%
    * confidence, which needs 381 records).
    */
   sample?: number;

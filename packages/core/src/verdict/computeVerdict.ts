@@ -5,6 +5,7 @@ import type { RouteTally } from './aggregate.js';
 import { type LatencySketch, quantile } from './latencySketch.js';
 import { recordsNeeded, wilsonLowerBound, zForConfidence } from './wilson.js';
 
+/** The settings of the verdict: threshold, minimum samples, confidence and what may pass. */
 export interface VerdictOptions {
   /** Required match rate, 0..1, compared with the Wilson lower bound of the observed rate. */
   threshold: number;

@@ -4,8 +4,10 @@ import type { Report } from '../report/reportTypes.js';
 import { computeVerdict, DEFAULT_CONFIDENCE } from './computeVerdict.js';
 import { wilsonLowerBound } from './wilson.js';
 
+/** The expected outcome of a saved run: a good run should pass, a bad one should not. */
 export type RunLabel = 'good' | 'bad';
 
+/** A saved report given to `tuneThresholds`, with its name and label. */
 export interface TuneRun {
   /** Where the run came from (its file), for tables. */
   name: string;
@@ -14,6 +16,7 @@ export interface TuneRun {
   label?: RunLabel;
 }
 
+/** The settings `tuneThresholds` tries; every field has a default. */
 export interface TuneOptions {
   /** Thresholds to try (default 0.8 … 0.999). */
   thresholds?: readonly number[];
@@ -25,6 +28,7 @@ export interface TuneOptions {
   allowInconclusive?: boolean;
 }
 
+/** One threshold × min-samples pair of the grid, and how it decided each run. */
 export interface TuneCell {
   threshold: number;
   minSamples: number;
@@ -36,6 +40,7 @@ export interface TuneCell {
   separates: boolean;
 }
 
+/** One route's match rate across the runs. */
 export interface RouteDistribution {
   route: string;
   /** Per run (in run order): match rate, Wilson lower bound and compared records; null rate when absent. */
@@ -45,6 +50,7 @@ export interface RouteDistribution {
   max: number | null;
 }
 
+/** What `tuneThresholds` found: each run, each route's spread, the grid and a recommendation. */
 export interface TuneResult {
   runs: Array<{
     name: string;

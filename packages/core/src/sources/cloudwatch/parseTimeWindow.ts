@@ -23,7 +23,12 @@ export function parseTimePoint(text: string | number | Date, flag: string, now: 
   return ms;
 }
 
-/** The window of a CloudWatch read from `--since` or `--start/--end` (end defaults to now). */
+/**
+ * The window of a CloudWatch read from `--since` or `--start/--end` (end defaults to now).
+ *
+ * @example
+ * resolveTimeWindow({ since: '30m' }, () => Date.parse('2026-11-26T10:30:00Z')) // { startTime: 1795687200000, endTime: 1795689000000 }
+ */
 export function resolveTimeWindow(
   options: { since?: string; start?: string | number | Date; end?: string | number | Date },
   now: () => number,

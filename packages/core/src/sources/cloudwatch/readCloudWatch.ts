@@ -10,6 +10,7 @@ import { loadCloudWatchSdk } from './loadCloudWatchSdk.js';
 /** The part of `CloudWatchLogsClient` the source uses; tests inject a real client pointed at a stub endpoint. */
 export type CloudWatchLogsLike = Pick<CloudWatchLogsClient, 'send'>;
 
+/** How CloudWatch Logs are read: `FilterLogEvents` pages, Logs Insights queries, or `auto` (chosen by the window). */
 export type CloudWatchStrategy = 'filter' | 'insights' | 'auto';
 
 /** A resolved CloudWatch read: an absolute window and how to read it. */
@@ -158,7 +159,14 @@ function sourceError(
   );
 }
 
-/** Reads the messages of a log group page by page (FilterLogEvents or Logs Insights); memory holds one page. */
+/**
+ * Reads the messages of a log group page by page (FilterLogEvents or Logs Insights); memory holds one page.
+ *
+ * @example
+ * for await (const page of readCloudWatch('/aws/apigateway/orders', { startTime, endTime, strategy: 'filter' })) {
+ *   for (const message of page) console.log(message);
+ * }
+ */
 export async function* readCloudWatch(
   logGroup: string,
   options: CloudWatchOptions,
