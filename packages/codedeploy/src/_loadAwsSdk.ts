@@ -1,4 +1,5 @@
 import { BgReplayError } from '@bg-replay/core';
+import { isMissingPackage } from '@bg-replay/core/internal';
 
 /**
  * The AWS SDK clients only some features of `@bg-replay/codedeploy` need: optional peer dependencies, loaded
@@ -45,16 +46,6 @@ const DEFAULT_IMPORTERS: Record<OptionalAwsSdk, () => Promise<unknown>> = {
   ssm: () => import('@aws-sdk/client-ssm'),
   cloudwatchLogs: () => import('@aws-sdk/client-cloudwatch-logs'),
 };
-
-/** True when `error` says that `packageName` itself (not one of its own imports) cannot be found. */
-function isMissingPackage(error: unknown, packageName: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    (message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`))
-  );
-}
 
 /**
  * Loads an optional AWS SDK client for a feature; when the package is absent, throws `BgReplayError`

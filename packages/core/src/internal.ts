@@ -43,6 +43,7 @@ export {
   planInvocation,
   remainingBefore,
 } from './hooks/planInvocation.js';
+export { isMissingPackage } from './isMissingPackage.js';
 export { silentLogger } from './logger.js';
 export { parseDuration } from './parseDuration.js';
 export { isLambdaTarget, type LambdaTarget, parseLambdaTarget } from './replay/lambdaTarget.js';

@@ -1,4 +1,5 @@
 import { BgReplayError } from '@bg-replay/core';
+import { isMissingPackage } from '@bg-replay/core/internal';
 
 /**
  * The SDK module of each client a preset may need besides SSM: optional peer dependencies of
@@ -44,16 +45,6 @@ const importers: { [K in keyof HookSdks]: () => Promise<HookSdks[K]> } = {
 
 /** Node's own import of an optional SDK module (cached by the module loader after the first). */
 export const importHookSdk: ImportHookSdk = (name) => importers[name]();
-
-/** True when `error` says that `packageName` itself (not one of its own imports) cannot be found. */
-function isMissingPackage(error: unknown, packageName: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    (message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`))
-  );
-}
 
 /**
  * Loads the SDK module of an optional client at the point of use; when its package is absent, fails with an

@@ -1,19 +1,10 @@
 import { BgReplayError } from '../../errors.js';
+import { isMissingPackage } from '../../isMissingPackage.js';
 
 /** The AWS SDK client that `cloudwatch://` sources need: an optional peer dependency of `@bg-replay/core`. */
 export const CLOUDWATCH_SDK_PACKAGE = '@aws-sdk/client-cloudwatch-logs';
 
 export type CloudWatchSdk = typeof import('@aws-sdk/client-cloudwatch-logs');
-
-/** True when `error` says that `packageName` itself (not one of its own imports) cannot be found. */
-function isMissingPackage(error: unknown, packageName: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    (message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`))
-  );
-}
 
 /**
  * Loads the CloudWatch Logs client at the point of use, so that a user who never reads `cloudwatch://`
