@@ -10,7 +10,7 @@ import {
   toValidateOptions,
   type ValidateOptionsFromRun,
 } from '@bg-replay/core';
-import { awsClientConfig, isLambdaTarget, parseLambdaTarget } from '@bg-replay/core/internal';
+import { awsClientConfig, refineLambdaTarget } from '@bg-replay/core/internal';
 import { LineCounter, parse as parseYaml, parseDocument as parseYamlDocument } from 'yaml';
 import { z } from 'zod';
 import { type AwsSdkImporters, loadAwsSdk } from './_loadAwsSdk.js';
@@ -35,14 +35,7 @@ const target = z
         : HTTP_URL_MESSAGE,
   })
   .superRefine((raw, ctx) => {
-    if (isLambdaTarget(raw)) {
-      if (!parseLambdaTarget(raw))
-        ctx.addIssue({
-          code: 'custom',
-          message: 'give lambda://function[:qualifier][?payload=1.0|2.0&stage=name]',
-        });
-      return;
-    }
+    if (refineLambdaTarget(raw, ctx)) return;
     if (!/^https?:$/.test(URL.canParse(raw) ? new URL(raw).protocol : ''))
       ctx.addIssue({ code: 'custom', message: HTTP_URL_MESSAGE });
   });

@@ -45,6 +45,7 @@ export {
 } from './hooks/planInvocation.js';
 export { isMissingPackage } from './isMissingPackage.js';
 export { silentLogger } from './logger.js';
+export { refineLambdaTarget } from './options/runOptionsSchema.js';
 export { parseDuration } from './parseDuration.js';
 export { isLambdaTarget, type LambdaTarget, parseLambdaTarget } from './replay/lambdaTarget.js';
 export { safeUrl } from './report/buildReport.js';

@@ -72,18 +72,31 @@ function option<T extends z.ZodType>(type: T, meta: OptionMeta): OptionDefinitio
   return { type, ...meta };
 }
 
+/**
+ * The check of a `lambda://` base URL, shared by every schema that takes a target: true when `raw` is one
+ * (with an issue added when it is malformed), false when it is some other URL for the caller to check.
+ *
+ * @example
+ * z.string().superRefine((raw, ctx) => {
+ *   if (refineLambdaTarget(raw, ctx)) return;
+ *   // …check raw as an http(s) URL
+ * })
+ */
+export function refineLambdaTarget(raw: string, ctx: z.RefinementCtx): boolean {
+  if (!isLambdaTarget(raw)) return false;
+  if (!parseLambdaTarget(raw))
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give lambda://function[:qualifier][?payload=1.0|2.0&stage=name]',
+    });
+  return true;
+}
+
 /** A base URL (http or https), or a Lambda function invoked directly (`lambda://name:qualifier`: library, hooks). */
 const httpUrl = z
   .string({ error: 'expected a base URL like http://127.0.0.1:8080' })
   .superRefine((raw, ctx) => {
-    if (isLambdaTarget(raw)) {
-      if (!parseLambdaTarget(raw))
-        ctx.addIssue({
-          code: 'custom',
-          message: 'give lambda://function[:qualifier][?payload=1.0|2.0&stage=name]',
-        });
-      return;
-    }
+    if (refineLambdaTarget(raw, ctx)) return;
     let url: URL;
     try {
       url = new URL(raw);
