@@ -59,17 +59,28 @@ export async function loadAwsSdk<K extends OptionalAwsSdk>(
   neededBy: string,
   importers: AwsSdkImporters = {},
 ): Promise<SdkModules[K]> {
-  const packageName = OPTIONAL_SDK_PACKAGES[kind];
   const importSdk = importers[kind] ?? DEFAULT_IMPORTERS[kind];
   try {
     return (await importSdk()) as SdkModules[K];
   } catch (error) {
-    if (!isMissingPackage(error, packageName)) throw error;
-    throw new BgReplayError(
-      'E_CONFIG',
-      `${neededBy} needs the AWS SDK client ${packageName}, which is not installed: ` +
-        `run \`npm i ${packageName}@^3\` beside @bg-replay/codedeploy`,
-      { cause: error },
-    );
+    throw toMissingSdkError(error, kind, neededBy);
   }
+}
+
+/**
+ * The error to throw when loading an optional client failed: `E_CONFIG` naming what needs it, the package and
+ * the `npm i` line when the package itself is absent; any other failure (a broken install) as it is.
+ *
+ * @example
+ * try { require('@aws-sdk/client-lambda'); } catch (error) { throw toMissingSdkError(error, 'lambda', 'lambda targets'); }
+ */
+export function toMissingSdkError(error: unknown, kind: OptionalAwsSdk, neededBy: string): unknown {
+  const packageName = OPTIONAL_SDK_PACKAGES[kind];
+  if (!isMissingPackage(error, packageName)) return error;
+  return new BgReplayError(
+    'E_CONFIG',
+    `${neededBy} needs the AWS SDK client ${packageName}, which is not installed: ` +
+      `run \`npm i ${packageName}@^3\` beside @bg-replay/codedeploy`,
+    { cause: error },
+  );
 }

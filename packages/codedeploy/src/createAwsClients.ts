@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { BgReplayError } from '@bg-replay/core';
 import { annotateAwsCalls, awsClientConfig } from '@bg-replay/core/internal';
-import { OPTIONAL_SDK_PACKAGES } from './_loadAwsSdk.js';
+import { OPTIONAL_SDK_PACKAGES, toMissingSdkError } from './_loadAwsSdk.js';
 
 /**
  * The Lambda client class, required when first read (a getter cannot await an import): `@aws-sdk/client-lambda`
@@ -14,11 +13,7 @@ function requireLambdaClient(): typeof LambdaClient {
   try {
     return (createRequire(import.meta.url)(name) as { LambdaClient: typeof LambdaClient }).LambdaClient;
   } catch (error) {
-    throw new BgReplayError(
-      'E_CONFIG',
-      `the Lambda client of createAwsClients needs the AWS SDK client ${name}, which is not installed: run \`npm i ${name}@^3\` beside @bg-replay/codedeploy`,
-      { cause: error },
-    );
+    throw toMissingSdkError(error, 'lambda', 'the Lambda client of createAwsClients');
   }
 }
 
