@@ -1,6 +1,6 @@
-/** An abort that undici's `request` can listen to, in the `EventEmitter` form its `signal` option accepts. */
+/** An abort that `sendRequest` listens to, in the `EventEmitter` form undici's `signal` option also accepts. */
 export interface AbortHub {
-  /** Pass as `signal` to undici: `aborted`, `reason` and the listener calls undici makes. */
+  /** Pass as `signal` to `sendRequest`: `aborted`, `reason`, and a listener per request in flight. */
   readonly signal: {
     readonly aborted: boolean;
     readonly reason: unknown;
@@ -13,8 +13,8 @@ export interface AbortHub {
 }
 
 /**
- * One abort for every HTTP request of a run. undici registers a listener per request and removes it once
- * the answer is read: on an `AbortSignal` each is an `EventTarget` entry with its own bookkeeping, which
+ * One abort for every HTTP request of a run. Each request registers a listener and removes it once its
+ * answer is read: on an `AbortSignal` each is an `EventTarget` entry with its own bookkeeping, which
  * cost a 40,000-record replay about a tenth of its CPU and 40 MB of peak RSS. Here a listener is one slot of
  * an array, removed by swapping in the last (at most a few per record in flight, so the search is short; a
  * `Set` of these short-lived entries still measured 30 MB more peak RSS than the array).
@@ -22,7 +22,7 @@ export interface AbortHub {
  * @example
  * const hub = createAbortHub();
  * signal.addEventListener('abort', () => hub.abort(signal.reason));
- * await request(url, { signal: hub.signal });
+ * await sendRequest({ method: 'GET', url, headers: {}, timeoutMs: 5000, maxBodyBytes: 1 << 20, signal: hub.signal });
  */
 export function createAbortHub(): AbortHub {
   const listeners: Array<() => void> = [];

@@ -1,6 +1,8 @@
-import { gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startServer } from '@bg-replay/test-utils';
 import { describe, expect, it } from 'vitest';
+import { createAbortHub } from './createAbortHub.js';
 import { sendRequest } from './sendRequest.js';
 
 // Generous: only the test of a timeout asks for a short one; the others must not see one on a busy machine.
@@ -67,5 +69,69 @@ describe('sendRequest', () => {
     const answer = await sendRequest({ ...opts, url: server.url });
     await server.close();
     expect(answer).toMatchObject({ ok: false, code: 'connection-reset' });
+  });
+
+  it('inflates a large compressed body whole, below the cap, however its chunks arrive', async () => {
+    // Random bytes hardly compress: megabytes of input, so the inflater pushes back on the socket.
+    const plain = randomBytes(1024 * 1024).toString('base64');
+    const server = await startServer((req, res) => {
+      const br = req.url === '/br';
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': br ? 'br' : 'gzip' });
+      const fast = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
+      res.end(br ? brotliCompressSync(plain, fast) : gzipSync(plain, { level: 1 }));
+    });
+    for (const path of ['/gzip', '/br']) {
+      const answer = await sendRequest({
+        ...opts,
+        url: `${server.url}${path}`,
+        maxBodyBytes: 2 * 1024 * 1024,
+      });
+      expect(answer.ok && answer.truncated).toBe(false);
+      expect(answer.ok && Buffer.from(answer.body).toString()).toBe(plain);
+    }
+    await server.close();
+  });
+
+  it('answers a HEAD with its status and headers and an empty body', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(204, { 'x-version': '2.1.0' });
+      res.end();
+    });
+    const answer = await sendRequest({ ...opts, method: 'HEAD', url: server.url });
+    await server.close();
+    expect(answer).toMatchObject({
+      ok: true,
+      status: 204,
+      headers: { 'x-version': '2.1.0' },
+      truncated: false,
+    });
+    expect(answer.ok && answer.body.length).toBe(0);
+  });
+
+  it('sends nothing once aborted, and ends a request in flight when the abort comes', async () => {
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const server = await startServer(() => {
+      arrived();
+      return new Promise<void>(() => {});
+    });
+    const hub = createAbortHub();
+    const pending = sendRequest({
+      ...opts,
+      url: `${server.url}/held`,
+      timeoutMs: 600_000,
+      signal: hub.signal,
+    });
+    await inFlight;
+    hub.abort(new Error('the run was stopped'));
+    expect(await pending).toMatchObject({ ok: false, message: 'the run was stopped' });
+    const aborted = new AbortController();
+    aborted.abort();
+    const never = await sendRequest({ ...opts, url: `${server.url}/late`, signal: aborted.signal });
+    expect(never.ok).toBe(false);
+    expect(server.requests.map((r) => r.url)).toEqual(['/held']);
+    await server.close();
   });
 });
