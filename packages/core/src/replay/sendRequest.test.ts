@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startServer } from '@bg-replay/test-utils';
+import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createAbortHub } from './createAbortHub.js';
 import { sendRequest } from './sendRequest.js';
@@ -133,5 +134,15 @@ describe('sendRequest', () => {
     expect(never.ok).toBe(false);
     expect(server.requests.map((r) => r.url)).toEqual(['/held']);
     await server.close();
+  });
+
+  it('reports a dispatcher that throws as a fault of the request, not an exception', async () => {
+    const broken = {
+      dispatch() {
+        throw new Error('no route to that origin');
+      },
+    } as unknown as Dispatcher;
+    const answer = await sendRequest({ ...opts, url: 'http://127.0.0.1:1/', dispatcher: broken });
+    expect(answer).toMatchObject({ ok: false, code: 'other', message: 'no route to that origin' });
   });
 });

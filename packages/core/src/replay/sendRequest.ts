@@ -151,7 +151,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     else this.succeed();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.ended = true;
     if (this.settled) return;
     const classified = classify(error);
@@ -235,19 +235,24 @@ export function sendRequest(options: SendOptions): Promise<Exchange> {
       resolve(failure(classified.code, classified.message, started));
       return;
     }
-    // The dispatcher reports its own refusals (a bad header, an unknown protocol) to the reader.
-    (options.dispatcher ?? getGlobalDispatcher()).dispatch(
-      {
-        origin: url.origin,
-        path: url.search === '' ? url.pathname : `${url.pathname}${url.search}`,
-        method: options.method as Dispatcher.HttpMethod,
-        headers: options.headers,
-        body: options.body,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-      },
-      reader,
-    );
+    // undici's dispatchers report their own refusals (a bad header, an unknown protocol) to the reader;
+    // one of another make may throw them instead.
+    try {
+      (options.dispatcher ?? getGlobalDispatcher()).dispatch(
+        {
+          origin: url.origin,
+          path: url.search === '' ? url.pathname : `${url.pathname}${url.search}`,
+          method: options.method as Dispatcher.HttpMethod,
+          headers: options.headers,
+          body: options.body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
+        reader,
+      );
+    } catch (error) {
+      reader.onResponseError(undefined, error as Error);
+    }
   });
 }
 
