@@ -1,15 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startServer } from '@bg-replay/test-utils';
-import type { Dispatcher } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { Agent, type Dispatcher } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createAbortHub } from './createAbortHub.js';
 import { sendRequest } from './sendRequest.js';
 
-// Generous: only the test of a timeout asks for a short one; the others must not see one on a busy machine.
-const opts = { method: 'GET', headers: {}, timeoutMs: 30_000, maxBodyBytes: 1024 };
+const agent = new Agent();
+afterAll(() => agent.close());
 
-describe('sendRequest', () => {
+/**
+ * A dispatcher that calls handlers the way undici before 7 does (`onConnect`, `onHeaders`, `onData`,
+ * `onComplete`, `onError`), as Node's own undici does when it holds the global dispatcher: undici 7 takes a
+ * handler without `onRequestStart` as one of that protocol.
+ */
+const olderProtocol = {
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+    const older: Dispatcher.DispatchHandler = {};
+    for (const hook of ['onConnect', 'onHeaders', 'onData', 'onComplete', 'onError'] as const) {
+      if (typeof handler[hook] !== 'function') throw new Error(`the handler has no ${hook}`);
+      // biome-ignore lint/suspicious/noExplicitAny: the hooks' signatures differ; each is passed on as it is.
+      older[hook] = (handler[hook] as (...args: any[]) => any).bind(handler);
+    }
+    return agent.dispatch(options, older);
+  },
+} as unknown as Dispatcher;
+
+describe.each([
+  ['undici 7', undefined],
+  ['the older handler protocol', olderProtocol],
+])('sendRequest on a dispatcher of %s', (_name, dispatcher) => {
+  // Generous: only the test of a timeout asks for a short one; the others must not see one on a busy machine.
+  const opts = { method: 'GET', headers: {}, timeoutMs: 30_000, maxBodyBytes: 1024, dispatcher };
+
   it('decodes a gzip body and measures latency', async () => {
     const server = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });

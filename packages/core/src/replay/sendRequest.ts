@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { type Dispatcher, getGlobalDispatcher, errors as undiciErrors } from 'undici';
+import { type Dispatcher, getGlobalDispatcher, errors as undiciErrors, util as undiciUtil } from 'undici';
 import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
 import type { AbortHub } from './createAbortHub.js';
 
@@ -17,6 +17,8 @@ export interface SendOptions {
   /** Aborts the request: an `AbortSignal`, or the lighter run-wide one of `createAbortHub`. */
   signal?: AbortSignal | AbortHub['signal'];
 }
+
+const { parseHeaders } = undiciUtil;
 
 function classify(error: unknown): { code: TransportErrorCode; message: string } {
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
@@ -71,6 +73,12 @@ function abortReason(signal: NonNullable<SendOptions['signal']>): Error {
   return reason instanceof Error ? reason : new undiciErrors.RequestAbortedError();
 }
 
+/** What the reader needs of the request in flight, whichever of undici's handler protocols it came through. */
+interface InFlight {
+  abort(reason: Error): void;
+  resume(): void;
+}
+
 /**
  * Reads one answer as undici's dispatcher delivers it: status and headers, then each chunk of the body,
  * kept until the cap (a compressed body is inflated as it comes, so a gzip bomb is cut at the cap instead
@@ -80,15 +88,21 @@ function abortReason(signal: NonNullable<SendOptions['signal']>): Error {
  * undici's `request` would wrap each body in a `Readable` stream and the call in promises of its own: twice
  * per record, that was a quarter of a replay's CPU (a bare loop with `request` and `body.text()` is itself
  * 1.4× slower than one on the dispatcher).
+ *
+ * It speaks both of undici's handler protocols: undici 7 calls `onRequestStart`/`onResponse*`; a dispatcher
+ * of another undici (Node's own, which takes the global dispatcher when `fetch` runs first, or one a library
+ * user passes) calls `onConnect`/`onHeaders`/`onData`/`onComplete`/`onError`.
  */
 class AnswerReader implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+  private request: InFlight | undefined;
   private status = 0;
   private headers: Record<string, string> = {};
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private truncated = false;
   private decoder: Transform | undefined;
+  /** True while the inflater is full: the socket waits for its drain. */
+  private paused = false;
   /** True once the answer (or the fault) is given: nothing after counts. */
   settled = false;
   /** True once undici has delivered the whole answer: there is nothing left to abort. */
@@ -108,10 +122,9 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     else this.unlisten = listen(signal, () => this.abort(abortReason(signal)));
   }
 
+  // undici 7's protocol.
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    // Settled before its turn on a connection (an abort): it is not sent at all.
-    if (this.settled) controller.abort(new undiciErrors.RequestAbortedError());
+    this.start(controller);
   }
 
   onResponseStart(
@@ -119,6 +132,54 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
+    this.respond(statusCode, headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.take(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.error(error);
+  }
+
+  // The protocol of other undici versions.
+  onConnect(abort: (reason?: Error) => void): void {
+    // The resume function comes with the headers (onHeaders).
+    this.start({ abort, resume: () => {} });
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (this.request) this.request.resume = resume;
+    this.respond(statusCode, parseHeaders(rawHeaders) as Record<string, string | string[] | undefined>);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.take(chunk);
+  }
+
+  onComplete(): void {
+    this.end();
+  }
+
+  onError(error: Error): void {
+    this.error(error);
+  }
+
+  private start(request: InFlight): void {
+    this.request = request;
+    // Settled before its turn on a connection (an abort): it is not sent at all.
+    if (this.settled) request.abort(new undiciErrors.RequestAbortedError());
+  }
+
+  private respond(statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // An informational answer (1xx) comes before the real one.
+    if (statusCode < 200 || this.settled) return;
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
     const decoder = decoderFor(this.headers['content-encoding']);
@@ -128,30 +189,37 @@ class AnswerReader implements Dispatcher.DispatchHandler {
       if (!this.keep(chunk)) this.succeed();
     });
     decoder.on('end', () => this.succeed());
-    decoder.on('error', (error) => {
-      if (!this.settled) this.fail('decode', error.message);
+    decoder.on('error', (error) => this.fail('decode', error.message));
+    decoder.on('drain', () => {
+      if (!this.paused) return;
+      this.paused = false;
+      this.request?.resume();
     });
-    decoder.on('drain', () => this.controller?.resume());
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.settled) return;
+  /** Takes a chunk of the body as sent; false asks undici to pause the socket. */
+  private take(chunk: Buffer): boolean {
+    if (this.settled) return true;
     if (performance.now() > this.deadline) {
       this.fail('timeout', 'the answer kept dripping past the deadline (2 × --timeout)');
-      return;
+      return true;
     }
-    if (this.decoder) {
-      if (!this.decoder.write(chunk) && !this.settled) controller.pause();
-    } else if (!this.keep(chunk)) this.succeed();
+    if (!this.decoder) {
+      if (!this.keep(chunk)) this.succeed();
+      return true;
+    }
+    if (this.decoder.write(chunk) || this.settled) return true;
+    this.paused = true;
+    return false;
   }
 
-  onResponseEnd(): void {
+  private end(): void {
     this.ended = true;
     if (this.decoder) this.decoder.end();
     else this.succeed();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+  private error(error: Error): void {
     this.ended = true;
     if (this.settled) return;
     const classified = classify(error);
@@ -203,7 +271,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     if (this.decoder && !this.decoder.destroyed) this.decoder.destroy();
     this.done(answer);
     // Read whole: nothing to release (and an error's stack trace costs more than a whole small answer).
-    if (!this.ended) this.controller?.abort(new undiciErrors.RequestAbortedError());
+    if (!this.ended) this.request?.abort(new undiciErrors.RequestAbortedError());
   }
 }
 
