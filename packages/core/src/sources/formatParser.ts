@@ -24,10 +24,29 @@ export interface LazyOutcome {
 /** What parsers emit inside the source stage: parse outcomes, or lazy records. */
 export type SourceOutcome = ParseOutcome | LazyOutcome;
 
-/** A field map of application JSON logs: record field → dotted path in the log entry. */
-export type FieldMap = Partial<
-  Record<'method' | 'path' | 'headers' | 'body' | 'status' | 'timestamp' | 'route' | 'query', string>
->;
+/**
+ * A field map of application JSON logs: record field → dotted path in the log entry. An object type, not a
+ * mapped one, so that declarations (and the API report) name it instead of spelling out its keys in an order
+ * the compiler may change; not an interface, so that it stays assignable to `Record<string, string>`.
+ */
+export type FieldMap = {
+  /** Path to the HTTP method, e.g. `req.method`. */
+  method?: string;
+  /** Path to the request path (with or without its query), e.g. `req.url`. */
+  path?: string;
+  /** Path to the request headers (an object of name → value). */
+  headers?: string;
+  /** Path to the request body. */
+  body?: string;
+  /** Path to the status code live answered with. */
+  status?: string;
+  /** Path to the time of the request. */
+  timestamp?: string;
+  /** Path to the route template the service matched, e.g. `/orders/:id`. */
+  route?: string;
+  /** Path to the query string, when it is logged apart from the path. */
+  query?: string;
+};
 
 /** What a parser knows about its input. */
 export interface ParserContext {
