@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import type { CliCommand } from '../src/command.js';
+import { replayCommand } from '../src/commands/replay.js';
 import type { CliIo } from '../src/io.js';
 import { runCli } from '../src/main.js';
 
@@ -91,3 +92,19 @@ export async function runBgReplay(argv: string[], options: RunOptions = {}): Pro
  * slow answer on a busy machine is not turned into a transport error.
  */
 export const LOOPBACK_REPLAY_FLAGS = ['--rps', '0', '--timeout', '60000'];
+
+/**
+ * `bg-replay replay` of a small log (a few dozen records) against two loopback services: at least 5 compared
+ * records per route, and the threshold such a sample can show at 95% confidence (0.6), so that one differing
+ * record per route fails the run.
+ */
+export function replaySmallLog(
+  log: string,
+  live: string,
+  candidate: string,
+  more: string[],
+  options: RunOptions = {},
+): Promise<CommandResult> {
+  const argv = ['replay', '--logs', log, '--live', live, '--candidate', candidate, ...LOOPBACK_REPLAY_FLAGS];
+  return runCommand(replayCommand, [...argv, '--min-samples', '5', '--threshold', '0.6', ...more], options);
+}

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { startServer, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { learnNoiseCommand } from '../src/commands/learnNoise.js';
-import { replayCommand } from '../src/commands/replay.js';
-import { LOOPBACK_REPLAY_FLAGS, runCommand } from './_runCommand.js';
+import { LOOPBACK_REPLAY_FLAGS, replaySmallLog, runCommand } from './_runCommand.js';
 
 /**
  * The comparison defects of issues 11 and 12, end to end: `bg-replay replay` (and `learn-noise`) against
@@ -45,25 +44,7 @@ const json = (res: ServerResponse, body: string, headers: Record<string, string>
 
 /** `bg-replay replay` of the eight records, strict enough that one differing record per route fails. */
 const replay = (live: string, candidate: string, ...more: string[]) =>
-  runCommand(
-    replayCommand,
-    [
-      'replay',
-      '--logs',
-      log,
-      '--live',
-      live,
-      '--candidate',
-      candidate,
-      ...LOOPBACK_REPLAY_FLAGS,
-      '--min-samples',
-      '5',
-      '--threshold',
-      '0.6',
-      ...more,
-    ],
-    { cwd: dir },
-  );
+  replaySmallLog(log, live, candidate, more, { cwd: dir });
 
 describe('self-URLs', () => {
   /** A healthy service that builds its links from the Host it was called on, under a base path. */
