@@ -119,6 +119,13 @@ describe('the options of validate', () => {
     expect(() => checkValidateOptions({ live: 'http://a', candidate: 'http://b', rps: 0 })).not.toThrow();
   });
 
+  it('refuse CONNECT among the methods that may be replayed', () => {
+    const parsed = runOptionsSchema.safeParse({ allowMethods: 'GET,connect' });
+    expect(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'allowMethods: CONNECT cannot be replayed: it opens a tunnel, not a request with an answer to compare',
+    ]);
+  });
+
   it('are mapped from run options: normalizer switches, CloudWatch window, retries', () => {
     const run = runOptionsSchema.parse({
       logs: ['cloudwatch://app', 'a.log'],

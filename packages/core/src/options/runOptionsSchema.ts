@@ -321,7 +321,12 @@ export const optionDefinitions = {
     example: '2/4',
   }),
   allowMethods: option(
-    listOption(true).transform((methods) => methods.map((m) => m.toUpperCase())),
+    listOption(true)
+      .transform((methods) => methods.map((m) => m.toUpperCase()))
+      .refine(
+        (methods) => !methods.includes('CONNECT'),
+        'CONNECT cannot be replayed: it opens a tunnel, not a request with an answer to compare',
+      ),
     {
       flag: 'allow-methods',
       group: 'Safety',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { startServer } from '@bg-replay/test-utils';
 import { Agent, type Dispatcher } from 'undici';
@@ -156,6 +157,57 @@ describe.each([
     const never = await sendRequest({ ...opts, url: `${server.url}/late`, signal: aborted.signal });
     expect(never.ok).toBe(false);
     expect(server.requests.map((r) => r.url)).toEqual(['/held']);
+    await server.close();
+  });
+
+  it('answers without a body (HEAD, 204, 304, empty) are empty bodies, whatever content-encoding says', async () => {
+    const server = await startServer((req, res) => {
+      const status = req.url === '/204' ? 204 : req.url === '/304' ? 304 : 200;
+      res.writeHead(status, { 'content-encoding': 'gzip', 'content-length': '0' });
+      res.end();
+    });
+    for (const [method, path] of [
+      ['HEAD', '/'],
+      ['GET', '/204'],
+      ['GET', '/304'],
+      ['GET', '/empty'],
+    ]) {
+      const answer = await sendRequest({ ...opts, method: method as string, url: `${server.url}${path}` });
+      expect(answer, `${method} ${path}`).toMatchObject({ ok: true, truncated: false });
+      expect(answer.ok && answer.body.length).toBe(0);
+    }
+    await server.close();
+  });
+
+  it('ends an endless run of informational answers (103 Early Hints) at the deadline', async () => {
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      // Hints, never the answer: each one restarts undici's headers timer.
+      const timer = setInterval(
+        () => socket.write('HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n'),
+        20,
+      );
+      socket.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const answer = await sendRequest({ ...opts, url: `http://127.0.0.1:${port}/`, timeoutMs: 100 });
+    expect(answer).toMatchObject({ ok: false, code: 'timeout' });
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('refuses CONNECT without sending it: it opens a tunnel, not a request with an answer', async () => {
+    const server = await startServer((_req, res) => res.end('{}'));
+    const answer = await sendRequest({ ...opts, method: 'CONNECT', url: server.url });
+    expect(answer).toMatchObject({
+      ok: false,
+      code: 'other',
+      message: expect.stringMatching(/^CONNECT is not replayed/),
+    });
+    expect(server.requests).toHaveLength(0);
     await server.close();
   });
 

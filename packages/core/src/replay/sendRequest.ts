@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Transform } from 'node:stream';
+import type { Duplex, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Dispatcher, getGlobalDispatcher, errors as undiciErrors, util as undiciUtil } from 'undici';
 import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
@@ -101,6 +101,8 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   private size = 0;
   private truncated = false;
   private decoder: Transform | undefined;
+  /** Bytes of encoded body given to the decoder. */
+  private encodedBytes = 0;
   /** True while the inflater is full: the socket waits for its drain. */
   private paused = false;
   /** True once the answer (or the fault) is given: nothing after counts. */
@@ -147,6 +149,15 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.error(error);
   }
 
+  onRequestUpgrade(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    _headers: unknown,
+    socket: Duplex,
+  ): void {
+    this.upgraded(statusCode, socket);
+  }
+
   // The protocol of other undici versions.
   onConnect(abort: (reason?: Error) => void): void {
     // The resume function comes with the headers (onHeaders).
@@ -171,6 +182,17 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.error(error);
   }
 
+  onUpgrade(statusCode: number, _headers: unknown, socket: Duplex): void {
+    this.upgraded(statusCode, socket);
+  }
+
+  /** A server that switched protocols (101) hands over its socket: nothing to compare, and it is closed. */
+  private upgraded(statusCode: number, socket: Duplex): void {
+    this.ended = true;
+    socket.destroy();
+    this.fail('other', `the server switched protocols (${statusCode}) instead of answering`);
+  }
+
   private start(request: InFlight): void {
     this.request = request;
     // Settled before its turn on a connection (an abort): it is not sent at all.
@@ -178,8 +200,14 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   }
 
   private respond(statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    // An informational answer (1xx) comes before the real one.
-    if (statusCode < 200 || this.settled) return;
+    if (this.settled) return;
+    // An informational answer (1xx) comes before the real one; undici restarts its headers timer on each,
+    // so an endless run of them is ended by the deadline of the whole answer.
+    if (statusCode < 200) {
+      if (performance.now() > this.deadline)
+        this.fail('timeout', 'informational answers (1xx) kept coming past the deadline (2 × --timeout)');
+      return;
+    }
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
     const decoder = decoderFor(this.headers['content-encoding']);
@@ -208,6 +236,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
       if (!this.keep(chunk)) this.succeed();
       return true;
     }
+    this.encodedBytes += chunk.length;
     if (this.decoder.write(chunk) || this.settled) return true;
     this.paused = true;
     return false;
@@ -215,7 +244,8 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 
   private end(): void {
     this.ended = true;
-    if (this.decoder) this.decoder.end();
+    // No byte to inflate (a HEAD, a 204 or 304, an empty body) is an empty body, whatever the encoding says.
+    if (this.decoder && this.encodedBytes > 0) this.decoder.end();
     else this.succeed();
   }
 
@@ -286,6 +316,22 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 export function sendRequest(options: SendOptions): Promise<Exchange> {
   const started = performance.now();
   return new Promise((resolve) => {
+    const refuse = (error: unknown) => {
+      const classified = classify(error);
+      resolve(failure(classified.code, classified.message, started));
+    };
+    // CONNECT opens a tunnel: there is no answer to compare, and the socket would be nobody's.
+    if (options.method.toUpperCase() === 'CONNECT') {
+      refuse(new Error('CONNECT is not replayed: it opens a tunnel instead of asking for an answer'));
+      return;
+    }
+    let url: URL;
+    try {
+      url = typeof options.url === 'string' ? new URL(options.url) : options.url;
+    } catch (error) {
+      refuse(error);
+      return;
+    }
     const reader = new AnswerReader(
       started,
       started + options.timeoutMs * 2,
@@ -295,14 +341,6 @@ export function sendRequest(options: SendOptions): Promise<Exchange> {
     );
     // Aborted already: nothing is sent.
     if (reader.settled) return;
-    let url: URL;
-    try {
-      url = typeof options.url === 'string' ? new URL(options.url) : options.url;
-    } catch (error) {
-      const classified = classify(error);
-      resolve(failure(classified.code, classified.message, started));
-      return;
-    }
     // undici's dispatchers report their own refusals (a bad header, an unknown protocol) to the reader;
     // one of another make may throw them instead.
     try {
