@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createTcpServer, type Socket } from 'node:net';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { startServer } from '@bg-replay/test-utils';
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,6 +160,19 @@ describe.each([
     await server.close();
   });
 
+  it('inflates deflate bodies with the zlib header and without it (raw deflate, as some servers send)', async () => {
+    const text = JSON.stringify({ items: Array.from({ length: 50 }, (_, i) => ({ id: i })) });
+    const server = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+      res.end(req.url === '/raw' ? deflateRawSync(text) : deflateSync(text));
+    });
+    for (const path of ['/zlib', '/raw']) {
+      const answer = await sendRequest({ ...opts, url: `${server.url}${path}`, maxBodyBytes: 1 << 20 });
+      expect(answer.ok && Buffer.from(answer.body).toString(), path).toBe(text);
+    }
+    await server.close();
+  });
+
   it('answers without a body (HEAD, 204, 304, empty) are empty bodies, whatever content-encoding says', async () => {
     const server = await startServer((req, res) => {
       const status = req.url === '/204' ? 204 : req.url === '/304' ? 304 : 200;
@@ -200,7 +213,9 @@ describe.each([
   });
 
   it('refuses CONNECT without sending it: it opens a tunnel, not a request with an answer', async () => {
-    const server = await startServer((_req, res) => res.end('{}'));
+    const server = await startServer((_req, res) => {
+      res.end('{}');
+    });
     const answer = await sendRequest({ ...opts, method: 'CONNECT', url: server.url });
     expect(answer).toMatchObject({
       ok: false,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex, Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { type Dispatcher, getGlobalDispatcher, errors as undiciErrors, util as undiciUtil } from 'undici';
 import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
 import type { AbortHub } from './createAbortHub.js';
@@ -41,18 +41,39 @@ function classify(error: unknown): { code: TransportErrorCode; message: string }
   return { code: 'other', message };
 }
 
-function decoderFor(encoding: string | undefined) {
+/** The content codings an answer is inflated from; any other is compared as the bytes sent. */
+type Coding = 'gzip' | 'deflate' | 'br';
+
+function codingOf(encoding: string | undefined): Coding | undefined {
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return createGunzip();
+      return 'gzip';
     case 'deflate':
-      return createInflate();
+      return 'deflate';
     case 'br':
-      return createBrotliDecompress();
+      return 'br';
     default:
       return undefined;
   }
+}
+
+/**
+ * True when a `deflate` body starts with a zlib header (RFC 1950: compression method 8, a window of at most
+ * 32 KiB, and a check that makes the first two bytes a multiple of 31). Some servers send raw deflate
+ * (RFC 1951) under that name instead; browsers and curl accept both, and so does the replay.
+ */
+function hasZlibHeader(first: Buffer): boolean {
+  const cmf = first[0] as number;
+  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7) return false;
+  return first.length < 2 || ((cmf << 8) | (first[1] as number)) % 31 === 0;
+}
+
+/** An inflater for the coding, chosen from the first bytes for `deflate`. */
+function decoderFor(coding: Coding, first: Buffer): Transform {
+  if (coding === 'gzip') return createGunzip();
+  if (coding === 'br') return createBrotliDecompress();
+  return hasZlibHeader(first) ? createInflate() : createInflateRaw();
 }
 
 /** Stops listening to an abort. */
@@ -100,9 +121,9 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private truncated = false;
+  /** How the body is encoded, when it is one the replay inflates. */
+  private coding: Coding | undefined;
   private decoder: Transform | undefined;
-  /** Bytes of encoded body given to the decoder. */
-  private encodedBytes = 0;
   /** True while the inflater is full: the socket waits for its drain. */
   private paused = false;
   /** True once the answer (or the fault) is given: nothing after counts. */
@@ -210,8 +231,12 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     }
     this.status = statusCode;
     this.headers = flattenHeaders(headers);
-    const decoder = decoderFor(this.headers['content-encoding']);
-    if (!decoder) return;
+    this.coding = codingOf(this.headers['content-encoding']);
+  }
+
+  /** The inflater of a compressed body, made when its first bytes come (an answer may have none). */
+  private startDecoder(coding: Coding, first: Buffer): Transform {
+    const decoder = decoderFor(coding, first);
     this.decoder = decoder;
     decoder.on('data', (chunk: Buffer) => {
       if (!this.keep(chunk)) this.succeed();
@@ -223,6 +248,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
       this.paused = false;
       this.request?.resume();
     });
+    return decoder;
   }
 
   /** Takes a chunk of the body as sent; false asks undici to pause the socket. */
@@ -232,12 +258,12 @@ class AnswerReader implements Dispatcher.DispatchHandler {
       this.fail('timeout', 'the answer kept dripping past the deadline (2 × --timeout)');
       return true;
     }
-    if (!this.decoder) {
+    if (!this.coding) {
       if (!this.keep(chunk)) this.succeed();
       return true;
     }
-    this.encodedBytes += chunk.length;
-    if (this.decoder.write(chunk) || this.settled) return true;
+    const decoder = this.decoder ?? this.startDecoder(this.coding, chunk);
+    if (decoder.write(chunk) || this.settled) return true;
     this.paused = true;
     return false;
   }
@@ -245,7 +271,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   private end(): void {
     this.ended = true;
     // No byte to inflate (a HEAD, a 204 or 304, an empty body) is an empty body, whatever the encoding says.
-    if (this.decoder && this.encodedBytes > 0) this.decoder.end();
+    if (this.decoder) this.decoder.end();
     else this.succeed();
   }
 
