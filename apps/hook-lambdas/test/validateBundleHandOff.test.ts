@@ -1,28 +1,16 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { buildAppSpec } from '@bg-replay/codedeploy';
 import { createStateMachineDefinition } from '@bg-replay/codedeploy/step-functions';
 import { createAwsStandInServices, startCodeDeployStandIn } from '@bg-replay/simulator';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error build.mjs is plain JavaScript without types
-import { buildHooks } from '../build.mjs';
+import { buildBundle, runBundle, standInAwsEnv } from './_bundle.js';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:bg-replay-validation';
 
-describe('the esbuild bundle of CodeDeployHook_validate with BG_REPLAY_STATE_MACHINE_ARN (plain node)', () => {
+describe('the esbuild bundle of CodeDeployHook_validate with BG_REPLAY_STATE_MACHINE_ARN (plain node)', {
+  timeout: 120_000,
+}, () => {
   it('loads the Step Functions client from its chunk and hands a run too long for the invocation off', async () => {
-    const outdir = await mkdtemp(join(tmpdir(), 'bgr-bundle-handoff-'));
-    const [built] = (await buildHooks({
-      outdir,
-      measure: false,
-      only: ['validate'],
-      log: () => {},
-    })) as Array<{
-      file: string;
-    }>;
+    const built = await buildBundle('validate');
     const services = createAwsStandInServices();
     services.state.stateMachines.set(ARN, { definition: createStateMachineDefinition().definition });
     const spec = buildAppSpec({
@@ -46,40 +34,24 @@ describe('the esbuild bundle of CodeDeployHook_validate with BG_REPLAY_STATE_MAC
     });
     try {
       const execution = standIn.openHookExecution('AfterAllowTestTraffic');
-      const script = `
-        const { handler } = await import(${JSON.stringify(pathToFileURL(built?.file ?? '').href)});
-        const context = { functionName: 'CodeDeployHook_validate', getRemainingTimeInMillis: () => 60000 };
-        const outcome = await handler({ DeploymentId: 'd-BUNDLE002', LifecycleEventHookExecutionId: ${JSON.stringify(execution.id)} }, context);
-        process.stdout.write(JSON.stringify(outcome) + String.fromCharCode(10));
-        process.exit(0); // the SDK's keep-alive socket to the stand-in would hold the process open`;
-      const stdout = await new Promise<string>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ['--input-type=module', '-e', script],
-          {
-            cwd: outdir,
-            timeout: 30_000,
-            env: {
-              PATH: process.env.PATH ?? '',
-              AWS_REGION: 'us-east-1',
-              AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
-              AWS_SECRET_ACCESS_KEY: 'local',
-              AWS_ENDPOINT_URL: standIn.url,
-              BG_REPLAY_LOG_FILE: 'access.log',
-              BG_REPLAY_LIVE: 'http://alb.internal',
-              BG_REPLAY_CANDIDATE: 'http://alb.internal:8080',
-              // A soak: 90,000 records at 50 rps cannot fit in the 60 s this invocation has.
-              BG_REPLAY_SAMPLE: '90000',
-              BG_REPLAY_RPS: '50',
-              BG_REPLAY_STATE_MACHINE_ARN: ARN,
-              BG_REPLAY_SHARDS: '5',
-              BG_REPLAY_REPORT_BUCKET: 'shop-reports',
-            },
-          },
-          (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
-        );
-      });
-      const lines = stdout.trim().split('\n');
+      const lines = await runBundle(
+        built.file,
+        'CodeDeployHook_validate',
+        { DeploymentId: 'd-BUNDLE002', LifecycleEventHookExecutionId: execution.id },
+        {
+          ...standInAwsEnv(standIn.url),
+          BG_REPLAY_LOG_FILE: 'access.log',
+          BG_REPLAY_LIVE: 'http://alb.internal',
+          BG_REPLAY_CANDIDATE: 'http://alb.internal:8080',
+          // A soak: 90,000 records at 50 rps cannot fit in the 60 s this invocation has.
+          BG_REPLAY_SAMPLE: '90000',
+          BG_REPLAY_RPS: '50',
+          BG_REPLAY_STATE_MACHINE_ARN: ARN,
+          BG_REPLAY_SHARDS: '5',
+          BG_REPLAY_REPORT_BUCKET: 'shop-reports',
+        },
+        built.outdir,
+      );
       const outcome = JSON.parse(lines.at(-1) ?? '{}');
       expect(outcome.status).toBe('HandedOff');
       expect(outcome.reason).toMatch(
