@@ -212,6 +212,25 @@ describe.each([
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('a server that switches protocols unasked (101) gives a transport error and loses its socket', async () => {
+    let closed = 0;
+    const server = createTcpServer((socket) => {
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        closed += 1;
+      });
+      socket.once('data', () =>
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const answer = await sendRequest({ ...opts, url: `http://127.0.0.1:${port}/` });
+    expect(answer).toMatchObject({ ok: false, code: 'connection-reset' });
+    await expect.poll(() => closed).toBe(1);
+    await new Promise((resolve) => server.close(resolve));
+  });
+
   it('refuses CONNECT without sending it: it opens a tunnel, not a request with an answer', async () => {
     const server = await startServer((_req, res) => {
       res.end('{}');

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Duplex, Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { type Dispatcher, getGlobalDispatcher, errors as undiciErrors, util as undiciUtil } from 'undici';
 import type { Exchange, ExchangeError, TransportErrorCode } from '../model.js';
@@ -166,17 +166,8 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.end();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.error(error);
-  }
-
-  onRequestUpgrade(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    _headers: unknown,
-    socket: Duplex,
-  ): void {
-    this.upgraded(statusCode, socket);
   }
 
   // The protocol of other undici versions.
@@ -201,17 +192,6 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 
   onError(error: Error): void {
     this.error(error);
-  }
-
-  onUpgrade(statusCode: number, _headers: unknown, socket: Duplex): void {
-    this.upgraded(statusCode, socket);
-  }
-
-  /** A server that switched protocols (101) hands over its socket: nothing to compare, and it is closed. */
-  private upgraded(statusCode: number, socket: Duplex): void {
-    this.ended = true;
-    socket.destroy();
-    this.fail('other', `the server switched protocols (${statusCode}) instead of answering`);
   }
 
   private start(request: InFlight): void {
@@ -275,11 +255,10 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     else this.succeed();
   }
 
+  /** undici gave up on the request (a fault of the connection, a timeout, its own refusal). */
   private error(error: Error): void {
     this.ended = true;
-    if (this.settled) return;
-    const classified = classify(error);
-    this.fail(classified.code, classified.message);
+    this.abort(error);
   }
 
   /** Keeps a chunk of decoded body; false once the cap is reached. */
@@ -314,10 +293,9 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.finish(failure(code, message, this.started));
   }
 
-  private abort(reason: Error): void {
-    if (this.settled) return;
-    const classified = classify(reason);
-    this.finish(failure(classified.code, classified.message, this.started));
+  /** Settles with the fault `reason` stands for (see `classify`). */
+  private abort(reason: unknown): void {
+    if (!this.settled) this.finish(faultOf(reason, this.started));
   }
 
   /** Settles once; a read that stopped early releases the connection and the decoder. */
@@ -342,10 +320,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
 export function sendRequest(options: SendOptions): Promise<Exchange> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const refuse = (error: unknown) => {
-      const classified = classify(error);
-      resolve(failure(classified.code, classified.message, started));
-    };
+    const refuse = (error: unknown) => resolve(faultOf(error, started));
     // CONNECT opens a tunnel: there is no answer to compare, and the socket would be nobody's.
     if (options.method.toUpperCase() === 'CONNECT') {
       refuse(new Error('CONNECT is not replayed: it opens a tunnel instead of asking for an answer'));
@@ -383,7 +358,7 @@ export function sendRequest(options: SendOptions): Promise<Exchange> {
         reader,
       );
     } catch (error) {
-      reader.onResponseError(undefined, error as Error);
+      reader.onError(error as Error);
     }
   });
 }
@@ -406,4 +381,10 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
 
 function failure(code: TransportErrorCode, message: string, started: number): ExchangeError {
   return { ok: false, code, message, latencyMs: performance.now() - started };
+}
+
+/** The fault an error stands for (see `classify`). */
+function faultOf(error: unknown, started: number): ExchangeError {
+  const classified = classify(error);
+  return failure(classified.code, classified.message, started);
 }
