@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from '@bg-replay/test-utils';
 import fastifyCompress from '@fastify/compress';
 import compression from 'compression';
 import express from 'express';
@@ -77,18 +77,13 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
+/** Serves an Express app on loopback with the project's test server (which reads each request first). */
 async function listenExpress(app: ReturnType<typeof express>): Promise<string> {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  const server = await startServer((req, res) => {
+    app(req, res);
   });
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(resolve);
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closers.push(() => server.close());
+  return server.url;
 }
 
 async function listenFastify(app: FastifyInstance): Promise<string> {
