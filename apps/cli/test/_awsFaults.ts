@@ -1,7 +1,6 @@
 /**
  * Set-up shared by the CLI's AWS fault tests (awsFaults, deploy, lambdaTargets, simulate): a loopback AWS that
- * answers each operation with a scripted fault or body, the faults AWS really sends, an environment in which
- * the SDK finds no credentials, the one-line error check, and `simulate` with its in-memory account kept.
+ * answers each operation with a scripted fault or body, the faults AWS really sends, the one-line error check, and `simulate` with its in-memory account kept.
  */
 
 import {
@@ -10,7 +9,7 @@ import {
   type LifecycleResult,
 } from '@bg-replay/simulator';
 import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import type { SimulateDeps } from '../src/commands/simulate.js';
 import { createSimulateCommand } from '../src/commands/simulate.js';
 import { type CommandResult, runCommand } from './_runCommand.js';
@@ -63,24 +62,6 @@ export function startAwsStandIn(
       );
     sendJson(res, 200, reply);
   });
-}
-
-/** The process environment in which the SDK's default credential chain finds nothing (and asks no metadata service). */
-export function stubNoCredentials(): void {
-  for (const name of [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_ROLE_ARN',
-  ])
-    vi.stubEnv(name, undefined);
-  vi.stubEnv('AWS_PROFILE', 'bg-replay-test-no-such-profile');
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/bg-replay/config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/bg-replay/credentials');
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
 }
 
 /** Exit 2 with exactly one `bg-replay: ` line, the last of stderr, matching `pattern`; no stack trace. */

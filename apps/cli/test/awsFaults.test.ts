@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFn } from '@bg-replay/codedeploy';
 import { type AwsStandInServices, createAwsStandInServices, createVirtualClock } from '@bg-replay/simulator';
-import type { TestServer } from '@bg-replay/test-utils';
+import { stubNoCredentials, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type AwsFault,
@@ -16,7 +16,6 @@ import {
   AWS_FAULTS as F,
   simulateKeeping,
   startAwsStandIn as standIn,
-  stubNoCredentials,
 } from './_awsFaults.js';
 import { runBgReplay as cli } from './_runCommand.js';
 
@@ -89,7 +88,7 @@ describe('bg-replay wait', () => {
   });
 
   it('no credentials at all: exits 2 with CredentialsProviderError and what to set, before any request', async () => {
-    stubNoCredentials();
+    stubNoCredentials(vi.stubEnv);
     server = await standIn(() => ({ deploymentInfo: { status: 'Succeeded' } }));
     // A profile in the environment means "use it", not the loopback's fake keys.
     const r = await cli(waitArgs(server), { env: { AWS_PROFILE: 'bg-replay-test-no-such-profile' } });
@@ -153,7 +152,7 @@ describe('bg-replay deploy', () => {
   });
 
   it('no credentials at all: exits 2 with CredentialsProviderError, before any request', async () => {
-    stubNoCredentials();
+    stubNoCredentials(vi.stubEnv);
     server = await standIn(() => ({ deploymentId: 'd-NEW000001' }));
     const r = await cli(deployArgs(server), { env: { AWS_PROFILE: 'bg-replay-test-no-such-profile' } });
     expectOneLineError(
@@ -221,7 +220,7 @@ describe('bg-replay plan (reads the active stack from SSM)', () => {
   });
 
   it('no credentials at all: exits 2 with CredentialsProviderError and what to set', async () => {
-    stubNoCredentials();
+    stubNoCredentials(vi.stubEnv);
     server = await standIn(() => ({ Parameter: { Value: 'a' } }));
     expectOneLineError(
       await cli(planArgs(server)),

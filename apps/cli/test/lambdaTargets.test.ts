@@ -14,9 +14,9 @@ import {
   type SimFunction,
   startCodeDeployStandIn,
 } from '@bg-replay/simulator';
-import { sendJson, startServer, type TestServer } from '@bg-replay/test-utils';
+import { sendJson, startServer, stubNoCredentials, type TestServer } from '@bg-replay/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { expectOneLineError, stubNoCredentials } from './_awsFaults.js';
+import { expectOneLineError } from './_awsFaults.js';
 import { runBgReplay as cli, LOOPBACK_REPLAY_FLAGS } from './_runCommand.js';
 
 type ProxyEvent = Record<string, unknown> & { requestContext: Record<string, unknown> };
@@ -282,7 +282,7 @@ describe('lambda:// faults: one line, exit 2, before any replay', () => {
   });
 
   it('no credentials at all names what to set, before any request', async () => {
-    stubNoCredentials();
+    stubNoCredentials(vi.stubEnv);
     server = await startServer((_req, res) => sendJson(res, 204, {}));
     const r = await cli(
       [

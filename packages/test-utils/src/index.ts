@@ -11,4 +11,5 @@ export {
   faults,
   startFaultServer,
 } from './faultServer.js';
+export { NO_CREDENTIALS_ENV, stubNoCredentials } from './noCredentials.js';
 export { sendJson, startServer, type TestServer } from './startServer.js';

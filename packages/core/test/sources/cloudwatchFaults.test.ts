@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { startServer, type TestServer } from '@bg-replay/test-utils';
+import { startServer, stubNoCredentials, type TestServer } from '@bg-replay/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { awsErrorCode, classifyAwsError, describeAwsError, withAwsCallNames } from '../../src/awsErrors.js';
 import { BgReplayError } from '../../src/errors.js';
@@ -178,20 +178,7 @@ describe.each(['FilterLogEvents', 'StartQuery', 'GetQueryResults'] as const)(
 describe('CloudWatch without any credentials', () => {
   it('fails with CredentialsProviderError described as missing credentials, before any request', async () => {
     // The SDK's default chain, with nothing to find: no keys, no profile files, no instance metadata.
-    for (const name of [
-      'AWS_ACCESS_KEY_ID',
-      'AWS_SECRET_ACCESS_KEY',
-      'AWS_SESSION_TOKEN',
-      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-      'AWS_WEB_IDENTITY_TOKEN_FILE',
-      'AWS_ROLE_ARN',
-    ])
-      vi.stubEnv(name, undefined);
-    vi.stubEnv('AWS_PROFILE', 'bg-replay-test-no-such-profile');
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/bg-replay/config');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/bg-replay/credentials');
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    stubNoCredentials(vi.stubEnv);
     const stub = await stubLogs(() => undefined);
     server = stub.server;
     const time = fakeTime();
