@@ -1,20 +1,14 @@
 // Item 4 of the scaling-out work: N shards replaying at once keep the total rate live sees under the cap,
 // measured at a loopback live server that counts requests per second; figures are printed, never timed.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type AwsStandIn, createStandInClient, startAwsStandIn } from '@bg-replay/aws-stand-in';
 import { planShards, runShardTask } from '@bg-replay/codedeploy/internal';
 import { createDemoService, demoFixtures } from '@bg-replay/demo';
+import { listenOnLoopback } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 const live = createDemoService('blue');
 const candidate = createDemoService('blue');
@@ -26,7 +20,7 @@ let smallLog: string;
 let standIn: AwsStandIn;
 let s3: S3Client;
 beforeAll(async () => {
-  urls = { live: await listen(live), candidate: await listen(candidate) };
+  urls = { live: await listenOnLoopback(live), candidate: await listenOnLoopback(candidate) };
   standIn = await startAwsStandIn();
   standIn.services.state.buckets.add('b');
   s3 = createStandInClient(S3Client, standIn.url);

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -24,7 +23,7 @@ import { type Report, validate } from '@bg-replay/core';
 import { silentLogger } from '@bg-replay/core/internal';
 import { createDemoService, type DemoServices, startDemoServices } from '@bg-replay/demo';
 import { runStateMachineLocally } from '@bg-replay/simulator';
-import { fakeLambdaContext } from '@bg-replay/test-utils';
+import { fakeLambdaContext, listenOnLoopback } from '@bg-replay/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMergeHandler } from '../src/sfnMerge.js';
 import { createShardHandler } from '../src/sfnShard.js';
@@ -86,18 +85,13 @@ async function stubCodeDeploy(options: { alreadyCompleted?: boolean } = {}) {
   return { codedeploy, reported };
 }
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 let demo: DemoServices;
 let secondBlue: Server;
 let secondBlueUrl: string;
 beforeAll(async () => {
   demo = await startDemoServices();
   secondBlue = createDemoService('blue');
-  secondBlueUrl = await listen(secondBlue);
+  secondBlueUrl = await listenOnLoopback(secondBlue);
 });
 afterAll(async () => {
   secondBlue.closeAllConnections();

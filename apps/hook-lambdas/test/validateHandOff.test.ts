@@ -1,6 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +15,7 @@ import {
   runLifecycle,
   VALIDATION_STATE_MACHINE_ARN,
 } from '@bg-replay/simulator';
+import { listenOnLoopback } from '@bg-replay/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createValidateHandler } from '../src/validate.js';
 
@@ -27,8 +27,7 @@ let secondBlueUrl: string;
 beforeAll(async () => {
   demo = await startDemoServices();
   secondBlue = createDemoService('blue');
-  await new Promise<void>((resolve) => secondBlue.listen(0, '127.0.0.1', resolve));
-  secondBlueUrl = `http://127.0.0.1:${(secondBlue.address() as AddressInfo).port}`;
+  secondBlueUrl = await listenOnLoopback(secondBlue);
 });
 afterAll(async () => {
   secondBlue.closeAllConnections();

@@ -12,4 +12,4 @@ export {
   startFaultServer,
 } from './faultServer.js';
 export { NO_CREDENTIALS_ENV, stubNoCredentials } from './noCredentials.js';
-export { sendJson, startServer, type TestServer } from './startServer.js';
+export { listenOnLoopback, sendJson, startServer, type TestServer } from './startServer.js';
